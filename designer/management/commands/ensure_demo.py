@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+USERNAME = "demo"
+PASSWORD = "demo-password"
+
+
+class Command(BaseCommand):
+    help = "Create or repair the demo superuser (demo / demo-password). Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000", help="port named in the login hint")
+
+    def handle(self, *args, port: str, **options) -> None:
+        # The password is published in the README: never create this account in production.
+        if not settings.DEBUG:
+            raise CommandError(
+                "ensure_demo creates a superuser with a known password; it runs only with DEBUG=1."
+            )
+        user, created = get_user_model().objects.get_or_create(username=USERNAME)
+        user.is_active = user.is_staff = user.is_superuser = True
+        if created or not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+        user.save()
+        self.stdout.write(f"{'Created' if created else 'Found'} demo user {USERNAME!r}.")
+        self.stdout.write(f"Log in at http://127.0.0.1:{port}/ as {USERNAME} / {PASSWORD}")

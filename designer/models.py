@@ -1,0 +1,1 @@
+# Models arrive with the first feature issue (projects, schema versions, reviews).

@@ -1,0 +1,109 @@
+"""Opening connections: psycopg 3 for PostgreSQL, PyMySQL for MySQL/MariaDB, sqlite3 for SQLite.
+
+Every failure to connect becomes a ``ConnectionFailed`` with one clear line.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .errors import ConnectionFailed
+from .urls import DatabaseURL, parse_url
+
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class Database:
+    """A DB-API connection with the URL it came from and a few conveniences."""
+
+    def __init__(self, url: DatabaseURL, raw: Any) -> None:
+        self.url = url
+        self.dialect = url.dialect
+        self.raw = raw
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+            return list(cursor.fetchall()) if cursor.description else []
+        finally:
+            cursor.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+        finally:
+            cursor.close()
+
+    def execute_script(self, statements: Sequence[str]) -> None:
+        for statement in statements:
+            self.execute(statement)
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(url: str | DatabaseURL, *, autocommit: bool = True) -> Database:
+    """Open a connection. ``autocommit`` is on by default: the runner manages transactions itself."""
+    parsed = parse_url(url) if isinstance(url, str) else url
+    try:
+        if parsed.dialect == "postgresql":
+            import psycopg
+
+            raw = psycopg.connect(
+                host=parsed.host,
+                port=parsed.port,
+                user=parsed.user,
+                password=parsed.password,
+                dbname=parsed.database,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                autocommit=autocommit,
+            )
+        elif parsed.dialect == "mysql":
+            import pymysql
+
+            raw = pymysql.connect(
+                host=parsed.host,
+                port=parsed.port or 3306,
+                user=parsed.user or "root",
+                password=parsed.password or "",
+                database=parsed.database,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                autocommit=autocommit,
+                charset="utf8mb4",
+            )
+        else:
+            path = parsed.database
+            if path != ":memory:" and not Path(path).parent.exists():
+                raise ConnectionFailed(f"cannot open {parsed}: folder {str(Path(path).parent)!r} does not exist")
+            raw = sqlite3.connect(path, isolation_level=None if autocommit else "DEFERRED")
+            raw.execute("PRAGMA foreign_keys = ON")
+    except ConnectionFailed:
+        raise
+    except Exception as exc:  # drivers raise many kinds; all mean "cannot connect"
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConnectionFailed(f"cannot connect to {parsed}: {message}") from None
+    return Database(parsed, raw)
+
+
+@contextmanager
+def connected(url: str | DatabaseURL) -> Iterator[Database]:
+    database = connect(url)
+    try:
+        yield database
+    finally:
+        database.close()

@@ -1,0 +1,334 @@
+"""The base of every SQL dialect: statement templates as class attributes, one method per operation.
+
+A dialect turns one operation into SQL statements, given the schema before and after it
+(``render(op, before, after)``). Subclasses override only what differs from the standard SQL
+written here, as Django's schema editors do. Identifier quoting and string literals come from
+SQLAlchemy's dialect for the database, so every name (spaces, quotes, reserved words, unicode)
+is quoted by the same well-tested code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect as SADialect
+
+from ..errors import UnsupportedChange
+from ..operations import Operation
+from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..types import ColumnType
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class Dialect:
+    """SQL for one database. Class attributes are templates filled with quoted names."""
+
+    #: The dialect's name: ``postgresql``, ``mysql`` or ``sqlite``. Mandatory.
+    name: ClassVar[str] = ""
+    #: Logical kind → SQL template, filled with ``length``, ``precision``, ``scale``. Mandatory.
+    data_types: ClassVar[dict[str, str]] = {}
+    #: Templates for data types taking arguments when the argument is absent.
+    data_types_without_args: ClassVar[dict[str, str]] = {}
+
+    sql_create_table = "CREATE TABLE %(table)s (\n  %(definition)s\n)"
+    sql_drop_table = "DROP TABLE %(table)s"
+    sql_rename_table = "ALTER TABLE %(old)s RENAME TO %(new)s"
+    sql_add_column = "ALTER TABLE %(table)s ADD COLUMN %(definition)s"
+    sql_drop_column = "ALTER TABLE %(table)s DROP COLUMN %(column)s"
+    sql_rename_column = "ALTER TABLE %(table)s RENAME COLUMN %(old)s TO %(new)s"
+    sql_add_constraint = "ALTER TABLE %(table)s ADD CONSTRAINT %(name)s %(definition)s"
+    sql_drop_constraint = "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s"
+    sql_drop_primary_key = sql_drop_constraint
+    sql_drop_foreign_key = sql_drop_constraint
+    sql_drop_unique = sql_drop_constraint
+    sql_drop_check = sql_drop_constraint
+    sql_create_index = "CREATE %(unique)sINDEX %(name)s ON %(table)s (%(columns)s)%(where)s"
+    sql_drop_index = "DROP INDEX %(name)s"
+    sql_rename_index = "ALTER INDEX %(old)s RENAME TO %(new)s"
+    sql_fill_nulls = "UPDATE %(table)s SET %(column)s = %(value)s WHERE %(column)s IS NULL"
+
+    def __init__(self) -> None:
+        self.sa_dialect = self.make_sa_dialect()
+        self._preparer = self.sa_dialect.identifier_preparer
+        self._string_literal = String().literal_processor(self.sa_dialect)
+
+    # ------------------------------------------------------------ building blocks
+
+    def make_sa_dialect(self) -> SADialect:
+        """SQLAlchemy's dialect for this database (quoting, literals). Mandatory."""
+        raise NotImplementedError
+
+    def quote(self, name: str) -> str:
+        """The identifier always quoted, inner quote characters escaped."""
+        return self._preparer.quote_identifier(name)
+
+    def quote_columns(self, columns: tuple[str, ...]) -> str:
+        return ", ".join(self.quote(c) for c in columns)
+
+    def string_literal(self, value: str) -> str:
+        """A SQL string literal with every special character escaped."""
+        assert self._string_literal is not None
+        return self._string_literal(value)
+
+    def type_sql(self, column_type: ColumnType, schema: Schema) -> str:
+        """SQL for a column type. Native types of this dialect render verbatim."""
+        if column_type.is_native:
+            if column_type.dialect == self.name:
+                return column_type.native or ""
+            return self.foreign_native_type_sql(column_type)
+        if column_type.kind == "enum":
+            return self.enum_type_sql(column_type, schema)
+        args = {
+            "length": column_type.length,
+            "precision": column_type.precision,
+            "scale": column_type.scale if column_type.scale is not None else 0,
+        }
+        has_args = column_type.length is not None or column_type.precision is not None
+        if not has_args and column_type.kind in self.data_types_without_args:
+            return self.data_types_without_args[column_type.kind]
+        return self.data_types[column_type.kind] % args
+
+    def foreign_native_type_sql(self, column_type: ColumnType) -> str:
+        """A native type of another dialect, translated by sqlglot when it knows an equivalent."""
+        import sqlglot
+        from sqlglot import exp
+
+        source = {"postgresql": "postgres"}.get(column_type.dialect or "", column_type.dialect)
+        target = {"postgresql": "postgres"}.get(self.name, self.name)
+        try:
+            return exp.DataType.build(column_type.native or "", dialect=source).sql(dialect=target)
+        except (sqlglot.errors.ParseError, ValueError) as exc:
+            raise UnsupportedChange(f"type {column_type} has no {self.name} equivalent ({exc})") from None
+
+    def enum_type_sql(self, column_type: ColumnType, schema: Schema) -> str:
+        """SQL for a column of a named enum. Mandatory where the dialect has enums."""
+        raise NotImplementedError
+
+    def default_sql(self, column: Column) -> str:
+        """The DEFAULT value: expressions verbatim, literals written for the column's type."""
+        assert column.default is not None
+        if column.default.expression:
+            return self.expression_default_sql(column.default.value)
+        return self.literal_sql(column.default.value, column.type)
+
+    def expression_default_sql(self, expression: str) -> str:
+        return expression
+
+    def literal_sql(self, value: str, column_type: ColumnType) -> str:
+        """A literal value of a column's type: numbers bare, booleans as the dialect writes them."""
+        if column_type.kind == "boolean":
+            return self.boolean_literal(value.strip().lower() in ("1", "true", "t", "yes", "y", "on"))
+        if column_type.is_numeric and _NUMBER.match(value.strip()):
+            return value.strip()
+        return self.string_literal(value)
+
+    def boolean_literal(self, value: bool) -> str:
+        return "TRUE" if value else "FALSE"
+
+    def zero_value(self, column: Column, schema: Schema) -> str:
+        """A literal every row can take when a NOT NULL column needs a value and has no default."""
+        kind = column.type.kind
+        if column.type.is_numeric:
+            return "0"
+        if kind == "boolean":
+            return self.boolean_literal(False)
+        if kind == "enum":
+            return self.string_literal(schema.enum(column.type.enum or "").values[0])
+        zeros = {
+            "date": "1970-01-01",
+            "time": "00:00:00",
+            "timestamp": "1970-01-01 00:00:00",
+            "timestamptz": "1970-01-01 00:00:00+00",
+            "uuid": "00000000-0000-0000-0000-000000000000",
+            "json": "{}",
+        }
+        return self.string_literal(zeros.get(kind, ""))
+
+    def fill_value(self, column: Column, schema: Schema) -> str:
+        """What existing rows get when ``column`` becomes NOT NULL: its default, else a zero value."""
+        if column.default is not None:
+            return self.default_sql(column)
+        return self.zero_value(column, schema)
+
+    def column_definition(self, column: Column, schema: Schema, table: Table | None = None) -> str:
+        """``name type [NOT NULL] [DEFAULT ...]`` (identity and comments are dialect additions)."""
+        parts = [self.quote(column.name), self.type_sql(column.type, schema)]
+        if not column.nullable:
+            parts.append("NOT NULL")
+        if column.default is not None:
+            parts.append("DEFAULT " + self.default_sql(column))
+        return " ".join(parts)
+
+    def primary_key_definition(self, pk: PrimaryKey) -> str:
+        return f"PRIMARY KEY ({self.quote_columns(pk.columns)})"
+
+    def foreign_key_definition(self, fk: ForeignKey) -> str:
+        sql = (
+            f"FOREIGN KEY ({self.quote_columns(fk.columns)}) "
+            f"REFERENCES {self.quote(fk.ref_table)} ({self.quote_columns(fk.ref_columns)})"
+        )
+        if fk.on_delete != "NO ACTION":
+            sql += f" ON DELETE {fk.on_delete}"
+        if fk.on_update != "NO ACTION":
+            sql += f" ON UPDATE {fk.on_update}"
+        return sql
+
+    def unique_definition(self, unique: Unique) -> str:
+        return f"UNIQUE ({self.quote_columns(unique.columns)})"
+
+    def check_definition(self, check: Check) -> str:
+        return f"CHECK ({check.expression})"
+
+    def constraint_definitions(self, table: Table, schema: Schema) -> list[str]:
+        """Table-level constraints inside CREATE TABLE: primary key, uniques, checks, foreign keys."""
+        out = []
+        if table.primary_key is not None:
+            out.append(f"CONSTRAINT {self.quote(table.primary_key.name or '')} {self.primary_key_definition(table.primary_key)}")
+        for unique in table.uniques:
+            out.append(f"CONSTRAINT {self.quote(unique.name or '')} {self.unique_definition(unique)}")
+        for check in table.checks:
+            out.append(f"CONSTRAINT {self.quote(check.name or '')} {self.check_definition(check)}")
+        for fk in table.foreign_keys:
+            out.append(f"CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}")
+        return out
+
+    def create_table_sql(self, table: Table, schema: Schema) -> list[str]:
+        """CREATE TABLE with its constraints, then its indexes and comments."""
+        lines = [self.column_definition(c, schema, table) for c in table.columns]
+        lines += self.constraint_definitions(table, schema)
+        statements = [
+            self.sql_create_table
+            % {"table": self.quote(table.name), "definition": ",\n  ".join(lines)}
+        ]
+        statements += [self.create_index_sql(table.name, index) for index in table.indexes]
+        statements += self.table_comment_sql(table.name, table.comment, creating=True)
+        for column in table.columns:
+            statements += self.column_comment_sql(table, column, schema, creating=True)
+        return statements
+
+    def create_index_sql(self, table: str, index: Index) -> str:
+        return self.sql_create_index % {
+            "unique": "UNIQUE " if index.unique else "",
+            "name": self.quote(index.name or ""),
+            "table": self.quote(table),
+            "columns": self.quote_columns(index.columns),
+            "where": self.index_where_sql(index),
+        }
+
+    def index_where_sql(self, index: Index) -> str:
+        """The partial-index clause; dialects without partial indexes refuse one."""
+        return f" WHERE {index.where}" if index.where else ""
+
+    def table_comment_sql(self, table: str, comment: str | None, *, creating: bool = False) -> list[str]:
+        """Statements setting a table's comment (None removes it). Mandatory where comments exist."""
+        return []
+
+    def column_comment_sql(self, table: Table, column: Column, schema: Schema, *, creating: bool = False) -> list[str]:
+        """Statements setting a column's comment. Mandatory where comments exist."""
+        return []
+
+    # ------------------------------------------------------------ dispatch
+
+    def render(self, op: Operation, before: Schema, after: Schema) -> list[str]:
+        """The statements that carry ``op`` out, given the schema before and after it."""
+        method = getattr(self, op.kind, None)
+        if method is None:
+            raise UnsupportedChange(f"{self.name} cannot {op.describe().lower()}")
+        return method(op, before, after)
+
+    # ------------------------------------------------------------ one method per operation
+
+    def create_table(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return self.create_table_sql(op.table, after)
+
+    def drop_table(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_table % {"table": self.quote(op.table.name)}]
+
+    def rename_table(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_rename_table % {"old": self.quote(op.old_name), "new": self.quote(op.new_name)}]
+
+    def set_table_comment(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return self.table_comment_sql(op.table, op.new)
+
+    def add_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Add a column. A NOT NULL column without default gets a temporary one for existing rows."""
+        column: Column = op.column
+        table = after.table(op.table)
+        if not column.nullable and column.default is None and not column.identity:
+            from dataclasses import replace
+
+            from ..schema import Default
+
+            temporary = replace(column, default=Default(self.zero_value(column, after), expression=True))
+            statements = [self.sql_add_column % {"table": self.quote(op.table), "definition": self.column_definition(temporary, after, table)}]
+            statements += self.drop_default_sql(op.table, column)
+        else:
+            statements = [self.sql_add_column % {"table": self.quote(op.table), "definition": self.column_definition(column, after, table)}]
+        return statements + self.column_comment_sql(table, column, after, creating=True)
+
+    def drop_default_sql(self, table: str, column: Column) -> list[str]:
+        return [f"ALTER TABLE {self.quote(table)} ALTER COLUMN {self.quote(column.name)} DROP DEFAULT"]
+
+    def drop_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_column % {"table": self.quote(op.table), "column": self.quote(op.column.name)}]
+
+    def rename_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_rename_column % {"table": self.quote(op.table), "old": self.quote(op.old_name), "new": self.quote(op.new_name)}]
+
+    def alter_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Change type, nullability, default, identity, comment. Mandatory."""
+        raise NotImplementedError
+
+    def add_primary_key(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        pk = op.primary_key
+        return [self.sql_add_constraint % {"table": self.quote(op.table), "name": self.quote(pk.name), "definition": self.primary_key_definition(pk)}]
+
+    def drop_primary_key(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_primary_key % {"table": self.quote(op.table), "name": self.quote(op.primary_key.name)}]
+
+    def add_foreign_key(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        fk = op.foreign_key
+        return [self.sql_add_constraint % {"table": self.quote(op.table), "name": self.quote(fk.name), "definition": self.foreign_key_definition(fk)}]
+
+    def drop_foreign_key(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_foreign_key % {"table": self.quote(op.table), "name": self.quote(op.foreign_key.name)}]
+
+    def add_unique(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        u = op.unique
+        return [self.sql_add_constraint % {"table": self.quote(op.table), "name": self.quote(u.name), "definition": self.unique_definition(u)}]
+
+    def drop_unique(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_unique % {"table": self.quote(op.table), "name": self.quote(op.unique.name)}]
+
+    def add_check(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        c = op.check
+        return [self.sql_add_constraint % {"table": self.quote(op.table), "name": self.quote(c.name), "definition": self.check_definition(c)}]
+
+    def drop_check(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_check % {"table": self.quote(op.table), "name": self.quote(op.check.name)}]
+
+    def create_index(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.create_index_sql(op.table, op.index)]
+
+    def drop_index(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_drop_index % {"table": self.quote(op.table), "name": self.quote(op.index.name)}]
+
+    def rename_index(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return [self.sql_rename_index % {"table": self.quote(op.table), "old": self.quote(op.index.name), "new": self.quote(op.new_name)}]
+
+    def create_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Create a named enum type. Dialects with inline enums emit nothing."""
+        return []
+
+    def drop_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return []
+
+    def rename_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return []
+
+    def alter_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Change an enum's values. Mandatory where enums are types or inline column types."""
+        return []

@@ -1,0 +1,417 @@
+"""The diff: a fixed sequence of compare steps turning one schema into another.
+
+Elements match by ``id`` when both sides carry one (a name change is then a rename), else by
+name. The steps run in an order that is always safe to execute:
+
+1. drop foreign keys that go away or change, or that stand in the way of a change below
+   (their table or referenced table is dropped, a column they use changes type, the key they
+   reference is dropped);
+2. drop primary keys, unique and check constraints and indexes that go away or change;
+3. drop tables, then columns (before renames, so a new element may take a freed name);
+4. rename enums, tables, columns ("renames have to come first" among what survives);
+5. create enums and change enum values;
+6. create tables (without foreign keys), add columns, alter columns;
+7. drop enums no column uses any more;
+8. add primary keys, unique and check constraints, indexes; rename indexes;
+9. add foreign keys (every table exists now, so cycles of foreign keys work);
+10. table comments.
+
+Each step appends operations through a ``_Plan``, which applies them to its model of the
+database as it goes, so every operation is checked against the schema it will run on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+from .naming import with_default_names
+from .operations import (
+    AddCheck,
+    AddColumn,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUnique,
+    AlterColumn,
+    AlterEnum,
+    CreateEnum,
+    CreateIndex,
+    CreateTable,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropForeignKey,
+    DropIndex,
+    DropPrimaryKey,
+    DropTable,
+    DropUnique,
+    Operation,
+    RenameColumn,
+    RenameConstraint,
+    RenameEnum,
+    RenameIndex,
+    RenameTable,
+    SetTableComment,
+)
+from .schema import Column, ForeignKey, Schema, Table
+
+E = TypeVar("E")
+
+
+@dataclass
+class Matching:
+    """How the elements of two collections correspond."""
+
+    pairs: list[tuple[Any, Any]] = field(default_factory=list)
+    removed: list[Any] = field(default_factory=list)
+    added: list[Any] = field(default_factory=list)
+
+
+def match(old: Iterable[E], new: Iterable[E]) -> Matching:
+    """Pair elements by id where both sides have one, then by name among the rest.
+
+    Two elements that both carry ids but different ones are different elements, even when they
+    share a name: the old one is removed and the new one added.
+    """
+    old, new = list(old), list(new)
+    result = Matching()
+    new_by_id = {getattr(e, "id"): e for e in new if getattr(e, "id")}
+    paired_new: set[int] = set()
+    unpaired_old = []
+    for element in old:
+        partner = new_by_id.get(getattr(element, "id")) if getattr(element, "id") else None
+        if partner is not None:
+            result.pairs.append((element, partner))
+            paired_new.add(id(partner))
+        else:
+            unpaired_old.append(element)
+    new_by_name = {getattr(e, "name"): e for e in new if id(e) not in paired_new}
+    for element in unpaired_old:
+        partner = new_by_name.get(getattr(element, "name"))
+        if partner is not None and not (getattr(element, "id") and getattr(partner, "id")):
+            result.pairs.append((element, partner))
+            paired_new.add(id(partner))
+            del new_by_name[getattr(element, "name")]
+        else:
+            result.removed.append(element)
+    result.added = [e for e in new if id(e) not in paired_new]
+    return result
+
+
+def match_constraints(old: Iterable[E], new: Iterable[E]) -> Matching:
+    """``match``, then pair what is left by content alone: a constraint whose conventional name
+    changed with its table's or columns' names is the same constraint, renamed."""
+    result = match(old, new)
+    for element in list(result.removed):
+        bare = replace(element, id=None, name=None)  # type: ignore[type-var]
+        for candidate in result.added:
+            if replace(candidate, id=None, name=None) == bare:  # type: ignore[type-var]
+                result.pairs.append((element, candidate))
+                result.removed.remove(element)
+                result.added.remove(candidate)
+                break
+    return result
+
+
+class _Plan:
+    """The operations so far and the schema they lead to."""
+
+    def __init__(self, start: Schema) -> None:
+        self.schema = start
+        self.operations: list[Operation] = []
+
+    def add(self, op: Operation) -> None:
+        self.schema = op.apply(self.schema)
+        self.operations.append(op)
+
+
+def _same_but_id(a: Any, b: Any) -> bool:
+    return replace(a, id=None) == replace(b, id=None)
+
+
+def _same_but_name(a: Any, b: Any) -> bool:
+    return replace(a, id=None, name=None) == replace(b, id=None, name=None)
+
+
+def _column_unchanged(a: Column, b: Column) -> bool:
+    return replace(a, id=None, name="") == replace(b, id=None, name="")
+
+
+@dataclass
+class _TablePair:
+    old: Table  # as in the old schema
+    new: Table
+    columns: Matching
+
+
+def _rename_map(pairs: Sequence[tuple[Any, Any]]) -> dict[str, str]:
+    return {o.name: n.name for o, n in pairs if o.name != n.name}
+
+
+def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, str], ref_columns: dict[str, dict[str, str]]) -> Table:
+    """``table`` as it reads once every rename is done (for comparing with the new schema)."""
+
+    def cols(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(columns.get(n, n) for n in names)
+
+    pk = table.primary_key
+    return replace(
+        table,
+        name=tables.get(table.name, table.name),
+        columns=tuple(replace(c, name=columns.get(c.name, c.name)) for c in table.columns),
+        primary_key=replace(pk, columns=cols(pk.columns)) if pk else None,
+        foreign_keys=tuple(
+            replace(
+                fk,
+                columns=cols(fk.columns),
+                ref_table=tables.get(fk.ref_table, fk.ref_table),
+                ref_columns=tuple(ref_columns.get(fk.ref_table, {}).get(c, c) for c in fk.ref_columns),
+            )
+            for fk in table.foreign_keys
+        ),
+        uniques=tuple(replace(u, columns=cols(u.columns)) for u in table.uniques),
+        indexes=tuple(replace(i, columns=cols(i.columns)) for i in table.indexes),
+    )
+
+
+def diff(old: Schema, new: Schema) -> list[Operation]:
+    """The operations that turn ``old`` into ``new``, in a safe order (see the module docstring)."""
+    return _Differ(with_default_names(old), with_default_names(new)).run()
+
+
+class _Differ:
+    def __init__(self, old: Schema, new: Schema) -> None:
+        self.old, self.new = old, new
+        self.plan = _Plan(old)
+        tables = match(old.tables, new.tables)
+        self.dropped_tables: list[Table] = tables.removed
+        self.added_tables: list[Table] = tables.added
+        self.pairs = [_TablePair(o, n, match(o.columns, n.columns)) for o, n in tables.pairs]
+        self.enums = match(old.enums, new.enums)
+        table_renames = _rename_map(tables.pairs)
+        column_renames = {p.old.name: _rename_map(p.columns.pairs) for p in self.pairs}
+        # Each surviving old table as it reads after all renames: compared with its new self.
+        self.translated = {
+            p.old.name: _translate_table(p.old, column_renames[p.old.name], table_renames, column_renames)
+            for p in self.pairs
+        }
+        self.type_changed = {
+            (p.new.name, n.name)
+            for p in self.pairs
+            for o, n in p.columns.pairs
+            if o.type != n.type
+        }
+        self.enum_renames = _rename_map(self.enums.pairs)
+
+    # -------------------------------------------------------------- helpers
+
+    def _constraints(self, getter: Callable[[Table], Sequence[Any]]) -> Iterable[tuple[_TablePair, Matching]]:
+        for pair in self.pairs:
+            yield pair, match_constraints(getter(self.translated[pair.old.name]), getter(pair.new))
+
+    def _changed(self, matching: Matching) -> list[tuple[Any, Any]]:
+        """Pairs whose content changed (a change of name alone is a rename, not a change)."""
+        return [(o, n) for o, n in matching.pairs if not _same_but_name(o, n)]
+
+    def _pk_changed(self, pair: _TablePair) -> bool:
+        old, new = self.translated[pair.old.name].primary_key, pair.new.primary_key
+        return old is not None and (new is None or not _same_but_name(old, new))
+
+    def _original(self, pair: _TablePair, attr: str, translated: Any) -> Any:
+        """The old (untranslated) constraint that ``translated`` came from: names never change in translation."""
+        for element in getattr(pair.old, attr):
+            if element.name == translated.name:
+                return element
+        raise AssertionError(f"no {attr} {translated.name!r} in {pair.old.name!r}")
+
+    # -------------------------------------------------------------- the steps
+
+    def run(self) -> list[Operation]:
+        self.drop_foreign_keys()
+        self.drop_keys_constraints_indexes()
+        self.drop_tables()
+        self.drop_columns()
+        self.rename_enums()
+        self.rename_tables()
+        self.rename_columns()
+        self.create_and_alter_enums()
+        self.create_tables()
+        self.add_columns()
+        self.alter_columns()
+        self.drop_enums()
+        self.add_keys_constraints_indexes()
+        self.add_foreign_keys()
+        self.set_table_comments()
+        return self.plan.operations
+
+    def _keys_dropped_on(self) -> set[str]:
+        """Old tables whose primary key or a unique constraint/index is dropped or replaced."""
+        names = {t.name for t in self.dropped_tables}
+        for pair in self.pairs:
+            t, n = self.translated[pair.old.name], pair.new
+            if self._pk_changed(pair):
+                names.add(pair.old.name)
+            for attr in ("uniques", "indexes"):
+                matching = match_constraints(getattr(t, attr), getattr(n, attr))
+                removed = [e for e in matching.removed if getattr(e, "unique", True)]
+                changed = [o for o, m in self._changed(matching) if getattr(o, "unique", True)]
+                if removed or changed:
+                    names.add(pair.old.name)
+        return names
+
+    def drop_foreign_keys(self) -> None:
+        dropped = {t.name for t in self.dropped_tables}
+        keys_dropped = self._keys_dropped_on()
+        new_names = {p.old.name: p.new.name for p in self.pairs}
+        for table in self.dropped_tables:
+            for fk in table.foreign_keys:
+                self.plan.add(DropForeignKey(table.name, fk))
+        for pair, matching in self._constraints(lambda t: t.foreign_keys):
+            changed = {o.name for o, _ in self._changed(matching)}
+            for translated in self.translated[pair.old.name].foreign_keys:
+                fk: ForeignKey = self._original(pair, "foreign_keys", translated)
+                ref_new = new_names.get(fk.ref_table, fk.ref_table)
+                blocked = (
+                    fk.ref_table in dropped
+                    or fk.ref_table in keys_dropped
+                    or any((pair.new.name, c) in self.type_changed for c in translated.columns)
+                    or any((ref_new, c) in self.type_changed for c in translated.ref_columns)
+                )
+                if translated in matching.removed or fk.name in changed or blocked:
+                    self.plan.add(DropForeignKey(pair.old.name, fk))
+
+    def drop_keys_constraints_indexes(self) -> None:
+        for pair in self.pairs:
+            if self._pk_changed(pair):
+                self.plan.add(DropPrimaryKey(pair.old.name, pair.old.primary_key))  # type: ignore[arg-type]
+        for attr, drop in (("uniques", DropUnique), ("checks", DropCheck)):
+            for pair, matching in self._constraints(lambda t, a=attr: getattr(t, a)):
+                for element in [*matching.removed, *(o for o, _ in self._changed(matching))]:
+                    self.plan.add(drop(pair.old.name, self._original(pair, attr, element)))
+        for pair, matching in self._constraints(lambda t: t.indexes):
+            for element in [*matching.removed, *(o for o, _ in self._changed(matching))]:
+                self.plan.add(DropIndex(pair.old.name, self._original(pair, "indexes", element)))
+
+    def drop_tables(self) -> None:
+        for table in self.dropped_tables:
+            self.plan.add(DropTable(self.plan.schema.table(table.name)))
+
+    def drop_columns(self) -> None:
+        for pair in self.pairs:
+            for column in pair.columns.removed:
+                self.plan.add(DropColumn(pair.old.name, column))
+
+    def rename_enums(self) -> None:
+        self._rename_all(
+            [(o.name, n.name) for o, n in self.enums.pairs if o.name != n.name],
+            exists=lambda name: self.plan.schema.has_enum(name),
+            make=RenameEnum,
+        )
+
+    def rename_tables(self) -> None:
+        self._rename_all(
+            [(p.old.name, p.new.name) for p in self.pairs if p.old.name != p.new.name],
+            exists=lambda name: self.plan.schema.has_table(name),
+            make=RenameTable,
+        )
+
+    def rename_columns(self) -> None:
+        for pair in self.pairs:
+            table = pair.new.name
+            self._rename_all(
+                [(o.name, n.name) for o, n in pair.columns.pairs if o.name != n.name],
+                exists=lambda name, t=table: self.plan.schema.table(t).has_column(name),
+                make=lambda a, b, t=table: RenameColumn(t, a, b),
+            )
+
+    def _rename_all(self, renames: list[tuple[str, str]], exists: Callable[[str], bool], make: Callable[[str, str], Operation]) -> None:
+        """Rename, going through temporary names when targets are still taken (a swap of names)."""
+        pending = list(renames)
+        while pending:
+            progress = False
+            for old, new in list(pending):
+                if not exists(new):
+                    self.plan.add(make(old, new))
+                    pending.remove((old, new))
+                    progress = True
+            if not progress:  # a cycle: move one aside
+                old, new = pending.pop(0)
+                temporary = _free_name(f"{old}__renaming", exists)
+                self.plan.add(make(old, temporary))
+                pending.append((temporary, new))
+
+    def create_and_alter_enums(self) -> None:
+        for enum in self.enums.added:
+            self.plan.add(CreateEnum(enum))
+        for o, n in self.enums.pairs:
+            current = self.plan.schema.enum(n.name)
+            if current.values != n.values:
+                self.plan.add(AlterEnum(current, replace(n, id=current.id)))
+
+    def create_tables(self) -> None:
+        for table in self.added_tables:
+            self.plan.add(CreateTable(table.without_foreign_keys()))
+
+    def add_columns(self) -> None:
+        for pair in self.pairs:
+            for column in pair.columns.added:
+                self.plan.add(AddColumn(pair.new.name, column))
+
+    def alter_columns(self) -> None:
+        for pair in self.pairs:
+            for _, n in pair.columns.pairs:
+                current = self.plan.schema.table(pair.new.name).column(n.name)
+                if not _column_unchanged(current, n):
+                    self.plan.add(AlterColumn(pair.new.name, current, replace(n, id=current.id)))
+
+    def drop_enums(self) -> None:
+        for enum in self.enums.removed:
+            self.plan.add(DropEnum(self.plan.schema.enum(enum.name)))
+
+    def add_keys_constraints_indexes(self) -> None:
+        for pair in self.pairs:
+            current = self.plan.schema.table(pair.new.name)
+            n = pair.new
+            if n.primary_key is not None and current.primary_key is None:
+                self.plan.add(AddPrimaryKey(n.name, n.primary_key))
+            elif n.primary_key is not None and current.primary_key is not None and current.primary_key.name != n.primary_key.name:
+                self.plan.add(RenameConstraint(n.name, current.primary_key.name or "", n.primary_key.name or ""))
+            for attr, add in (("uniques", AddUnique), ("checks", AddCheck)):
+                matching = match_constraints(getattr(current, attr), getattr(n, attr))
+                for element in matching.added:
+                    self.plan.add(add(n.name, element))
+                self._rename_constraints(n.name, matching)
+            matching = match_constraints(current.indexes, n.indexes)
+            for element in matching.added:
+                self.plan.add(CreateIndex(n.name, element))
+            for o, m in matching.pairs:
+                if o.name != m.name:
+                    self.plan.add(RenameIndex(n.name, o, m.name))
+
+    def _rename_constraints(self, table: str, matching: Matching) -> None:
+        for o, n in matching.pairs:
+            if o.name != n.name:
+                self.plan.add(RenameConstraint(table, o.name, n.name))
+
+    def add_foreign_keys(self) -> None:
+        for table in sorted([*self.added_tables, *(p.new for p in self.pairs)], key=lambda t: t.name):
+            current = self.plan.schema.table(table.name)
+            matching = match_constraints(current.foreign_keys, table.foreign_keys)
+            for fk in matching.added:
+                self.plan.add(AddForeignKey(table.name, fk))
+            self._rename_constraints(table.name, matching)
+
+    def set_table_comments(self) -> None:
+        for pair in self.pairs:
+            current = self.plan.schema.table(pair.new.name)
+            if current.comment != pair.new.comment:
+                self.plan.add(SetTableComment(pair.new.name, current.comment, pair.new.comment))
+
+
+def _free_name(base: str, exists: Callable[[str], bool]) -> str:
+    name, n = base, 1
+    while exists(name):
+        n += 1
+        name = f"{base}{n}"
+    return name

@@ -1,0 +1,737 @@
+"""Reversible schema operations: one small data class per kind of change, no SQL.
+
+Each operation knows how to ``apply`` itself to a ``Schema`` (the model of what the database
+holds after it runs), its ``reverse``, a ``describe`` sentence for reviewers, whether it is
+``destructive`` (it can lose data), and how to serialise itself (``to_data`` / ``from_data``).
+The SQL for an operation lives in the dialects (``migrations_engine.dialects``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from .errors import SchemaError
+from .schema import (
+    Check,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+    replace_named,
+)
+from .types import is_widening
+
+
+def _q(name: str) -> str:
+    return f"“{name}”"
+
+
+def _cols(columns: tuple[str, ...]) -> str:
+    return ", ".join(_q(c) for c in columns)
+
+
+class Operation:
+    """Base of every operation. Subclasses are frozen dataclasses with a unique ``kind``."""
+
+    kind: ClassVar[str]
+    registry: ClassVar[dict[str, type[Operation]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Operation.registry[cls.kind] = cls
+
+    def apply(self, schema: Schema) -> Schema:
+        """The schema after this operation: mandatory."""
+        raise NotImplementedError
+
+    def reverse(self) -> Operation:
+        """The operation that undoes this one: mandatory."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One sentence a reviewer reads: mandatory."""
+        raise NotImplementedError
+
+    @property
+    def destructive(self) -> bool:
+        """True when running this operation can lose data. Defaults to False."""
+        return False
+
+    @property
+    def table_name(self) -> str | None:
+        """The table this operation changes, if any (used for grouping and progress)."""
+        return getattr(self, "table", None) if isinstance(getattr(self, "table", None), str) else None
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"op": self.kind}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            data[f.name] = _encode(getattr(self, f.name))
+        return data
+
+    @staticmethod
+    def from_data(data: dict[str, Any]) -> Operation:
+        try:
+            cls = Operation.registry[data["op"]]
+        except (KeyError, TypeError):
+            raise SchemaError(f"unknown operation {data!r:.80}") from None
+        hints = typing.get_type_hints(cls)
+        kwargs = {f.name: _decode(hints[f.name], data.get(f.name)) for f in dataclasses.fields(cls)}
+        return cls(**kwargs)
+
+
+# ---------------------------------------------------------------- serialisation of values
+
+
+def _encode(value: Any) -> Any:
+    from .snapshot import column_to_data, table_to_data
+
+    if isinstance(value, Table):
+        return table_to_data(value)
+    if isinstance(value, Column):
+        return column_to_data(value)
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    from .snapshot import column_from_data, table_from_data
+
+    if value is None:
+        return None
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    target = args[0] if typing.get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType")) and args else hint
+    if target is Table:
+        return table_from_data(value)
+    if target is Column:
+        return column_from_data(value)
+    if dataclasses.is_dataclass(target):
+        return target(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+    if typing.get_origin(target) is tuple:
+        return tuple(value)
+    return value
+
+
+def operations_to_data(operations: list[Operation]) -> list[dict[str, Any]]:
+    return [op.to_data() for op in operations]
+
+
+def operations_from_data(data: list[dict[str, Any]]) -> list[Operation]:
+    return [Operation.from_data(item) for item in data]
+
+
+def reverse_all(operations: list[Operation]) -> list[Operation]:
+    """The down operations: each reversed, in reverse order."""
+    return [op.reverse() for op in reversed(operations)]
+
+
+def apply_all(operations: list[Operation], schema: Schema) -> Schema:
+    for op in operations:
+        schema = op.apply(schema)
+    return schema
+
+
+# ---------------------------------------------------------------- enums
+
+
+@dataclass(frozen=True)
+class CreateEnum(Operation):
+    kind: ClassVar[str] = "create_enum"
+    enum: Enum
+
+    def apply(self, schema: Schema) -> Schema:
+        if schema.has_enum(self.enum.name):
+            raise SchemaError(f"enum {self.enum.name!r} exists already")
+        return replace(schema, enums=(*schema.enums, self.enum))
+
+    def reverse(self) -> Operation:
+        return DropEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"Create enum {_q(self.enum.name)} with values {', '.join(map(repr, self.enum.values))}"
+
+
+@dataclass(frozen=True)
+class DropEnum(Operation):
+    kind: ClassVar[str] = "drop_enum"
+    enum: Enum
+
+    def apply(self, schema: Schema) -> Schema:
+        schema.enum(self.enum.name)
+        return replace(schema, enums=tuple(e for e in schema.enums if e.name != self.enum.name))
+
+    def reverse(self) -> Operation:
+        return CreateEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"Drop enum {_q(self.enum.name)}"
+
+
+@dataclass(frozen=True)
+class RenameEnum(Operation):
+    kind: ClassVar[str] = "rename_enum"
+    old_name: str
+    new_name: str
+
+    def apply(self, schema: Schema) -> Schema:
+        enum = schema.enum(self.old_name)
+        schema = schema.replace_enum(self.old_name, replace(enum, name=self.new_name))
+        for table, column in schema.columns_of_enum(self.old_name):
+            renamed = replace(column, type=column.type.with_enum(self.new_name))
+            schema = schema.replace_table(table.name, schema.table(table.name).replace_column(column.name, renamed))
+        return schema
+
+    def reverse(self) -> Operation:
+        return RenameEnum(self.new_name, self.old_name)
+
+    def describe(self) -> str:
+        return f"Rename enum {_q(self.old_name)} to {_q(self.new_name)}"
+
+
+@dataclass(frozen=True)
+class AlterEnum(Operation):
+    """Change an enum's values (same name). Adding values keeps data; removing them may not."""
+
+    kind: ClassVar[str] = "alter_enum"
+    old: Enum
+    new: Enum
+
+    def apply(self, schema: Schema) -> Schema:
+        schema.enum(self.old.name)
+        return schema.replace_enum(self.old.name, self.new)
+
+    def reverse(self) -> Operation:
+        return AlterEnum(self.new, self.old)
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return tuple(v for v in self.new.values if v not in self.old.values)
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return tuple(v for v in self.old.values if v not in self.new.values)
+
+    @property
+    def only_adds(self) -> bool:
+        """True when the new values are the old ones, in order, with values inserted."""
+        kept = [v for v in self.new.values if v in self.old.values]
+        return not self.removed and kept == list(self.old.values)
+
+    @property
+    def destructive(self) -> bool:
+        return bool(self.removed)
+
+    def describe(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("add " + ", ".join(map(repr, self.added)))
+        if self.removed:
+            parts.append("remove " + ", ".join(map(repr, self.removed)))
+        if not parts:
+            parts.append("reorder values")
+        return f"Change enum {_q(self.old.name)}: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    """Create a table with its columns, keys, checks and indexes; foreign keys come separately."""
+
+    kind: ClassVar[str] = "create_table"
+    table: Table  # type: ignore[assignment]
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.with_table(self.table)
+
+    def reverse(self) -> Operation:
+        return DropTable(self.table)
+
+    @property
+    def table_name(self) -> str | None:
+        return self.table.name
+
+    def describe(self) -> str:
+        n = len(self.table.columns)
+        return f"Create table {_q(self.table.name)} with {n} column{'s' if n != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    kind: ClassVar[str] = "drop_table"
+    table: Table  # type: ignore[assignment]
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.without_table(self.table.name)
+
+    def reverse(self) -> Operation:
+        return CreateTable(self.table)
+
+    @property
+    def table_name(self) -> str | None:
+        return self.table.name
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return f"Drop table {_q(self.table.name)} and all its rows"
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    kind: ClassVar[str] = "rename_table"
+    old_name: str
+    new_name: str
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.old_name)
+        if schema.has_table(self.new_name):
+            raise SchemaError(f"cannot rename {self.old_name!r}: table {self.new_name!r} exists")
+        tables = []
+        for t in schema.tables:
+            if t.name == self.old_name:
+                t = replace(table, name=self.new_name)
+            if any(fk.ref_table == self.old_name for fk in t.foreign_keys):
+                t = replace(
+                    t,
+                    foreign_keys=tuple(
+                        replace(fk, ref_table=self.new_name) if fk.ref_table == self.old_name else fk
+                        for fk in t.foreign_keys
+                    ),
+                )
+            tables.append(t)
+        return replace(schema, tables=tuple(tables))
+
+    def reverse(self) -> Operation:
+        return RenameTable(self.new_name, self.old_name)
+
+    @property
+    def table_name(self) -> str | None:
+        return self.old_name
+
+    def describe(self) -> str:
+        return f"Rename table {_q(self.old_name)} to {_q(self.new_name)}"
+
+
+@dataclass(frozen=True)
+class SetTableComment(Operation):
+    kind: ClassVar[str] = "set_table_comment"
+    table: str  # type: ignore[assignment]
+    old: str | None
+    new: str | None
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.replace_table(self.table, replace(schema.table(self.table), comment=self.new))
+
+    def reverse(self) -> Operation:
+        return SetTableComment(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        if self.new is None:
+            return f"Remove the comment of table {_q(self.table)}"
+        return f"Set the comment of table {_q(self.table)} to {self.new!r}"
+
+
+# ---------------------------------------------------------------- columns
+
+
+def _rename_in(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if c == old else c for c in columns)
+
+
+@dataclass(frozen=True)
+class AddColumn(Operation):
+    kind: ClassVar[str] = "add_column"
+    table: str  # type: ignore[assignment]
+    column: Column
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        if table.has_column(self.column.name):
+            raise SchemaError(f"table {self.table!r} has a column {self.column.name!r} already")
+        return schema.replace_table(self.table, replace(table, columns=(*table.columns, self.column)))
+
+    def reverse(self) -> Operation:
+        return DropColumn(self.table, self.column)
+
+    def describe(self) -> str:
+        null = "" if self.column.nullable else " NOT NULL"
+        return f"Add column {_q(self.column.name)} ({self.column.type}{null}) to table {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class DropColumn(Operation):
+    kind: ClassVar[str] = "drop_column"
+    table: str  # type: ignore[assignment]
+    column: Column
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        table.column(self.column.name)
+        return schema.replace_table(
+            self.table, replace(table, columns=tuple(c for c in table.columns if c.name != self.column.name))
+        )
+
+    def reverse(self) -> Operation:
+        return AddColumn(self.table, self.column)
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return f"Drop column {_q(self.column.name)} from table {_q(self.table)} and its values"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Operation):
+    kind: ClassVar[str] = "rename_column"
+    table: str  # type: ignore[assignment]
+    old_name: str
+    new_name: str
+
+    def apply(self, schema: Schema) -> Schema:
+        old, new = self.old_name, self.new_name
+        table = schema.table(self.table)
+        column = table.column(old)
+        if table.has_column(new):
+            raise SchemaError(f"cannot rename {self.table}.{old}: column {new!r} exists")
+        pk = table.primary_key
+        table = replace(
+            table.replace_column(old, replace(column, name=new)),
+            primary_key=replace(pk, columns=_rename_in(pk.columns, old, new)) if pk else None,
+            foreign_keys=tuple(replace(fk, columns=_rename_in(fk.columns, old, new)) for fk in table.foreign_keys),
+            uniques=tuple(replace(u, columns=_rename_in(u.columns, old, new)) for u in table.uniques),
+            indexes=tuple(replace(i, columns=_rename_in(i.columns, old, new)) for i in table.indexes),
+        )
+        schema = schema.replace_table(self.table, table)
+        for other, fk in schema.referencing(self.table):
+            other = schema.table(other.name)
+            moved = replace(fk, ref_columns=_rename_in(fk.ref_columns, old, new))
+            schema = schema.replace_table(
+                other.name, replace(other, foreign_keys=replace_named(other.foreign_keys, fk.name or "", moved))
+            )
+        return schema
+
+    def reverse(self) -> Operation:
+        return RenameColumn(self.table, self.new_name, self.old_name)
+
+    def describe(self) -> str:
+        return f"Rename column {_q(self.old_name)} of table {_q(self.table)} to {_q(self.new_name)}"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Operation):
+    """Change a column's type, nullability, default, identity or comment (not its name)."""
+
+    kind: ClassVar[str] = "alter_column"
+    table: str  # type: ignore[assignment]
+    old: Column
+    new: Column
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        table.column(self.old.name)
+        return schema.replace_table(self.table, table.replace_column(self.old.name, self.new))
+
+    def reverse(self) -> Operation:
+        return AlterColumn(self.table, self.new, self.old)
+
+    @property
+    def type_changed(self) -> bool:
+        return self.old.type != self.new.type
+
+    @property
+    def nullable_changed(self) -> bool:
+        return self.old.nullable != self.new.nullable
+
+    @property
+    def default_changed(self) -> bool:
+        return self.old.default != self.new.default
+
+    @property
+    def identity_changed(self) -> bool:
+        return self.old.identity != self.new.identity
+
+    @property
+    def comment_changed(self) -> bool:
+        return self.old.comment != self.new.comment
+
+    @property
+    def destructive(self) -> bool:
+        # Narrowing a type can cut values; NOT NULL replaces existing NULLs by the default.
+        narrowing = self.type_changed and not is_widening(self.old.type, self.new.type)
+        return narrowing or (self.old.nullable and not self.new.nullable)
+
+    def describe(self) -> str:
+        changes = []
+        if self.type_changed:
+            changes.append(f"type {self.old.type} → {self.new.type}")
+        if self.nullable_changed:
+            changes.append("allow NULL" if self.new.nullable else "make NOT NULL")
+        if self.default_changed:
+            changes.append(
+                "drop the default" if self.new.default is None else f"default {self.new.default.value}"
+            )
+        if self.identity_changed:
+            changes.append("make it an identity" if self.new.identity else "stop being an identity")
+        if self.comment_changed:
+            changes.append("remove the comment" if self.new.comment is None else f"comment {self.new.comment!r}")
+        return f"Change column {_q(self.old.name)} of table {_q(self.table)}: " + "; ".join(changes)
+
+
+# ---------------------------------------------------------------- keys, constraints, indexes
+
+
+def _table_with(schema: Schema, name: str, **changes: Any) -> Schema:
+    return schema.replace_table(name, replace(schema.table(name), **changes))
+
+
+@dataclass(frozen=True)
+class AddPrimaryKey(Operation):
+    kind: ClassVar[str] = "add_primary_key"
+    table: str  # type: ignore[assignment]
+    primary_key: PrimaryKey
+
+    def apply(self, schema: Schema) -> Schema:
+        if schema.table(self.table).primary_key is not None:
+            raise SchemaError(f"table {self.table!r} has a primary key already")
+        return _table_with(schema, self.table, primary_key=self.primary_key)
+
+    def reverse(self) -> Operation:
+        return DropPrimaryKey(self.table, self.primary_key)
+
+    def describe(self) -> str:
+        return f"Add primary key ({_cols(self.primary_key.columns)}) to table {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class DropPrimaryKey(Operation):
+    kind: ClassVar[str] = "drop_primary_key"
+    table: str  # type: ignore[assignment]
+    primary_key: PrimaryKey
+
+    def apply(self, schema: Schema) -> Schema:
+        return _table_with(schema, self.table, primary_key=None)
+
+    def reverse(self) -> Operation:
+        return AddPrimaryKey(self.table, self.primary_key)
+
+    def describe(self) -> str:
+        return f"Drop the primary key ({_cols(self.primary_key.columns)}) of table {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class AddForeignKey(Operation):
+    kind: ClassVar[str] = "add_foreign_key"
+    table: str  # type: ignore[assignment]
+    foreign_key: ForeignKey
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, foreign_keys=(*table.foreign_keys, self.foreign_key))
+
+    def reverse(self) -> Operation:
+        return DropForeignKey(self.table, self.foreign_key)
+
+    def describe(self) -> str:
+        fk = self.foreign_key
+        actions = ""
+        if fk.on_delete != "NO ACTION":
+            actions += f", ON DELETE {fk.on_delete}"
+        if fk.on_update != "NO ACTION":
+            actions += f", ON UPDATE {fk.on_update}"
+        return (
+            f"Add foreign key {_q(fk.name or '')} from {_q(self.table)} ({_cols(fk.columns)}) "
+            f"to {_q(fk.ref_table)} ({_cols(fk.ref_columns)}){actions}"
+        )
+
+
+@dataclass(frozen=True)
+class DropForeignKey(Operation):
+    kind: ClassVar[str] = "drop_foreign_key"
+    table: str  # type: ignore[assignment]
+    foreign_key: ForeignKey
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, foreign_keys=replace_named(table.foreign_keys, self.foreign_key.name or "", None))
+
+    def reverse(self) -> Operation:
+        return AddForeignKey(self.table, self.foreign_key)
+
+    def describe(self) -> str:
+        fk = self.foreign_key
+        return f"Drop foreign key {_q(fk.name or '')} from {_q(self.table)} to {_q(fk.ref_table)}"
+
+
+@dataclass(frozen=True)
+class AddUnique(Operation):
+    kind: ClassVar[str] = "add_unique"
+    table: str  # type: ignore[assignment]
+    unique: Unique
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, uniques=(*table.uniques, self.unique))
+
+    def reverse(self) -> Operation:
+        return DropUnique(self.table, self.unique)
+
+    def describe(self) -> str:
+        return f"Add unique constraint {_q(self.unique.name or '')} on {_q(self.table)} ({_cols(self.unique.columns)})"
+
+
+@dataclass(frozen=True)
+class DropUnique(Operation):
+    kind: ClassVar[str] = "drop_unique"
+    table: str  # type: ignore[assignment]
+    unique: Unique
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, uniques=replace_named(table.uniques, self.unique.name or "", None))
+
+    def reverse(self) -> Operation:
+        return AddUnique(self.table, self.unique)
+
+    def describe(self) -> str:
+        return f"Drop unique constraint {_q(self.unique.name or '')} from {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class AddCheck(Operation):
+    kind: ClassVar[str] = "add_check"
+    table: str  # type: ignore[assignment]
+    check: Check
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, checks=(*table.checks, self.check))
+
+    def reverse(self) -> Operation:
+        return DropCheck(self.table, self.check)
+
+    def describe(self) -> str:
+        return f"Add check {_q(self.check.name or '')} on {_q(self.table)}: {self.check.expression}"
+
+
+@dataclass(frozen=True)
+class DropCheck(Operation):
+    kind: ClassVar[str] = "drop_check"
+    table: str  # type: ignore[assignment]
+    check: Check
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, checks=replace_named(table.checks, self.check.name or "", None))
+
+    def reverse(self) -> Operation:
+        return AddCheck(self.table, self.check)
+
+    def describe(self) -> str:
+        return f"Drop check {_q(self.check.name or '')} from {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class CreateIndex(Operation):
+    kind: ClassVar[str] = "create_index"
+    table: str  # type: ignore[assignment]
+    index: Index
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, indexes=(*table.indexes, self.index))
+
+    def reverse(self) -> Operation:
+        return DropIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        unique = "unique " if self.index.unique else ""
+        where = f" where {self.index.where}" if self.index.where else ""
+        return f"Create {unique}index {_q(self.index.name or '')} on {_q(self.table)} ({_cols(self.index.columns)}){where}"
+
+
+@dataclass(frozen=True)
+class DropIndex(Operation):
+    kind: ClassVar[str] = "drop_index"
+    table: str  # type: ignore[assignment]
+    index: Index
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, indexes=replace_named(table.indexes, self.index.name or "", None))
+
+    def reverse(self) -> Operation:
+        return CreateIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        return f"Drop index {_q(self.index.name or '')} from {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class RenameIndex(Operation):
+    kind: ClassVar[str] = "rename_index"
+    table: str  # type: ignore[assignment]
+    index: Index  # as it is before the rename
+    new_name: str
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        renamed = replace(self.index, name=self.new_name)
+        return _table_with(schema, self.table, indexes=replace_named(table.indexes, self.index.name or "", renamed))
+
+    def reverse(self) -> Operation:
+        return RenameIndex(self.table, replace(self.index, name=self.new_name), self.index.name or "")
+
+    def describe(self) -> str:
+        return f"Rename index {_q(self.index.name or '')} of {_q(self.table)} to {_q(self.new_name)}"
+
+
+@dataclass(frozen=True)
+class RenameConstraint(Operation):
+    """Rename a primary key, foreign key, unique or check constraint, nothing else changing."""
+
+    kind: ClassVar[str] = "rename_constraint"
+    table: str  # type: ignore[assignment]
+    old_name: str
+    new_name: str
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        old, new = self.old_name, self.new_name
+        pk = table.primary_key
+        if pk is not None and pk.name == old:
+            return _table_with(schema, self.table, primary_key=replace(pk, name=new))
+        for attr in ("foreign_keys", "uniques", "checks"):
+            items = getattr(table, attr)
+            for item in items:
+                if item.name == old:
+                    return _table_with(schema, self.table, **{attr: replace_named(items, old, replace(item, name=new))})
+        raise SchemaError(f"table {self.table!r} has no constraint {old!r}")
+
+    def reverse(self) -> Operation:
+        return RenameConstraint(self.table, self.new_name, self.old_name)
+
+    def describe(self) -> str:
+        return f"Rename constraint {_q(self.old_name)} of {_q(self.table)} to {_q(self.new_name)}"
+
+    def constraint_in(self, schema: Schema) -> PrimaryKey | ForeignKey | Unique | Check:
+        """The constraint this operation renames, as it is in ``schema`` (before the rename)."""
+        table = schema.table(self.table)
+        for item in (table.primary_key, *table.foreign_keys, *table.uniques, *table.checks):
+            if item is not None and item.name == self.old_name:
+                return item
+        raise SchemaError(f"table {self.table!r} has no constraint {self.old_name!r}")

@@ -1,0 +1,46 @@
+"""Turning operations into scripts: each operation rendered against the schema it runs on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dialects import Dialect, get_dialect
+from .operations import Operation, reverse_all
+from .schema import Schema
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement and the index of the operation it belongs to."""
+
+    sql: str
+    operation: int
+
+
+def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -> list[Statement]:
+    """The statements for ``operations`` run in order on a database holding ``start``."""
+    target = get_dialect(dialect) if isinstance(dialect, str) else dialect
+    statements: list[Statement] = []
+    schema = start
+    for index, op in enumerate(operations):
+        after = op.apply(schema)
+        statements += [Statement(sql, index) for sql in target.render(op, schema, after)]
+        schema = after
+    return statements
+
+
+def render_down(operations: list[Operation], end: Schema, dialect: str | Dialect) -> list[Statement]:
+    """The statements undoing ``operations``, run on a database holding ``end``."""
+    return render(reverse_all(operations), end, dialect)
+
+
+def script_text(statements: list[Statement], operations: list[Operation] | None = None) -> str:
+    """A SQL script: each statement ends with ``;``, each operation is introduced by a comment."""
+    lines: list[str] = []
+    current = -1
+    for statement in statements:
+        if operations is not None and statement.operation != current:
+            current = statement.operation
+            lines.append(f"-- {operations[current].describe()}")
+        lines.append(statement.sql + ";")
+    return "\n".join(lines) + ("\n" if lines else "")

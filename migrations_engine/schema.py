@@ -1,0 +1,236 @@
+"""The schema model: a schema holds tables and enums; a table holds columns and constraints.
+
+Every element is an immutable value. Elements designed in the web app carry a stable ``id`` that
+survives renames; elements read from a live database have ``id=None`` and match by name.
+Constraint and index names are always set: ``naming.with_default_names`` fills any left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from .errors import SchemaError
+from .types import ColumnType
+
+REFERENTIAL_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
+
+
+@dataclass(frozen=True)
+class Default:
+    """A column default: a literal value (``expression=False``) or a SQL expression kept verbatim.
+
+    Literals are stored as text (``"42"``, ``"it's"``, ``"true"``) and rendered per the column's
+    type by each dialect; expressions (``CURRENT_TIMESTAMP``) are copied into the SQL as written.
+    """
+
+    value: str
+    expression: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    nullable: bool = True
+    default: Default | None = None
+    identity: bool = False
+    comment: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    name: str | None = None
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Unique:
+    columns: tuple[str, ...]
+    name: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    expression: str
+    name: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    columns: tuple[str, ...]
+    name: str | None = None
+    unique: bool = False
+    where: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    id: str | None = None
+
+    def __post_init__(self) -> None:
+        # Canonical order: constraints sorted by name, so equality ignores how they were listed.
+        for attr in ("foreign_keys", "uniques", "checks", "indexes"):
+            object.__setattr__(self, attr, tuple(sorted(getattr(self, attr), key=_by_name_key)))
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise SchemaError(f"table {self.name!r} has no column {name!r}")
+
+    def has_column(self, name: str) -> bool:
+        return any(column.name == name for column in self.columns)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def replace_column(self, name: str, new: Column) -> Table:
+        self.column(name)
+        return replace(self, columns=tuple(new if c.name == name else c for c in self.columns))
+
+    def without_foreign_keys(self) -> Table:
+        return replace(self, foreign_keys=())
+
+
+@dataclass(frozen=True)
+class Schema:
+    tables: tuple[Table, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        # Canonical order: tables and enums sorted by name (columns keep their order).
+        object.__setattr__(self, "tables", tuple(sorted(self.tables, key=lambda t: t.name)))
+        object.__setattr__(self, "enums", tuple(sorted(self.enums, key=lambda e: e.name)))
+        object.__setattr__(self, "_by_name", {t.name: t for t in self.tables})
+
+    def table(self, name: str) -> Table:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise SchemaError(f"schema has no table {name!r}") from None
+
+    def has_table(self, name: str) -> bool:
+        return name in self._by_name
+
+    def enum(self, name: str) -> Enum:
+        for enum in self.enums:
+            if enum.name == name:
+                return enum
+        raise SchemaError(f"schema has no enum {name!r}")
+
+    def has_enum(self, name: str) -> bool:
+        return any(enum.name == name for enum in self.enums)
+
+    def replace_table(self, name: str, new: Table) -> Schema:
+        self.table(name)
+        return replace(self, tables=tuple(new if t.name == name else t for t in self.tables))
+
+    def with_table(self, table: Table) -> Schema:
+        if self.has_table(table.name):
+            raise SchemaError(f"table {table.name!r} exists already")
+        return replace(self, tables=(*self.tables, table))
+
+    def without_table(self, name: str) -> Schema:
+        self.table(name)
+        return replace(self, tables=tuple(t for t in self.tables if t.name != name))
+
+    def replace_enum(self, name: str, new: Enum) -> Schema:
+        self.enum(name)
+        return replace(self, enums=tuple(new if e.name == name else e for e in self.enums))
+
+    def referencing(self, table_name: str) -> list[tuple[Table, ForeignKey]]:
+        """Foreign keys (with their table) that reference ``table_name``."""
+        return [
+            (table, fk)
+            for table in self.tables
+            for fk in table.foreign_keys
+            if fk.ref_table == table_name
+        ]
+
+    def columns_of_enum(self, enum_name: str) -> list[tuple[Table, Column]]:
+        return [
+            (table, column)
+            for table in self.tables
+            for column in table.columns
+            if column.type.kind == "enum" and column.type.enum == enum_name
+        ]
+
+
+T = TypeVar("T")
+
+
+def _by_name_key(item: object) -> tuple[str, str]:
+    return (getattr(item, "name") or "", repr(item))
+
+
+def replace_named(items: Iterable[T], name: str, new: T | None) -> tuple[T, ...]:
+    """``items`` with the element called ``name`` replaced by ``new`` (or removed when None)."""
+    out: list[T] = []
+    found = False
+    for item in items:
+        if getattr(item, "name") == name:
+            found = True
+            if new is not None:
+                out.append(new)
+        else:
+            out.append(item)
+    if not found:
+        raise SchemaError(f"no element named {name!r}")
+    return tuple(out)
+
+
+def strip_ids(schema: Schema) -> Schema:
+    """The same schema with every ``id`` removed, as a live database would give it."""
+
+    def clear(items: Iterable[T]) -> tuple[T, ...]:
+        return tuple(replace(item, id=None) for item in items)  # type: ignore[type-var]
+
+    tables = tuple(
+        replace(
+            table,
+            id=None,
+            columns=clear(table.columns),
+            primary_key=replace(table.primary_key, id=None) if table.primary_key else None,
+            foreign_keys=clear(table.foreign_keys),
+            uniques=clear(table.uniques),
+            checks=clear(table.checks),
+            indexes=clear(table.indexes),
+        )
+        for table in schema.tables
+    )
+    return Schema(tables=tables, enums=clear(schema.enums))

@@ -1,0 +1,294 @@
+"""The JSON snapshot format (docs/snapshot-format.md): format version, canonical order, content hash.
+
+``load(dump(schema)) == schema`` for every valid schema. Keys whose value is the default are left
+out, so snapshots stay small and diffs of snapshot files stay readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import SchemaError, SnapshotFormatError
+from .naming import with_default_names
+from .schema import (
+    REFERENTIAL_ACTIONS,
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+from .types import ColumnType
+from .validate import problems
+
+FORMAT = "schema-snapshot/1"
+
+
+# ---------------------------------------------------------------- dump
+
+
+def _element(fields: dict[str, Any]) -> dict[str, Any]:
+    """Drop keys holding a default (None, empty list, NO ACTION) for a compact, canonical form."""
+    return {
+        key: value
+        for key, value in fields.items()
+        if value is not None and value != [] and value != "NO ACTION"
+    }
+
+
+def column_to_data(column: Column) -> dict[str, Any]:
+    default = None
+    if column.default is not None:
+        default = {"value": column.default.value}
+        if column.default.expression:
+            default["expression"] = True
+    return _element(
+        {
+            "id": column.id,
+            "name": column.name,
+            "type": str(column.type),
+            "nullable": None if column.nullable else False,
+            "default": default,
+            "identity": column.identity or None,
+            "comment": column.comment,
+        }
+    )
+
+
+def table_to_data(table: Table) -> dict[str, Any]:
+    pk = table.primary_key
+    return _element(
+        {
+            "id": table.id,
+            "name": table.name,
+            "comment": table.comment,
+            "columns": [column_to_data(c) for c in table.columns],
+            "primary_key": _element({"id": pk.id, "name": pk.name, "columns": list(pk.columns)})
+            if pk
+            else None,
+            "foreign_keys": [
+                _element(
+                    {
+                        "id": fk.id,
+                        "name": fk.name,
+                        "columns": list(fk.columns),
+                        "ref_table": fk.ref_table,
+                        "ref_columns": list(fk.ref_columns),
+                        "on_delete": fk.on_delete,
+                        "on_update": fk.on_update,
+                    }
+                )
+                for fk in table.foreign_keys
+            ],
+            "uniques": [
+                _element({"id": u.id, "name": u.name, "columns": list(u.columns)})
+                for u in table.uniques
+            ],
+            "checks": [
+                _element({"id": c.id, "name": c.name, "expression": c.expression})
+                for c in table.checks
+            ],
+            "indexes": [
+                _element(
+                    {
+                        "id": i.id,
+                        "name": i.name,
+                        "columns": list(i.columns),
+                        "unique": i.unique or None,
+                        "where": i.where,
+                    }
+                )
+                for i in table.indexes
+            ],
+        }
+    )
+
+
+def to_data(schema: Schema) -> dict[str, Any]:
+    """The snapshot as JSON-ready data, with its format version and content hash."""
+    body = {
+        "enums": [
+            _element({"id": e.id, "name": e.name, "values": list(e.values)}) for e in schema.enums
+        ],
+        "tables": [table_to_data(t) for t in schema.tables],
+    }
+    return {"format": FORMAT, "hash": _hash(body), **body}
+
+
+def _hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(schema: Schema) -> str:
+    """The hash of the schema's canonical JSON (ids included)."""
+    return to_data(schema)["hash"]
+
+
+def dumps(schema: Schema) -> str:
+    return json.dumps(to_data(schema), indent=2, ensure_ascii=False) + "\n"
+
+
+def dump(schema: Schema, path: str | Path) -> None:
+    Path(path).write_text(dumps(schema), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- load
+
+
+class _Reader:
+    """Reads one JSON element, naming its place (``tables[2].columns[0]``) in every error."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise SnapshotFormatError(f"{where}: expected an object, got {type(data).__name__}")
+        self.data = data
+        self.where = where
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, required: bool = False) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise SnapshotFormatError(f"{self.where}: missing {key!r}")
+            return None if default is ... else default
+        value = self.data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise SnapshotFormatError(f"{self.where}.{key}: wrong kind of value {value!r}")
+        return value
+
+    def name(self) -> str:
+        name = self.get("name", str, required=True)
+        if not name:
+            raise SnapshotFormatError(f"{self.where}.name: must not be empty")
+        return name
+
+    def names(self, key: str, *, required: bool = True) -> tuple[str, ...]:
+        values = self.get(key, list, required=required) or []
+        if not all(isinstance(v, str) and v for v in values):
+            raise SnapshotFormatError(f"{self.where}.{key}: expected a list of names")
+        return tuple(values)
+
+    def action(self, key: str) -> str:
+        value = (self.get(key, str) or "NO ACTION").upper()
+        if value not in REFERENTIAL_ACTIONS:
+            raise SnapshotFormatError(f"{self.where}.{key}: unknown action {value!r}")
+        return value
+
+    def items(self, key: str) -> list[_Reader]:
+        return [_Reader(item, f"{self.where}.{key}[{n}]") for n, item in enumerate(self.get(key, list, []))]
+
+
+def _read_column(r: _Reader) -> Column:
+    default = None
+    if r.get("default", dict) is not None:
+        d = _Reader(r.data["default"], f"{r.where}.default")
+        default = Default(d.get("value", str, required=True), bool(d.get("expression", bool, False)))
+    try:
+        column_type = ColumnType.parse(r.get("type", str, required=True))
+    except SchemaError as exc:
+        raise SnapshotFormatError(f"{r.where}.type: {exc}") from None
+    return Column(
+        name=r.name(),
+        type=column_type,
+        nullable=r.get("nullable", bool, True),
+        default=default,
+        identity=r.get("identity", bool, False),
+        comment=r.get("comment", str),
+        id=r.get("id", str),
+    )
+
+
+def _read_table(r: _Reader) -> Table:
+    pk = None
+    if r.get("primary_key", dict) is not None:
+        p = _Reader(r.data["primary_key"], f"{r.where}.primary_key")
+        pk = PrimaryKey(p.names("columns"), p.get("name", str), p.get("id", str))
+    return Table(
+        name=r.name(),
+        id=r.get("id", str),
+        comment=r.get("comment", str),
+        columns=tuple(_read_column(c) for c in r.items("columns")),
+        primary_key=pk,
+        foreign_keys=tuple(
+            ForeignKey(
+                columns=f.names("columns"),
+                ref_table=f.get("ref_table", str, required=True),
+                ref_columns=f.names("ref_columns"),
+                name=f.get("name", str),
+                on_delete=f.action("on_delete"),
+                on_update=f.action("on_update"),
+                id=f.get("id", str),
+            )
+            for f in r.items("foreign_keys")
+        ),
+        uniques=tuple(Unique(u.names("columns"), u.get("name", str), u.get("id", str)) for u in r.items("uniques")),
+        checks=tuple(
+            Check(c.get("expression", str, required=True), c.get("name", str), c.get("id", str))
+            for c in r.items("checks")
+        ),
+        indexes=tuple(
+            Index(
+                columns=i.names("columns"),
+                name=i.get("name", str),
+                unique=i.get("unique", bool, False),
+                where=i.get("where", str),
+                id=i.get("id", str),
+            )
+            for i in r.items("indexes")
+        ),
+    )
+
+
+def from_data(data: Any) -> Schema:
+    """A schema from snapshot data; raises ``SnapshotFormatError`` naming the faulty place."""
+    root = _Reader(data, "snapshot")
+    if data.get("format") != FORMAT:
+        raise SnapshotFormatError(
+            f"snapshot: unknown format {data.get('format')!r} (this engine reads {FORMAT!r})"
+        )
+    schema = Schema(
+        tables=tuple(_read_table(t) for t in root.items("tables")),
+        enums=tuple(
+            Enum(e.name(), e.names("values"), e.get("id", str)) for e in root.items("enums")
+        ),
+    )
+    found = problems(schema)
+    if found:
+        raise SnapshotFormatError("snapshot: " + found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
+    stated = data.get("hash")
+    if stated is not None and stated != to_data(schema)["hash"]:
+        raise SnapshotFormatError(
+            "snapshot: content hash does not match the content (edited by hand? remove the 'hash' key to accept the edit)"
+        )
+    return with_default_names(schema)
+
+
+def loads(text: str) -> Schema:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotFormatError(f"snapshot is not valid JSON: {exc}") from None
+    return from_data(data)
+
+
+def load(path: str | Path) -> Schema:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotFormatError(f"cannot read snapshot {str(path)!r}: {exc}") from None
+    return loads(text)
+
+
+def column_from_data(data: Any, where: str = "column") -> Column:
+    return _read_column(_Reader(data, where))
+
+
+def table_from_data(data: Any, where: str = "table") -> Table:
+    return _read_table(_Reader(data, where))

@@ -1,0 +1,188 @@
+"""Column types: portable logical types, and native types of one dialect kept as they are.
+
+A type is written as text in snapshots and in the designer's type picker:
+
+* logical: ``integer``, ``smallint``, ``bigint``, ``decimal(10,2)``, ``float``, ``double``,
+  ``boolean``, ``char(3)``, ``varchar(255)``, ``varchar``, ``text``, ``date``, ``time``,
+  ``time(3)``, ``timestamp``, ``timestamp(6)``, ``timestamptz``, ``uuid``, ``json``,
+  ``binary``, ``binary(16)`` and ``enum(name)`` (a named enum of the schema);
+* native: ``<dialect>:<type as the dialect writes it>``, for example ``postgresql:inet`` or
+  ``mysql:mediumint unsigned``. A native type renders verbatim on its own dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import SchemaError
+
+DIALECTS = ("postgresql", "mysql", "sqlite")
+
+INTEGER_KINDS = ("smallint", "integer", "bigint")
+LOGICAL_KINDS = frozenset(
+    {
+        *INTEGER_KINDS,
+        "decimal",
+        "float",
+        "double",
+        "boolean",
+        "char",
+        "varchar",
+        "text",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "uuid",
+        "json",
+        "binary",
+        "enum",
+    }
+)
+# Kinds that accept each argument shape.
+_LENGTH_KINDS = frozenset({"char", "varchar", "binary"})
+_PRECISION_KINDS = frozenset({"time", "timestamp", "timestamptz"})
+
+_LOGICAL_RE = re.compile(r"^\s*([a-z]+)\s*(?:\(\s*([^)]*?)\s*\))?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class ColumnType:
+    """A column's type. ``kind`` is a logical kind, or ``"native"`` with ``dialect``/``native``."""
+
+    kind: str
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    enum: str | None = None
+    dialect: str | None = None
+    native: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "native":
+            if self.dialect not in DIALECTS or not self.native:
+                raise SchemaError(f"native type needs a dialect and a name: {self!r}")
+        elif self.kind not in LOGICAL_KINDS:
+            raise SchemaError(f"unknown type {self.kind!r}")
+        if self.kind == "enum" and not self.enum:
+            raise SchemaError("an enum type needs the enum's name: enum(name)")
+
+    @property
+    def is_native(self) -> bool:
+        return self.kind == "native"
+
+    @property
+    def is_integer(self) -> bool:
+        return self.kind in INTEGER_KINDS
+
+    @property
+    def is_textual(self) -> bool:
+        return self.kind in ("char", "varchar", "text", "enum", "uuid")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (*INTEGER_KINDS, "decimal", "float", "double")
+
+    @classmethod
+    def parse(cls, text: str) -> ColumnType:
+        """Read a type from its text form (see the module docstring)."""
+        if not isinstance(text, str) or not text.strip():
+            raise SchemaError(f"a type must be a non-empty string, got {text!r}")
+        head, sep, rest = text.partition(":")
+        if sep and head.strip().lower() in DIALECTS:
+            if not rest.strip():
+                raise SchemaError(f"native type {text!r} has no name after the colon")
+            return cls("native", dialect=head.strip().lower(), native=rest.strip())
+        match = _LOGICAL_RE.match(text)
+        if not match:
+            raise SchemaError(f"cannot read type {text!r}")
+        kind, args = match.group(1).lower(), match.group(2)
+        if kind not in LOGICAL_KINDS:
+            raise SchemaError(
+                f"unknown type {text!r}: use a portable type or '<dialect>:<native type>'"
+            )
+        if kind == "enum":
+            if not args:
+                raise SchemaError("an enum type needs the enum's name: enum(name)")
+            return cls("enum", enum=args)
+        numbers = _parse_numbers(text, args)
+        if not numbers:
+            return cls(kind)
+        if kind == "decimal" and len(numbers) <= 2:
+            return cls(kind, precision=numbers[0], scale=numbers[1] if len(numbers) == 2 else 0)
+        if kind in _LENGTH_KINDS and len(numbers) == 1:
+            return cls(kind, length=numbers[0])
+        if kind in _PRECISION_KINDS and len(numbers) == 1:
+            return cls(kind, precision=numbers[0])
+        raise SchemaError(f"type {text!r} does not take these arguments")
+
+    def __str__(self) -> str:
+        if self.kind == "native":
+            return f"{self.dialect}:{self.native}"
+        if self.kind == "enum":
+            return f"enum({self.enum})"
+        if self.kind == "decimal" and self.precision is not None:
+            return f"decimal({self.precision},{self.scale or 0})"
+        if self.length is not None:
+            return f"{self.kind}({self.length})"
+        if self.precision is not None:
+            return f"{self.kind}({self.precision})"
+        return self.kind
+
+    def with_enum(self, name: str) -> ColumnType:
+        return ColumnType("enum", enum=name)
+
+
+def _parse_numbers(text: str, args: str | None) -> tuple[int, ...]:
+    if args is None or args == "":
+        return ()
+    try:
+        numbers = tuple(int(part) for part in args.split(","))
+    except ValueError:
+        raise SchemaError(f"type {text!r} has non-numeric arguments") from None
+    if any(n < 0 for n in numbers):
+        raise SchemaError(f"type {text!r} has a negative argument")
+    return numbers
+
+
+# Changes that never lose data: (old kind, new kind) pairs, lengths checked separately.
+_WIDENINGS = {
+    ("smallint", "integer"),
+    ("smallint", "bigint"),
+    ("integer", "bigint"),
+    ("float", "double"),
+    ("char", "varchar"),
+    ("char", "text"),
+    ("varchar", "text"),
+    ("smallint", "decimal"),
+    ("integer", "decimal"),
+    ("bigint", "decimal"),
+}
+
+
+def is_widening(old: ColumnType, new: ColumnType) -> bool:
+    """True when every value of ``old`` fits ``new`` unchanged (the change loses nothing)."""
+    if old == new:
+        return True
+    if old.kind == new.kind:
+        if old.kind in ("varchar", "char", "binary"):
+            return new.length is None or (old.length is not None and new.length >= old.length)
+        if old.kind == "decimal":
+            if new.precision is None:
+                return True
+            if old.precision is None:
+                return False
+            old_int, new_int = old.precision - (old.scale or 0), new.precision - (new.scale or 0)
+            return new_int >= old_int and (new.scale or 0) >= (old.scale or 0)
+        if old.kind in _PRECISION_KINDS:
+            return new.precision is None or (
+                old.precision is not None and new.precision >= old.precision
+            )
+        return False
+    if (old.kind, new.kind) in _WIDENINGS:
+        if new.kind == "decimal" and new.precision is not None:
+            digits = {"smallint": 5, "integer": 10, "bigint": 19}[old.kind]
+            return new.precision - (new.scale or 0) >= digits
+        return True
+    return False
