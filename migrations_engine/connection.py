@@ -57,8 +57,12 @@ class Database:
         self.close()
 
 
-def connect(url: str | DatabaseURL, *, autocommit: bool = True) -> Database:
-    """Open a connection. ``autocommit`` is on by default: the runner manages transactions itself."""
+def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = True) -> Database:
+    """Open a connection. ``autocommit`` is on by default: the runner manages transactions itself.
+
+    ``create=False`` refuses to create a SQLite file that does not exist (a typo in a path must
+    not read as an empty schema).
+    """
     parsed = parse_url(url) if isinstance(url, str) else url
     try:
         if parsed.dialect == "postgresql":
@@ -90,6 +94,8 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True) -> Database:
             path = parsed.database
             if path != ":memory:" and not Path(path).parent.exists():
                 raise ConnectionFailed(f"cannot open {parsed}: folder {str(Path(path).parent)!r} does not exist")
+            if not create and path != ":memory:" and not Path(path).is_file():
+                raise ConnectionFailed(f"cannot open {parsed}: no such SQLite file")
             raw = sqlite3.connect(path, isolation_level=None if autocommit else "DEFERRED")
             raw.execute("PRAGMA foreign_keys = ON")
     except ConnectionFailed:

@@ -7,7 +7,8 @@ name. The steps run in an order that is always safe to execute:
    (their table or referenced table is dropped, a column they use changes type, the key they
    reference is dropped);
 2. drop primary keys, unique and check constraints and indexes that go away or change;
-3. drop tables, then columns (before renames, so a new element may take a freed name);
+3. drop tables, then columns (before renames, so a new element may take a freed name; a table's
+   last column is dropped only after its new columns are added, as MySQL requires);
 4. rename enums, tables, columns ("renames have to come first" among what survives);
 5. create enums and change enum values;
 6. create tables (without foreign keys), add columns, alter columns;
@@ -238,6 +239,7 @@ class _Differ:
         self.create_and_alter_enums()
         self.create_tables()
         self.add_columns()
+        self.drop_deferred_columns()
         self.alter_columns()
         self.drop_enums()
         self.add_keys_constraints_indexes()
@@ -298,9 +300,22 @@ class _Differ:
             self.plan.add(DropTable(self.plan.schema.table(table.name)))
 
     def drop_columns(self) -> None:
+        self.deferred_drops: list[tuple[str, Column]] = []
         for pair in self.pairs:
-            for column in pair.columns.removed:
+            removed = list(pair.columns.removed)
+            if removed and len(removed) == len(pair.old.columns) and pair.columns.added:
+                # MySQL refuses to drop a table's last column: keep one until the new ones exist.
+                added = {c.name for c in pair.columns.added}
+                keep = next((c for c in removed if c.name not in added), None)
+                if keep is not None:
+                    removed.remove(keep)
+                    self.deferred_drops.append((pair.new.name, keep))
+            for column in removed:
                 self.plan.add(DropColumn(pair.old.name, column))
+
+    def drop_deferred_columns(self) -> None:
+        for table, column in self.deferred_drops:
+            self.plan.add(DropColumn(table, column))
 
     def rename_enums(self) -> None:
         self._rename_all(

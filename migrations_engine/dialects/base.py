@@ -48,6 +48,7 @@ class Dialect:
     sql_create_index = "CREATE %(unique)sINDEX %(name)s ON %(table)s (%(columns)s)%(where)s"
     sql_drop_index = "DROP INDEX %(name)s"
     sql_rename_index = "ALTER INDEX %(old)s RENAME TO %(new)s"
+    sql_rename_constraint = "ALTER TABLE %(table)s RENAME CONSTRAINT %(old)s TO %(new)s"
     sql_fill_nulls = "UPDATE %(table)s SET %(column)s = %(value)s WHERE %(column)s IS NULL"
 
     def __init__(self) -> None:
@@ -318,6 +319,10 @@ class Dialect:
 
     def rename_index(self, op: Any, before: Schema, after: Schema) -> list[str]:
         return [self.sql_rename_index % {"table": self.quote(op.table), "old": self.quote(op.index.name), "new": self.quote(op.new_name)}]
+
+    def rename_constraint(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Rename a key or constraint (``op.constraint_in(before)`` tells which kind it is)."""
+        return [self.sql_rename_constraint % {"table": self.quote(op.table), "old": self.quote(op.old_name), "new": self.quote(op.new_name)}]
 
     def create_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
         """Create a named enum type. Dialects with inline enums emit nothing."""

@@ -14,7 +14,7 @@ def introspect(source: str | DatabaseURL | Database) -> Schema:
     """The schema of a live database, given its URL or an open connection."""
     if isinstance(source, Database):
         return _read(source)
-    with connect(source) as database:
+    with connect(source, create=False) as database:
         return _read(database)
 
 
