@@ -14,7 +14,9 @@ name. The steps run in an order that is always safe to execute:
 6. create tables (without foreign keys), add columns, alter columns;
 7. drop enums no column uses any more;
 8. add primary keys, unique and check constraints, indexes; rename indexes;
-9. add foreign keys (every table exists now, so cycles of foreign keys work);
+9. add foreign keys (every table exists now, so cycles of foreign keys work). A new table's
+   foreign keys to itself or to new tables created before it go inside its CREATE TABLE
+   (``creation_order``); dropped tables go in the reverse order, keeping such keys;
 10. table comments.
 
 Each step appends operations through a ``_Plan``, which applies them to its model of the
@@ -266,9 +268,12 @@ class _Differ:
         dropped = {t.name for t in self.dropped_tables}
         keys_dropped = self._keys_dropped_on()
         new_names = {p.old.name: p.new.name for p in self.pairs}
+        self.drop_order, kept_inline = creation_order(self.dropped_tables)
+        self.drop_order.reverse()
         for table in self.dropped_tables:
             for fk in table.foreign_keys:
-                self.plan.add(DropForeignKey(table.name, fk))
+                if (table.name, fk.name) not in kept_inline:
+                    self.plan.add(DropForeignKey(table.name, fk))
         for pair, matching in self._constraints(lambda t: t.foreign_keys):
             changed = {o.name for o, _ in self._changed(matching)}
             for translated in self.translated[pair.old.name].foreign_keys:
@@ -296,7 +301,8 @@ class _Differ:
                 self.plan.add(DropIndex(pair.old.name, self._original(pair, "indexes", element)))
 
     def drop_tables(self) -> None:
-        for table in self.dropped_tables:
+        # Referencing tables first, so the foreign keys they still hold go with them.
+        for table in self.drop_order:
             self.plan.add(DropTable(self.plan.schema.table(table.name)))
 
     def drop_columns(self) -> None:
@@ -365,8 +371,10 @@ class _Differ:
                 self.plan.add(AlterEnum(current, replace(n, id=current.id)))
 
     def create_tables(self) -> None:
-        for table in self.added_tables:
-            self.plan.add(CreateTable(table.without_foreign_keys()))
+        order, inline = creation_order(self.added_tables)
+        for table in order:
+            keep = tuple(fk for fk in table.foreign_keys if (table.name, fk.name) in inline)
+            self.plan.add(CreateTable(replace(table, foreign_keys=keep)))
 
     def add_columns(self) -> None:
         for pair in self.pairs:
@@ -422,6 +430,35 @@ class _Differ:
             current = self.plan.schema.table(pair.new.name)
             if current.comment != pair.new.comment:
                 self.plan.add(SetTableComment(pair.new.name, current.comment, pair.new.comment))
+
+
+def creation_order(tables: list[Table]) -> tuple[list[Table], set[tuple[str, str | None]]]:
+    """An order to create ``tables`` in, and the foreign keys that can be created with them.
+
+    A foreign key goes inside its table's CREATE TABLE when it references the table itself or a
+    table created before it; the others (to tables that exist already, or breaking a cycle) are
+    added once every table exists. SQLite, which cannot add a foreign key without rebuilding the
+    table, gets plain CREATE TABLE statements this way.
+    """
+    names = {t.name for t in tables}
+    remaining = sorted(tables, key=lambda t: t.name)
+    created: set[str] = set()
+    order: list[Table] = []
+    inline: set[tuple[str, str | None]] = set()
+    while remaining:
+        table = next(
+            (
+                t
+                for t in remaining
+                if all(fk.ref_table in created or fk.ref_table == t.name or fk.ref_table not in names for fk in t.foreign_keys)
+            ),
+            remaining[0],  # a cycle: the foreign keys closing it are added afterwards
+        )
+        remaining.remove(table)
+        created.add(table.name)
+        order.append(table)
+        inline |= {(table.name, fk.name) for fk in table.foreign_keys if fk.ref_table in created}
+    return order, inline
 
 
 def _free_name(base: str, exists: Callable[[str], bool]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dialects import Dialect, get_dialect
+from .naming import with_default_names
 from .operations import Operation, reverse_all
 from .schema import Schema
 
@@ -20,13 +21,8 @@ class Statement:
 def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -> list[Statement]:
     """The statements for ``operations`` run in order on a database holding ``start``."""
     target = get_dialect(dialect) if isinstance(dialect, str) else dialect
-    statements: list[Statement] = []
-    schema = start
-    for index, op in enumerate(operations):
-        after = op.apply(schema)
-        statements += [Statement(sql, index) for sql in target.render(op, schema, after)]
-        schema = after
-    return statements
+    start = with_default_names(start)  # operations name every constraint; so must the start
+    return [Statement(sql, index) for index, sql in target.render_all(operations, start)]
 
 
 def render_down(operations: list[Operation], end: Schema, dialect: str | Dialect) -> list[Statement]:

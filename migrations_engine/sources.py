@@ -16,9 +16,11 @@ def source_dialect(source: str) -> str | None:
 
 
 def load_source(source: str) -> Schema:
-    """A schema from a snapshot file path or a database URL."""
+    """A schema from a snapshot file path or a database URL (without the runner's history table)."""
     if looks_like_url(source):
-        return introspect(source)
+        from .migrations.history import without_history
+
+        return without_history(introspect(source))
     return snapshot.load(source)
 
 

@@ -10,6 +10,7 @@ is quoted by the same well-tested code.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import String
@@ -232,6 +233,20 @@ class Dialect:
         return []
 
     # ------------------------------------------------------------ dispatch
+
+    def render_all(self, operations: Sequence[Operation], start: Schema) -> list[tuple[int, str]]:
+        """Statements for a whole script, each with the index of its operation.
+
+        Optional: a dialect whose SQL for one operation depends on the operations after it
+        overrides this (PostgreSQL: enum values used later in the same transaction).
+        """
+        statements: list[tuple[int, str]] = []
+        schema = start
+        for index, op in enumerate(operations):
+            after = op.apply(schema)
+            statements += [(index, sql) for sql in self.render(op, schema, after)]
+            schema = after
+        return statements
 
     def render(self, op: Operation, before: Schema, after: Schema) -> list[str]:
         """The statements that carry ``op`` out, given the schema before and after it."""

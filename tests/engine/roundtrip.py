@@ -14,6 +14,7 @@ from migrations_engine.connection import connect
 from migrations_engine.diff import diff
 from migrations_engine.dialects import get_dialect
 from migrations_engine.introspect import introspect
+from migrations_engine.naming import with_default_names
 from migrations_engine.render import render, render_down
 from migrations_engine.schema import Schema
 from migrations_engine.urls import DatabaseURL
@@ -41,6 +42,9 @@ def insert_rows(url: DatabaseURL, rows: Rows) -> None:
     with connect(url) as db:
         for table, table_rows in rows.items():
             for row in table_rows:
+                if not row:
+                    db.execute(f"INSERT INTO {dialect.quote(table)} DEFAULT VALUES" if url.dialect != "mysql" else f"INSERT INTO {dialect.quote(table)} () VALUES ()")
+                    continue
                 cols = ", ".join(dialect.quote(c) for c in row)
                 db.execute(
                     f"INSERT INTO {dialect.quote(table)} ({cols}) VALUES ({', '.join([marker] * len(row))})",
@@ -63,6 +67,7 @@ def assert_same_schema(actual: Schema, expected: Schema, context: str) -> None:
 def roundtrip(old: Schema, new: Schema, url_a: DatabaseURL, url_b: DatabaseURL, rows: Rows | None = None) -> list[str]:
     """Run the whole round trip; returns the up script's statements for further assertions."""
     rows = rows or {}
+    old, new = with_default_names(old), with_default_names(new)
     create_schema(url_a, old)
     insert_rows(url_a, rows)
     create_schema(url_b, new)

@@ -1,0 +1,420 @@
+"""MySQL 8 and MariaDB 10.11: inline enums, AUTO_INCREMENT keys, full column definitions.
+
+Every statement is written so that both servers accept it (docs/dialects/mysql.md lists where
+they differ). Three MySQL rules shape most of this module:
+
+* ``MODIFY COLUMN`` replaces a column's whole definition, so every column change writes it all:
+  type, NULL/NOT NULL, DEFAULT, AUTO_INCREMENT and COMMENT.
+* An AUTO_INCREMENT column must lead some index. Key changes carry, in the same ALTER TABLE,
+  the ``MODIFY`` that removes AUTO_INCREMENT before the key goes or adds it once the key exists.
+* A foreign key needs an index led by its columns: MySQL creates one named like the key when
+  there is none, keeps it after the key is dropped, and refuses to drop the last index a key
+  relies on. Dropping a key drops that index too; dropping an index a key relies on puts the
+  key's own index back, so the database always matches the model (where those indexes are not).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import ClassVar
+
+from sqlalchemy import String
+from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
+from sqlalchemy.engine import Dialect as SADialect
+
+from ..errors import UnsupportedChange
+from ..operations import (
+    AddColumn,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUnique,
+    AlterColumn,
+    AlterEnum,
+    CreateIndex,
+    DropForeignKey,
+    DropIndex,
+    DropPrimaryKey,
+    DropUnique,
+    RenameConstraint,
+)
+from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..types import ColumnType
+from .base import Dialect
+
+#: Defaults MySQL takes bare (not as a parenthesised expression): the current time.
+_NOW = re.compile(r"^\s*(current_timestamp|now|localtimestamp|localtime)\s*(\(\s*(\d*)\s*\))?\s*$", re.IGNORECASE)
+#: Native types MySQL 8 refuses a literal default for (it takes ``DEFAULT ('x')`` only).
+_BLOB_LIKE = re.compile(r"^\s*(tinytext|text|mediumtext|longtext|tinyblob|blob|mediumblob|longblob|json|geometry|point|linestring|polygon)\b", re.IGNORECASE)
+_NATIVE_NUMBER = re.compile(r"^\s*(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit)\b", re.IGNORECASE)
+#: uuid is stored as ASCII text: 36 bytes a value, and the character set tells it from char(36).
+UUID_TYPE = "char(36) CHARACTER SET ascii"
+
+
+class MySQLDialect(Dialect):
+    name: ClassVar[str] = "mysql"
+    data_types: ClassVar[dict[str, str]] = {
+        "smallint": "smallint",
+        "integer": "int",
+        "bigint": "bigint",
+        "decimal": "decimal(%(precision)s,%(scale)s)",
+        "float": "float",
+        "double": "double",
+        "boolean": "tinyint(1)",
+        "char": "char(%(length)s)",
+        "varchar": "varchar(%(length)s)",
+        "text": "text",
+        "date": "date",
+        "time": "time(%(precision)s)",
+        "timestamp": "datetime(%(precision)s)",
+        "timestamptz": "timestamp(%(precision)s)",
+        "uuid": UUID_TYPE,
+        "json": "json",
+        "binary": "varbinary(%(length)s)",
+    }
+    data_types_without_args: ClassVar[dict[str, str]] = {
+        "decimal": "decimal",
+        "char": "char",
+        # MySQL needs a length; 255 keeps the column indexable in utf8mb4 (1020 bytes < 3072).
+        "varchar": "varchar(255)",
+        "time": "time",
+        "timestamp": "datetime",
+        "timestamptz": "timestamp",
+        "binary": "longblob",
+    }
+
+    sql_create_table = "CREATE TABLE %(table)s (\n  %(definition)s\n) %(options)s"
+    sql_table_options = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    sql_alter_table = "ALTER TABLE %(table)s %(changes)s"
+    sql_modify_column = "MODIFY COLUMN %(definition)s"
+    sql_add_primary_key = "ADD PRIMARY KEY (%(columns)s)"
+    sql_drop_primary_key = "ALTER TABLE %(table)s DROP PRIMARY KEY"
+    sql_drop_foreign_key = "ALTER TABLE %(table)s DROP FOREIGN KEY %(name)s"
+    # DROP CONSTRAINT: MariaDB >= 10.2 and MySQL >= 8.0.19 (DROP CHECK is MySQL only).
+    sql_drop_check = "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s"
+    sql_drop_index = "DROP INDEX %(name)s ON %(table)s"
+    sql_add_index = "ADD %(unique)sINDEX %(name)s (%(columns)s)"
+    sql_drop_index_clause = "DROP INDEX %(name)s"
+    sql_rename_index = "ALTER TABLE %(table)s RENAME INDEX %(old)s TO %(new)s"
+    sql_table_comment = "ALTER TABLE %(table)s COMMENT = %(comment)s"
+
+    def make_sa_dialect(self) -> SADialect:
+        # Statements run without parameters, so "%" must not be doubled as the pyformat style does.
+        return MySQLDialect_pymysql(paramstyle="named")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._compiler = self.sa_dialect.statement_compiler(self.sa_dialect, None)
+
+    # ------------------------------------------------------------ building blocks
+
+    def string_literal(self, value: str) -> str:
+        """A string literal for the default sql_mode: quotes doubled and backslashes escaped.
+
+        (SQLAlchemy's String literal processor leaves backslashes alone; its statement
+        compiler escapes them, as MySQL needs unless NO_BACKSLASH_ESCAPES is set.)
+        """
+        return self._compiler.render_literal_value(value, String())
+
+    def enum_type_sql(self, column_type: ColumnType, schema: Schema) -> str:
+        values = schema.enum(column_type.enum or "").values
+        return "enum(" + ",".join(self.string_literal(v) for v in values) + ")"
+
+    def default_sql(self, column: Column) -> str:
+        """``CURRENT_TIMESTAMP[(p)]`` bare, other expressions in parentheses, literals as written.
+
+        Literals of TEXT, BLOB and JSON columns are parenthesised too: MySQL 8 only accepts
+        expression defaults there, and MariaDB reads ``('x')`` back as the literal ``'x'``.
+        """
+        assert column.default is not None
+        value = column.default.value
+        if column.default.expression:
+            now = _NOW.match(value)
+            if now:
+                precision = now.group(3) or _precision(column.type)
+                return f"CURRENT_TIMESTAMP({precision})" if precision else "CURRENT_TIMESTAMP"
+            return _parenthesised(value)
+        literal = self.literal_sql(value, column.type)
+        return f"({literal})" if self.needs_expression_default(column.type) else literal
+
+    def needs_expression_default(self, column_type: ColumnType) -> bool:
+        """True for types MySQL 8 gives no literal default: TEXT, BLOB, JSON (and natives alike)."""
+        if column_type.is_native:
+            return bool(_BLOB_LIKE.match(column_type.native or ""))
+        return column_type.kind in ("text", "json") or (column_type.kind == "binary" and column_type.length is None)
+
+    def zero_value(self, column: Column, schema: Schema) -> str:
+        if column.type.kind == "timestamptz":
+            # TIMESTAMP starts at 1970-01-01 00:00:01 UTC: a day later fits whatever the time zone.
+            return self.string_literal("1970-01-02 00:00:00")
+        if column.type.is_native and _NATIVE_NUMBER.match(column.type.native or ""):
+            return "0"
+        return super().zero_value(column, schema)
+
+    def column_definition(self, column: Column, schema: Schema, table: Table | None = None, *, auto_increment: bool | None = None, default: str | None = None) -> str:
+        """``name type NULL|NOT NULL [DEFAULT ...] [AUTO_INCREMENT] [COMMENT '...']``.
+
+        ``auto_increment`` defaults to: the column is an identity and leads a key of ``table``.
+        ``default`` replaces the column's own DEFAULT (a temporary one while adding a column).
+        NULL is written out because a TIMESTAMP column is NOT NULL by default on servers with
+        ``explicit_defaults_for_timestamp`` off.
+        """
+        if auto_increment is None:
+            auto_increment = column.identity and (table is None or leads_a_key(table, column.name))
+        parts = [self.quote(column.name), self.type_sql(column.type, schema), "NULL" if column.nullable else "NOT NULL"]
+        if default is None and column.default is not None and not auto_increment:
+            default = self.default_sql(column)
+        if default is not None:
+            parts.append("DEFAULT " + default)
+        if auto_increment:
+            parts.append("AUTO_INCREMENT")
+        if column.comment:
+            parts.append("COMMENT " + self.string_literal(column.comment))
+        return " ".join(parts)
+
+    def primary_key_definition(self, pk: PrimaryKey) -> str:
+        return f"PRIMARY KEY ({self.quote_columns(pk.columns)})"
+
+    def foreign_key_definition(self, fk: ForeignKey) -> str:
+        """Both actions always written: MariaDB reads an unwritten one back as RESTRICT."""
+        if "SET DEFAULT" in (fk.on_delete, fk.on_update):
+            raise UnsupportedChange(
+                f"MySQL's InnoDB refuses SET DEFAULT in foreign key {fk.name!r}: "
+                "use NO ACTION, RESTRICT, CASCADE or SET NULL"
+            )
+        return (
+            f"FOREIGN KEY ({self.quote_columns(fk.columns)}) "
+            f"REFERENCES {self.quote(fk.ref_table)} ({self.quote_columns(fk.ref_columns)}) "
+            f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
+        )
+
+    def index_where_sql(self, index: Index) -> str:
+        if index.where:
+            raise UnsupportedChange(
+                f"MySQL has no partial indexes: index {index.name!r} (WHERE {index.where}) "
+                "cannot be created; drop its condition or make it a plain index"
+            )
+        return ""
+
+    def constraint_definitions(self, table: Table, schema: Schema) -> list[str]:
+        """The primary key is unnamed: MySQL always calls it PRIMARY."""
+        out = [self.primary_key_definition(table.primary_key)] if table.primary_key else []
+        out += [f"CONSTRAINT {self.quote(u.name or '')} {self.unique_definition(u)}" for u in table.uniques]
+        out += [f"CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}" for c in table.checks]
+        out += [self.index_definition(index) for index in table.indexes]
+        out += [f"CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}" for fk in table.foreign_keys]
+        return out
+
+    def index_definition(self, index: Index) -> str:
+        self.index_where_sql(index)
+        return self.sql_add_index.removeprefix("ADD ") % self._index_args(index)
+
+    def create_table_sql(self, table: Table, schema: Schema) -> list[str]:
+        """One CREATE TABLE holding columns, keys, checks, indexes, foreign keys and comments."""
+        for column in table.columns:
+            if column.identity and not leads_a_key(table, column.name):
+                raise UnsupportedChange(
+                    f"MySQL needs AUTO_INCREMENT column {table.name}.{column.name} to lead a key: "
+                    "make it the (first column of the) primary key, a unique constraint or an index"
+                )
+        lines = [self.column_definition(c, schema, table) for c in table.columns]
+        lines += self.constraint_definitions(table, schema)
+        options = self.sql_table_options
+        if table.comment:
+            options += " COMMENT=" + self.string_literal(table.comment)
+        return [
+            self.sql_create_table
+            % {"table": self.quote(table.name), "definition": ",\n  ".join(lines), "options": options}
+        ]
+
+    def table_comment_sql(self, table: str, comment: str | None, *, creating: bool = False) -> list[str]:
+        return [self.sql_table_comment % {"table": self.quote(table), "comment": self.string_literal(comment or "")}]
+
+    def _index_args(self, index: Index) -> dict[str, str]:
+        return {"unique": "UNIQUE " if index.unique else "", "name": self.quote(index.name or ""), "columns": self.quote_columns(index.columns)}
+
+    def _alter(self, table: str, changes: list[str]) -> str:
+        return self.sql_alter_table % {"table": self.quote(table), "changes": ", ".join(changes)}
+
+    def _modify(self, column: Column, schema: Schema, *, auto_increment: bool) -> str:
+        return self.sql_modify_column % {"definition": self.column_definition(column, schema, auto_increment=auto_increment)}
+
+    # ------------------------------------------------------------ keys and what hangs on them
+
+    def key_change_sql(self, table_name: str, changes: list[str], before: Schema, after: Schema) -> str:
+        """One ALTER TABLE making ``changes`` to the keys of a table, with their consequences."""
+        first, last = self.key_consequences(table_name, before, after)
+        return self._alter(table_name, [*first, *changes, *last])
+
+    def key_consequences(self, table_name: str, before: Schema, after: Schema) -> tuple[list[str], list[str]]:
+        """The clauses a change of keys needs before it and after it, in the same ALTER TABLE.
+
+        Before: the MODIFYs taking AUTO_INCREMENT off identity columns that stop leading a key.
+        After: the indexes foreign keys need once the index they used is gone, and the MODIFYs
+        giving AUTO_INCREMENT to identity columns that now lead a key (existing rows are
+        numbered then).
+        """
+        old, new = before.table(table_name), after.table(table_name)
+        first, last = [], []
+        for fk in new.foreign_keys:
+            if has_index_for(old, fk.columns) and not has_index_for(new, fk.columns):
+                last.append(self.sql_add_index % self._index_args(Index(fk.columns, fk.name)))
+        for column in new.columns:
+            if not column.identity:
+                continue
+            had, has = leads_a_key(old, column.name), leads_a_key(new, column.name)
+            if had and not has:
+                first.append(self._modify(column, after, auto_increment=False))
+            elif has and not had:
+                last.append(self._modify(column, after, auto_increment=True))
+        return first, last
+
+    def add_primary_key(self, op: AddPrimaryKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        change = self.sql_add_primary_key % {"columns": self.quote_columns(op.primary_key.columns)}
+        return [self.key_change_sql(op.table, [change], before, after)]
+
+    def drop_primary_key(self, op: DropPrimaryKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        return [self.key_change_sql(op.table, ["DROP PRIMARY KEY"], before, after)]
+
+    def add_unique(self, op: AddUnique, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        u = op.unique
+        change = f"ADD CONSTRAINT {self.quote(u.name or '')} {self.unique_definition(u)}"
+        return [self.key_change_sql(op.table, [change], before, after)]
+
+    def drop_unique(self, op: DropUnique, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        change = self.sql_drop_index_clause % {"name": self.quote(op.unique.name or "")}
+        return [self.key_change_sql(op.table, [change], before, after)]
+
+    def create_index(self, op: CreateIndex, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """CREATE INDEX, or an ALTER TABLE when the index brings an AUTO_INCREMENT with it."""
+        if self.key_consequences(op.table, before, after) == ([], []):
+            return [self.create_index_sql(op.table, op.index)]
+        self.index_where_sql(op.index)
+        return [self.key_change_sql(op.table, [self.sql_add_index % self._index_args(op.index)], before, after)]
+
+    def drop_index(self, op: DropIndex, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """DROP INDEX, or an ALTER TABLE when AUTO_INCREMENT or a foreign key relied on the index."""
+        name = self.quote(op.index.name or "")
+        if self.key_consequences(op.table, before, after) == ([], []):
+            return [self.sql_drop_index % {"name": name, "table": self.quote(op.table)}]
+        return [self.key_change_sql(op.table, [self.sql_drop_index_clause % {"name": name}], before, after)]
+
+    def add_foreign_key(self, op: AddForeignKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        fk = op.foreign_key
+        return [self._alter(op.table, [f"ADD CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}"])]
+
+    def drop_foreign_key(self, op: DropForeignKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """Drop the key, then the index MySQL made for it (when no index of ours served it)."""
+        fk, table = op.foreign_key, before.table(op.table)
+        statements = [self.sql_drop_foreign_key % {"table": self.quote(op.table), "name": self.quote(fk.name or "")}]
+        if not has_index_for(table, fk.columns):
+            statements.append(self._alter(op.table, [self.sql_drop_index_clause % {"name": self.quote(fk.name or "")}]))
+        return statements
+
+    def rename_constraint(self, op: RenameConstraint, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """MySQL renames indexes only: a unique is renamed, a check or foreign key made again.
+
+        The primary key is always called PRIMARY, so renaming it changes nothing.
+        """
+        constraint = op.constraint_in(before)
+        table, old, new = self.quote(op.table), self.quote(op.old_name), self.quote(op.new_name)
+        if isinstance(constraint, PrimaryKey):
+            return []
+        if isinstance(constraint, Unique):
+            return [self.sql_rename_index % {"table": table, "old": old, "new": new}]
+        if isinstance(constraint, Check):
+            return [
+                self.sql_drop_check % {"table": table, "name": old},
+                self._alter(op.table, [f"ADD CONSTRAINT {new} {self.check_definition(constraint)}"]),
+            ]
+        statements = [self.sql_drop_foreign_key % {"table": table, "name": old}]
+        if not has_index_for(before.table(op.table), constraint.columns):
+            statements.append(self.sql_rename_index % {"table": table, "old": old, "new": new})
+        renamed = replace(constraint, name=op.new_name)
+        statements.append(self._alter(op.table, [f"ADD CONSTRAINT {new} {self.foreign_key_definition(renamed)}"]))
+        return statements
+
+    # ------------------------------------------------------------ columns
+
+    def add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """Add a column; a NOT NULL one without default gets a temporary one for existing rows."""
+        column = op.column
+        table = after.table(op.table)
+        auto = column.identity and leads_a_key(table, column.name)
+        needs_value = not column.nullable and column.default is None and not auto
+        temporary = self._temporary_default(column, after) if needs_value else None
+        definition = self.column_definition(column, after, table, default=temporary)
+        statements = [self.sql_add_column % {"table": self.quote(op.table), "definition": definition}]
+        if needs_value:
+            statements += self.drop_default_sql(op.table, column)
+        return statements
+
+    def _temporary_default(self, column: Column, schema: Schema) -> str:
+        zero = self.zero_value(column, schema)
+        return f"({zero})" if self.needs_expression_default(column.type) else zero
+
+    def alter_column(self, op: AlterColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """``MODIFY COLUMN`` with the whole new definition, after filling NULLs if it becomes NOT NULL."""
+        table = after.table(op.table)
+        statements = []
+        if op.old.nullable and not op.new.nullable:
+            statements.append(
+                self.sql_fill_nulls
+                % {"table": self.quote(op.table), "column": self.quote(op.new.name), "value": self.fill_value(op.new, after)}
+            )
+        statements.append(self._alter(op.table, [self.sql_modify_column % {"definition": self.column_definition(op.new, after, table)}]))
+        return statements
+
+    def alter_enum(self, op: AlterEnum, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """Enums are column types here: every column of the enum gets its new value list."""
+        return [
+            self._alter(table.name, [self.sql_modify_column % {"definition": self.column_definition(column, after, table)}])
+            for table, column in after.columns_of_enum(op.new.name)
+        ]
+
+
+def _precision(column_type: ColumnType) -> int | None:
+    return column_type.precision if column_type.kind in ("timestamp", "timestamptz") else None
+
+
+def _parenthesised(expression: str) -> str:
+    text = expression.strip()
+    return text if text.startswith("(") and _closes_at_end(text) else f"({text})"
+
+
+def _closes_at_end(text: str) -> bool:
+    """True when the parenthesis opening ``text`` closes at its last character (quotes respected)."""
+    depth, quote, escaped = 0, "", False
+    for position, char in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position == len(text) - 1
+    return False
+
+
+def key_column_lists(table: Table) -> list[tuple[str, ...]]:
+    """The columns of every index the table has in MySQL: primary key, uniques, indexes."""
+    keys = [table.primary_key.columns] if table.primary_key else []
+    return keys + [u.columns for u in table.uniques] + [i.columns for i in table.indexes]
+
+
+def leads_a_key(table: Table, column: str) -> bool:
+    """True when ``column`` is the first column of an index (MySQL's rule for AUTO_INCREMENT)."""
+    return any(columns[:1] == (column,) for columns in key_column_lists(table))
+
+
+def has_index_for(table: Table, columns: tuple[str, ...]) -> bool:
+    """True when an index of ``table`` starts with ``columns`` (so a foreign key can use it)."""
+    return any(key[: len(columns)] == columns for key in key_column_lists(table))

@@ -1,0 +1,379 @@
+"""Reading a MySQL 8 or MariaDB schema (``DATABASE()``) from information_schema in six queries.
+
+The number of queries does not depend on the number of tables: the server's flavour, tables,
+columns, index parts, foreign key columns and check constraints are each read for the whole
+database at once and put together in Python.
+
+Types map back to logical types when the spelling is exactly what ``dialects.mysql`` writes
+(else ``mysql:<COLUMN_TYPE>``); MariaDB's JSON (LONGTEXT with an automatic ``json_valid``
+check) reads as ``json`` and its check is hidden, as are the indexes MySQL creates for foreign
+keys. docs/dialects/mysql.md lists what reads back differently from the model and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
+
+from ..connection import Database
+from ..naming import primary_key_name
+from ..schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..types import ColumnType
+
+_TABLES = """
+SELECT TABLE_NAME, TABLE_COMMENT
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
+ORDER BY TABLE_NAME
+"""
+
+_COLUMNS = """
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
+       CHARACTER_SET_NAME, COLUMN_COMMENT
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION
+"""
+
+_INDEX_PARTS = """
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+
+_FOREIGN_KEY_COLUMNS = """
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,
+       k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
+ AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_SCHEMA = DATABASE()
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+
+# MariaDB names checks per table and says whether one was written on a column.
+_CHECKS_MARIADB = """
+SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, CONSTRAINT_NAME
+"""
+
+# MySQL 8 names checks per database; their table is in TABLE_CONSTRAINTS.
+_CHECKS_MYSQL = """
+SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, 'Table'
+FROM information_schema.TABLE_CONSTRAINTS tc
+JOIN information_schema.CHECK_CONSTRAINTS cc
+  ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'
+ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME
+"""
+
+# COLUMN_TYPE spellings the dialect writes, mapped back to logical types.
+_TYPE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^int(?:\(\d+\))?$"), "integer"),
+    (re.compile(r"^smallint(?:\(\d+\))?$"), "smallint"),
+    (re.compile(r"^bigint(?:\(\d+\))?$"), "bigint"),
+    (re.compile(r"^decimal\((\d+),(\d+)\)$"), "decimal(%s,%s)"),
+    (re.compile(r"^char\((\d+)\)$"), "char(%s)"),
+    (re.compile(r"^varchar\((\d+)\)$"), "varchar(%s)"),
+    (re.compile(r"^time\((\d+)\)$"), "time(%s)"),
+    (re.compile(r"^datetime\((\d+)\)$"), "timestamp(%s)"),
+    (re.compile(r"^timestamp\((\d+)\)$"), "timestamptz(%s)"),
+    (re.compile(r"^varbinary\((\d+)\)$"), "binary(%s)"),
+]
+_PLAIN_TYPES = {
+    "float": "float",
+    "double": "double",
+    "tinyint(1)": "boolean",
+    "text": "text",
+    "date": "date",
+    "time": "time",
+    "datetime": "timestamp",
+    "timestamp": "timestamptz",
+    "json": "json",
+    "longblob": "binary",
+}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NOW = re.compile(r"^current_timestamp(?:\((\d*)\))?$", re.IGNORECASE)
+# MySQL 8 shows a parenthesised string default as _utf8mb4\'text\' (its quotes escaped).
+_INTRODUCED_STRING = re.compile(r"^_[a-z0-9]+'(.*)'$", re.IGNORECASE | re.DOTALL)
+_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+_PREPARER = MySQLDialect_pymysql(paramstyle="named").identifier_preparer
+
+
+def read_schema(database: Database) -> Schema:
+    """The tables of the connection's current database (``DATABASE()``); MySQL has no named enums."""
+    mariadb = "mariadb" in str(database.query("SELECT VERSION()")[0][0]).lower()
+    reader = _Reader(
+        mariadb=mariadb,
+        tables=database.query(_TABLES),
+        columns=database.query(_COLUMNS),
+        index_parts=database.query(_INDEX_PARTS),
+        foreign_key_columns=database.query(_FOREIGN_KEY_COLUMNS),
+        checks=database.query(_CHECKS_MARIADB if mariadb else _CHECKS_MYSQL),
+    )
+    return Schema(tables=reader.tables())
+
+
+def _text(value: Any) -> Any:
+    """information_schema gives some columns as bytes on some versions."""
+    return value.decode("utf-8") if isinstance(value, (bytes, bytearray)) else value
+
+
+def _rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [tuple(_text(v) for v in row) for row in rows]
+
+
+class _Reader:
+    """Puts the rows of the bulk queries together, table by table."""
+
+    def __init__(self, *, mariadb: bool, tables: list[tuple[Any, ...]], columns: list[tuple[Any, ...]], index_parts: list[tuple[Any, ...]], foreign_key_columns: list[tuple[Any, ...]], checks: list[tuple[Any, ...]]) -> None:
+        self.mariadb = mariadb
+        self.table_rows = _rows(tables)
+        self.columns: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in _rows(columns):
+            self.columns[row[0]].append(row[1:])
+        self.indexes: dict[str, dict[str, list[tuple[Any, ...]]]] = defaultdict(dict)
+        for table, name, *part in _rows(index_parts):
+            self.indexes[table].setdefault(name, []).append(tuple(part))
+        self.foreign_keys: dict[str, dict[str, list[tuple[Any, ...]]]] = defaultdict(dict)
+        for table, name, *part in _rows(foreign_key_columns):
+            self.foreign_keys[table].setdefault(name, []).append(tuple(part))
+        self.checks: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for table, *check in _rows(checks):
+            self.checks[table].append(tuple(check))
+
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(self.table(name, comment) for name, comment in self.table_rows)
+
+    def table(self, name: str, comment: str | None) -> Table:
+        json_columns, checks = self.read_checks(name)
+        foreign_keys = tuple(self.foreign_key(fk, parts) for fk, parts in self.foreign_keys[name].items())
+        primary_key, uniques, indexes = self.read_indexes(name, foreign_keys)
+        return Table(
+            name=name,
+            columns=tuple(read_column(row, self.mariadb, json=row[0] in json_columns) for row in self.columns[name]),
+            primary_key=primary_key,
+            foreign_keys=foreign_keys,
+            uniques=uniques,
+            checks=checks,
+            indexes=indexes,
+            comment=comment or None,
+        )
+
+    def read_checks(self, table: str) -> tuple[set[str], tuple[Check, ...]]:
+        """MariaDB's JSON columns (hidden ``json_valid`` checks), and the other checks."""
+        names = {row[0] for row in self.columns[table]}
+        longtext = {row[0] for row in self.columns[table] if row[1] == "longtext"}
+        json_columns: set[str] = set()
+        checks = []
+        for name, clause, level in self.checks[table]:
+            column = _json_valid_column(clause)
+            # A column's check is named after the column, and keeps that name when it is renamed.
+            own = name == column or name not in names
+            if self.mariadb and level == "Column" and column in longtext and own:
+                json_columns.add(column)
+            else:
+                checks.append(Check(normalize_expression(clause), name))
+        return json_columns, tuple(checks)
+
+    def read_indexes(self, table: str, foreign_keys: tuple[ForeignKey, ...]) -> tuple[PrimaryKey | None, tuple[Unique, ...], tuple[Index, ...]]:
+        """PRIMARY, unique indexes as uniques, other indexes; skipped: fulltext, spatial, prefix
+        and expression indexes, and the indexes MySQL made for foreign keys."""
+        primary_key, uniques, indexes = None, [], []
+        made_for_keys = {(fk.name, fk.columns) for fk in foreign_keys}
+        for name, parts in self.indexes[table].items():
+            non_unique, index_type = parts[0][0], parts[0][3]
+            if index_type in ("FULLTEXT", "SPATIAL") or any(c is None or sub is not None for _, c, sub, _ in parts):
+                continue
+            columns = tuple(part[1] for part in parts)
+            if name == "PRIMARY":
+                primary_key = PrimaryKey(columns, primary_key_name(table))
+            elif not int(non_unique):
+                uniques.append(Unique(columns, name))
+            elif (name, columns) not in made_for_keys:
+                indexes.append(Index(columns, name))
+        return primary_key, tuple(uniques), tuple(indexes)
+
+    def foreign_key(self, name: str, parts: list[tuple[Any, ...]]) -> ForeignKey:
+        return ForeignKey(
+            columns=tuple(p[0] for p in parts),
+            ref_table=parts[0][1],
+            ref_columns=tuple(p[2] for p in parts),
+            name=name,
+            on_delete=parts[0][3],
+            on_update=parts[0][4],
+        )
+
+
+def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> Column:
+    """A column from (name, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, charset, comment)."""
+    name, type_text, nullable, default, extra, charset, comment = row
+    column_type = ColumnType("json") if json else read_type(type_text, charset)
+    extra = (extra or "").lower()
+    identity = "auto_increment" in extra
+    generated = "generated" in extra and "default_generated" not in extra
+    read = read_default_mariadb if mariadb else read_default_mysql
+    return Column(
+        name=name,
+        type=column_type,
+        nullable=nullable == "YES",
+        default=None if identity or generated else read(default, extra, column_type),
+        identity=identity,
+        comment=comment or None,
+    )
+
+
+def read_type(text: str, charset: str | None = None) -> ColumnType:
+    """The logical type a COLUMN_TYPE stands for, or ``mysql:<COLUMN_TYPE>``."""
+    if text == "char(36)" and charset == "ascii":
+        return ColumnType("uuid")
+    if text in _PLAIN_TYPES:
+        return ColumnType(_PLAIN_TYPES[text])
+    for pattern, template in _TYPE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return ColumnType.parse(template % match.groups() if match.groups() else template)
+    return ColumnType("native", dialect="mysql", native=text)
+
+
+def read_default_mariadb(value: str | None, extra: str, column_type: ColumnType) -> Default | None:
+    """MariaDB writes literals as SQL (``'it''s'``, ``42``, ``NULL``), anything else is an expression."""
+    if value is None or value == "NULL":
+        return None
+    if value.startswith("'") and value.endswith("'") and len(value) >= 2:
+        return Default(unescape_string(value[1:-1]))
+    if _NUMBER.match(value):
+        return _literal(value, column_type)
+    return _expression(value, column_type)
+
+
+def read_default_mysql(value: str | None, extra: str, column_type: ColumnType) -> Default | None:
+    """MySQL 8 gives literals unquoted and marks expressions DEFAULT_GENERATED in EXTRA."""
+    if value is None:
+        return None
+    if "default_generated" not in extra:
+        return _literal(value, column_type)
+    introduced = _INTRODUCED_STRING.match(unescape_string(value))
+    if introduced:
+        return Default(unescape_string(introduced.group(1)))
+    return _expression(value, column_type)
+
+
+def _literal(value: str, column_type: ColumnType) -> Default:
+    """A literal default; booleans read ``true``/``false`` and decimals lose the zeros MySQL pads
+    them with (``0.00`` reads ``0``, ``1.50`` reads ``1.5``)."""
+    if column_type.kind == "boolean" and value in ("0", "1"):
+        return Default("true" if value == "1" else "false")
+    if column_type.kind == "decimal" and re.fullmatch(r"-?\d+\.\d+", value):
+        value = value.rstrip("0").rstrip(".")
+    return Default(value)
+
+
+def _expression(value: str, column_type: ColumnType) -> Default:
+    """An expression default; ``current_timestamp()`` reads as the model writes it."""
+    text = strip_parentheses(value)
+    now = _NOW.match(text)
+    if now:
+        precision = now.group(1)
+        if not precision or column_type.kind in ("timestamp", "timestamptz") and int(precision) == (column_type.precision or 0):
+            return Default("CURRENT_TIMESTAMP", expression=True)
+        return Default(f"CURRENT_TIMESTAMP({precision})", expression=True)
+    return Default(text, expression=True)
+
+
+def unescape_string(body: str) -> str:
+    """The text of a MySQL string literal's body: ``''`` and backslash escapes undone."""
+    out, position = [], 0
+    while position < len(body):
+        char = body[position]
+        if char == "'" and body[position + 1 : position + 2] == "'":
+            out.append("'")
+            position += 2
+        elif char == "\\" and position + 1 < len(body):
+            following = body[position + 1]
+            out.append(_ESCAPES.get(following, following if following not in "%_" else "\\" + following))
+            position += 2
+        else:
+            out.append(char)
+            position += 1
+    return "".join(out)
+
+
+def _json_valid_column(clause: str) -> str | None:
+    match = re.fullmatch(r"json_valid\(`((?:[^`]|``)+)`\)", clause.strip())
+    return match.group(1).replace("``", "`") if match else None
+
+
+def normalize_expression(clause: str) -> str:
+    """A check clause as the model would write it: outer parentheses gone, and backquotes gone
+    around names that need none (lowercase, not reserved), so ``(`price` > 0)`` reads ``price > 0``."""
+    return _unquote_plain_names(strip_parentheses(clause))
+
+
+def _unquote_plain_names(text: str) -> str:
+    out, position = [], 0
+    while position < len(text):
+        char = text[position]
+        if char in "'\"":
+            end = _string_end(text, position)
+            out.append(text[position:end])
+            position = end
+        elif char == "`":
+            end = _string_end(text, position)
+            name = text[position + 1 : end - 1].replace("``", "`")
+            out.append(name if not _PREPARER._requires_quotes(name) else text[position:end])
+            position = end
+        else:
+            out.append(char)
+            position += 1
+    return "".join(out)
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index just past the quoted token starting at ``start`` (doubled quotes, backslashes)."""
+    quote, position = text[start], start + 1
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and quote != "`":
+            position += 2
+        elif char == quote:
+            if text[position + 1 : position + 2] == quote:
+                position += 2
+            else:
+                return position + 1
+        else:
+            position += 1
+    return len(text)
+
+
+def strip_parentheses(expression: str) -> str:
+    """``expression`` without parentheses around the whole of it."""
+    text = expression.strip()
+    while text.startswith("(") and text.endswith(")") and _closing_paren(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _closing_paren(text: str) -> int:
+    """The index of the parenthesis closing the one at index 0 (quoted text skipped), or -1."""
+    depth, position = 0, 0
+    while position < len(text):
+        char = text[position]
+        if char in "'\"`":
+            position = _string_end(text, position)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return -1

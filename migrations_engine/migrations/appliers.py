@@ -1,0 +1,435 @@
+"""How one migration runs on each kind of database, with its history row.
+
+- PostgreSQL and SQLite have transactional DDL: a migration's statements and its history row go
+  in ONE transaction, so a migration is applied wholly or not at all (``TransactionalApplier``).
+  A failure rolls everything back and then records a row with ``success = false`` and
+  ``statements_applied = 0`` (nothing applied), the failing statement and its error; the next
+  ``migrate`` simply tries again.
+- MySQL/MariaDB commit each DDL statement: a migration runs statement by statement and its
+  history row is updated after each (``StepwiseApplier``). A failure leaves a row saying how far
+  it got; ``migrate --resume`` continues after the last applied statement, ``rollback`` undoes the
+  applied part operation by operation, the row following every step.
+
+Lock waits are kept short (PostgreSQL ``lock_timeout``, MySQL ``lock_wait_timeout``) and a
+statement (PostgreSQL: the whole transaction) that times out waiting for a lock is retried with
+a growing pause.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from ..compare import normalized
+from ..connection import Database
+from ..diff import diff
+from ..introspect import introspect
+from ..render import render
+from .errors import MigrationError, MigrationFailed
+from .history import KIND_MIGRATE, History, HistoryRow, now, without_history
+from .locks import RunnerLock
+from .model import Migration
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How long to wait and how often to retry."""
+
+    #: Seconds to wait for another runner to finish.
+    lock_timeout: float = 30.0
+    #: Seconds a statement may wait for a table lock (PostgreSQL ``lock_timeout``, MySQL ``lock_wait_timeout``).
+    ddl_lock_timeout: float = 5.0
+    #: Seconds a statement may run (PostgreSQL ``statement_timeout``, MariaDB ``max_statement_time``); None: no limit.
+    statement_timeout: float | None = None
+    #: Retries after a lock wait timed out.
+    retries: int = 3
+    #: Pause before the first retry, doubled for each next one.
+    retry_pause: float = 1.0
+
+    def pause(self, attempt: int) -> float:
+        return self.retry_pause * 2**attempt
+
+
+class StatementError(Exception):
+    """A statement failed; carries its position for the history row and the message."""
+
+    def __init__(self, index: int, sql: str, cause: BaseException) -> None:
+        super().__init__(sql)
+        self.index = index
+        self.sql = sql
+        self.cause = cause
+
+
+class RetriesExhausted(Exception):
+    """A lock wait timed out on every attempt."""
+
+    def __init__(self, cause: BaseException, attempts: int) -> None:
+        super().__init__(f"{error_text(cause)} (gave up after {attempts} attempts)")
+        self.cause = cause
+
+
+def error_text(exc: BaseException) -> str:
+    """A driver error on one line: ``message (MySQL error 1062)`` or psycopg's first line."""
+    args = getattr(exc, "args", ())
+    if len(args) == 2 and isinstance(args[0], int):
+        return f"{str(args[1]).strip()} (MySQL error {args[0]})"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class Applier:
+    """Applies and reverts migrations on one connection holding the runner lock."""
+
+    def __init__(self, db: Database, history: History, lock: RunnerLock, options: RunOptions, applied_by: str) -> None:
+        self.db = db
+        self.history = history
+        self.lock = lock
+        self.options = options
+        self.applied_by = applied_by
+
+    def prepare(self) -> None:
+        """Create the history table if missing and set session timeouts. Mandatory."""
+        raise NotImplementedError
+
+    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
+        """Run ``migration``'s up statements (from ``resume_from`` on); its row, or None if already applied. Mandatory."""
+        raise NotImplementedError
+
+    def revert(self, migration: Migration, row: HistoryRow) -> None:
+        """Undo what ``row`` says is applied of ``migration`` and remove the row. Mandatory."""
+        raise NotImplementedError
+
+    def is_lock_timeout(self, exc: BaseException) -> bool:
+        """True when ``exc`` says a lock wait timed out (worth a retry)."""
+        return False
+
+    def record(self, rows: list[HistoryRow]) -> None:
+        """Insert history rows in one transaction (``baseline``)."""
+        self.begin_history()
+        try:
+            for row in rows:
+                self.history.insert(row)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def begin_history(self) -> None:
+        """Start a transaction that only writes the history table."""
+        self.db.execute("BEGIN")
+
+    def rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except Exception:  # no transaction left to roll back (the connection may be gone)
+            pass
+
+    def _row(self, migration: Migration, *, success: bool, applied: int, started: float, **extra: object) -> HistoryRow:
+        return HistoryRow(
+            version=migration.version,
+            name=migration.name,
+            checksum=migration.checksum,
+            applied_at=now(),
+            applied_by=self.applied_by,
+            duration_ms=_elapsed_ms(started),
+            success=success,
+            statements_applied=applied,
+            statements_total=len(migration.script(self.db.dialect).up),
+            kind=KIND_MIGRATE,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _execute_all(self, statements: list[str]) -> None:
+        for index, sql in enumerate(statements):
+            try:
+                self.db.execute(sql)
+            except Exception as exc:
+                raise StatementError(index, sql, exc) from exc
+
+
+class TransactionalApplier(Applier):
+    """PostgreSQL and SQLite: each migration with its history row in one transaction."""
+
+    sql_begin: ClassVar[str] = "BEGIN"
+    #: What ``before_commit`` runs, for messages.
+    check_sql: ClassVar[str] = ""
+
+    def prepare(self) -> None:
+        self.history.create()
+
+    def begin(self) -> None:
+        self.db.execute(self.sql_begin)
+
+    def before_commit(self) -> None:
+        """Last checks inside the transaction."""
+
+    def end(self) -> None:
+        """After the transaction, committed or not."""
+
+    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
+        statements = [s.sql for s in migration.script(self.db.dialect).up]
+
+        def still_pending() -> bool:
+            current = self.history.get(migration.version)
+            return current is None or not current.success  # else another runner applied it meanwhile
+
+        def finish(started: float) -> HistoryRow:
+            self.history.delete(migration.version)
+            row = self._row(migration, success=True, applied=len(statements), started=started)
+            self.history.insert(row)
+            return row
+
+        try:
+            return self._transaction(statements, still_pending, finish)
+        except StatementError as failure:
+            self._record_failure(migration, failure)
+            raise MigrationFailed(
+                f"migration {migration.label} failed at {_position(failure, len(statements))}: "
+                f"{error_text(failure.cause)}; nothing was applied (the transaction was rolled back)"
+            ) from None
+
+    def revert(self, migration: Migration, row: HistoryRow) -> None:
+        statements = [s.sql for s in migration.script(self.db.dialect).down]
+        try:
+            self._transaction(
+                statements,
+                lambda: self.history.get(migration.version) is not None,
+                lambda started: self.history.delete(migration.version),
+            )
+        except StatementError as failure:
+            raise MigrationFailed(
+                f"rollback of {migration.label} failed at {_position(failure, len(statements))}: "
+                f"{error_text(failure.cause)}; nothing was changed (the transaction was rolled back)"
+            ) from None
+
+    def _transaction(self, statements: list[str], proceed: Callable[[], bool], finish: Callable[[float], T]) -> T | None:
+        """Run ``statements`` then ``finish`` in one transaction, retrying after lock timeouts.
+
+        ``proceed`` runs first inside the transaction (holding SQLite's write lock) and may
+        decline, when another runner did the work meanwhile: the result is then None.
+        """
+        for attempt in range(self.options.retries + 1):
+            started = time.monotonic()
+            try:
+                self.begin()
+                if not proceed():
+                    self.rollback()
+                    return None
+                self._execute_all(statements)
+                self._checked(len(statements), self.check_sql, self.before_commit)
+                result = finish(started)
+                self._checked(len(statements), "COMMIT", lambda: self.db.execute("COMMIT"))
+                return result
+            except StatementError as failure:
+                self.rollback()
+                if self.is_lock_timeout(failure.cause):
+                    if attempt < self.options.retries:
+                        time.sleep(self.options.pause(attempt))
+                        continue
+                    failure.cause = RetriesExhausted(failure.cause, attempt + 1)
+                raise
+            except BaseException:
+                self.rollback()
+                raise
+            finally:
+                self.end()
+
+    def _checked(self, index: int, sql: str, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except Exception as exc:
+            raise StatementError(index, sql, exc) from exc
+
+    def _record_failure(self, migration: Migration, failure: StatementError) -> None:
+        """Record the failed attempt (nothing applied) outside the rolled-back transaction."""
+        row = self._row(
+            migration,
+            success=False,
+            applied=0,
+            started=time.monotonic(),
+            failed_statement=failure.sql,
+            error=error_text(failure.cause),
+        )
+        try:
+            self.history.delete(migration.version)
+            self.history.insert(row)
+        except Exception:  # the connection may be gone; the schema is unchanged either way
+            pass
+
+
+class PostgreSQLApplier(TransactionalApplier):
+    def begin(self) -> None:
+        super().begin()
+        self.db.execute(f"SET LOCAL lock_timeout = '{int(self.options.ddl_lock_timeout * 1000)}ms'")
+        if self.options.statement_timeout:
+            self.db.execute(f"SET LOCAL statement_timeout = '{int(self.options.statement_timeout * 1000)}ms'")
+
+    def is_lock_timeout(self, exc: BaseException) -> bool:
+        return getattr(exc, "sqlstate", None) == "55P03"  # lock_not_available
+
+
+class SQLiteApplier(TransactionalApplier):
+    """SQLite: foreign keys off around the transaction (the table rebuild needs it; the pragma is a
+    no-op inside a transaction), ``PRAGMA foreign_key_check`` before COMMIT, ``BEGIN IMMEDIATE``
+    as the runner lock."""
+
+    sql_begin = "BEGIN IMMEDIATE"
+    check_sql = "PRAGMA foreign_key_check"
+
+    def prepare(self) -> None:
+        self.begin_history()
+        try:
+            self.history.create()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def begin_history(self) -> None:
+        self.begin_immediate()
+
+    def begin(self) -> None:
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        self.begin_immediate()
+
+    def begin_immediate(self) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise self.lock.locked_error() from None
+            raise
+
+    def before_commit(self) -> None:
+        problems = self.db.query("PRAGMA foreign_key_check")
+        if problems:
+            table, rowid, parent, _ = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise MigrationError(f"row {rowid} of {table!r} has no parent in {parent!r}{more}")
+
+    def end(self) -> None:
+        self.db.execute("PRAGMA foreign_keys = ON")
+
+
+class StepwiseApplier(Applier):
+    """MySQL/MariaDB: statement by statement, the history row following each one."""
+
+    def prepare(self) -> None:
+        self.history.create()
+        self.db.execute(f"SET SESSION lock_wait_timeout = {max(1, math.ceil(self.options.ddl_lock_timeout))}")
+        if self.options.statement_timeout and self._is_mariadb():
+            # MySQL 8's max_execution_time applies to SELECT only; MariaDB's covers DDL.
+            self.db.execute(f"SET SESSION max_statement_time = {self.options.statement_timeout:g}")
+
+    def _is_mariadb(self) -> bool:
+        return "mariadb" in str(self.db.query("SELECT VERSION()")[0][0]).lower()
+
+    def is_lock_timeout(self, exc: BaseException) -> bool:
+        args = getattr(exc, "args", ())
+        return bool(args) and args[0] == 1205  # ER_LOCK_WAIT_TIMEOUT, also for metadata locks
+
+    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
+        statements = [s.sql for s in migration.script(self.db.dialect).up]
+        current = self.history.get(migration.version)
+        if current is not None and current.success:
+            return None
+        started = time.monotonic()
+        if resume_from == 0:
+            if current is not None:
+                self.history.delete(migration.version)
+            self.history.insert(self._row(migration, success=False, applied=0, started=started))
+        else:
+            self.history.update(migration.version, failed_statement=None, error=None)
+        earlier_ms = current.duration_ms if current is not None and resume_from else 0
+        for index in range(resume_from, len(statements)):
+            try:
+                self._execute_with_retries(statements[index])
+            except Exception as exc:
+                self.history.update(
+                    migration.version,
+                    failed_statement=statements[index],
+                    error=error_text(exc),
+                    duration_ms=earlier_ms + _elapsed_ms(started),
+                )
+                raise MigrationFailed(self._stopped_message(migration, index, len(statements), exc)) from None
+            self.history.update(migration.version, statements_applied=index + 1)
+        self.history.update(migration.version, success=True, duration_ms=earlier_ms + _elapsed_ms(started))
+        return self.history.get(migration.version)
+
+    @staticmethod
+    def _stopped_message(migration: Migration, index: int, total: int, exc: BaseException) -> str:
+        applied = {0: "no statement was applied", 1: "statement 1 was applied and recorded"}.get(
+            index, f"statements 1-{index} were applied and recorded"
+        )
+        return (
+            f"migration {migration.label} failed at statement {index + 1} of {total}: {error_text(exc)}; {applied} "
+            f"(fix the cause and run migrate --resume, or rollback --to {migration.version - 1})"
+        )
+
+    def revert(self, migration: Migration, row: HistoryRow) -> None:
+        """Undo operation by operation, newest first, the row's count following each step.
+
+        A row counts up statements; after undoing operation ``j`` it says ``up_start(j)`` statements
+        are applied, which is exactly the database's state. An operation stopped half-way is
+        undone by comparing the live tables it touches with the schema before it.
+        """
+        script = migration.script(self.db.dialect)
+        count = len(migration.operations_data)
+        applied = len(script.up) if row.success else row.statements_applied
+        starts = [script.up_start(j) for j in range(count + 1)]
+        completed = max(j for j in range(count + 1) if starts[j] <= applied)
+        if applied > starts[completed]:
+            self._undo_partial_operation(migration, completed)
+            self.history.update(migration.version, success=False, statements_applied=starts[completed])
+        for operation in reversed(range(completed)):
+            for statement in script.down_of(operation, count):
+                try:
+                    self._execute_with_retries(statement.sql)
+                except Exception as exc:
+                    self.history.update(migration.version, failed_statement=statement.sql, error=error_text(exc))
+                    raise MigrationFailed(
+                        f"rollback of {migration.label} failed: {error_text(exc)}; its first {operation + 1} "
+                        "operation(s) remain applied and the history says so (fix the cause and roll back again)"
+                    ) from None
+            self.history.update(migration.version, success=False, statements_applied=starts[operation])
+        self.history.delete(migration.version)
+
+    def _undo_partial_operation(self, migration: Migration, index: int) -> None:
+        operation = migration.operations[index]
+        live = normalized(without_history(introspect(self.db)))
+        target = normalized(migration.schema_before(index))
+        fixes = [op for op in diff(live, target) if op.table_name == operation.table_name]
+        for statement in render(fixes, live, self.db.dialect):
+            self._execute_with_retries(statement.sql)
+
+    def _execute_with_retries(self, sql: str) -> None:
+        for attempt in range(self.options.retries + 1):
+            try:
+                self.db.execute(sql)
+                return
+            except Exception as exc:
+                if not self.is_lock_timeout(exc):
+                    raise
+                if attempt == self.options.retries:
+                    raise RetriesExhausted(exc, attempt + 1) from exc
+                time.sleep(self.options.pause(attempt))
+
+
+def applier_for(db: Database, history: History, lock: RunnerLock, options: RunOptions, applied_by: str) -> Applier:
+    kind = {"postgresql": PostgreSQLApplier, "mysql": StepwiseApplier, "sqlite": SQLiteApplier}[db.dialect]
+    return kind(db, history, lock, options, applied_by)
+
+
+def _position(failure: StatementError, total: int) -> str:
+    if failure.index < total:
+        return f"statement {failure.index + 1} of {total}"
+    return failure.sql
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

@@ -1,0 +1,213 @@
+"""The history table ``engine_migration_history`` in the target database, one class per dialect.
+
+One row per version that was applied, baselined, or that failed: its name and checksum, when, by
+whom, how long it took, whether it succeeded, how many of its statements ran (of how many), the
+failing statement and its error. Where DDL is not transactional (MySQL) a row with
+``success = false`` and ``statements_applied > 0`` records a migration that stopped half-way.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from dataclasses import astuple, dataclass, fields
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from ..connection import Database
+from ..dialects import get_dialect
+from ..schema import Schema
+
+TABLE = "engine_migration_history"
+KIND_MIGRATE = "migrate"
+KIND_BASELINE = "baseline"
+_MAX_TEXT = 255
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    version: int
+    name: str
+    checksum: str
+    applied_at: datetime
+    applied_by: str
+    duration_ms: int
+    success: bool
+    statements_applied: int
+    statements_total: int
+    failed_statement: str | None = None
+    error: str | None = None
+    #: ``migrate`` (its statements ran) or ``baseline`` (recorded as applied without running).
+    kind: str = KIND_MIGRATE
+
+    @property
+    def partial(self) -> bool:
+        """The migration stopped with some statements applied (only where DDL is not transactional)."""
+        return not self.success and self.statements_applied > 0
+
+    @property
+    def in_database(self) -> bool:
+        """The migration's changes, all or some, are in the database."""
+        return self.success or self.partial
+
+
+COLUMNS = tuple(f.name for f in fields(HistoryRow))
+
+
+def without_history(schema: Schema) -> Schema:
+    """``schema`` without the history table (it belongs to the runner, not to the designed schema)."""
+    if not schema.has_table(TABLE):
+        return schema
+    return schema.without_table(TABLE)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def os_user() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+class History:
+    """The history table on one connection. Subclasses give the column types and catalog queries."""
+
+    #: Parameter marker of the driver. Mandatory where it is not ``%s``.
+    marker: ClassVar[str] = "%s"
+    #: Column → SQL type, in ``COLUMNS`` order. Mandatory.
+    types: ClassVar[dict[str, str]] = {}
+    #: Query returning a row when the table (the parameter) exists in the current schema. Mandatory.
+    sql_exists: ClassVar[str] = ""
+    #: Query returning the database user, or "" where there is none.
+    sql_current_user: ClassVar[str] = ""
+    #: Text after ``CREATE TABLE (...)``.
+    create_suffix: ClassVar[str] = ""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.quote = get_dialect(db.dialect).quote
+        self.table = self.quote(TABLE)
+
+    def exists(self) -> bool:
+        return bool(self.db.query(self.sql_exists, [TABLE]))
+
+    def create(self) -> None:
+        """Create the table unless it exists."""
+        columns = ",\n  ".join(f"{self.quote(name)} {self.types[name]}" for name in COLUMNS)
+        primary_key = f"PRIMARY KEY ({self.quote('version')})"
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (\n  {columns},\n  {primary_key}\n){self.create_suffix}")
+
+    def rows(self) -> list[HistoryRow]:
+        """Every row in version order; none when the table does not exist yet."""
+        if not self.exists():
+            return []
+        names = ", ".join(self.quote(name) for name in COLUMNS)
+        found = self.db.query(f"SELECT {names} FROM {self.table} ORDER BY {self.quote('version')}")
+        return [self._row(values) for values in found]
+
+    def get(self, version: int) -> HistoryRow | None:
+        names = ", ".join(self.quote(name) for name in COLUMNS)
+        found = self.db.query(f"SELECT {names} FROM {self.table} WHERE {self.quote('version')} = {self.marker}", [version])
+        return self._row(found[0]) if found else None
+
+    def insert(self, row: HistoryRow) -> None:
+        names = ", ".join(self.quote(name) for name in COLUMNS)
+        markers = ", ".join([self.marker] * len(COLUMNS))
+        self.db.execute(f"INSERT INTO {self.table} ({names}) VALUES ({markers})", self._values(row))
+
+    def update(self, version: int, **changes: Any) -> None:
+        """Change some fields of a row (``statements_applied=3``, ``success=True`` …)."""
+        sets = ", ".join(f"{self.quote(name)} = {self.marker}" for name in changes)
+        values = [self._db_value(name, value) for name, value in changes.items()]
+        self.db.execute(f"UPDATE {self.table} SET {sets} WHERE {self.quote('version')} = {self.marker}", [*values, version])
+
+    def delete(self, version: int) -> None:
+        self.db.execute(f"DELETE FROM {self.table} WHERE {self.quote('version')} = {self.marker}", [version])
+
+    def applied_by(self) -> str:
+        """Who applies: the database user and the operating-system user and host."""
+        user = self.db.query(self.sql_current_user)[0][0] if self.sql_current_user else ""
+        return f"{user} ({os_user()})"[:_MAX_TEXT] if user else os_user()[:_MAX_TEXT]
+
+    # ------------------------------------------------------------ values
+
+    def _values(self, row: HistoryRow) -> list[Any]:
+        return [self._db_value(name, value) for name, value in zip(COLUMNS, astuple(row))]
+
+    def _db_value(self, name: str, value: Any) -> Any:
+        if name == "applied_at":
+            return self.time_to_db(value)
+        if name in ("name", "applied_by") and isinstance(value, str):
+            return value[:_MAX_TEXT]
+        return value
+
+    def _row(self, values: tuple[Any, ...]) -> HistoryRow:
+        data = dict(zip(COLUMNS, values))
+        data["applied_at"] = self.time_from_db(data["applied_at"])
+        data["success"] = bool(data["success"])
+        return HistoryRow(**data)
+
+    def time_to_db(self, value: datetime) -> Any:
+        """A UTC time as the driver stores it. Defaults to the aware datetime."""
+        return value
+
+    def time_from_db(self, value: Any) -> datetime:
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+class PostgreSQLHistory(History):
+    types = {
+        "version": "integer NOT NULL",
+        "name": "varchar(255) NOT NULL",
+        "checksum": "varchar(100) NOT NULL",
+        "applied_at": "timestamptz NOT NULL",
+        "applied_by": "varchar(255) NOT NULL",
+        "duration_ms": "bigint NOT NULL",
+        "success": "boolean NOT NULL",
+        "statements_applied": "integer NOT NULL",
+        "statements_total": "integer NOT NULL",
+        "failed_statement": "text",
+        "error": "text",
+        "kind": "varchar(16) NOT NULL",
+    }
+    sql_exists = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s"
+    sql_current_user = "SELECT current_user"
+
+
+class MySQLHistory(History):
+    types = {
+        **PostgreSQLHistory.types,
+        "applied_at": "datetime(6) NOT NULL",
+        "failed_statement": "longtext",
+        "error": "longtext",
+    }
+    sql_exists = "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s"
+    sql_current_user = "SELECT CURRENT_USER()"
+    create_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+
+    def time_to_db(self, value: datetime) -> Any:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class SQLiteHistory(History):
+    marker = "?"
+    types = {
+        name: ("INTEGER" if kind.split()[0] in ("integer", "bigint", "boolean") else "TEXT")
+        + (" NOT NULL" if "NOT NULL" in kind else "")
+        for name, kind in PostgreSQLHistory.types.items()
+    }
+    sql_exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+
+    def time_to_db(self, value: datetime) -> Any:
+        return value.astimezone(timezone.utc).isoformat()
+
+    def time_from_db(self, value: Any) -> datetime:
+        return super().time_from_db(datetime.fromisoformat(value))
+
+
+def history_for(db: Database) -> History:
+    return {"postgresql": PostgreSQLHistory, "mysql": MySQLHistory, "sqlite": SQLiteHistory}[db.dialect](db)

@@ -1,0 +1,53 @@
+"""The migration subcommands through the CLI: output on success, one line and status 1 on errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from migrations_engine import snapshot
+from migrations_engine.cli import main
+
+from .conftest import version_1, version_2
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_a_whole_cycle_through_the_command_line(tmp_path, sqlite_url, capsys):
+    v1, v2 = tmp_path / "v1.json", tmp_path / "v2.json"
+    snapshot.dump(version_1(), v1)
+    snapshot.dump(version_2(), v2)
+    folder, url = str(tmp_path / "migrations"), f"sqlite:///{sqlite_url.database}"
+
+    assert main(["makemigration", folder, "--to", str(v1), "--name", "create users", "--dialect", "sqlite"]) == 0
+    assert main(["makemigration", folder, "--to", str(v2), "--name", "add orders"]) == 0
+    assert main(["migrate", folder, url, "--dry-run"]) == 0
+    assert capsys.readouterr().out.count("-- 000") == 2
+    assert main(["migrate", folder, url, "--to", "1"]) == 0
+    assert capsys.readouterr().out.startswith("applied 0001 create users (1 statements, ")
+    assert main(["status", folder, url]) == 0
+    assert "applied: 1, pending: 1" in capsys.readouterr().out
+    assert main(["migrate", folder, url]) == 0
+    assert main(["rollback", folder, url, "--to", "0"]) == 0
+    assert capsys.readouterr().out.endswith("rolled back 0002 add orders\nrolled back 0001 create users\n")
+    assert main(["baseline", folder, url, "--version", "1"]) == 0
+    assert main(["baseline", folder, url, "--version", "1"]) == 1
+    assert capsys.readouterr().err == "error: baseline refused: the database has a migration history already (1 rows)\n"
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    v1 = tmp_path / "v1.json"
+    snapshot.dump(version_1(), v1)
+    folder = tmp_path / "migrations"
+    assert main(["makemigration", str(folder), "--to", str(v1), "--name", "first", "--dialect", "sqlite"]) == 0
+    (next(folder.glob("0001_*")) / "sqlite.up.sql").write_text("DROP TABLE everything;\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "migrations_engine", "migrate", str(folder), f"sqlite:///{tmp_path / 'db.sqlite3'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: migration 0001_first was edited after it was written (its checksum differs from migrations.sum)\n"
+    )
+    assert not (tmp_path / "db.sqlite3").exists()

@@ -1,0 +1,512 @@
+"""The exact SQL the MySQL/MariaDB dialect writes, one test per kind of operation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from migrations_engine.connection import connect
+from migrations_engine.dialects import get_dialect
+from migrations_engine.errors import UnsupportedChange
+from migrations_engine.operations import (
+    AddCheck,
+    AddColumn,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUnique,
+    AlterColumn,
+    AlterEnum,
+    CreateEnum,
+    CreateIndex,
+    CreateTable,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropForeignKey,
+    DropIndex,
+    DropPrimaryKey,
+    DropTable,
+    DropUnique,
+    Operation,
+    RenameColumn,
+    RenameConstraint,
+    RenameEnum,
+    RenameIndex,
+    RenameTable,
+    SetTableComment,
+)
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+from migrations_engine.types import ColumnType
+
+my = get_dialect("mysql")
+
+MOOD = Enum("mood", ("sad", "ok"))
+PEOPLE = Table(
+    "people",
+    columns=(
+        Column("id", ColumnType("integer"), nullable=False, identity=True),
+        Column("name", ColumnType.parse("varchar(50)"), nullable=False),
+        Column("mood", ColumnType.parse("enum(mood)"), default=Default("ok")),
+        Column("age", ColumnType("integer")),
+    ),
+    primary_key=PrimaryKey(("id",), "people_pkey"),
+)
+PETS = Table(
+    "pets",
+    columns=(
+        Column("id", ColumnType("integer"), nullable=False),
+        Column("owner", ColumnType("integer")),
+        Column("kind", ColumnType.parse("varchar(20)")),
+    ),
+    primary_key=PrimaryKey(("id",), "pets_pkey"),
+    foreign_keys=(ForeignKey(("owner",), "people", ("id",), "pets_owner_fkey"),),
+)
+START = Schema(tables=(PEOPLE, PETS), enums=(MOOD,))
+
+
+def sql(op: Operation, before: Schema = START) -> list[str]:
+    return my.render(op, before, op.apply(before))
+
+
+def col(name: str, type_text: str, **kwargs) -> Column:
+    return Column(name, ColumnType.parse(type_text), **kwargs)
+
+
+def alter(old: Column, new: Column, before: Schema = START) -> list[str]:
+    return sql(AlterColumn("people", old, new), before)
+
+
+def with_people(**changes) -> Schema:
+    return START.replace_table("people", replace(PEOPLE, **changes))
+
+
+AGE = PEOPLE.column("age")
+ID = PEOPLE.column("id")
+
+
+# ---------------------------------------------------------------- types
+
+
+@pytest.mark.parametrize(
+    ("logical", "expected"),
+    [
+        ("smallint", "smallint"),
+        ("integer", "int"),
+        ("bigint", "bigint"),
+        ("decimal(10,2)", "decimal(10,2)"),
+        ("decimal", "decimal"),
+        ("float", "float"),
+        ("double", "double"),
+        ("boolean", "tinyint(1)"),
+        ("char(3)", "char(3)"),
+        ("varchar(20)", "varchar(20)"),
+        ("varchar", "varchar(255)"),
+        ("text", "text"),
+        ("date", "date"),
+        ("time", "time"),
+        ("time(3)", "time(3)"),
+        ("timestamp", "datetime"),
+        ("timestamp(6)", "datetime(6)"),
+        ("timestamptz", "timestamp"),
+        ("timestamptz(3)", "timestamp(3)"),
+        ("uuid", "char(36) CHARACTER SET ascii"),
+        ("json", "json"),
+        ("binary", "longblob"),
+        ("binary(16)", "varbinary(16)"),
+        ("enum(mood)", "enum('sad','ok')"),
+        ("mysql:mediumint unsigned", "mediumint unsigned"),
+    ],
+)
+def test_type_spellings(logical, expected):
+    assert my.type_sql(ColumnType.parse(logical), START) == expected
+
+
+def test_enum_values_are_escaped_literals():
+    schema = Schema(enums=(Enum("odd", ("it's", "a\\b")),))
+    assert my.type_sql(ColumnType.parse("enum(odd)"), schema) == "enum('it''s','a\\\\b')"
+
+
+# ---------------------------------------------------------------- defaults
+
+
+@pytest.mark.parametrize(
+    ("type_text", "default", "expected"),
+    [
+        ("integer", Default("42"), "42"),
+        ("boolean", Default("true"), "TRUE"),
+        ("varchar(9)", Default("it's \\ x"), "'it''s \\\\ x'"),
+        ("text", Default("hello"), "('hello')"),
+        ("json", Default("{}"), "('{}')"),
+        ("binary", Default("x"), "('x')"),
+        ("binary(4)", Default("x"), "'x'"),
+        ("timestamp", Default("CURRENT_TIMESTAMP", expression=True), "CURRENT_TIMESTAMP"),
+        ("timestamp(6)", Default("CURRENT_TIMESTAMP", expression=True), "CURRENT_TIMESTAMP(6)"),
+        ("timestamptz(3)", Default("now()", expression=True), "CURRENT_TIMESTAMP(3)"),
+        ("uuid", Default("uuid()", expression=True), "(uuid())"),
+        ("integer", Default("(1 + 2)", expression=True), "(1 + 2)"),
+        ("integer", Default("(1) + (2)", expression=True), "((1) + (2))"),
+    ],
+)
+def test_defaults(type_text, default, expected):
+    assert my.default_sql(col("c", type_text, default=default)) == expected
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_create_table():
+    table = Table(
+        "orders",
+        columns=(
+            col("id", "bigint", nullable=False, identity=True),
+            col("person", "integer", nullable=False, comment="who's"),
+            col("total", "decimal(10,2)", default=Default("0")),
+            col("note", "text", default=Default("it's")),
+            col("paid", "boolean", nullable=False, default=Default("false")),
+            col("at", "timestamptz", default=Default("CURRENT_TIMESTAMP", expression=True)),
+            col("mood", "enum(mood)", nullable=False, default=Default("ok")),
+        ),
+        primary_key=PrimaryKey(("id",), "orders_pkey"),
+        uniques=(Unique(("person", "at"), "orders_person_at_key"),),
+        checks=(Check("total >= 0", "orders_total_check"),),
+        indexes=(Index(("at", "paid"), "orders_at_paid_idx"), Index(("note",), "orders_note_idx", unique=True)),
+        foreign_keys=(ForeignKey(("person",), "people", ("id",), "orders_person_fkey", on_delete="CASCADE"),),
+        comment="All orders",
+    )
+    assert sql(CreateTable(table)) == [
+        "CREATE TABLE `orders` (\n"
+        "  `id` bigint NOT NULL AUTO_INCREMENT,\n"
+        "  `person` int NOT NULL COMMENT 'who''s',\n"
+        "  `total` decimal(10,2) NULL DEFAULT 0,\n"
+        "  `note` text NULL DEFAULT ('it''s'),\n"
+        "  `paid` tinyint(1) NOT NULL DEFAULT FALSE,\n"
+        "  `at` timestamp NULL DEFAULT CURRENT_TIMESTAMP,\n"
+        "  `mood` enum('sad','ok') NOT NULL DEFAULT 'ok',\n"
+        "  PRIMARY KEY (`id`),\n"
+        "  CONSTRAINT `orders_person_at_key` UNIQUE (`person`, `at`),\n"
+        "  CONSTRAINT `orders_total_check` CHECK (total >= 0),\n"
+        "  INDEX `orders_at_paid_idx` (`at`, `paid`),\n"
+        "  UNIQUE INDEX `orders_note_idx` (`note`),\n"
+        "  CONSTRAINT `orders_person_fkey` FOREIGN KEY (`person`) REFERENCES `people` (`id`) "
+        "ON DELETE CASCADE ON UPDATE NO ACTION\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='All orders'"
+    ]
+
+
+def test_create_table_refuses_an_auto_increment_column_leading_no_key():
+    table = Table("t", columns=(col("n", "integer", nullable=False, identity=True), col("m", "integer")), primary_key=PrimaryKey(("m", "n"), "t_pkey"))
+    with pytest.raises(UnsupportedChange, match="AUTO_INCREMENT column t.n to lead a key"):
+        sql(CreateTable(table))
+
+
+def test_drop_table():
+    assert sql(DropTable(PETS)) == ["DROP TABLE `pets`"]
+
+
+def test_rename_table():
+    assert sql(RenameTable("people", "persons")) == ["ALTER TABLE `people` RENAME TO `persons`"]
+
+
+def test_set_table_comment():
+    assert sql(SetTableComment("people", None, "Everyone's")) == ["ALTER TABLE `people` COMMENT = 'Everyone''s'"]
+
+
+def test_remove_table_comment():
+    assert sql(SetTableComment("people", "Everyone", None)) == ["ALTER TABLE `people` COMMENT = ''"]
+
+
+# ---------------------------------------------------------------- columns
+
+
+def test_add_nullable_column():
+    assert sql(AddColumn("people", col("email", "varchar(200)"))) == [
+        "ALTER TABLE `people` ADD COLUMN `email` varchar(200) NULL"
+    ]
+
+
+def test_add_not_null_column_without_default_fills_existing_rows():
+    assert sql(AddColumn("people", col("score", "integer", nullable=False))) == [
+        "ALTER TABLE `people` ADD COLUMN `score` int NOT NULL DEFAULT 0",
+        "ALTER TABLE `people` ALTER COLUMN `score` DROP DEFAULT",
+    ]
+
+
+def test_add_not_null_json_column_uses_an_expression_as_temporary_default():
+    assert sql(AddColumn("people", col("data", "json", nullable=False))) == [
+        "ALTER TABLE `people` ADD COLUMN `data` json NOT NULL DEFAULT ('{}')",
+        "ALTER TABLE `people` ALTER COLUMN `data` DROP DEFAULT",
+    ]
+
+
+def test_add_column_with_default_and_comment():
+    column = col("joined", "date", nullable=False, default=Default("2000-01-01"), comment="day one")
+    assert sql(AddColumn("people", column)) == [
+        "ALTER TABLE `people` ADD COLUMN `joined` date NOT NULL DEFAULT '2000-01-01' COMMENT 'day one'"
+    ]
+
+
+def test_add_identity_column_waits_for_its_key():
+    # No key leads with it yet: AUTO_INCREMENT comes with the key (test_add_primary_key_...).
+    schema = with_people(columns=(*PEOPLE.columns[1:],), primary_key=None)
+    assert sql(AddColumn("people", ID), schema) == [
+        "ALTER TABLE `people` ADD COLUMN `id` int NOT NULL DEFAULT 0",
+        "ALTER TABLE `people` ALTER COLUMN `id` DROP DEFAULT",
+    ]
+
+
+def test_drop_column():
+    assert sql(DropColumn("people", AGE)) == ["ALTER TABLE `people` DROP COLUMN `age`"]
+
+
+def test_rename_column():
+    assert sql(RenameColumn("people", "age", "years")) == ["ALTER TABLE `people` RENAME COLUMN `age` TO `years`"]
+
+
+def test_alter_type_modifies_the_whole_definition():
+    assert alter(AGE, col("age", "bigint", default=Default("1"), comment="years")) == [
+        "ALTER TABLE `people` MODIFY COLUMN `age` bigint NULL DEFAULT 1 COMMENT 'years'"
+    ]
+
+
+def test_make_not_null_fills_nulls_with_zero():
+    assert alter(AGE, col("age", "integer", nullable=False)) == [
+        "UPDATE `people` SET `age` = 0 WHERE `age` IS NULL",
+        "ALTER TABLE `people` MODIFY COLUMN `age` int NOT NULL",
+    ]
+
+
+def test_make_not_null_fills_nulls_with_the_default():
+    stamp = col("seen", "timestamp(3)")
+    schema = with_people(columns=(*PEOPLE.columns, stamp))
+    new = col("seen", "timestamp(3)", nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True))
+    assert alter(stamp, new, schema) == [
+        "UPDATE `people` SET `seen` = CURRENT_TIMESTAMP(3) WHERE `seen` IS NULL",
+        "ALTER TABLE `people` MODIFY COLUMN `seen` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)",
+    ]
+
+
+def test_make_nullable():
+    name = PEOPLE.column("name")
+    assert alter(name, col("name", "varchar(50)")) == ["ALTER TABLE `people` MODIFY COLUMN `name` varchar(50) NULL"]
+
+
+def test_drop_default():
+    mood = PEOPLE.column("mood")
+    assert alter(mood, col("mood", "enum(mood)")) == ["ALTER TABLE `people` MODIFY COLUMN `mood` enum('sad','ok') NULL"]
+
+
+def test_remove_column_comment():
+    assert alter(col("age", "integer", comment="x"), AGE) == ["ALTER TABLE `people` MODIFY COLUMN `age` int NULL"]
+
+
+def test_drop_identity():
+    assert alter(ID, col("id", "integer", nullable=False)) == ["ALTER TABLE `people` MODIFY COLUMN `id` int NOT NULL"]
+
+
+def test_add_identity_to_a_key_column():
+    schema = with_people(columns=(col("id", "integer", nullable=False), *PEOPLE.columns[1:]))
+    assert alter(schema.table("people").column("id"), ID, schema) == [
+        "ALTER TABLE `people` MODIFY COLUMN `id` int NOT NULL AUTO_INCREMENT"
+    ]
+
+
+def test_add_identity_to_a_column_leading_no_key_waits_for_the_key():
+    assert alter(AGE, col("age", "integer", identity=True)) == ["ALTER TABLE `people` MODIFY COLUMN `age` int NULL"]
+
+
+# ---------------------------------------------------------------- keys and constraints
+
+
+def test_add_primary_key():
+    schema = with_people(columns=(col("id", "integer", nullable=False), *PEOPLE.columns[1:]), primary_key=None)
+    assert sql(AddPrimaryKey("people", PrimaryKey(("id", "name"), "people_pkey")), schema) == [
+        "ALTER TABLE `people` ADD PRIMARY KEY (`id`, `name`)"
+    ]
+
+
+def test_add_primary_key_gives_its_identity_column_auto_increment():
+    schema = with_people(primary_key=None)
+    assert sql(AddPrimaryKey("people", PrimaryKey(("id",), "people_pkey")), schema) == [
+        "ALTER TABLE `people` ADD PRIMARY KEY (`id`), MODIFY COLUMN `id` int NOT NULL AUTO_INCREMENT"
+    ]
+
+
+def test_drop_primary_key_takes_auto_increment_off_first():
+    assert sql(DropPrimaryKey("people", PEOPLE.primary_key)) == [
+        "ALTER TABLE `people` MODIFY COLUMN `id` int NOT NULL, DROP PRIMARY KEY"
+    ]
+
+
+def test_drop_primary_key_keeps_auto_increment_when_another_key_leads_with_it():
+    schema = with_people(indexes=(Index(("id", "age"), "people_id_age_idx"),))
+    assert sql(DropPrimaryKey("people", PEOPLE.primary_key), schema) == ["ALTER TABLE `people` DROP PRIMARY KEY"]
+
+
+def test_add_foreign_key_writes_both_actions():
+    fk = ForeignKey(("a", "b"), "other", ("x", "y"), "pets_a_b_fkey", on_delete="SET NULL")
+    schema = START.replace_table("pets", Table("pets", (col("a", "integer"), col("b", "integer"))))
+    schema = schema.with_table(Table("other", (col("x", "integer"), col("y", "integer"))))
+    assert sql(AddForeignKey("pets", fk), schema) == [
+        "ALTER TABLE `pets` ADD CONSTRAINT `pets_a_b_fkey` FOREIGN KEY (`a`, `b`) REFERENCES `other` (`x`, `y`) "
+        "ON DELETE SET NULL ON UPDATE NO ACTION"
+    ]
+
+
+def test_drop_foreign_key_drops_the_index_mysql_made_for_it():
+    assert sql(DropForeignKey("pets", PETS.foreign_keys[0])) == [
+        "ALTER TABLE `pets` DROP FOREIGN KEY `pets_owner_fkey`",
+        "ALTER TABLE `pets` DROP INDEX `pets_owner_fkey`",
+    ]
+
+
+def test_drop_foreign_key_served_by_an_index_of_ours():
+    schema = START.replace_table("pets", replace(PETS, indexes=(Index(("owner", "kind"), "pets_owner_kind_idx"),)))
+    assert sql(DropForeignKey("pets", PETS.foreign_keys[0]), schema) == ["ALTER TABLE `pets` DROP FOREIGN KEY `pets_owner_fkey`"]
+
+
+def test_drop_index_a_foreign_key_relies_on_gives_the_key_its_own_index():
+    index = Index(("owner", "kind"), "pets_owner_kind_idx")
+    schema = START.replace_table("pets", replace(PETS, indexes=(index,)))
+    assert sql(DropIndex("pets", index), schema) == [
+        "ALTER TABLE `pets` DROP INDEX `pets_owner_kind_idx`, ADD INDEX `pets_owner_fkey` (`owner`)"
+    ]
+
+
+def test_add_unique():
+    assert sql(AddUnique("people", Unique(("name", "age"), "people_name_age_key"))) == [
+        "ALTER TABLE `people` ADD CONSTRAINT `people_name_age_key` UNIQUE (`name`, `age`)"
+    ]
+
+
+def test_drop_unique():
+    schema = with_people(uniques=(Unique(("name",), "people_name_key"),))
+    assert sql(DropUnique("people", Unique(("name",), "people_name_key")), schema) == [
+        "ALTER TABLE `people` DROP INDEX `people_name_key`"
+    ]
+
+
+def test_add_check():
+    assert sql(AddCheck("people", Check("age >= 0", "people_age_check"))) == [
+        "ALTER TABLE `people` ADD CONSTRAINT `people_age_check` CHECK (age >= 0)"
+    ]
+
+
+def test_drop_check():
+    check = Check("age >= 0", "people_age_check")
+    assert sql(DropCheck("people", check), with_people(checks=(check,))) == [
+        "ALTER TABLE `people` DROP CONSTRAINT `people_age_check`"
+    ]
+
+
+def test_rename_primary_key_changes_nothing():
+    assert sql(RenameConstraint("people", "people_pkey", "persons_pkey")) == []
+
+
+def test_rename_unique_renames_its_index():
+    schema = with_people(uniques=(Unique(("name",), "people_name_key"),))
+    assert sql(RenameConstraint("people", "people_name_key", "people_nom_key"), schema) == [
+        "ALTER TABLE `people` RENAME INDEX `people_name_key` TO `people_nom_key`"
+    ]
+
+
+def test_rename_check_makes_it_again():
+    schema = with_people(checks=(Check("age >= 0", "old_check"),))
+    assert sql(RenameConstraint("people", "old_check", "new_check"), schema) == [
+        "ALTER TABLE `people` DROP CONSTRAINT `old_check`",
+        "ALTER TABLE `people` ADD CONSTRAINT `new_check` CHECK (age >= 0)",
+    ]
+
+
+def test_rename_foreign_key_makes_it_again_and_renames_its_index():
+    assert sql(RenameConstraint("pets", "pets_owner_fkey", "pets_person_fkey")) == [
+        "ALTER TABLE `pets` DROP FOREIGN KEY `pets_owner_fkey`",
+        "ALTER TABLE `pets` RENAME INDEX `pets_owner_fkey` TO `pets_person_fkey`",
+        "ALTER TABLE `pets` ADD CONSTRAINT `pets_person_fkey` FOREIGN KEY (`owner`) REFERENCES `people` (`id`) "
+        "ON DELETE NO ACTION ON UPDATE NO ACTION",
+    ]
+
+
+# ---------------------------------------------------------------- indexes
+
+
+def test_create_unique_multi_column_index():
+    index = Index(("name", "age"), "people_name_age_idx", unique=True)
+    assert sql(CreateIndex("people", index)) == ["CREATE UNIQUE INDEX `people_name_age_idx` ON `people` (`name`, `age`)"]
+
+
+def test_create_index_gives_its_identity_column_auto_increment():
+    schema = with_people(primary_key=None)
+    assert sql(CreateIndex("people", Index(("id",), "people_id_idx")), schema) == [
+        "ALTER TABLE `people` ADD INDEX `people_id_idx` (`id`), MODIFY COLUMN `id` int NOT NULL AUTO_INCREMENT"
+    ]
+
+
+def test_partial_index_is_refused():
+    with pytest.raises(UnsupportedChange, match="MySQL has no partial indexes"):
+        sql(CreateIndex("people", Index(("age",), "people_adult_idx", where="age >= 18")))
+
+
+def test_drop_index():
+    index = Index(("age",), "people_age_idx")
+    assert sql(DropIndex("people", index), with_people(indexes=(index,))) == ["DROP INDEX `people_age_idx` ON `people`"]
+
+
+def test_rename_index():
+    index = Index(("age",), "people_age_idx")
+    assert sql(RenameIndex("people", index, "people_years_idx"), with_people(indexes=(index,))) == [
+        "ALTER TABLE `people` RENAME INDEX `people_age_idx` TO `people_years_idx`"
+    ]
+
+
+# ---------------------------------------------------------------- enums
+
+
+def test_create_drop_and_rename_enum_write_nothing():
+    assert sql(CreateEnum(Enum("size", ("s", "m")))) == []
+    assert sql(DropEnum(Enum("unused", ("x",))), Schema(enums=(Enum("unused", ("x",)),))) == []
+    assert sql(RenameEnum("mood", "feeling")) == []
+
+
+def test_alter_enum_modifies_every_column_using_it():
+    schema = START.replace_table("pets", Table("pets", (col("mood", "enum(mood)", nullable=False),)))
+    assert sql(AlterEnum(MOOD, Enum("mood", ("sad", "ok", "glad"))), schema) == [
+        "ALTER TABLE `people` MODIFY COLUMN `mood` enum('sad','ok','glad') NULL DEFAULT 'ok'",
+        "ALTER TABLE `pets` MODIFY COLUMN `mood` enum('sad','ok','glad') NOT NULL",
+    ]
+
+
+# ---------------------------------------------------------------- names and literals
+
+
+HOSTILE = ["select", "order", "user", "My Table", 'say "hi"', "it's", "back`tick", "``", "naïve", "表", "a.b", "Mixed", "100%"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_identifiers_are_always_quoted(name):
+    quoted = "`" + name.replace("`", "``") + "`"
+    table = Table(name, columns=(Column(name, ColumnType("integer")),), indexes=(Index((name,), name),))
+    assert sql(CreateTable(table), Schema()) == [
+        f"CREATE TABLE {quoted} (\n  {quoted} int NULL,\n  INDEX {quoted} ({quoted})\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    ]
+
+
+def test_string_literals_escape_quotes_and_backslashes():
+    assert my.string_literal("it's a \\ path, 100%") == "'it''s a \\\\ path, 100%'"
+
+
+def test_string_literals_read_back_unchanged(mysql_url):
+    texts = ["it's", "a \\ b", "\\'", "tab\there", "line\nbreak", "100%", "naïve 表", '"q"', "\\"]
+    with connect(mysql_url) as db:
+        assert [db.query("SELECT " + my.string_literal(text))[0][0] for text in texts] == texts

@@ -1,0 +1,338 @@
+"""Round trips on the real MariaDB: every kind of operation, up and down, with rows in the tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from migrations_engine.compare import normalized
+from migrations_engine.connection import connect
+from migrations_engine.diff import diff
+from migrations_engine.introspect import introspect
+from migrations_engine.naming import with_default_names
+from migrations_engine.render import render, render_down
+from migrations_engine.scratch import scratch_database
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+from migrations_engine.types import ColumnType
+from migrations_engine.urls import DatabaseURL
+from tests.conftest import SERVERS
+from tests.engine.roundtrip import create_schema, insert_rows, roundtrip, run
+
+
+@pytest.fixture
+def urls(mysql_url: DatabaseURL) -> Iterator[tuple[DatabaseURL, DatabaseURL]]:
+    with scratch_database(SERVERS["mysql"], prefix="me_test") as other:
+        yield mysql_url, other
+
+
+def col(name: str, type_text: str, id: str | None = None, **kwargs) -> Column:
+    return Column(name, ColumnType.parse(type_text), id=id or f"c-{name}", **kwargs)
+
+
+def key(name: str = "id", type_text: str = "integer", **kwargs) -> Column:
+    return col(name, type_text, nullable=False, **kwargs)
+
+
+def table(name: str, *columns: Column, id: str | None = None, pk: tuple[str, ...] | None = ("id",), **kwargs) -> Table:
+    return Table(name, columns, primary_key=PrimaryKey(pk, id=f"pk-{name}") if pk else None, id=id or f"t-{name}", **kwargs)
+
+
+PEOPLE = table("people", key(identity=True), col("name", "varchar(50)", nullable=False), col("age", "integer"))
+PEOPLE_ROWS = [{"name": "ann", "age": 31}, {"name": "bob", "age": None}, {"name": "cy", "age": 7}]
+
+
+def people(*extra: Column, **changes) -> Table:
+    return replace(PEOPLE, columns=(*PEOPLE.columns, *extra), **changes)
+
+
+def round_trip(urls, old: Schema, new: Schema, rows=None) -> list[str]:
+    """The harness's round trip (up, compare, down, compare) on schemas with every name filled in."""
+    return roundtrip(with_default_names(old), with_default_names(new), *urls, rows or {})
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_create_and_drop_table(urls):
+    pets = table("pets", key(), col("owner", "integer"), foreign_keys=(ForeignKey(("owner",), "people", ("id",), id="fk"),))
+    old, new = Schema((PEOPLE,)), Schema((PEOPLE, pets))
+    up = round_trip(urls, old, new, {"people": PEOPLE_ROWS})
+    assert up[0].startswith("CREATE TABLE `pets`")
+
+
+def test_drop_table_with_rows(urls):
+    pets = table("pets", key(), col("owner", "integer"), foreign_keys=(ForeignKey(("owner",), "people", ("id",), id="fk"),))
+    round_trip(urls, Schema((PEOPLE, pets)), Schema((PEOPLE,)), {"people": PEOPLE_ROWS, "pets": [{"id": 1, "owner": 1}]})
+
+
+def test_rename_table_with_conventional_constraint_names(urls):
+    # Every constraint named by convention after its table: the PK (a no-op in MySQL), the unique
+    # (an index rename), the check and the foreign keys (made again) all follow the table's name.
+    old_people = people(
+        uniques=(Unique(("name",), id="u"),),
+        checks=(Check("age >= 0", id="ck"),),
+        indexes=(Index(("age",), id="ix"),),
+    )
+    pets = table("pets", key(), col("owner", "integer"), foreign_keys=(ForeignKey(("owner",), "people", ("id",), id="fk"),))
+    new_people = replace(old_people, name="persons")
+    new_pets = replace(pets, name="animals", foreign_keys=(ForeignKey(("owner",), "persons", ("id",), id="fk"),))
+    up = round_trip(urls, Schema((old_people, pets)), Schema((new_people, new_pets)), {"people": PEOPLE_ROWS, "pets": [{"id": 1, "owner": 2}]})
+    assert "ALTER TABLE `people` RENAME TO `persons`" in up
+
+
+def test_table_comment(urls):
+    round_trip(urls, Schema((PEOPLE,)), Schema((replace(PEOPLE, comment="Everyone's \\ here"),)), {"people": PEOPLE_ROWS})
+
+
+# ---------------------------------------------------------------- columns
+
+
+def test_add_and_drop_columns(urls):
+    new = people(
+        col("email", "varchar(200)"),
+        col("score", "integer", nullable=False),
+        col("joined", "date", nullable=False, default=Default("2000-01-01"), comment="day one"),
+        col("data", "json", nullable=False),
+        col("token", "uuid", nullable=False),
+        col("mood", "enum(mood)", nullable=False),
+        col("seen", "timestamptz", nullable=False),
+        col("notes", "text", default=Default("none")),
+    )
+    round_trip(urls, Schema((PEOPLE,)), Schema((new,), enums=(Enum("mood", ("sad", "ok")),)), {"people": PEOPLE_ROWS})
+
+
+def test_rename_column_used_by_keys_indexes_and_foreign_keys(urls):
+    old_people = people(col("code", "char(5)", nullable=False), col("data", "json"), uniques=(Unique(("code",), "people_code", id="u"),), indexes=(Index(("code", "age"), "people_ix", id="ix"),))
+    pets = table("pets", key(), col("owner_code", "char(5)"), foreign_keys=(ForeignKey(("owner_code",), "people", ("code",), "pets_fk", id="fk"),))
+    renamed = tuple(replace(c, name={"code": "ref", "data": "payload", "age": "years"}.get(c.name, c.name)) for c in old_people.columns)
+    new_people = replace(old_people, columns=renamed, uniques=(Unique(("ref",), "people_code", id="u"),), indexes=(Index(("ref", "years"), "people_ix", id="ix"),))
+    new_pets = replace(pets, columns=(key(), col("owner", "char(5)", id="c-owner_code")), foreign_keys=(ForeignKey(("owner",), "people", ("ref",), "pets_fk", id="fk"),))
+    rows = {"people": [{"name": "ann", "code": "A1", "data": '{"a": 1}'}], "pets": [{"id": 1, "owner_code": "A1"}]}
+    up = round_trip(urls, Schema((old_people, pets)), Schema((new_people, new_pets)), rows)
+    assert "ALTER TABLE `people` RENAME COLUMN `data` TO `payload`" in up
+
+
+def test_widen_types_up_and_narrow_them_down(urls):
+    old = people(col("n", "smallint"), col("label", "varchar(20)"), col("price", "decimal(8,2)"), col("at", "timestamp"))
+    new = people(col("n", "bigint"), col("label", "text"), col("price", "decimal(12,4)"), col("at", "timestamp(6)"))
+    rows = {"people": [{"name": "a", "n": 12, "label": "short", "price": "12.50", "at": "2024-01-02 03:04:05"}]}
+    round_trip(urls, Schema((old,)), Schema((new,)), rows)
+
+
+def test_change_type_between_kinds(urls):
+    old = people(col("flag", "boolean"), col("code", "varchar(10)"), col("blob", "binary(8)"))
+    new = people(col("flag", "smallint"), col("code", "json"), col("blob", "binary"))
+    round_trip(urls, Schema((old,)), Schema((new,)), {"people": [{"name": "a", "flag": True, "code": "[1]", "blob": b"\x00\x01"}]})
+
+
+def test_make_not_null_fills_null_rows_and_back(urls):
+    old = people(col("city", "varchar(20)"), col("visits", "integer"))
+    new = people(col("city", "varchar(20)", nullable=False, default=Default("nowhere")), col("visits", "integer", nullable=False))
+    rows = {"people": [{"name": "a", "city": None, "visits": None}, {"name": "b", "city": "Paris", "visits": 3}]}
+    round_trip(urls, Schema((old,)), Schema((new,)), rows)
+    with connect(urls[0]) as db:
+        assert sorted(db.query("SELECT city, visits FROM people")) == [("Paris", 3), ("nowhere", 0)]
+
+
+def test_down_to_not_null_fills_nulls_written_after_up(urls):
+    url, _ = urls
+    old = Schema((people(col("city", "varchar(20)", nullable=False, default=Default("nowhere"))),))
+    new = Schema((people(col("city", "varchar(20)")),))
+    create_schema(url, old)
+    operations = diff(old, new)
+    run(url, [s.sql for s in render(operations, old, "mysql")])
+    insert_rows(url, {"people": [{"name": "a", "city": None}, {"name": "b", "city": "Oslo"}]})
+    run(url, [s.sql for s in render_down(operations, new, "mysql")])
+    with connect(url) as db:
+        assert sorted(db.query("SELECT city FROM people")) == [("Oslo",), ("nowhere",)]
+    assert normalized(introspect(url)).table("people").column("city").nullable is False
+
+
+def test_defaults(urls):
+    old = people(col("a", "integer"), col("b", "varchar(10)", default=Default("x")), col("c", "timestamp(3)"), col("d", "text"), col("e", "boolean", default=Default("false")))
+    new = people(
+        col("a", "integer", default=Default("7")),
+        col("b", "varchar(10)"),
+        col("c", "timestamp(3)", default=Default("CURRENT_TIMESTAMP", expression=True)),
+        col("d", "text", default=Default("it's \\ text")),
+        col("e", "boolean", default=Default("true")),
+    )
+    round_trip(urls, Schema((old,)), Schema((new,)), {"people": PEOPLE_ROWS})
+
+
+def test_identity_on_and_off(urls):
+    old = replace(PEOPLE, columns=(key(), *PEOPLE.columns[1:]))
+    round_trip(urls, Schema((old,)), Schema((PEOPLE,)), {"people": [{"id": 5, "name": "a"}, {"id": 9, "name": "b"}]})
+
+
+def test_column_comment(urls):
+    old = people(col("x", "integer", comment="old"), col("y", "integer"))
+    new = people(col("x", "integer", comment="it's new"), col("y", "integer", comment="y"))
+    round_trip(urls, Schema((old,)), Schema((new,)), {"people": PEOPLE_ROWS})
+
+
+# ---------------------------------------------------------------- keys and constraints
+
+
+def test_add_and_drop_composite_primary_key(urls):
+    old = table("pairs", key("a"), key("b"), col("v", "text"), pk=None)
+    new = replace(old, primary_key=PrimaryKey(("a", "b"), id="pk"))
+    round_trip(urls, Schema((old,)), Schema((new,)), {"pairs": [{"a": 1, "b": 1, "v": "x"}, {"a": 1, "b": 2, "v": "y"}]})
+
+
+def test_primary_key_on_a_new_identity_column_numbers_existing_rows(urls):
+    old = table("log", col("line", "text"), pk=None)
+    new = replace(old, columns=(*old.columns, key("id", "bigint", identity=True)), primary_key=PrimaryKey(("id",), id="pk"))
+    round_trip(urls, Schema((old,)), Schema((new,)), {"log": [{"line": "a"}, {"line": "b"}, {"line": "c"}]})
+    # The down run removed the column; run up again to look at the numbers.
+    url = urls[0]
+    run(url, [s.sql for s in render(diff(Schema((old,)), Schema((new,))), Schema((old,)), "mysql")])
+    with connect(url) as db:
+        assert sorted(db.query("SELECT id FROM log")) == [(1,), (2,), (3,)]
+
+
+def test_drop_primary_key_of_an_identity_column(urls):
+    new = replace(PEOPLE, columns=(key(), *PEOPLE.columns[1:]), primary_key=None)
+    round_trip(urls, Schema((PEOPLE,)), Schema((new,)), {"people": PEOPLE_ROWS})
+
+
+def test_move_primary_key_to_other_columns(urls):
+    old = table("pairs", key("a"), key("b"), col("v", "text"), pk=("a",))
+    new = replace(old, primary_key=PrimaryKey(("b", "a"), id="pk2"))
+    round_trip(urls, Schema((old,)), Schema((new,)), {"pairs": [{"a": 1, "b": 1}, {"a": 2, "b": 1}]})
+
+
+def test_composite_foreign_key_with_cascade(urls):
+    parent = table("parent", key("a"), key("b"), pk=("a", "b"))
+    child = table("child", key(), col("pa", "integer"), col("pb", "integer"))
+    linked = replace(child, foreign_keys=(ForeignKey(("pa", "pb"), "parent", ("a", "b"), on_delete="CASCADE", on_update="SET NULL", id="fk"),))
+    rows = {"parent": [{"a": 1, "b": 2}], "child": [{"id": 1, "pa": 1, "pb": 2}, {"id": 2, "pa": None, "pb": None}]}
+    round_trip(urls, Schema((parent, child)), Schema((parent, linked)), rows)
+
+
+def test_self_reference_and_a_cycle_of_two_tables(urls):
+    node = table("node", key(), col("parent", "integer"))
+    a = table("a", key(), col("b_id", "integer"))
+    b = table("b", key(), col("a_id", "integer"))
+    linked = (
+        replace(node, foreign_keys=(ForeignKey(("parent",), "node", ("id",), id="fk-node"),)),
+        replace(a, foreign_keys=(ForeignKey(("b_id",), "b", ("id",), id="fk-a"),)),
+        replace(b, foreign_keys=(ForeignKey(("a_id",), "a", ("id",), on_delete="SET NULL", id="fk-b"),)),
+    )
+    rows = {"node": [{"id": 1, "parent": None}, {"id": 2, "parent": 1}], "a": [{"id": 1, "b_id": 1}], "b": [{"id": 1, "a_id": 1}]}
+    round_trip(urls, Schema((node, a, b)), Schema(linked), rows)
+
+
+def test_create_tables_in_a_cycle(urls):
+    a = table("a", key(), col("b_id", "integer"), foreign_keys=(ForeignKey(("b_id",), "b", ("id",), id="fk-a"),))
+    b = table("b", key(), col("a_id", "integer"), foreign_keys=(ForeignKey(("a_id",), "a", ("id",), id="fk-b"),))
+    round_trip(urls, Schema((PEOPLE,)), Schema((PEOPLE, a, b)), {"people": PEOPLE_ROWS})
+
+
+def test_foreign_key_and_the_indexes_around_it(urls):
+    # Up: the index the key used is dropped (the key gets its own again); a new index leads with
+    # the key's columns (MySQL drops the key's own); the key is renamed. Down undoes all three.
+    pets = table("pets", key(), col("owner", "integer"), col("kind", "varchar(9)"), col("vet", "integer"))
+    old = replace(
+        pets,
+        indexes=(Index(("owner", "kind"), "pets_owner_kind", id="ix1"),),
+        foreign_keys=(ForeignKey(("owner",), "people", ("id",), "pets_owner", id="fk1"), ForeignKey(("vet",), "people", ("id",), "pets_vet", id="fk2")),
+    )
+    new = replace(
+        pets,
+        indexes=(Index(("vet", "kind"), "pets_vet_kind", id="ix2"),),
+        foreign_keys=(ForeignKey(("owner",), "people", ("id",), "pets_owner_renamed", id="fk1"), ForeignKey(("vet",), "people", ("id",), "pets_vet", id="fk2")),
+    )
+    rows = {"people": PEOPLE_ROWS, "pets": [{"id": 1, "owner": 1, "vet": 2}]}
+    round_trip(urls, Schema((PEOPLE, old)), Schema((PEOPLE, new)), rows)
+
+
+def test_unique_check_and_indexes(urls):
+    old = people(col("email", "varchar(100)"), checks=(Check("age >= 0", id="ck1"),), indexes=(Index(("age",), "people_age", id="ix1"),))
+    new = people(
+        col("email", "varchar(100)"),
+        uniques=(Unique(("email",), id="u1"), Unique(("name", "age"), id="u2")),
+        checks=(Check("age >= 0 and age < 200", id="ck1"), Check("`name` <> ''", "named", id="ck2")),
+        indexes=(
+            Index(("age",), "people_years", id="ix1"),
+            Index(("name", "email"), "people_name_email", unique=True, id="ix2"),
+            Index(("email", "age", "name"), "people_multi", id="ix3"),
+        ),
+    )
+    rows = {"people": [{"name": "ann", "age": 3, "email": "a@x"}, {"name": "bob", "age": 4, "email": None}]}
+    round_trip(urls, Schema((old,)), Schema((new,)), rows)
+
+
+def test_rename_index(urls):
+    old = people(indexes=(Index(("name", "age"), "people_old", id="ix"),))
+    new = people(indexes=(Index(("name", "age"), "people_new", id="ix"),))
+    up = round_trip(urls, Schema((old,)), Schema((new,)), {"people": PEOPLE_ROWS})
+    assert up == ["ALTER TABLE `people` RENAME INDEX `people_old` TO `people_new`"]
+
+
+# ---------------------------------------------------------------- enums
+
+
+def test_enum_add_and_remove_values(urls):
+    old_mood, new_mood = Enum("mood", ("sad", "ok", "gone"), id="e"), Enum("mood", ("glad", "sad", "ok"), id="e")
+    pets = table("pets", key(), col("mood", "enum(mood)", nullable=False, default=Default("ok")))
+    with_mood = people(col("mood", "enum(mood)"))
+    rows = {"people": [{"name": "a", "mood": "sad"}, {"name": "b", "mood": None}], "pets": [{"id": 1, "mood": "ok"}]}
+    round_trip(urls, Schema((with_mood, pets), enums=(old_mood,)), Schema((with_mood, pets), enums=(new_mood,)), rows)
+
+
+def test_enum_rename_writes_nothing(urls):
+    old = Schema((people(col("mood", "enum(mood)")),), enums=(Enum("mood", ("a", "b"), id="e"),))
+    new = Schema((people(col("mood", "enum(feeling)")),), enums=(Enum("feeling", ("a", "b"), id="e"),))
+    assert round_trip(urls, old, new, {"people": PEOPLE_ROWS}) == []
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_hostile_names(urls):
+    weird = ["select", "order", "back`tick", "it's", 'say "hi"', "naïve", "表", "Mixed Case"]
+    old = table("user`s", key("id`"), *(col(name, "integer") for name in weird), pk=("id`",))
+    new = replace(
+        old,
+        name="order`s",
+        columns=(key("id`"), *(col(name + "`2", "integer", id=f"c-{name}") for name in weird), col("new`col", "varchar(5)")),
+        primary_key=PrimaryKey(("id`",), id="pk-user`s"),
+        uniques=(Unique(("select`2", "order`2"), "uni`que", id="u"),),
+        checks=(Check("`back``tick``2` > 0", "che`ck", id="ck"),),
+        indexes=(Index(("naïve`2",), "ind`ex", id="ix"),),
+        foreign_keys=(ForeignKey(("表`2",), "order`s", ("id`",), "fo`reign", id="fk"),),
+        comment="com`ment 'x'",
+    )
+    rows = {"user`s": [{"id`": 1, "select": 1, "back`tick": 2, "表": 1}]}
+    round_trip(urls, Schema((old,)), Schema((new,)), rows)
+
+
+def test_primary_key_a_foreign_key_relies_on(urls):
+    # Up: the key (owner, id) goes, so the foreign key on owner gets its own index in the same
+    # statement. Down: the restored key serves the foreign key again and MySQL drops that index.
+    old = table("pets", key("owner"), key(), pk=("owner", "id"), foreign_keys=(ForeignKey(("owner",), "people", ("id",), id="fk"),))
+    new = replace(old, primary_key=PrimaryKey(("id",), id="pk-new"))
+    up = round_trip(urls, Schema((PEOPLE, old)), Schema((PEOPLE, new)), {"people": PEOPLE_ROWS, "pets": [{"owner": 1, "id": 1}]})
+    assert up[0] == "ALTER TABLE `pets` DROP PRIMARY KEY, ADD INDEX `pets_owner_fkey` (`owner`)"
+
+
+def test_identity_led_by_a_unique_instead_of_the_primary_key(urls):
+    old = table("codes", key("code", "varchar(9)"), key("n", "bigint"), pk=("code",))
+    new = replace(old, columns=(key("code", "varchar(9)"), key("n", "bigint", identity=True)), uniques=(Unique(("n",), id="u"),))
+    rows = {"codes": [{"code": "a", "n": 0}, {"code": "b", "n": 0}]}
+    up = round_trip(urls, Schema((old,)), Schema((new,)), rows)
+    assert up[-1] == "ALTER TABLE `codes` ADD CONSTRAINT `codes_n_key` UNIQUE (`n`), MODIFY COLUMN `n` bigint NOT NULL AUTO_INCREMENT"
