@@ -46,7 +46,7 @@ from .base import Dialect
 _NOW = re.compile(r"^\s*(current_timestamp|now|localtimestamp|localtime)\s*(\(\s*(\d*)\s*\))?\s*$", re.IGNORECASE)
 #: Native types MySQL 8 refuses a literal default for (it takes ``DEFAULT ('x')`` only).
 _BLOB_LIKE = re.compile(r"^\s*(tinytext|text|mediumtext|longtext|tinyblob|blob|mediumblob|longblob|json|geometry|point|linestring|polygon)\b", re.IGNORECASE)
-_NATIVE_NUMBER = re.compile(r"^\s*(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit)\b", re.IGNORECASE)
+_NATIVE_NUMBER = re.compile(r"^\s*(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit|year)\b", re.IGNORECASE)
 #: uuid is stored as ASCII text: 36 bytes a value, and the character set tells it from char(36).
 UUID_TYPE = "char(36) CHARACTER SET ascii"
 

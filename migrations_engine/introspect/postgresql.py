@@ -137,8 +137,9 @@ _PLAIN_TYPES = {
 # A string constant with a cast to one type: 'it''s'::character varying, '-1'::integer.
 _TYPE_NAME = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_ ]*(?:\(\d+(?:,\d+)?\))?[a-z0-9_ ]*)'
 _CAST_LITERAL = re.compile(
-    rf"^'((?:[^']|'')*)'::(?:{_TYPE_NAME}\.)?{_TYPE_NAME}(?:\[\])?$", re.IGNORECASE | re.DOTALL
+    rf"^'((?:[^']|'')*)'::((?:{_TYPE_NAME}\.)?{_TYPE_NAME}(?:\[\])?)$", re.IGNORECASE | re.DOTALL
 )
+_TYPE_ARGUMENTS = re.compile(r"\(\d+(?:,\d+)?\)")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _NULL = re.compile(rf"^NULL(?:::{_TYPE_NAME})?$", re.IGNORECASE)
 
@@ -237,7 +238,7 @@ def read_column(row: Row) -> Column:
         name=name,
         type=column_type,
         nullable=not not_null,
-        default=None if identity or serial or generated else read_default(default),
+        default=None if identity or serial or generated else read_default(default, type_name if is_enum else type_text),
         identity=identity or serial,
         comment=comment,
     )
@@ -254,16 +255,30 @@ def read_type(text: str) -> ColumnType:
     return ColumnType("native", dialect="postgresql", native=text)
 
 
-def read_default(expression: str | None) -> Default | None:
-    """A default as ``pg_get_expr`` prints it; cast strings, numbers and booleans are literals."""
+def read_default(expression: str | None, column_type: str | None = None) -> Default | None:
+    """A default as ``pg_get_expr`` prints it; cast strings, numbers and booleans are literals.
+
+    A string cast to a type other than the column's stays an expression: the cast changes the
+    value (``'0001-01-01'::timestamp`` in a ``timestamptz`` column depends on the time zone).
+    """
     if expression is None or _NULL.match(expression):
         return None
     literal = _CAST_LITERAL.match(expression)
-    if literal:
+    if literal and (
+        column_type is None or _same_type_name(literal.group(2), column_type) or _NUMBER.match(literal.group(1))
+    ):
         return Default(literal.group(1).replace("''", "'"))
     if _NUMBER.match(expression) or expression in ("true", "false"):
         return Default(expression)
     return Default(expression, expression=True)
+
+
+def _same_type_name(cast: str, column_type: str) -> bool:
+    def bare(text: str) -> str:
+        name = _TYPE_ARGUMENTS.sub("", text).strip().strip('"').lower()
+        return {"bpchar": "character"}.get(name, name)
+
+    return bare(cast) == bare(column_type) or bare(cast).split(".")[-1] == bare(column_type)
 
 
 def strip_parentheses(expression: str) -> str:

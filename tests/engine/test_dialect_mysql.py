@@ -510,3 +510,14 @@ def test_string_literals_read_back_unchanged(mysql_url):
     texts = ["it's", "a \\ b", "\\'", "tab\there", "line\nbreak", "100%", "naïve 表", '"q"', "\\"]
     with connect(mysql_url) as db:
         assert [db.query("SELECT " + my.string_literal(text))[0][0] for text in texts] == texts
+
+
+def test_a_native_year_column_added_not_null_gets_a_numeric_temporary_default():
+    from migrations_engine.operations import AddColumn
+
+    dialect = get_dialect("mysql")
+    column = Column("y", ColumnType.parse("mysql:year"), nullable=False)
+    assert dialect.zero_value(column, Schema()) == "0"
+    before = Schema((Table("t", (Column("id", ColumnType.parse("integer")),)),))
+    after = AddColumn("t", column).apply(before)
+    assert "DEFAULT ''" not in " ".join(dialect.render(AddColumn("t", column), before, after))

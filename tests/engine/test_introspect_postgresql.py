@@ -340,3 +340,13 @@ def test_reads_many_tables_quickly(pg_url):
     elapsed = time.perf_counter() - started
     assert sum(len(t.columns) for t in schema.tables) == 2_000
     assert elapsed < 2, f"reading 200 tables took {elapsed:.2f}s"
+
+
+def test_a_string_cast_to_another_type_than_the_columns_stays_an_expression():
+    from migrations_engine.introspect.postgresql import read_default
+
+    text = "'0001-01-01 00:00:00'::timestamp without time zone"
+    assert read_default(text, "timestamp with time zone") == Default(text, expression=True)
+    assert read_default("'x'::character varying", "character varying(20)") == Default("x")
+    assert read_default("'a'::bpchar", "character(3)") == Default("a")
+    assert read_default("'-3'::integer", "smallint") == Default("-3")
