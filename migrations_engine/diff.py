@@ -26,7 +26,7 @@ database as it goes, so every operation is checked against the schema it will ru
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
 from .naming import with_default_names
@@ -107,9 +107,9 @@ def match_constraints(old: Iterable[E], new: Iterable[E]) -> Matching:
     changed with its table's or columns' names is the same constraint, renamed."""
     result = match(old, new)
     for element in list(result.removed):
-        bare = replace(element, id=None, name=None)  # type: ignore[type-var]
+        bare = _content(element)
         for candidate in result.added:
-            if replace(candidate, id=None, name=None) == bare:  # type: ignore[type-var]
+            if _content(candidate) == bare:
                 result.pairs.append((element, candidate))
                 result.removed.remove(element)
                 result.added.remove(candidate)
@@ -129,16 +129,28 @@ class _Plan:
         self.operations.append(op)
 
 
+_CONTENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _content(element: Any) -> tuple[Any, ...]:
+    """The element's fields but ``id`` and ``name``: what it is, not what it is called."""
+    cls = type(element)
+    names = _CONTENT_FIELDS.get(cls)
+    if names is None:
+        names = _CONTENT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("id", "name"))
+    return tuple(getattr(element, n) for n in names)
+
+
 def _same_but_id(a: Any, b: Any) -> bool:
-    return replace(a, id=None) == replace(b, id=None)
+    return a.name == b.name and _content(a) == _content(b)
 
 
 def _same_but_name(a: Any, b: Any) -> bool:
-    return replace(a, id=None, name=None) == replace(b, id=None, name=None)
+    return _content(a) == _content(b)
 
 
 def _column_unchanged(a: Column, b: Column) -> bool:
-    return replace(a, id=None, name="") == replace(b, id=None, name="")
+    return _content(a) == _content(b)
 
 
 @dataclass
@@ -154,6 +166,10 @@ def _rename_map(pairs: Sequence[tuple[Any, Any]]) -> dict[str, str]:
 
 def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, str], ref_columns: dict[str, dict[str, str]]) -> Table:
     """``table`` as it reads once every rename is done (for comparing with the new schema)."""
+    if not columns and table.name not in tables and not any(
+        fk.ref_table in tables or fk.ref_table in ref_columns for fk in table.foreign_keys
+    ):
+        return table
 
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(columns.get(n, n) for n in names)
@@ -193,10 +209,10 @@ class _Differ:
         self.pairs = [_TablePair(o, n, match(o.columns, n.columns)) for o, n in tables.pairs]
         self.enums = match(old.enums, new.enums)
         table_renames = _rename_map(tables.pairs)
-        column_renames = {p.old.name: _rename_map(p.columns.pairs) for p in self.pairs}
+        column_renames = {p.old.name: renames for p in self.pairs if (renames := _rename_map(p.columns.pairs))}
         # Each surviving old table as it reads after all renames: compared with its new self.
         self.translated = {
-            p.old.name: _translate_table(p.old, column_renames[p.old.name], table_renames, column_renames)
+            p.old.name: _translate_table(p.old, column_renames.get(p.old.name, {}), table_renames, column_renames)
             for p in self.pairs
         }
         self.type_changed = {
@@ -206,11 +222,13 @@ class _Differ:
             if o.type != n.type
         }
         self.enum_renames = _rename_map(self.enums.pairs)
+        # Pairs with anything to compare: most tables of a large schema are unchanged.
+        self.changed_pairs = [p for p in self.pairs if self.translated[p.old.name] != p.new]
 
     # -------------------------------------------------------------- helpers
 
-    def _constraints(self, getter: Callable[[Table], Sequence[Any]]) -> Iterable[tuple[_TablePair, Matching]]:
-        for pair in self.pairs:
+    def _constraints(self, getter: Callable[[Table], Sequence[Any]], pairs: list[_TablePair] | None = None) -> Iterable[tuple[_TablePair, Matching]]:
+        for pair in self.changed_pairs if pairs is None else pairs:
             yield pair, match_constraints(getter(self.translated[pair.old.name]), getter(pair.new))
 
     def _changed(self, matching: Matching) -> list[tuple[Any, Any]]:
@@ -252,7 +270,7 @@ class _Differ:
     def _keys_dropped_on(self) -> set[str]:
         """Old tables whose primary key or a unique constraint/index is dropped or replaced."""
         names = {t.name for t in self.dropped_tables}
-        for pair in self.pairs:
+        for pair in self.changed_pairs:
             t, n = self.translated[pair.old.name], pair.new
             if self._pk_changed(pair):
                 names.add(pair.old.name)
@@ -274,7 +292,8 @@ class _Differ:
             for fk in table.foreign_keys:
                 if (table.name, fk.name) not in kept_inline:
                     self.plan.add(DropForeignKey(table.name, fk))
-        for pair, matching in self._constraints(lambda t: t.foreign_keys):
+        # Every table: an unchanged one may hold a key that something below stands in the way of.
+        for pair, matching in self._constraints(lambda t: t.foreign_keys, self.pairs):
             changed = {o.name for o, _ in self._changed(matching)}
             for translated in self.translated[pair.old.name].foreign_keys:
                 fk: ForeignKey = self._original(pair, "foreign_keys", translated)
@@ -289,7 +308,7 @@ class _Differ:
                     self.plan.add(DropForeignKey(pair.old.name, fk))
 
     def drop_keys_constraints_indexes(self) -> None:
-        for pair in self.pairs:
+        for pair in self.changed_pairs:
             if self._pk_changed(pair):
                 self.plan.add(DropPrimaryKey(pair.old.name, pair.old.primary_key))  # type: ignore[arg-type]
         for attr, drop in (("uniques", DropUnique), ("checks", DropCheck)):
@@ -382,7 +401,7 @@ class _Differ:
                 self.plan.add(AddColumn(pair.new.name, column))
 
     def alter_columns(self) -> None:
-        for pair in self.pairs:
+        for pair in self.changed_pairs:
             for _, n in pair.columns.pairs:
                 current = self.plan.schema.table(pair.new.name).column(n.name)
                 if not _column_unchanged(current, n):
@@ -393,7 +412,7 @@ class _Differ:
             self.plan.add(DropEnum(self.plan.schema.enum(enum.name)))
 
     def add_keys_constraints_indexes(self) -> None:
-        for pair in self.pairs:
+        for pair in self.changed_pairs:
             current = self.plan.schema.table(pair.new.name)
             n = pair.new
             if n.primary_key is not None and current.primary_key is None:
@@ -426,7 +445,7 @@ class _Differ:
             self._rename_constraints(table.name, matching)
 
     def set_table_comments(self) -> None:
-        for pair in self.pairs:
+        for pair in self.changed_pairs:
             current = self.plan.schema.table(pair.new.name)
             if current.comment != pair.new.comment:
                 self.plan.add(SetTableComment(pair.new.name, current.comment, pair.new.comment))

@@ -25,8 +25,12 @@ def load_source(source: str) -> Schema:
 
 
 def load_sources(*sources: str) -> list[Schema]:
-    """Several schemas, read concurrently (database round trips overlap)."""
-    if len(sources) < 2:
+    """Several schemas; PostgreSQL ones read concurrently.
+
+    PostgreSQL does the catalog work on the server, so two reads overlap well; reading SQLite
+    files, snapshots or PyMySQL's rows is Python work that threads only slow down.
+    """
+    if len(sources) < 2 or not all(source_dialect(s) == "postgresql" for s in sources):
         return [load_source(s) for s in sources]
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
         return list(pool.map(load_source, sources))
