@@ -1,4 +1,4 @@
-.PHONY: run test setup clean
+.PHONY: run test setup clean bench
 
 run:
 	scripts/run-app
@@ -9,6 +9,10 @@ test:
 setup:
 	scripts/setup-venv
 
+bench: setup
+	.venv/bin/python bench/engine_diff.py
+	.venv/bin/python bench/snapshot_diff.py
+
 clean:
-	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out
+	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
