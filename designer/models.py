@@ -1,1 +1,462 @@
-# Models arrive with the first feature issue (projects, schema versions, reviews).
+"""Projects, their members, immutable schema versions, and drafts stored as rows.
+
+A draft's content is one row per element (table, column, index, constraint, enum, group). Every
+element carries a ``uid``: the engine's element ``id``, kept from version to version so that a
+renamed column diffs as a rename. Converting between rows and engine schemas lives in
+``designer/conversion.py``; the model methods here call it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Max
+
+if TYPE_CHECKING:
+    from migrations_engine.operations import Operation
+    from migrations_engine.schema import Schema
+
+DIALECT_CHOICES = [
+    ("postgresql", "PostgreSQL"),
+    ("mysql", "MySQL / MariaDB"),
+    ("sqlite", "SQLite"),
+]
+DIALECTS = tuple(code for code, _ in DIALECT_CHOICES)
+
+UNDO_LIMIT = 50
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class Role(models.TextChoices):
+    """A member's role; each one can do everything the ones before it can."""
+
+    VIEWER = "viewer", "Viewer"
+    REVIEWER = "reviewer", "Reviewer"
+    ARCHITECT = "architect", "Architect"
+    OWNER = "owner", "Owner"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= Role(needed).rank
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    dialect = models.CharField(max_length=20, choices=DIALECT_CHOICES, default="postgresql")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> SchemaVersion | None:
+        return self.versions.defer("snapshot", "groups").order_by("-number").first()
+
+    def next_version_number(self) -> int:
+        return (self.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_once_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+    def allows(self, needed: Role) -> bool:
+        return Role(self.role).allows(needed)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allows(Role.ARCHITECT)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(Role.OWNER)
+
+
+class ImmutableError(Exception):
+    """A schema version was about to change: versions are written once."""
+
+
+class SchemaVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("schema versions are immutable")
+
+
+class SchemaVersion(models.Model):
+    """One published state of a project's schema: written once, never changed."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(help_text="the engine's snapshot data (snapshot.to_data)")
+    hash = models.CharField(max_length=80)
+    groups = models.JSONField(default=list, blank=True, help_text="table groups (designer only)")
+    message = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SchemaVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="version_number_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError(f"{self} is published: versions are immutable")
+        super().save(*args, **kwargs)
+
+    def schema(self) -> Schema:
+        from migrations_engine.snapshot import from_data
+
+        return from_data(self.snapshot)
+
+    @property
+    def table_count(self) -> int:
+        return len(self.snapshot.get("tables", []))
+
+    @classmethod
+    def publish(
+        cls,
+        project: Project,
+        schema: Schema,
+        *,
+        groups: list[dict] | None = None,
+        author: Any = None,
+        message: str = "",
+    ) -> SchemaVersion:
+        """Store ``schema`` as the project's next version (numbers start at 1)."""
+        from migrations_engine.naming import with_default_names
+        from migrations_engine.snapshot import to_data
+
+        data = to_data(with_default_names(schema))
+        with transaction.atomic():
+            # Lock the project row so two publishers cannot take the same number.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            last = cls.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0
+            return cls.objects.create(
+                project=project,
+                number=last + 1,
+                snapshot=data,
+                hash=data["hash"],
+                groups=groups or [],
+                author=author,
+                message=message,
+            )
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    MERGED = "merged", "Merged"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+EDITABLE_STATUSES = (DraftStatus.OPEN, DraftStatus.IN_REVIEW)
+
+
+class DraftManager(models.Manager):
+    def create_from_schema(
+        self,
+        project: Project,
+        schema: Schema,
+        base_version: SchemaVersion | None,
+        author: Any,
+        *,
+        title: str = "",
+        groups: list[dict] | None = None,
+    ) -> Draft:
+        """A new draft holding ``schema``, written with a fixed number of bulk inserts."""
+        from designer.conversion import write_content
+
+        with transaction.atomic():
+            draft = self.create(
+                project=project,
+                base_version=base_version,
+                author=author,
+                title=title or "Untitled draft",
+            )
+            write_content(draft, schema, groups or [])
+        return draft
+
+    def create_from_version(self, version: SchemaVersion, author: Any, title: str = "") -> Draft:
+        return self.create_from_schema(
+            version.project,
+            version.schema(),
+            version,
+            author,
+            title=title or f"Changes to v{version.number}",
+            groups=version.groups,
+        )
+
+
+class Draft(models.Model):
+    """Work in progress on a project's schema, starting from a version (or from nothing)."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="drafts")
+    base_version = models.ForeignKey(
+        SchemaVersion, models.RESTRICT, null=True, blank=True, related_name="drafts"
+    )
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=DraftStatus.choices, default=DraftStatus.OPEN)
+    published_as = models.OneToOneField(
+        SchemaVersion, models.SET_NULL, null=True, blank=True, related_name="published_from"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = DraftManager()
+
+    class Meta:
+        ordering = ["-updated"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def to_schema(self) -> Schema:
+        """The draft as an engine schema, read with a fixed number of queries."""
+        from designer.conversion import read_content
+
+        return read_content(self).schema
+
+    def base_schema(self) -> Schema:
+        from migrations_engine.schema import Schema
+
+        return self.base_version.schema() if self.base_version else Schema()
+
+    def diff_against_base(self) -> list[Operation]:
+        """The engine's operations taking the base version to this draft."""
+        from migrations_engine.diff import diff
+
+        return diff(self.base_schema(), self.to_schema())
+
+    def replace_content(self, schema: Schema, groups: list[dict]) -> None:
+        """Swap the whole content for ``schema`` (bulk delete, bulk insert); uids are kept."""
+        from designer.conversion import write_content
+
+        with transaction.atomic():
+            self.clear_content()
+            write_content(self, schema, groups)
+
+    def clear_content(self) -> None:
+        # Children first, each in one query, so no cascade collector walks the rows one by one.
+        for model in (
+            DraftForeignKey,
+            DraftIndex,
+            DraftUnique,
+            DraftCheck,
+            DraftColumn,
+            DraftTable,
+            DraftEnum,
+            TableGroup,
+        ):
+            model.objects.filter(draft=self)._raw_delete(model.objects.db)
+
+    def publish(self, author: Any, message: str = "") -> SchemaVersion:
+        """Store the draft as the project's next version and mark it merged."""
+        from designer.conversion import read_content
+
+        content = read_content(self)
+        with transaction.atomic():
+            version = SchemaVersion.publish(
+                self.project,
+                content.schema,
+                groups=content.groups_data(),
+                author=author,
+                message=message or self.title,
+            )
+            self.status = DraftStatus.MERGED
+            self.published_as = version
+            self.save(update_fields=["status", "published_as", "updated"])
+        return version
+
+    # ------------------------------------------------------------ undo
+
+    def record_change(self, description: str) -> DraftChange:
+        """Remember the content before an edit, keeping the last ``UNDO_LIMIT`` states."""
+        from designer.conversion import read_content
+
+        change = DraftChange.objects.create(
+            draft=self, description=description, state=read_content(self).to_data()
+        )
+        stale = list(
+            DraftChange.objects.filter(draft=self)
+            .order_by("-id")
+            .values_list("id", flat=True)[UNDO_LIMIT : UNDO_LIMIT + 1]
+        )
+        if stale:
+            DraftChange.objects.filter(draft=self, id__lte=stale[0]).delete()
+        Draft.objects.filter(pk=self.pk).update(updated=change.created)
+        return change
+
+    def undo(self) -> DraftChange | None:
+        """Restore the content as it was before the last recorded change."""
+        from designer.conversion import DraftContent
+
+        change = DraftChange.objects.filter(draft=self).order_by("-id").first()
+        if change is None:
+            return None
+        content = DraftContent.from_data(change.state)
+        with transaction.atomic():
+            self.replace_content(content.schema, content.groups_data())
+            change.delete()
+        return change
+
+
+class TableGroup(models.Model):
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="groups")
+    uid = models.CharField(max_length=64, default=new_uid)
+    name = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, default="#4a7bd0")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["draft", "uid"], name="group_uid_per_draft")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftEnum(models.Model):
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="enums")
+    uid = models.CharField(max_length=64, default=new_uid)
+    name = models.CharField(max_length=200)
+    values = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["draft", "uid"], name="enum_uid_per_draft")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftTable(models.Model):
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="tables")
+    uid = models.CharField(max_length=64, default=new_uid)
+    name = models.CharField(max_length=200)
+    comment = models.TextField(blank=True, null=True)
+    group = models.ForeignKey(
+        TableGroup, models.SET_NULL, null=True, blank=True, related_name="tables"
+    )
+    # The primary key: column uids in key order; an empty list means no primary key.
+    pk_columns = models.JSONField(default=list, blank=True)
+    pk_name = models.CharField(max_length=200, blank=True)
+    pk_uid = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["draft", "uid"], name="table_uid_per_draft")]
+        indexes = [models.Index(fields=["draft", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftColumn(models.Model):
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="+")
+    table = models.ForeignKey(DraftTable, models.CASCADE, related_name="columns")
+    uid = models.CharField(max_length=64, default=new_uid)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=200, help_text="the engine's text form, e.g. varchar(255)")
+    nullable = models.BooleanField(default=True)
+    default = models.TextField(null=True, blank=True)
+    default_is_expression = models.BooleanField(default=False)
+    identity = models.BooleanField(default=False)
+    comment = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["table", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "uid"], name="column_uid_per_table")
+        ]
+        indexes = [models.Index(fields=["draft", "table", "position"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _TableElement(models.Model):
+    """Base of indexes and constraints: a uid, an optional name (blank: the engine's default)."""
+
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="+")
+    uid = models.CharField(max_length=64, default=new_uid)
+    name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DraftIndex(_TableElement):
+    table = models.ForeignKey(DraftTable, models.CASCADE, related_name="indexes")
+    columns = models.JSONField(default=list, help_text="column uids")
+    unique = models.BooleanField(default=False)
+    where = models.TextField(null=True, blank=True)
+
+
+class DraftUnique(_TableElement):
+    table = models.ForeignKey(DraftTable, models.CASCADE, related_name="uniques")
+    columns = models.JSONField(default=list, help_text="column uids")
+
+
+class DraftCheck(_TableElement):
+    table = models.ForeignKey(DraftTable, models.CASCADE, related_name="checks")
+    expression = models.TextField()
+
+
+class DraftForeignKey(_TableElement):
+    ACTIONS = [(a, a) for a in ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")]
+
+    table = models.ForeignKey(DraftTable, models.CASCADE, related_name="foreign_keys")
+    columns = models.JSONField(default=list, help_text="column uids of this table")
+    ref_table = models.ForeignKey(DraftTable, models.CASCADE, related_name="referenced_by")
+    ref_columns = models.JSONField(default=list, help_text="column uids of ref_table")
+    on_delete = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
+    on_update = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
+
+
+class DraftChange(models.Model):
+    """The draft's content before one edit: what Undo restores."""
+
+    draft = models.ForeignKey(Draft, models.CASCADE, related_name="changes")
+    description = models.CharField(max_length=200)
+    state = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,9 +1,66 @@
 from django.urls import path
 
-from designer import views
+from designer.views import (
+    columns,
+    constraints,
+    drafts,
+    editor,
+    enums,
+    groups,
+    members,
+    preview,
+    projects,
+    relationships,
+    tables,
+    undo,
+    versions,
+)
 
 app_name = "designer"
 
+project = "p/<slug:slug>/"
+draft = project + "d/<int:draft_id>/"
+table = draft + "t/<str:table_uid>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", projects.project_list, name="projects"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path(project, projects.project_detail, name="project"),
+    path(project + "settings/", projects.project_edit, name="project_edit"),
+    path(project + "delete/", projects.project_delete, name="project_delete"),
+    path(project + "members/", members.member_add, name="member_add"),
+    path(project + "members/<int:membership_id>/role/", members.member_role, name="member_role"),
+    path(
+        project + "members/<int:membership_id>/remove/", members.member_remove, name="member_remove"
+    ),
+    path(project + "v/<int:number>/", versions.version_detail, name="version"),
+    path(project + "drafts/new/", drafts.draft_create, name="draft_create"),
+    # The draft editor
+    path(draft, editor.draft_editor, name="draft"),
+    path(draft + "publish/", drafts.draft_publish, name="draft_publish"),
+    path(draft + "abandon/", drafts.draft_abandon, name="draft_abandon"),
+    path(draft + "undo/", undo.draft_undo, name="draft_undo"),
+    path(draft + "preview/", preview.draft_preview, name="draft_preview"),
+    path(draft + "tables/", editor.table_list, name="table_list"),
+    path(draft + "tables/new/", tables.table_add, name="table_add"),
+    path(draft + "groups/new/", groups.group_add, name="group_add"),
+    path(draft + "groups/<str:group_uid>/delete/", groups.group_delete, name="group_delete"),
+    path(draft + "enums/new/", enums.enum_add, name="enum_add"),
+    path(draft + "enums/<str:enum_uid>/edit/", enums.enum_edit, name="enum_edit"),
+    path(draft + "enums/<str:enum_uid>/delete/", enums.enum_delete, name="enum_delete"),
+    path(table, editor.table_panel, name="table"),
+    path(table + "edit/", tables.table_edit, name="table_edit"),
+    path(table + "delete/", tables.table_delete, name="table_delete"),
+    path(table + "columns/new/", columns.column_add, name="column_add"),
+    path(table + "c/<str:column_uid>/edit/", columns.column_edit, name="column_edit"),
+    path(table + "c/<str:column_uid>/delete/", columns.column_delete, name="column_delete"),
+    path(table + "c/<str:column_uid>/move/", columns.column_move, name="column_move"),
+    path(table + "indexes/new/", constraints.index_add, name="index_add"),
+    path(table + "uniques/new/", constraints.unique_add, name="unique_add"),
+    path(table + "checks/new/", constraints.check_add, name="check_add"),
+    path(table + "fks/new/", constraints.fk_add, name="fk_add"),
+    path(table + "relationships/new/", relationships.relationship_add, name="relationship_add"),
+    path(
+        table + "x/<str:kind>/<str:uid>/delete/", constraints.element_delete, name="element_delete"
+    ),
 ]

@@ -1,0 +1,401 @@
+"""Conversions between a draft's rows and the engine's schema, both ways, in bulk.
+
+Reading runs one query per kind of row (tables, columns, indexes, uniques, checks, foreign keys,
+enums, groups) whatever the draft's size; writing runs one bulk insert per kind (Django splits
+very large inserts into batches). Element ``id``s in the schema are the rows' ``uid``s, so a
+schema read back from a draft is equal to the one written, ids included.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.models import (
+    Draft,
+    DraftCheck,
+    DraftColumn,
+    DraftEnum,
+    DraftForeignKey,
+    DraftIndex,
+    DraftTable,
+    DraftUnique,
+    TableGroup,
+    new_uid,
+)
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
+from migrations_engine.snapshot import table_from_data, to_data
+from migrations_engine.types import ColumnType
+
+
+@dataclass
+class Group:
+    uid: str
+    name: str
+    colour: str
+    tables: list[str] = field(default_factory=list)  # table uids
+
+    def to_data(self) -> dict[str, Any]:
+        return {"id": self.uid, "name": self.name, "colour": self.colour, "tables": self.tables}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Group:
+        return cls(
+            uid=data.get("id") or new_uid(),
+            name=data.get("name", ""),
+            colour=data.get("colour", "#4a7bd0"),
+            tables=list(data.get("tables", [])),
+        )
+
+
+@dataclass
+class DraftContent:
+    """A draft's content: the engine schema, plus the designer's table groups."""
+
+    schema: Schema
+    groups: list[Group] = field(default_factory=list)
+
+    def groups_data(self) -> list[dict[str, Any]]:
+        return [g.to_data() for g in self.groups]
+
+    def group_of(self, table_uid: str | None) -> Group | None:
+        for group in self.groups:
+            if table_uid in group.tables:
+                return group
+        return None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"schema": to_data(self.schema), "groups": self.groups_data()}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> DraftContent:
+        """Read back ``to_data``'s output as it was: names left blank stay blank."""
+        body = data["schema"]
+        schema = Schema(
+            tables=tuple(table_from_data(t) for t in body.get("tables", [])),
+            enums=tuple(
+                Enum(e["name"], tuple(e.get("values", [])), e.get("id"))
+                for e in body.get("enums", [])
+            ),
+        )
+        return cls(schema, [Group.from_data(g) for g in data.get("groups", [])])
+
+
+# ---------------------------------------------------------------- rows -> schema
+
+
+def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> DraftContent:
+    """The draft's content, or only the tables with the given uids (and every enum and group).
+
+    One query per kind of row, whatever the number of tables.
+    """
+    tables = DraftTable.objects.filter(draft=draft)
+    if table_uids is not None:
+        tables = tables.filter(uid__in=list(table_uids))
+    table_rows = list(
+        tables.values("id", "uid", "name", "comment", "group_id", "pk_columns", "pk_name", "pk_uid")
+    )
+    if table_uids is None:
+        ids: Any = None
+    else:
+        ids = [row["id"] for row in table_rows]
+
+    def children(model: type, *fields: str) -> list[dict[str, Any]]:
+        rows = model.objects.filter(draft=draft)
+        if ids is not None:
+            rows = rows.filter(table_id__in=ids)
+        return list(rows.values("table_id", *fields))
+
+    columns = children(
+        DraftColumn,
+        "uid",
+        "position",
+        "name",
+        "type",
+        "nullable",
+        "default",
+        "default_is_expression",
+        "identity",
+        "comment",
+    )
+    indexes = children(DraftIndex, "uid", "name", "columns", "unique", "where")
+    uniques = children(DraftUnique, "uid", "name", "columns")
+    checks = children(DraftCheck, "uid", "name", "expression")
+    fks = children(
+        DraftForeignKey,
+        "uid",
+        "name",
+        "columns",
+        "ref_table_id",
+        "ref_table__uid",
+        "ref_table__name",
+        "ref_columns",
+        "on_delete",
+        "on_update",
+    )
+    enums = list(DraftEnum.objects.filter(draft=draft).values("uid", "name", "values"))
+    groups = list(TableGroup.objects.filter(draft=draft).values("id", "uid", "name", "colour"))
+
+    # Column names by (table id, column uid): the referenced tables of foreign keys may lie
+    # outside a partial read, so their column names come from the join below when missing.
+    names: dict[tuple[int, str], str] = {(c["table_id"], c["uid"]): c["name"] for c in columns}
+    missing_refs = {fk["ref_table_id"] for fk in fks} - {row["id"] for row in table_rows}
+    if missing_refs:
+        for row in DraftColumn.objects.filter(table_id__in=missing_refs).values(
+            "table_id", "uid", "name"
+        ):
+            names[(row["table_id"], row["uid"])] = row["name"]
+
+    def column_names(table_id: int, uids: Iterable[str]) -> tuple[str, ...]:
+        # A uid with no column left (never written by the editor) shows as itself, so the
+        # engine's validation names it instead of the element silently shrinking.
+        return tuple(names.get((table_id, uid), uid) for uid in uids)
+
+    by_table: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(columns, key=lambda c: (c["table_id"], c["position"])):
+        default = None
+        if c["default"] is not None:
+            default = Default(c["default"], c["default_is_expression"])
+        by_table[c["table_id"]]["columns"].append(
+            Column(
+                name=c["name"],
+                type=ColumnType.parse(c["type"]),
+                nullable=c["nullable"],
+                default=default,
+                identity=c["identity"],
+                comment=c["comment"],
+                id=c["uid"],
+            )
+        )
+    for i in indexes:
+        by_table[i["table_id"]]["indexes"].append(
+            Index(
+                column_names(i["table_id"], i["columns"]),
+                i["name"] or None,
+                i["unique"],
+                i["where"],
+                i["uid"],
+            )
+        )
+    for u in uniques:
+        by_table[u["table_id"]]["uniques"].append(
+            Unique(column_names(u["table_id"], u["columns"]), u["name"] or None, u["uid"])
+        )
+    for k in checks:
+        by_table[k["table_id"]]["checks"].append(
+            Check(k["expression"], k["name"] or None, k["uid"])
+        )
+    for f in fks:
+        by_table[f["table_id"]]["foreign_keys"].append(
+            ForeignKey(
+                columns=column_names(f["table_id"], f["columns"]),
+                ref_table=f["ref_table__name"],
+                ref_columns=column_names(f["ref_table_id"], f["ref_columns"]),
+                name=f["name"] or None,
+                on_delete=f["on_delete"],
+                on_update=f["on_update"],
+                id=f["uid"],
+            )
+        )
+
+    tables_out = []
+    group_tables: dict[int, list[str]] = defaultdict(list)
+    for row in table_rows:
+        parts = by_table[row["id"]]
+        pk = None
+        if row["pk_columns"]:
+            pk = PrimaryKey(
+                column_names(row["id"], row["pk_columns"]),
+                row["pk_name"] or None,
+                row["pk_uid"] or None,
+            )
+        tables_out.append(
+            Table(
+                name=row["name"],
+                columns=tuple(parts["columns"]),
+                primary_key=pk,
+                foreign_keys=tuple(parts["foreign_keys"]),
+                uniques=tuple(parts["uniques"]),
+                checks=tuple(parts["checks"]),
+                indexes=tuple(parts["indexes"]),
+                comment=row["comment"],
+                id=row["uid"],
+            )
+        )
+        if row["group_id"]:
+            group_tables[row["group_id"]].append(row["uid"])
+    schema = Schema(
+        tables=tuple(tables_out),
+        enums=tuple(Enum(e["name"], tuple(e["values"]), e["uid"]) for e in enums),
+    )
+    return DraftContent(
+        schema,
+        [Group(g["uid"], g["name"], g["colour"], sorted(group_tables[g["id"]])) for g in groups],
+    )
+
+
+# ---------------------------------------------------------------- schema -> rows
+
+
+class _Uids:
+    """Hands out each element's id as its uid, or a fresh one when missing or already taken."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def take(self, uid: str | None) -> str:
+        # Uids appear in URLs and in 64-character columns: others are replaced.
+        if not uid or uid in self.seen or "/" in uid or len(uid) > 64:
+            uid = new_uid()
+        self.seen.add(uid)
+        return uid
+
+
+def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) -> None:
+    """Insert rows for ``schema`` into an empty ``draft``: one bulk insert per kind of row."""
+    uids = _Uids()
+    group_rows = [
+        TableGroup(draft=draft, uid=uids.take(g.uid), name=g.name, colour=g.colour)
+        for g in (Group.from_data(d) for d in groups)
+    ]
+    group_of_table = {
+        t: row for row, g in zip(group_rows, groups, strict=True) for t in g.get("tables", [])
+    }
+    _bulk(TableGroup, group_rows, draft, need_ids=True)
+    _bulk(
+        DraftEnum,
+        [
+            DraftEnum(draft=draft, uid=uids.take(e.id), name=e.name, values=list(e.values))
+            for e in schema.enums
+        ],
+        draft,
+    )
+
+    table_rows: list[DraftTable] = []
+    column_uids: dict[str, dict[str, str]] = {}  # table name -> column name -> uid
+    for table in schema.tables:
+        table_uid = uids.take(table.id)
+        column_uids[table.name] = {c.name: uids.take(c.id) for c in table.columns}
+        pk = table.primary_key
+        table_rows.append(
+            DraftTable(
+                draft=draft,
+                uid=table_uid,
+                name=table.name,
+                comment=table.comment,
+                group=group_of_table.get(table.id) if table.id else None,
+                pk_columns=[column_uids[table.name].get(c, c) for c in pk.columns] if pk else [],
+                pk_name=(pk.name or "") if pk else "",
+                pk_uid=uids.take(pk.id) if pk else "",
+            )
+        )
+    _bulk(DraftTable, table_rows, draft, need_ids=True)
+    table_by_name = {row.name: row for row in table_rows}
+
+    def cols(table: str, names: Iterable[str]) -> list[str]:
+        known = column_uids.get(table, {})
+        return [known.get(n, n) for n in names]
+
+    columns, indexes, uniques, checks, fks = [], [], [], [], []
+    for table in schema.tables:
+        row = table_by_name[table.name]
+        for position, c in enumerate(table.columns):
+            columns.append(
+                DraftColumn(
+                    draft=draft,
+                    table=row,
+                    uid=column_uids[table.name][c.name],
+                    position=position,
+                    name=c.name,
+                    type=str(c.type),
+                    nullable=c.nullable,
+                    default=c.default.value if c.default else None,
+                    default_is_expression=bool(c.default and c.default.expression),
+                    identity=c.identity,
+                    comment=c.comment,
+                )
+            )
+        for i in table.indexes:
+            indexes.append(
+                DraftIndex(
+                    draft=draft,
+                    table=row,
+                    uid=uids.take(i.id),
+                    name=i.name or "",
+                    columns=cols(table.name, i.columns),
+                    unique=i.unique,
+                    where=i.where,
+                )
+            )
+        for u in table.uniques:
+            uniques.append(
+                DraftUnique(
+                    draft=draft,
+                    table=row,
+                    uid=uids.take(u.id),
+                    name=u.name or "",
+                    columns=cols(table.name, u.columns),
+                )
+            )
+        for k in table.checks:
+            checks.append(
+                DraftCheck(
+                    draft=draft,
+                    table=row,
+                    uid=uids.take(k.id),
+                    name=k.name or "",
+                    expression=k.expression,
+                )
+            )
+        for f in table.foreign_keys:
+            if f.ref_table not in table_by_name:
+                continue  # the engine's validation refuses such schemas; never written
+            fks.append(
+                DraftForeignKey(
+                    draft=draft,
+                    table=row,
+                    uid=uids.take(f.id),
+                    name=f.name or "",
+                    columns=cols(table.name, f.columns),
+                    ref_table=table_by_name[f.ref_table],
+                    ref_columns=cols(f.ref_table, f.ref_columns),
+                    on_delete=f.on_delete,
+                    on_update=f.on_update,
+                )
+            )
+    for model, rows in (
+        (DraftColumn, columns),
+        (DraftIndex, indexes),
+        (DraftUnique, uniques),
+        (DraftCheck, checks),
+        (DraftForeignKey, fks),
+    ):
+        _bulk(model, rows, draft)
+
+
+def _bulk(model: type, rows: list, draft: Draft, *, need_ids: bool = False) -> None:
+    """``bulk_create``; where the database cannot return the new ids (MySQL), read them back."""
+    if not rows:
+        return
+    model.objects.bulk_create(rows, batch_size=500)
+    if need_ids and rows[0].pk is None:
+        ids = dict(
+            model.objects.filter(draft=draft, uid__in=[r.uid for r in rows]).values_list(
+                "uid", "id"
+            )
+        )
+        for row in rows:
+            row.pk = ids[row.uid]

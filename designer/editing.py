@@ -1,0 +1,272 @@
+"""Edits of a draft's rows: small functions, each run inside ``change()`` so Undo can revert it.
+
+Forms (designer/editor_forms.py) validate the input first; these functions assume it is valid
+and keep the rows consistent: deleting a column takes it out of every key and index, deleting a
+table takes its foreign keys and those pointing at it, renaming an enum retypes its columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+
+from designer.models import (
+    Draft,
+    DraftCheck,
+    DraftColumn,
+    DraftEnum,
+    DraftForeignKey,
+    DraftIndex,
+    DraftTable,
+    DraftUnique,
+    TableGroup,
+    new_uid,
+)
+
+
+class NoChange(Exception):
+    """Raised inside ``change()`` when the edit turned out to change nothing: no undo step."""
+
+
+@contextmanager
+def change(draft: Draft, description: str) -> Iterator[None]:
+    """One undoable edit: the content before it is recorded, the edit is atomic."""
+    try:
+        with transaction.atomic():
+            draft.record_change(description)
+            yield
+    except NoChange:
+        pass
+
+
+# ---------------------------------------------------------------- tables
+
+
+def add_table(
+    draft: Draft,
+    name: str,
+    *,
+    comment: str = "",
+    group: TableGroup | None = None,
+    with_id: bool = True,
+) -> DraftTable:
+    """A new table; ``with_id`` gives it an ``id bigint`` identity primary key."""
+    table = DraftTable.objects.create(draft=draft, name=name, comment=comment or None, group=group)
+    if with_id:
+        column = DraftColumn.objects.create(
+            draft=draft, table=table, name="id", type="bigint", nullable=False, identity=True
+        )
+        table.pk_columns, table.pk_uid = [column.uid], new_uid()
+        table.save(update_fields=["pk_columns", "pk_uid"])
+    return table
+
+
+def update_table(table: DraftTable, *, name: str, comment: str, group: TableGroup | None) -> None:
+    table.name, table.comment, table.group = name, comment or None, group
+    table.save(update_fields=["name", "comment", "group"])
+
+
+def delete_table(table: DraftTable) -> None:
+    """The table, its rows, and the foreign keys of other tables that point at it."""
+    DraftForeignKey.objects.filter(ref_table=table).delete()
+    table.delete()
+
+
+# ---------------------------------------------------------------- columns
+
+
+@dataclass
+class ColumnData:
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    default_is_expression: bool = False
+    identity: bool = False
+    comment: str | None = None
+    primary_key: bool = False
+    unique: bool = False
+
+
+def add_column(table: DraftTable, data: ColumnData) -> DraftColumn:
+    last = DraftColumn.objects.filter(table=table).aggregate(n=Max("position"))["n"]
+    column = DraftColumn(
+        draft_id=table.draft_id, table=table, position=0 if last is None else last + 1
+    )
+    _write_column(column, data)
+    return column
+
+
+def update_column(column: DraftColumn, data: ColumnData) -> None:
+    _write_column(column, data)
+
+
+def _write_column(column: DraftColumn, data: ColumnData) -> None:
+    column.name, column.type = data.name, data.type
+    column.nullable = data.nullable and not data.primary_key
+    column.default = data.default if data.default not in (None, "") else None
+    column.default_is_expression = data.default_is_expression and column.default is not None
+    column.identity, column.comment = data.identity, data.comment or None
+    column.save()
+    table = column.table
+    in_pk = column.uid in table.pk_columns
+    if data.primary_key and not in_pk:
+        table.pk_columns = [*table.pk_columns, column.uid]
+        table.pk_uid = table.pk_uid or new_uid()
+        table.save(update_fields=["pk_columns", "pk_uid"])
+    elif in_pk and not data.primary_key:
+        _drop_from_primary_key(table, column.uid)
+    single = [u for u in DraftUnique.objects.filter(table=table) if u.columns == [column.uid]]
+    if data.unique and not single:
+        DraftUnique.objects.create(draft_id=table.draft_id, table=table, columns=[column.uid])
+    elif single and not data.unique:
+        DraftUnique.objects.filter(pk__in=[u.pk for u in single]).delete()
+
+
+def _drop_from_primary_key(table: DraftTable, uid: str) -> None:
+    table.pk_columns = [c for c in table.pk_columns if c != uid]
+    if not table.pk_columns:
+        table.pk_uid = table.pk_name = ""
+    table.save(update_fields=["pk_columns", "pk_uid", "pk_name"])
+
+
+def delete_column(column: DraftColumn) -> None:
+    """The column, and every key, index and foreign key that would be left without it."""
+    table, uid = column.table, column.uid
+    if uid in table.pk_columns:
+        _drop_from_primary_key(table, uid)
+    for model in (DraftIndex, DraftUnique):
+        for element in model.objects.filter(table=table):
+            if uid in element.columns:
+                element.columns = [c for c in element.columns if c != uid]
+                if element.columns:
+                    element.save(update_fields=["columns"])
+                else:
+                    element.delete()
+    doomed = [fk.pk for fk in DraftForeignKey.objects.filter(table=table) if uid in fk.columns]
+    doomed += [
+        fk.pk for fk in DraftForeignKey.objects.filter(ref_table=table) if uid in fk.ref_columns
+    ]
+    DraftForeignKey.objects.filter(pk__in=doomed).delete()
+    column.delete()
+
+
+def move_column(column: DraftColumn, offset: int) -> None:
+    """Swap the column with its neighbour ``offset`` places away (``NoChange`` at either end)."""
+    columns = list(DraftColumn.objects.filter(table_id=column.table_id).order_by("position", "id"))
+    here = next(n for n, c in enumerate(columns) if c.pk == column.pk)
+    there = here + offset
+    if not 0 <= there < len(columns):
+        raise NoChange
+    columns[here], columns[there] = columns[there], columns[here]
+    for position, c in enumerate(columns):
+        c.position = position
+    DraftColumn.objects.bulk_update(columns, ["position"])
+
+
+# ---------------------------------------------------------------- indexes and constraints
+
+
+def add_index(
+    table: DraftTable, columns: list[str], *, unique: bool = False, name: str = "", where: str = ""
+) -> DraftIndex:
+    return DraftIndex.objects.create(
+        draft_id=table.draft_id,
+        table=table,
+        columns=columns,
+        unique=unique,
+        name=name,
+        where=where or None,
+    )
+
+
+def add_unique(table: DraftTable, columns: list[str], *, name: str = "") -> DraftUnique:
+    return DraftUnique.objects.create(
+        draft_id=table.draft_id, table=table, columns=columns, name=name
+    )
+
+
+def add_check(table: DraftTable, expression: str, *, name: str = "") -> DraftCheck:
+    return DraftCheck.objects.create(
+        draft_id=table.draft_id, table=table, expression=expression, name=name
+    )
+
+
+def add_foreign_key(
+    table: DraftTable,
+    columns: list[str],
+    ref_table: DraftTable,
+    ref_columns: list[str],
+    *,
+    on_delete: str = "NO ACTION",
+    on_update: str = "NO ACTION",
+    name: str = "",
+) -> DraftForeignKey:
+    return DraftForeignKey.objects.create(
+        draft_id=table.draft_id,
+        table=table,
+        columns=columns,
+        ref_table=ref_table,
+        ref_columns=ref_columns,
+        on_delete=on_delete,
+        on_update=on_update,
+        name=name,
+    )
+
+
+ELEMENT_MODELS = {
+    "index": DraftIndex,
+    "unique": DraftUnique,
+    "check": DraftCheck,
+    "fk": DraftForeignKey,
+}
+
+
+def delete_element(table: DraftTable, kind: str, uid: str) -> bool:
+    """Delete one index or constraint of ``table``; False when there is none with that uid."""
+    if kind == "pk":
+        if not table.pk_columns or table.pk_uid != uid:
+            return False
+        table.pk_columns, table.pk_uid, table.pk_name = [], "", ""
+        table.save(update_fields=["pk_columns", "pk_uid", "pk_name"])
+        return True
+    deleted, _ = ELEMENT_MODELS[kind].objects.filter(table=table, uid=uid).delete()
+    return bool(deleted)
+
+
+# ---------------------------------------------------------------- groups and enums
+
+
+def add_group(draft: Draft, name: str, colour: str) -> TableGroup:
+    return TableGroup.objects.create(draft=draft, name=name, colour=colour)
+
+
+def delete_group(group: TableGroup) -> None:
+    group.delete()  # its tables stay, ungrouped
+
+
+def add_enum(draft: Draft, name: str, values: list[str]) -> DraftEnum:
+    return DraftEnum.objects.create(draft=draft, name=name, values=values)
+
+
+def update_enum(enum: DraftEnum, name: str, values: list[str]) -> None:
+    if name != enum.name:
+        DraftColumn.objects.filter(draft_id=enum.draft_id, type=f"enum({enum.name})").update(
+            type=f"enum({name})"
+        )
+    enum.name, enum.values = name, values
+    enum.save(update_fields=["name", "values"])
+
+
+def enum_users(enum: DraftEnum) -> list[str]:
+    """``table.column`` of every column typed with the enum."""
+    rows = DraftColumn.objects.filter(draft_id=enum.draft_id, type=f"enum({enum.name})")
+    return [f"{t}.{c}" for t, c in rows.values_list("table__name", "name")]
+
+
+def delete_enum(enum: DraftEnum) -> None:
+    enum.delete()

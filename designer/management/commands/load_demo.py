@@ -1,0 +1,81 @@
+"""Give a user the Sakila demo project: two published versions and an open draft.
+
+Idempotent: run it again and it only makes sure the user is the project's owner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from designer import editing
+from designer.models import Draft, DraftColumn, DraftTable, Membership, Project, Role, TableGroup
+from migrations_engine.snapshot import load
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "sakila.snapshot.json"
+SLUG = "sakila"
+GROUPS = {
+    "Films": ("#4a7bd0", ("actor", "category", "film", "film_actor", "film_category", "language")),
+    "Customers": ("#2e9e6a", ("address", "city", "country", "customer")),
+    "Rentals": ("#d08a2e", ("inventory", "payment", "rental", "staff", "store")),
+}
+
+
+class Command(BaseCommand):
+    help = "Load the Sakila demo project (two versions, one open draft) for a user. Idempotent."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--username", default="demo", help="the project's owner (default: demo)"
+        )
+
+    def handle(self, *args, username: str, **options) -> None:
+        try:
+            user = get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(
+                f"There is no user {username!r}: create it first (ensure_demo)."
+            ) from None
+        with transaction.atomic():
+            project, _ = Project.objects.get_or_create(
+                slug=SLUG,
+                defaults={
+                    "name": "Sakila",
+                    "dialect": "postgresql",
+                    "description": "The Sakila DVD rental schema (jOOQ's port, BSD 2-clause).",
+                },
+            )
+            Membership.objects.update_or_create(
+                project=project, user=user, defaults={"role": Role.OWNER}
+            )
+            if project.versions.exists():
+                self.stdout.write(f"Demo project {SLUG!r} is there already.")
+                return
+            load_versions(project, user)
+        self.stdout.write(
+            f"Loaded demo project {SLUG!r}: v1, v2 and an open draft, owned by {username}."
+        )
+
+
+def load_versions(project: Project, user) -> None:
+    """v1: Sakila as published; v2: customer loyalty tiers; then an open draft on v2."""
+    draft = Draft.objects.create_from_schema(project, load(FIXTURE), None, user, title="Sakila")
+    for name, (colour, tables) in GROUPS.items():
+        group = TableGroup.objects.create(draft=draft, name=name, colour=colour)
+        DraftTable.objects.filter(draft=draft, name__in=tables).update(group=group)
+    v1 = draft.publish(user, "Sakila, as published by jOOQ")
+
+    draft = Draft.objects.create_from_version(v1, user, title="Customer loyalty tiers")
+    editing.add_enum(draft, "loyalty_tier", ["bronze", "silver", "gold"])
+    customer = DraftTable.objects.get(draft=draft, name="customer")
+    editing.add_column(
+        customer,
+        editing.ColumnData("loyalty_tier", "enum(loyalty_tier)", nullable=False, default="bronze"),
+    )
+    DraftColumn.objects.filter(table=customer, name="activebool").update(name="is_active")
+    v2 = draft.publish(user, "Customer loyalty tiers; activebool renamed is_active")
+
+    Draft.objects.create_from_version(v2, user, title="Try things here")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from designer.access import get_draft_for, get_project_for
+from designer.forms import DraftCreateForm
+from designer.models import Draft, DraftStatus, Role
+from designer.validation import blocking_problems
+from designer.views.projects import project_context
+
+
+@require_POST
+@login_required
+def draft_create(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, Role.ARCHITECT)
+    form = DraftCreateForm(request.POST, project=project)
+    if not form.is_valid():
+        context = project_context(project, membership, draft_form=form)
+        return render(request, "designer/project_detail.html", context, status=400)
+    version, title = form.cleaned_data["version"], form.cleaned_data["title"]
+    if version is not None:
+        draft = Draft.objects.create_from_version(version, request.user, title=title)
+    else:
+        from migrations_engine.schema import Schema
+
+        draft = Draft.objects.create_from_schema(
+            project, Schema(), None, request.user, title=title or "New schema"
+        )
+    return redirect("designer:draft", project.slug, draft.pk)
+
+
+@require_POST
+@login_required
+def draft_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.OWNER, editing=True)
+    found = blocking_problems(draft.to_schema())
+    if found:
+        return render(
+            request,
+            "designer/draft_publish_refused.html",
+            {"project": draft.project, "draft": draft, "membership": membership, "problems": found},
+            status=400,
+        )
+    version = draft.publish(request.user, request.POST.get("message", "").strip()[:200])
+    return redirect("designer:version", draft.project.slug, version.number)
+
+
+@require_POST
+@login_required
+def draft_abandon(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    draft, _ = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT, editing=True)
+    draft.status = DraftStatus.ABANDONED
+    draft.save(update_fields=["status", "updated"])
+    return redirect("designer:project", draft.project.slug)

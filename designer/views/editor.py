@@ -1,0 +1,340 @@
+"""The draft editor page, its table list and table panel, and the responses every edit shares.
+
+Every editing view answers the same way (``editor_response``):
+
+* htmx, edit done: the changed part (the table panel, with the table list and undo bar swapped
+  out of band; or the whole workspace) and an ``HX-Trigger: draft-changed`` event that makes the
+  SQL preview reload itself;
+* htmx, input refused: the same part holding the form with what was typed and the messages,
+  status 422 (htmx is configured in base.html to swap 422 responses);
+* plain POST: a redirect to the editor on success, the whole editor page on refusal.
+
+The page runs a fixed number of queries whatever the draft's size: one for the table list, one
+per kind of row for the selected table (and the tables it references), a few for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from designer.access import get_draft_for
+from designer.conversion import read_content
+from designer.editor_forms import (
+    CheckForm,
+    ColumnForm,
+    EnumForm,
+    ForeignKeyForm,
+    GroupForm,
+    IndexForm,
+    NewTableForm,
+    RelationshipForm,
+    TableForm,
+    UniqueForm,
+)
+from designer.models import (
+    Draft,
+    DraftChange,
+    DraftEnum,
+    DraftForeignKey,
+    DraftTable,
+    Membership,
+    Role,
+    TableGroup,
+)
+from designer.type_options import type_options
+from designer.validation import schema_messages
+
+PANEL = "panel"
+WORKSPACE = "workspace"
+REFUSED = 422
+
+
+@dataclass
+class Editor:
+    """The state of one editor request: the draft, who asks, what is selected, bound forms."""
+
+    request: HttpRequest
+    draft: Draft
+    membership: Membership
+    table_uid: str | None = None
+    editing_column: str | None = None
+    forms: dict[str, Any] = field(default_factory=dict)
+    notice: str = ""
+
+    @property
+    def can_edit(self) -> bool:
+        return self.membership.can_edit and self.draft.is_editable
+
+    @property
+    def query(self) -> str:
+        return (self.request.GET.get("q") or self.request.POST.get("q") or "").strip()
+
+    def url(self, name: str, *args: Any) -> str:
+        return reverse(f"designer:{name}", args=[self.draft.project.slug, self.draft.pk, *args])
+
+    # ------------------------------------------------------------ context
+
+    def tables(self) -> list[dict[str, Any]]:
+        rows = (
+            DraftTable.objects.filter(draft=self.draft)
+            .annotate(column_count=Count("columns"))
+            .values("id", "uid", "name", "group__name", "group__colour", "column_count")
+            .order_by("name")
+        )
+        return list(rows)
+
+    def list_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+        q = self.query.lower()
+        shown = [t for t in tables if q in t["name"].lower()] if q else tables
+        return {
+            "table_rows": shown,
+            "table_total": len(tables),
+            "q": self.query,
+            "selected": self.table_uid,
+            "draft_url": self.url("draft"),
+        }
+
+    def groups(self) -> list[TableGroup]:
+        if "_groups" not in self.__dict__:
+            rows = TableGroup.objects.filter(draft=self.draft).annotate(size=Count("tables"))
+            self.__dict__["_groups"] = list(rows)
+        return self.__dict__["_groups"]
+
+    def undo_context(self) -> dict[str, Any]:
+        changes = DraftChange.objects.filter(draft=self.draft).order_by("-id")
+        last = changes.values_list("description", flat=True).first()
+        return {"last_change": last, "change_count": changes.count() if last else 0}
+
+    def panel_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+        if self.table_uid is None:
+            return {"table": None}
+        row = (
+            DraftTable.objects.select_related("group")
+            .filter(draft=self.draft, uid=self.table_uid)
+            .first()
+        )
+        if row is None:
+            raise Http404("No such table")
+        refs = set(
+            DraftForeignKey.objects.filter(table=row).values_list("ref_table__uid", flat=True)
+        )
+        content = read_content(self.draft, {row.uid, *refs})
+        schema = content.schema
+        table = next(t for t in schema.tables if t.id == row.uid)
+        messages = schema_messages(schema, only_tables=[table.name])
+        referenced_by = (
+            DraftForeignKey.objects.filter(ref_table=row)
+            .exclude(table=row)
+            .values_list("table__uid", "table__name")
+        )
+        enums = [e.name for e in schema.enums]
+        forms = self.forms
+        by_element = _by_element(messages)
+        table_url = self.url("table", row.uid)
+        choices = [(t["uid"], t["name"]) for t in tables]
+        context: dict[str, Any] = {
+            "table_row": row,
+            "table": table,
+            "schema": schema,
+            "messages": [m for m in messages if m.element is None or m.element == row.uid],
+            "element_messages": by_element,
+            "column_rows": _column_rows(table, table_url, by_element),
+            "table_url": table_url,
+            "table_uids": {t.name: t.id for t in schema.tables},
+            "referenced_by": list(referenced_by),
+            "type_options": type_options(self.draft.project.dialect, enums),
+            "editing_column": self.editing_column,
+            "table_choices": choices,
+        }
+        if self.can_edit:
+            context.update(
+                table_form=forms.get("table_form") or TableForm(table=row, groups=self.groups()),
+                add_column_form=forms.get("add_column_form")
+                or ColumnForm(table=table, schema=schema),
+                index_form=forms.get("index_form") or IndexForm(table=table),
+                unique_form=forms.get("unique_form") or UniqueForm(table=table),
+                check_form=forms.get("check_form") or CheckForm(table=table),
+                fk_form=forms.get("fk_form")
+                or ForeignKeyForm(table=table, draft=self.draft, table_choices=choices),
+                relationship_form=forms.get("relationship_form")
+                or RelationshipForm(table=table, draft=self.draft, table_choices=choices),
+            )
+            if self.editing_column:
+                context["column_form"] = forms.get("column_form") or ColumnForm(
+                    table=table, schema=schema, column_uid=self.editing_column
+                )
+        return context
+
+    def sidebar_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "groups": self.groups(),
+            "enums": list(DraftEnum.objects.filter(draft=self.draft)),
+        }
+        if self.can_edit:
+            editing_enum = self.forms.get("editing_enum")
+            context.update(
+                new_table_form=self.forms.get("new_table_form") or NewTableForm(draft=self.draft),
+                group_form=self.forms.get("group_form") or GroupForm(),
+                enum_form=self.forms.get("enum_form") or EnumForm(draft=self.draft),
+                editing_enum=editing_enum,
+                enum_edit_form=self.forms.get("enum_edit_form"),
+            )
+        return context
+
+    def context(self, scope: str) -> dict[str, Any]:
+        tables = self.tables()
+        if (
+            self.table_uid is None
+            and scope == WORKSPACE
+            and tables
+            and self.request.method == "GET"
+        ):
+            self.table_uid = tables[0]["uid"]
+        context = {
+            "project": self.draft.project,
+            "draft": self.draft,
+            "membership": self.membership,
+            "can_edit": self.can_edit,
+            "notice": self.notice,
+            "editor": self,
+            **self.list_context(tables),
+            **self.undo_context(),
+            **self.panel_context(tables),
+        }
+        if scope == WORKSPACE:
+            context.update(self.sidebar_context())
+        return context
+
+
+def _column_rows(table, table_url: str, by_element: dict[str, list]) -> list[dict[str, Any]]:
+    """What each column row shows; URLs joined here rather than reversed once per column."""
+    pk = set(table.primary_key.columns) if table.primary_key else set()
+    unique = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
+    fks = {name: fk for fk in table.foreign_keys for name in fk.columns}
+    return [
+        {
+            "column": c,
+            "pk": c.name in pk,
+            "unique": c.name in unique,
+            "fk": fks.get(c.name),
+            "messages": by_element.get(c.id, []),
+            "url": f"{table_url}c/{c.id}/",
+        }
+        for c in table.columns
+    ]
+
+
+def _by_element(messages) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for message in messages:
+        if message.element:
+            out.setdefault(message.element, []).append(message)
+    return out
+
+
+def editor_for(request: HttpRequest, slug: str, draft_id: int, *, editing: bool) -> Editor:
+    """The editor of a draft; ``editing`` needs the architect role and an open draft."""
+    role = Role.ARCHITECT if editing else Role.VIEWER
+    draft, membership = get_draft_for(request.user, slug, draft_id, role, editing=editing)
+    return Editor(request, draft, membership)
+
+
+def editor_response(editor: Editor, *, scope: str = PANEL, ok: bool = True) -> HttpResponse:
+    """The answer to an edit (see the module docstring)."""
+    request = editor.request
+    if not request.htmx:
+        if ok:
+            url = editor.url("draft")
+            return redirect(f"{url}?table={editor.table_uid}" if editor.table_uid else url)
+        return render_page(editor, status=REFUSED)
+    if scope == WORKSPACE:
+        response = render(request, "designer/editor/workspace.html", editor.context(WORKSPACE))
+    else:
+        template = "designer/editor/panel_changed.html" if ok else "designer/editor/panel.html"
+        response = render(request, template, editor.context(PANEL))
+    if ok:
+        trigger_client_event(response, "draft-changed")
+    else:
+        response.status_code = REFUSED
+    return response
+
+
+def render_page(editor: Editor, status: int = 200) -> HttpResponse:
+    return render(
+        editor.request, "designer/draft_editor.html", editor.context(WORKSPACE), status=status
+    )
+
+
+# ---------------------------------------------------------------- views
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def draft_editor(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    editor = editor_for(request, slug, draft_id, editing=False)
+    editor.table_uid = request.GET.get("table") or None
+    if (
+        editor.table_uid
+        and not DraftTable.objects.filter(draft=editor.draft, uid=editor.table_uid).exists()
+    ):
+        editor.table_uid = None
+    return render_page(editor)
+
+
+@login_required
+def table_list(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    """The table list filtered by ``q`` (the search box asks for it as you type)."""
+    editor = editor_for(request, slug, draft_id, editing=False)
+    editor.table_uid = request.GET.get("table") or None
+    if not request.htmx:
+        url = editor.url("draft")
+        return redirect(f"{url}?{request.GET.urlencode()}")
+    context = {
+        "draft": editor.draft,
+        "project": editor.draft.project,
+        "editor": editor,
+        **editor.list_context(editor.tables()),
+    }
+    return render(request, "designer/editor/table_list.html", context)
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def table_panel(request: HttpRequest, slug: str, draft_id: int, table_uid: str) -> HttpResponse:
+    editor = editor_for(request, slug, draft_id, editing=False)
+    editor.table_uid = table_uid
+    if not request.htmx:
+        return redirect(f"{editor.url('draft')}?table={table_uid}")
+    return render(request, "designer/editor/panel.html", editor.context(PANEL))
+
+
+def table_or_404(editor: Editor, table_uid: str) -> DraftTable:
+    row = (
+        DraftTable.objects.select_related("group").filter(draft=editor.draft, uid=table_uid).first()
+    )
+    if row is None:
+        raise Http404("No such table")
+    editor.table_uid = row.uid
+    return row
+
+
+def engine_table(editor: Editor, row: DraftTable):
+    """``(table, schema)``: the table as the engine sees it, in a schema with it and every enum."""
+    schema = read_content(editor.draft, [row.uid]).schema
+    return schema.tables[0], schema
+
+
+def keep_selection(editor: Editor) -> None:
+    """Keep the table the user had open (sent along by every editor request) if it still exists."""
+    uid = editor.request.POST.get("table") or editor.request.GET.get("table")
+    if uid and DraftTable.objects.filter(draft=editor.draft, uid=uid).exists():
+        editor.table_uid = uid

@@ -1,0 +1,111 @@
+"""The designer in a real browser: create a project, design two tables, see the SQL follow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ada(django_user_model, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return django_user_model.objects.create_user("ada", password="analytical-engine")
+
+
+def log_in(page, live_server) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "ada")
+    page.fill("input[name=password]", "analytical-engine")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def add_table(page, name: str) -> None:
+    page.fill("#add-table input[name=new-table-name]", name)
+    page.click("#add-table button")
+    expect(page.locator("#table-list li.selected")).to_contain_text(name)
+
+
+def add_column(page, name: str, type_: str) -> None:
+    page.fill("#add-column input[name=name]", name)
+    page.fill("#add-column input[name=type]", type_)
+    page.click("#add-column button")
+    expect(page.locator(f"#table-panel .col-row .name:text-is('{name}')")).to_be_visible()
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def test_design_publish_and_rename(page, live_server, ada):
+    log_in(page, live_server)
+
+    # A project, and a draft starting from nothing.
+    page.click("text=New project")
+    page.fill("input[name=name]", "Library")
+    page.select_option("select[name=dialect]", "postgresql")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Library")
+    page.click("#new-draft button")
+    expect(page.locator("#preview")).to_contain_text("Migration from an empty database")
+
+    # Two tables and a foreign key, the SQL preview following each step without a reload.
+    page.evaluate("window.notReloaded = true")
+    add_table(page, "author")
+    add_column(page, "name", "varchar(100)")
+    expect(page.locator("#create-sql")).to_contain_text('CREATE TABLE "author"')
+    add_table(page, "book")
+    add_column(page, "author_id", "bigint")
+    expect(page.locator("#create-sql")).to_contain_text('CREATE TABLE "book"')
+    page.locator("#add-fk label", has_text="author_id").locator("input").check()
+    page.select_option("#add-fk select[name=fk-ref_table]", label="author")
+    page.click("#add-fk button")
+    expect(page.locator("#foreign-keys")).to_contain_text("(author_id) → author(id)")
+    expect(page.locator("#create-sql")).to_contain_text(
+        'FOREIGN KEY ("author_id") REFERENCES "author" ("id")'
+    )
+    assert page.evaluate("window.notReloaded") is True
+
+    # Publish it, then rename a column in a new draft: a rename, not a drop and an add.
+    page.click("text=Publish as v1")
+    expect(page.locator("h1")).to_have_text("Library v1")
+    page.click("text=New draft from v1")
+    expect(page.locator("#preview")).to_contain_text("No changes.")
+    page.click("#table-list a:text-is('book')")
+    expect(page.locator("#selected-table")).to_have_value(re.compile(".+"))
+    page.click("a[aria-label='Edit column author_id']")
+    page.fill("#edit-column input[name=name]", "writer_id")
+    page.click("#edit-column button")
+    migration = page.locator("#migration")
+    expect(migration).to_contain_text("Rename column “author_id” of table “book” to “writer_id”")
+    expect(migration).to_contain_text('ALTER TABLE "book" RENAME COLUMN "author_id" TO "writer_id"')
+    expect(migration).not_to_contain_text("Drop column")
+    expect(migration).not_to_contain_text("DROP COLUMN")
+
+
+def test_refused_input_stays_typed_and_undo_restores(page, live_server, ada):
+    from designer.models import Draft, Membership, Project, Role
+    from migrations_engine.schema import Schema
+
+    project = Project.objects.create(name="Scratch", slug="scratch")
+    Membership.objects.create(project=project, user=ada, role=Role.ARCHITECT)
+    draft = Draft.objects.create_from_schema(project, Schema(), None, ada, title="Play")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/p/scratch/d/{draft.pk}/")
+
+    add_table(page, "author")
+    page.fill("#add-column input[name=name]", "born")
+    page.fill("#add-column input[name=type]", "date")
+    page.fill("#add-column input[name=default]", "yesterday")
+    page.click("#add-column button")
+    expect(page.locator("#add-column")).to_contain_text("is not a date")
+    expect(page.locator("#add-column input[name=name]")).to_have_value("born")
+
+    page.click("#undo")
+    expect(page.locator("#workspace .notice")).to_contain_text("Undone: Add table author.")
+    expect(page.locator("#table-list")).to_contain_text("No tables yet.")

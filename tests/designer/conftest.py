@@ -1,0 +1,88 @@
+"""The cast: one project and a user in each role, plus an outsider who belongs to nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from designer.models import Draft, Membership, Project, Role, SchemaVersion
+from tests.designer.schemas import sample_schema
+
+
+@dataclass
+class Cast:
+    project: Project
+    owner: object
+    architect: object
+    reviewer: object
+    viewer: object
+    outsider: object
+
+    def user(self, role: str):
+        return getattr(self, role)
+
+
+ROLES = ("owner", "architect", "reviewer", "viewer")
+EVERYONE = (*ROLES, "outsider")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    # The default hasher takes about a second per password by design: too slow for a cast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db, django_user_model) -> Cast:
+    project = Project.objects.create(name="Shop", slug="shop", dialect="postgresql")
+    users = {}
+    for name in EVERYONE:
+        users[name] = django_user_model.objects.create_user(name, password="password")
+        if name in ROLES:
+            Membership.objects.create(project=project, user=users[name], role=Role(name))
+    return Cast(project=project, **users)
+
+
+@pytest.fixture
+def version(cast) -> SchemaVersion:
+    return SchemaVersion.publish(cast.project, sample_schema(), author=cast.owner, message="first")
+
+
+@pytest.fixture
+def draft(cast, version) -> Draft:
+    return Draft.objects.create_from_version(version, cast.architect, title="Add things")
+
+
+def expect_status(client, user, method: str, url: str, data: dict | None = None, **extra) -> int:
+    """Log ``user`` in and return the status of one request."""
+    client.force_login(user)
+    response = getattr(client, method)(url, data or {}, **extra)
+    client.logout()
+    return response.status_code
+
+
+READ_MATRIX = [
+    ("owner", 200),
+    ("architect", 200),
+    ("reviewer", 200),
+    ("viewer", 200),
+    ("outsider", 404),
+]
+EDIT_MATRIX = [
+    ("owner", 200),
+    ("architect", 200),
+    ("reviewer", 403),
+    ("viewer", 403),
+    ("outsider", 404),
+]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def draft_url(draft: Draft, rest: str = "") -> str:
+    return f"/p/{draft.project.slug}/d/{draft.pk}/{rest}"
+
+
+def htmx_post(client, user, url: str, data: dict | None = None):
+    client.force_login(user)
+    return client.post(url, data or {}, **HTMX)

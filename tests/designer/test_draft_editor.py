@@ -1,0 +1,119 @@
+import pytest
+
+from designer.models import Draft, DraftStatus
+from tests.designer.conftest import READ_MATRIX, draft_url
+from tests.designer.schemas import wide_schema
+
+
+@pytest.mark.parametrize("role, status", READ_MATRIX)
+def test_role_matrix(client, cast, draft, role, status):
+    client.force_login(cast.user(role))
+
+    assert client.get(draft_url(draft)).status_code == status
+
+
+def test_it_shows_the_table_list_and_the_first_table(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert 'id="table-list"' in content
+    assert 'data-uid="t-customer" class="selected"' in content
+    assert 'id="column-c-email"' in content
+    assert 'id="preview"' in content and 'hx-trigger="load, draft-changed from:body"' in content
+
+
+def test_it_opens_the_table_asked_for(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "?table=t-order")).content.decode()
+
+    assert 'data-uid="t-order" class="selected"' in content
+    assert 'id="column-o-total"' in content
+
+
+def test_an_unknown_table_falls_back_to_the_first(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    response = client.get(draft_url(draft, "?table=nope"))
+
+    assert response.status_code == 200
+    assert b'data-uid="t-customer" class="selected"' in response.content
+
+
+def test_it_filters_the_list_by_the_search(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "?q=ORD")).content.decode()
+
+    assert 'data-uid="t-order"' in content
+    assert 'data-uid="t-customer"' not in content
+
+
+def test_viewers_get_no_editing_controls(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert "read-only" in content
+    assert "/tables/new/" not in content
+    assert "/columns/new/" not in content
+    assert 'id="undo"' not in content
+
+
+def test_architects_get_editing_controls_with_real_actions(client, cast, draft):
+    client.force_login(cast.architect)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert f'action="{draft_url(draft, "tables/new/")}"' in content
+    assert f'hx-post="{draft_url(draft, "tables/new/")}"' in content
+    assert f'action="{draft_url(draft, "t/t-customer/columns/new/")}"' in content
+    assert 'list="type-options"' in content
+    assert "/publish/" not in content
+
+
+def test_owners_may_publish(client, cast, draft):
+    client.force_login(cast.owner)
+
+    assert b"Publish as v2" in client.get(draft_url(draft)).content
+
+
+def test_merged_drafts_are_read_only(client, cast, draft):
+    Draft.objects.filter(pk=draft.pk).update(status=DraftStatus.MERGED)
+    client.force_login(cast.owner)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert "read-only" in content
+    assert "/columns/new/" not in content
+
+
+def test_the_type_picker_offers_portable_enum_and_native_types(client, cast, draft):
+    client.force_login(cast.architect)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert '<option value="varchar(255)">' in content
+    assert '<option value="enum(status)">' in content
+    assert '<option value="postgresql:inet">' in content
+    assert "mysql:mediumint" not in content
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_page_runs_a_fixed_number_of_queries(client, cast, size, django_assert_num_queries):
+    draft = Draft.objects.create_from_schema(cast.project, wide_schema(size), None, cast.architect)
+    client.force_login(cast.architect)
+    url = draft_url(draft, "?table=t5")
+
+    with django_assert_num_queries(EDITOR_PAGE_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.count(b"<li data-uid=") == size
+
+
+# Session, user, membership, draft, table check, table list, undo, the table, its foreign keys'
+# targets, the read of the table and its targets (8, and one for the column names of tables
+# their own foreign keys point at), referenced-by, groups, enums.
+EDITOR_PAGE_QUERIES = 21

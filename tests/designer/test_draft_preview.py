@@ -1,0 +1,99 @@
+import pytest
+
+from designer.models import Draft, DraftColumn, DraftTable
+from migrations_engine.schema import Schema
+from tests.designer.conftest import HTMX, READ_MATRIX, draft_url, htmx_post
+
+
+@pytest.mark.parametrize("role, status", READ_MATRIX)
+def test_role_matrix(client, cast, draft, role, status):
+    client.force_login(cast.user(role))
+
+    assert client.get(draft_url(draft, "preview/"), **HTMX).status_code == status
+
+
+def preview(client, user, draft, query: str = "") -> str:
+    client.force_login(user)
+    return client.get(draft_url(draft, f"preview/{query}"), **HTMX).content.decode()
+
+
+def test_an_unchanged_draft_has_no_migration_and_a_full_script(client, cast, draft):
+    content = preview(client, cast.viewer, draft)
+
+    assert "<html" not in content
+    assert "Migration from v1" in content
+    assert "No changes." in content
+    assert "CREATE TABLE &quot;customer&quot;" in content
+
+
+def test_a_rename_shows_as_a_rename_up_and_down(client, cast, draft):
+    DraftColumn.objects.filter(uid="c-email").update(name="mail")
+
+    content = preview(client, cast.viewer, draft)
+
+    assert "Rename column “email” of table “customer” to “mail”" in content
+    assert (
+        "ALTER TABLE &quot;customer&quot; RENAME COLUMN &quot;email&quot; TO &quot;mail&quot;"
+        in content
+    )
+    assert "RENAME COLUMN &quot;mail&quot; TO &quot;email&quot;" in content  # the down script
+    assert "DROP COLUMN" not in content
+
+
+def test_destructive_steps_are_marked(client, cast, draft):
+    DraftColumn.objects.filter(uid="o-note").delete()
+
+    content = preview(client, cast.viewer, draft)
+
+    assert 'class="step destructive"' in content
+    assert "ADD COLUMN &quot;note&quot;" in content  # the down script brings it back
+
+
+def test_other_dialects_on_demand(client, cast, draft):
+    DraftColumn.objects.filter(uid="c-email").update(name="mail")
+
+    content = preview(client, cast.viewer, draft, "?dialect=sqlite")
+
+    assert 'data-dialect="sqlite"' in content
+    assert "RENAME COLUMN &quot;email&quot; TO &quot;mail&quot;" in content
+    assert '<option value="sqlite" selected>' in content
+
+
+def test_a_dialect_that_cannot_express_the_draft_says_why(client, cast, draft):
+    content = preview(client, cast.viewer, draft, "?dialect=mysql")
+
+    assert "MySQL has no partial indexes" in content
+
+
+def test_errors_and_warnings_are_listed(client, cast, draft):
+    DraftColumn.objects.filter(uid="c-email").update(default="x" * 300)
+    DraftTable.objects.filter(uid="t-order").update(pk_columns=[])
+
+    content = preview(client, cast.viewer, draft)
+
+    assert "1 error" in content
+    assert "longer than 200 characters" in content
+    assert "Table “order” has no primary key." in content
+
+
+def test_a_draft_without_a_base_migrates_from_nothing(client, cast):
+    draft = Draft.objects.create_from_schema(cast.project, Schema(), None, cast.architect)
+    htmx_post(
+        client,
+        cast.architect,
+        draft_url(draft, "tables/new/"),
+        {"new-table-name": "author", "new-table-with_id": "on"},
+    )
+
+    content = preview(client, cast.viewer, draft)
+
+    assert "Migration from an empty database" in content
+    assert "Create table “author”" in content
+
+
+def test_without_htmx_it_is_a_page(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    response = client.get(draft_url(draft, "preview/"))
+
+    assert b"<html" in response.content and b"Full CREATE script" in response.content

@@ -1,0 +1,51 @@
+import pytest
+
+from designer.models import DraftColumn, DraftStatus, SchemaVersion
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("owner", 302), ("architect", 403), ("reviewer", 403), ("viewer", 403), ("outsider", 404)],
+)
+def test_role_matrix(client, cast, draft, role, status):
+    client.force_login(cast.user(role))
+
+    response = client.post(f"/p/shop/d/{draft.pk}/publish/", {"message": "second"})
+
+    assert response.status_code == status
+    assert SchemaVersion.objects.filter(number=2).exists() == (status == 302)
+
+
+def test_it_publishes_the_next_version(client, cast, draft):
+    DraftColumn.objects.filter(draft=draft, uid="c-email").update(name="mail")
+    client.force_login(cast.owner)
+
+    response = client.post(f"/p/shop/d/{draft.pk}/publish/", {"message": "Rename email"})
+
+    assert response["Location"] == "/p/shop/v/2/"
+    version = SchemaVersion.objects.get(number=2)
+    assert version.message == "Rename email"
+    assert version.schema().table("customer").column("mail").id == "c-email"
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.MERGED
+
+
+def test_a_draft_with_errors_is_not_published(client, cast, draft):
+    DraftColumn.objects.filter(draft=draft, uid="c-email").update(default="x" * 300)
+    client.force_login(cast.owner)
+
+    response = client.post(f"/p/shop/d/{draft.pk}/publish/")
+
+    assert response.status_code == 400
+    assert b"longer than 200 characters" in response.content
+    assert not SchemaVersion.objects.filter(number=2).exists()
+
+
+def test_a_merged_draft_is_not_published_twice(client, cast, draft):
+    client.force_login(cast.owner)
+    client.post(f"/p/shop/d/{draft.pk}/publish/")
+
+    response = client.post(f"/p/shop/d/{draft.pk}/publish/")
+
+    assert response.status_code == 403
+    assert SchemaVersion.objects.count() == 2
