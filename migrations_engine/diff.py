@@ -267,24 +267,24 @@ class _Differ:
         self.set_table_comments()
         return self.plan.operations
 
-    def _keys_dropped_on(self) -> set[str]:
-        """Old tables whose primary key or a unique constraint/index is dropped or replaced."""
-        names = {t.name for t in self.dropped_tables}
+    def _keys_dropped(self) -> set[tuple[str, frozenset[str]]]:
+        """(new table name, columns) of every primary key, unique constraint or unique index that
+        is dropped or replaced: a foreign key referencing those columns must go first."""
+        keys: set[tuple[str, frozenset[str]]] = set()
         for pair in self.changed_pairs:
             t, n = self.translated[pair.old.name], pair.new
-            if self._pk_changed(pair):
-                names.add(pair.old.name)
+            if self._pk_changed(pair) and t.primary_key is not None:
+                keys.add((n.name, frozenset(t.primary_key.columns)))
             for attr in ("uniques", "indexes"):
                 matching = match_constraints(getattr(t, attr), getattr(n, attr))
-                removed = [e for e in matching.removed if getattr(e, "unique", True)]
-                changed = [o for o, m in self._changed(matching) if getattr(o, "unique", True)]
-                if removed or changed:
-                    names.add(pair.old.name)
-        return names
+                for element in [*matching.removed, *(o for o, _ in self._changed(matching))]:
+                    if getattr(element, "unique", True):
+                        keys.add((n.name, frozenset(element.columns)))
+        return keys
 
     def drop_foreign_keys(self) -> None:
         dropped = {t.name for t in self.dropped_tables}
-        keys_dropped = self._keys_dropped_on()
+        keys_dropped = self._keys_dropped()
         new_names = {p.old.name: p.new.name for p in self.pairs}
         self.drop_order, kept_inline = creation_order(self.dropped_tables)
         self.drop_order.reverse()
@@ -300,7 +300,7 @@ class _Differ:
                 ref_new = new_names.get(fk.ref_table, fk.ref_table)
                 blocked = (
                     fk.ref_table in dropped
-                    or fk.ref_table in keys_dropped
+                    or (ref_new, frozenset(translated.ref_columns)) in keys_dropped
                     or any((pair.new.name, c) in self.type_changed for c in translated.columns)
                     or any((ref_new, c) in self.type_changed for c in translated.ref_columns)
                 )

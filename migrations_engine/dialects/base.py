@@ -94,16 +94,17 @@ class Dialect:
         return self.data_types[column_type.kind] % args
 
     def foreign_native_type_sql(self, column_type: ColumnType) -> str:
-        """A native type of another dialect, translated by sqlglot when it knows an equivalent."""
-        import sqlglot
-        from sqlglot import exp
+        """A native type of another dialect, as the nearest portable type (read by sqlglot).
 
-        source = {"postgresql": "postgres"}.get(column_type.dialect or "", column_type.dialect)
-        target = {"postgresql": "postgres"}.get(self.name, self.name)
-        try:
-            return exp.DataType.build(column_type.native or "", dialect=source).sql(dialect=target)
-        except (sqlglot.errors.ParseError, ValueError) as exc:
-            raise UnsupportedChange(f"type {column_type} has no {self.name} equivalent ({exc})") from None
+        Types with no portable equivalent (``inet``, arrays, geometry …) are refused with a clear
+        message rather than written in a form the target database would reject.
+        """
+        portable = portable_equivalent(column_type)
+        if portable is None:
+            raise UnsupportedChange(
+                f"type {column_type} has no {self.name} equivalent; use a portable type or a {self.name} native type"
+            )
+        return self.type_sql(portable, Schema())
 
     def enum_type_sql(self, column_type: ColumnType, schema: Schema) -> str:
         """SQL for a column of a named enum. Mandatory where the dialect has enums."""
@@ -352,3 +353,58 @@ class Dialect:
     def alter_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
         """Change an enum's values. Mandatory where enums are types or inline column types."""
         return []
+
+
+def _portable_kinds() -> dict[Any, str]:
+    from sqlglot.expressions import DataType
+
+    T = DataType.Type
+    groups = {
+        "smallint": ("TINYINT", "UTINYINT", "SMALLINT", "YEAR"),
+        "integer": ("USMALLINT", "MEDIUMINT", "UMEDIUMINT", "INT", "SERIAL", "SMALLSERIAL"),
+        "bigint": ("UINT", "BIGINT", "BIGSERIAL"),
+        "decimal": ("UBIGINT", "DECIMAL"),
+        "float": ("FLOAT",),
+        "double": ("DOUBLE",),
+        "boolean": ("BOOLEAN",),
+        "char": ("CHAR", "NCHAR"),
+        "varchar": ("VARCHAR", "NVARCHAR"),
+        "text": ("TEXT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "NAME", "ENUM", "SET", "XML"),
+        "date": ("DATE",),
+        "time": ("TIME",),
+        "timestamp": ("TIMESTAMP", "DATETIME", "DATETIME64", "TIMESTAMPNTZ"),
+        "timestamptz": ("TIMESTAMPTZ", "TIMESTAMPLTZ"),
+        "json": ("JSON", "JSONB"),
+        "uuid": ("UUID",),
+        "binary": ("BINARY", "VARBINARY", "BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB"),
+    }
+    return {getattr(T, name): kind for kind, names in groups.items() for name in names if hasattr(T, name)}
+
+
+def portable_equivalent(column_type: ColumnType) -> ColumnType | None:
+    """The portable type nearest to a native one (``mysql:mediumint`` → ``integer``), or None."""
+    import sqlglot
+    from sqlglot import exp
+
+    source = {"postgresql": "postgres"}.get(column_type.dialect or "", column_type.dialect)
+    try:
+        built = exp.DataType.build(column_type.native or "", dialect=source)
+    except (sqlglot.errors.ParseError, ValueError):
+        return None
+    kind = _portable_kinds().get(built.this)
+    if built.this in (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY):
+        kind = "decimal"
+    if kind is None:
+        return None
+    numbers = [int(p.name) for p in built.expressions if isinstance(p, exp.DataTypeParam) and p.name.isdigit()]
+    if built.this == exp.DataType.Type.UBIGINT:
+        return ColumnType("decimal", precision=20, scale=0)
+    if built.this in (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY):
+        return ColumnType("decimal", precision=19, scale=2)
+    if kind == "decimal":
+        return ColumnType("decimal", precision=numbers[0] if numbers else None, scale=numbers[1] if len(numbers) > 1 else (0 if numbers else None))
+    if kind in ("char", "varchar", "binary") and numbers and built.this not in (exp.DataType.Type.BLOB,):
+        return ColumnType(kind, length=numbers[0])
+    if kind in ("time", "timestamp", "timestamptz") and numbers:
+        return ColumnType(kind, precision=numbers[0])
+    return ColumnType(kind)

@@ -1,0 +1,416 @@
+"""The JSON snapshot format: round trips, canonical order, the content hash, and every refusal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+
+from migrations_engine import snapshot
+from migrations_engine.errors import SnapshotFormatError
+from migrations_engine.naming import with_default_names
+from migrations_engine.schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.types import ColumnType
+from migrations_engine.validate import problems
+
+from .strategies import finish, model_settings, sample_schema, schemas
+
+INTEGER = ColumnType("integer")
+
+
+def _data(**body) -> dict:
+    return {"format": "schema-snapshot/1", **body}
+
+
+def _refusal(data) -> str:
+    with pytest.raises(SnapshotFormatError) as caught:
+        snapshot.from_data(data)
+    return str(caught.value)
+
+
+# ------------------------------------------------------------------ round trips
+
+
+def test_load_of_dump_gives_the_schema_back():
+    schema = sample_schema()
+    assert snapshot.loads(snapshot.dumps(schema)) == schema
+
+
+def test_dump_of_load_gives_the_same_text():
+    text = snapshot.dumps(sample_schema())
+    assert snapshot.dumps(snapshot.loads(text)) == text
+
+
+def test_files_round_trip(tmp_path):
+    path = tmp_path / "schema.json"
+    snapshot.dump(sample_schema(), path)
+    assert snapshot.load(path) == sample_schema()
+    assert path.read_text(encoding="utf-8").endswith("}\n")
+
+
+def test_text_keeps_non_ascii_names_as_they_are():
+    assert "naïve 表" in snapshot.dumps(sample_schema())
+
+
+def test_empty_schema():
+    assert snapshot.to_data(Schema()) == {
+        "format": "schema-snapshot/1",
+        "hash": snapshot.content_hash(Schema()),
+        "enums": [],
+        "tables": [],
+    }
+    assert snapshot.loads(snapshot.dumps(Schema())) == Schema()
+
+
+@given(schemas(natives=True))
+@model_settings(150)
+def test_every_schema_round_trips(schema):
+    schema = finish(schema)
+    text = snapshot.dumps(schema)
+    assert snapshot.loads(text) == schema
+    assert snapshot.dumps(snapshot.loads(text)) == text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="snapshot.to_data does not fill conventional names, so load(dump(s)) != s and the hash changes when s has unnamed constraints",
+)
+def test_schema_with_unnamed_constraints_round_trips():
+    table = Table("t", columns=(Column("a", INTEGER, nullable=False),), primary_key=PrimaryKey(("a",)))
+    schema = Schema(tables=(table,))
+    assert snapshot.loads(snapshot.dumps(schema)) == schema
+    assert snapshot.content_hash(snapshot.loads(snapshot.dumps(schema))) == snapshot.content_hash(schema)
+
+
+# ------------------------------------------------------------------ compact, canonical form
+
+
+def test_defaults_are_left_out():
+    table = Table(
+        "t",
+        columns=(Column("a", INTEGER), Column("b", INTEGER, nullable=False, identity=True)),
+        primary_key=PrimaryKey(("b",), name="t_pkey"),
+        foreign_keys=(ForeignKey(("a",), "t", ("b",), name="fk"),),
+        indexes=(Index(("a",), name="i"),),
+    )
+    data = snapshot.to_data(Schema(tables=(table,)))["tables"][0]
+    assert data == {
+        "name": "t",
+        "columns": [
+            {"name": "a", "type": "integer"},
+            {"name": "b", "type": "integer", "nullable": False, "identity": True},
+        ],
+        "primary_key": {"name": "t_pkey", "columns": ["b"]},
+        "foreign_keys": [{"name": "fk", "columns": ["a"], "ref_table": "t", "ref_columns": ["b"]}],
+        "indexes": [{"name": "i", "columns": ["a"]}],
+    }
+
+
+def test_top_level_keys_come_in_a_fixed_order():
+    assert list(snapshot.to_data(sample_schema())) == ["format", "hash", "enums", "tables"]
+
+
+def _listed_in_another_order(schema: Schema) -> Schema:
+    """The same schema built with tables, enums and constraints listed backwards."""
+    tables = tuple(
+        Table(
+            t.name,
+            columns=t.columns,
+            primary_key=t.primary_key,
+            foreign_keys=t.foreign_keys[::-1],
+            uniques=t.uniques[::-1],
+            checks=t.checks[::-1],
+            indexes=t.indexes[::-1],
+            comment=t.comment,
+            id=t.id,
+        )
+        for t in schema.tables[::-1]
+    )
+    return Schema(tables=tables, enums=schema.enums[::-1])
+
+
+def test_listing_order_does_not_change_the_dump_or_the_hash():
+    schema = sample_schema()
+    other = _listed_in_another_order(schema)
+    assert snapshot.dumps(other) == snapshot.dumps(schema)
+    assert snapshot.content_hash(other) == snapshot.content_hash(schema)
+
+
+def test_tables_enums_and_constraints_are_sorted_by_name():
+    data = snapshot.to_data(sample_schema())
+    assert [t["name"] for t in data["tables"]] == ["order", "user"]
+    order = data["tables"][0]
+    assert [fk["name"] for fk in order["foreign_keys"]] == sorted(fk["name"] for fk in order["foreign_keys"])
+    assert [i["name"] for i in order["indexes"]] == sorted(i["name"] for i in order["indexes"])
+
+
+def test_column_order_is_kept_and_counts():
+    schema = sample_schema()
+    table = schema.table("order")
+    swapped = schema.replace_table("order", replace(table, columns=table.columns[::-1]))
+    assert [c["name"] for c in snapshot.to_data(swapped)["tables"][0]["columns"]] == ["parent", "total", "user id", "id"]
+    assert snapshot.content_hash(swapped) != snapshot.content_hash(schema)
+
+
+# ------------------------------------------------------------------ the content hash
+
+
+def test_hash_is_sha256_of_the_canonical_json_of_the_body():
+    data = snapshot.to_data(sample_schema())
+    body = {key: value for key, value in data.items() if key not in ("format", "hash")}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert data["hash"] == "sha256:" + hashlib.sha256(canonical).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s.replace_table("order", replace(s.table("order"), comment="new comment")),
+        lambda s: s.replace_table("user", s.table("user").replace_column("id", replace(s.table("user").column("id"), id="other"))),
+        lambda s: s.replace_table("user", s.table("user").replace_column("e-mail", replace(s.table("user").column("e-mail"), nullable=True))),
+        lambda s: s.replace_enum("mood", replace(s.enum("mood"), values=("happy", "sad", "it's ok"))),
+        lambda s: replace(s, tables=s.tables[:1]),
+    ],
+    ids=["table comment", "column id", "nullability", "enum value order", "a table less"],
+)
+def test_hash_changes_with_the_content(change):
+    schema = sample_schema()
+    assert snapshot.content_hash(change(schema)) != snapshot.content_hash(schema)
+
+
+def test_edited_snapshot_with_its_old_hash_is_refused():
+    text = snapshot.dumps(sample_schema()).replace('"total"', '"grand total"')
+    with pytest.raises(SnapshotFormatError, match="content hash does not match"):
+        snapshot.loads(text)
+
+
+def test_hash_of_another_format_of_the_same_content_is_accepted():
+    """The hash covers content, not layout: the compact text of a snapshot loads too."""
+    data = snapshot.to_data(sample_schema())
+    assert snapshot.loads(json.dumps(data, separators=(",", ":"))) == sample_schema()
+
+
+def test_hand_written_snapshot_without_hash_is_accepted_and_named():
+    text = json.dumps(
+        {
+            "format": "schema-snapshot/1",
+            "tables": [
+                {
+                    "name": "a",
+                    "columns": [{"name": "id", "type": "integer", "nullable": False}, {"name": "b", "type": "varchar(10)"}],
+                    "primary_key": {"columns": ["id"]},
+                    "uniques": [{"columns": ["b"]}],
+                }
+            ],
+        }
+    )
+    schema = snapshot.loads(text)
+    table = schema.table("a")
+    assert table.primary_key == PrimaryKey(("id",), name="a_pkey")
+    assert table.uniques == (Unique(("b",), name="a_b_key"),)
+    assert table.column("b").type == ColumnType("varchar", length=10)
+
+
+# ------------------------------------------------------------------ refusals, naming the place
+
+
+def _table(**fields) -> dict:
+    return {"name": "a", "columns": [{"name": "x", "type": "integer"}], **fields}
+
+
+MALFORMED = [
+    (["not", "an", "object"], "snapshot: expected an object, got list"),
+    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1')"),
+    ({"format": "schema-snapshot/2", "tables": []}, "snapshot: unknown format 'schema-snapshot/2'"),
+    (_data(tables={}), "snapshot.tables: wrong kind of value {}"),
+    (_data(tables=[3]), "snapshot.tables[0]: expected an object, got int"),
+    (_data(tables=[{"columns": []}]), "snapshot.tables[0]: missing 'name'"),
+    (_data(tables=[{"name": ""}]), "snapshot.tables[0].name: must not be empty"),
+    (_data(tables=[{"name": 7}]), "snapshot.tables[0].name: wrong kind of value 7"),
+    (_data(tables=[{"name": "a", "columns": "x"}]), "snapshot.tables[0].columns: wrong kind of value 'x'"),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer"}, {"type": "integer"}]}]),
+        "snapshot.tables[0].columns[1]: missing 'name'",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer"}, {"name": "y", "type": "wat"}]}]),
+        "snapshot.tables[0].columns[1].type: unknown type 'wat'",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer", "nullable": "no"}]}]),
+        "snapshot.tables[0].columns[0].nullable: wrong kind of value 'no'",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer", "identity": 1}]}]),
+        "snapshot.tables[0].columns[0].identity: wrong kind of value 1",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer", "default": "3"}]}]),
+        "snapshot.tables[0].columns[0].default: wrong kind of value '3'",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer", "default": {}}]}]),
+        "snapshot.tables[0].columns[0].default: missing 'value'",
+    ),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer", "default": {"value": 3}}]}]),
+        "snapshot.tables[0].columns[0].default.value: wrong kind of value 3",
+    ),
+    (_data(tables=[_table(comment=["x"])]), "snapshot.tables[0].comment: wrong kind of value ['x']"),
+    (_data(tables=[_table(id=12)]), "snapshot.tables[0].id: wrong kind of value 12"),
+    (_data(tables=[_table(primary_key=["x"])]), "snapshot.tables[0].primary_key: wrong kind of value ['x']"),
+    (_data(tables=[_table(primary_key={"columns": "x"})]), "snapshot.tables[0].primary_key.columns: wrong kind of value 'x'"),
+    (_data(tables=[_table(primary_key={"columns": [1]})]), "snapshot.tables[0].primary_key.columns: expected a list of names"),
+    (_data(tables=[_table(primary_key={})]), "snapshot.tables[0].primary_key: missing 'columns'"),
+    (_data(tables=[_table(uniques=[{"columns": [""]}])]), "snapshot.tables[0].uniques[0].columns: expected a list of names"),
+    (_data(tables=[_table(checks=[{"name": "c"}])]), "snapshot.tables[0].checks[0]: missing 'expression'"),
+    (_data(tables=[_table(indexes=[{"columns": ["x"], "unique": "yes"}])]), "snapshot.tables[0].indexes[0].unique: wrong kind of value 'yes'"),
+    (
+        _data(tables=[_table(foreign_keys=[{"columns": ["x"], "ref_columns": ["x"]}])]),
+        "snapshot.tables[0].foreign_keys[0]: missing 'ref_table'",
+    ),
+    (
+        _data(tables=[_table(foreign_keys=[{"columns": ["x"], "ref_table": "a", "ref_columns": ["x"], "on_delete": "explode"}])]),
+        "snapshot.tables[0].foreign_keys[0].on_delete: unknown action 'EXPLODE'",
+    ),
+    (_data(enums=[{"name": "e", "values": "ab"}]), "snapshot.enums[0].values: wrong kind of value 'ab'"),
+    (_data(enums=[{"name": "e", "values": [1]}]), "snapshot.enums[0].values: expected a list of names"),
+    (_data(enums=[{"values": ["a"]}]), "snapshot.enums[0]: missing 'name'"),
+    # Structural problems name the table and the element.
+    (
+        _data(tables=[_table(foreign_keys=[{"name": "f", "columns": ["x"], "ref_table": "zz", "ref_columns": ["id"]}])]),
+        "snapshot: table 'a': foreign key f references unknown table 'zz'",
+    ),
+    (
+        _data(tables=[_table(foreign_keys=[{"name": "f", "columns": ["x"], "ref_table": "a", "ref_columns": ["id"]}])]),
+        "snapshot: table 'a': foreign key f references unknown column a.id",
+    ),
+    (
+        _data(tables=[_table(foreign_keys=[{"name": "f", "columns": ["nope"], "ref_table": "a", "ref_columns": ["x"]}])]),
+        "snapshot: table 'a': foreign key f names unknown column 'nope'",
+    ),
+    (_data(tables=[_table(), _table()]), "snapshot: table 'a' appears twice"),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "integer"}, {"name": "x", "type": "text"}]}]),
+        "snapshot: table 'a': column 'x' appears twice",
+    ),
+    (_data(enums=[{"name": "e", "values": ["v"]}, {"name": "e", "values": ["w"]}]), "snapshot: enum 'e' appears twice"),
+    (_data(enums=[{"name": "e", "values": []}]), "snapshot: enum 'e' has no values"),
+    (
+        _data(tables=[{"name": "a", "columns": [{"name": "x", "type": "enum(e)"}]}]),
+        "snapshot: table 'a': column 'x' uses unknown enum 'e'",
+    ),
+    (
+        _data(tables=[_table(uniques=[{"name": "k", "columns": ["x"]}], checks=[{"name": "k", "expression": "x > 0"}])]),
+        "snapshot: table 'a': constraint name 'k' used twice",
+    ),
+]
+
+
+@pytest.mark.parametrize("data, message", MALFORMED, ids=[m for _, m in MALFORMED])
+def test_malformed_snapshot_is_refused_naming_the_place(data, message):
+    assert _refusal(data).startswith(message)
+
+
+def test_several_problems_are_counted():
+    data = _data(enums=[{"name": "e", "values": []}, {"name": "f", "values": []}])
+    assert _refusal(data) == "snapshot: enum 'e' has no values (and 1 more)"
+
+
+def test_text_that_is_not_json_is_refused():
+    with pytest.raises(SnapshotFormatError, match="snapshot is not valid JSON: Expecting"):
+        snapshot.loads('{"format": "schema-snapshot/1",')
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(SnapshotFormatError, match="cannot read snapshot"):
+        snapshot.load(tmp_path / "nope.json")
+
+
+def test_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"format": "schema-snapshot/1", "tables": [{"name": "na\u00efve"}]}'.encode("latin-1"))
+    with pytest.raises(SnapshotFormatError, match="cannot read snapshot"):
+        snapshot.load(path)
+
+
+@pytest.mark.xfail(strict=True, reason="snapshot.from_data ignores unknown keys: a typo like 'colums' loads a table without columns")
+def test_unknown_keys_are_refused():
+    assert _refusal(_data(tables=[{"name": "a", "colums": [{"name": "x", "type": "integer"}]}])).startswith(
+        "snapshot.tables[0]: unknown key 'colums'"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="snapshot.from_data validates before filling conventional names, so it returns schemas whose filled names clash",
+)
+def test_loaded_schema_is_always_sound():
+    data = _data(
+        tables=[
+            _table(
+                uniques=[{"name": "a_x_fkey", "columns": ["x"]}],
+                foreign_keys=[{"columns": ["x"], "ref_table": "a", "ref_columns": ["x"]}],
+            )
+        ]
+    )
+    try:
+        schema = snapshot.from_data(data)
+    except SnapshotFormatError:
+        return
+    assert problems(schema) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="snapshot._read_column wraps its own SnapshotFormatError for 'type': 'tables[0].columns[0].type: snapshot.tables[0].columns[0]: missing ...'",
+)
+@pytest.mark.parametrize(
+    "column, message",
+    [
+        ({"name": "x"}, "snapshot.tables[0].columns[0]: missing 'type'"),
+        ({"name": "x", "type": 5}, "snapshot.tables[0].columns[0].type: wrong kind of value 5"),
+    ],
+)
+def test_missing_or_wrong_type_names_the_place_once(column, message):
+    assert _refusal(_data(tables=[{"name": "a", "columns": [column]}])) == message
+
+
+def test_column_and_table_readers_name_their_place():
+    with pytest.raises(SnapshotFormatError, match=r"^here\.columns\[0\]: missing 'name'"):
+        snapshot.table_from_data({"name": "t", "columns": [{"type": "text"}]}, "here")
+
+
+def test_readers_build_elements():
+    column = snapshot.column_from_data({"name": "x", "type": "varchar(3)", "default": {"value": "now()", "expression": True}})
+    assert column.default is not None and column.default.expression
+    table = snapshot.table_from_data(snapshot.table_to_data(sample_schema().table("order")))
+    assert table == sample_schema().table("order")
+
+
+def test_loaded_enum_and_check_keep_their_text():
+    data = _data(
+        enums=[{"name": "e", "values": ["it's", 'say "hi"']}],
+        tables=[_table(checks=[{"expression": "\"x\" > 0 AND 'a' <> 'b'"}])],
+    )
+    schema = snapshot.from_data(data)
+    assert schema.enums == (Enum("e", ("it's", 'say "hi"')),)
+    assert schema.table("a").checks[0].expression == "\"x\" > 0 AND 'a' <> 'b'"
+    assert schema == with_default_names(schema)
+    assert schema.table("a").checks == (Check("\"x\" > 0 AND 'a' <> 'b'", name=schema.table("a").checks[0].name),)
+
+
+# ------------------------------------------------------------------ the documented example
+
+
+def test_example_in_the_format_document_loads_and_its_hash_is_right():
+    from pathlib import Path
+
+    document = Path(__file__).resolve().parents[2] / "docs" / "snapshot-format.md"
+    text = document.read_text(encoding="utf-8").split("```json\n", 1)[1].split("```", 1)[0]
+    schema = snapshot.loads(text)  # refuses a wrong hash
+    assert snapshot.to_data(schema) == json.loads(text)
+    assert [t.name for t in schema.tables] == ["order", "user"]

@@ -1,0 +1,129 @@
+"""Structural checks of a schema, one sentence per problem."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+
+from migrations_engine.schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.types import ColumnType
+from migrations_engine.validate import problems
+
+from .strategies import finish, model_settings, sample_schema, schemas
+
+INTEGER = ColumnType("integer")
+
+
+def _table(name: str = "t", **changes) -> Table:
+    table = Table(name, columns=(Column("a", INTEGER, nullable=False), Column("b", INTEGER)))
+    return replace(table, **changes)
+
+
+def test_sound_schemas_have_no_problems():
+    assert problems(Schema()) == []
+    assert problems(sample_schema()) == []
+
+
+@given(schemas())
+@model_settings(50)
+def test_drawn_schemas_have_no_problems(schema):
+    assert problems(finish(schema)) == []
+
+
+CASES = [
+    (Schema(tables=(_table(), _table())), "table 't' appears twice"),
+    (Schema(enums=(Enum("e", ("x",)), Enum("e", ("y",)))), "enum 'e' appears twice"),
+    (Schema(enums=(Enum("e", ()),)), "enum 'e' has no values"),
+    (Schema(enums=(Enum("e", ("x", "y", "x")),)), "enum 'e': value 'x' appears twice"),
+    (
+        Schema(tables=(_table(columns=(Column("a", INTEGER), Column("a", ColumnType("text")))),)),
+        "table 't': column 'a' appears twice",
+    ),
+    (Schema(tables=(_table(primary_key=PrimaryKey((), name="pk")),)), "table 't': primary key pk has no columns"),
+    (Schema(tables=(_table(primary_key=PrimaryKey(("z",), name="pk")),)), "table 't': primary key pk names unknown column 'z'"),
+    (Schema(tables=(_table(primary_key=PrimaryKey(("z",))),)), "table 't': primary key names unknown column 'z'"),
+    (Schema(tables=(_table(uniques=(Unique(("a", "z"), name="u"),)),)), "table 't': unique constraint u names unknown column 'z'"),
+    (Schema(tables=(_table(indexes=(Index(("z",), name="i"),)),)), "table 't': index i names unknown column 'z'"),
+    (
+        Schema(tables=(_table(foreign_keys=(ForeignKey(("z",), "t", ("a",), name="f"),)),)),
+        "table 't': foreign key f names unknown column 'z'",
+    ),
+    (
+        Schema(tables=(_table(foreign_keys=(ForeignKey(("a", "b"), "t", ("a",), name="f"),)),)),
+        "table 't': foreign key f has 2 columns but references 1",
+    ),
+    (
+        Schema(tables=(_table(foreign_keys=(ForeignKey(("b",), "nope", ("a",), name="f"),)),)),
+        "table 't': foreign key f references unknown table 'nope'",
+    ),
+    (
+        Schema(tables=(_table(foreign_keys=(ForeignKey(("b",), "t", ("z",), name="f"),)),)),
+        "table 't': foreign key f references unknown column t.z",
+    ),
+    (
+        Schema(tables=(_table(columns=(Column("m", ColumnType("enum", enum="mood")),)),)),
+        "table 't': column 'm' uses unknown enum 'mood'",
+    ),
+    (
+        Schema(tables=(_table(uniques=(Unique(("a",), name="k"),), checks=(Check("b > 0", name="k"),)),)),
+        "table 't': constraint name 'k' used twice",
+    ),
+    (
+        Schema(tables=(_table(primary_key=PrimaryKey(("a",), name="k"), foreign_keys=(ForeignKey(("b",), "t", ("a",), name="k"),)),)),
+        "table 't': constraint name 'k' used twice",
+    ),
+    (
+        Schema(tables=(_table(indexes=(Index(("a",), name="i"), Index(("b",), name="i", unique=True))),)),
+        "table 't': index name 'i' used twice",
+    ),
+]
+
+
+@pytest.mark.parametrize("schema, message", CASES, ids=[m for _, m in CASES])
+def test_each_problem_is_one_sentence(schema, message):
+    assert problems(schema) == [message]
+
+
+def test_every_problem_is_listed():
+    table = _table(
+        primary_key=PrimaryKey(("z",), name="pk"),
+        foreign_keys=(ForeignKey(("b",), "nope", ("a",), name="f"),),
+    )
+    found = problems(Schema(tables=(table,), enums=(Enum("e", ()),)))
+    assert found == [
+        "enum 'e' has no values",
+        "table 't': primary key pk names unknown column 'z'",
+        "table 't': foreign key f references unknown table 'nope'",
+    ]
+
+
+def test_unnamed_elements_are_described_without_a_name():
+    table = _table(uniques=(Unique(()),))
+    assert problems(Schema(tables=(table,))) == ["table 't': unique constraint has no columns"]
+
+
+def test_the_same_name_in_two_tables_is_allowed_for_checks_and_foreign_keys():
+    a = _table("a", checks=(Check("b > 0", name="positive"),), foreign_keys=(ForeignKey(("b",), "a", ("a",), name="f"),))
+    b = _table("b", checks=(Check("b > 0", name="positive"),), foreign_keys=(ForeignKey(("b",), "b", ("a",), name="f"),))
+    assert problems(Schema(tables=(a, b))) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="validate: an index name used in two tables passes, but PostgreSQL and SQLite keep index names per schema",
+)
+def test_an_index_name_in_two_tables_is_a_problem():
+    a = _table("a", indexes=(Index(("a",), name="i"),))
+    b = _table("b", indexes=(Index(("a",), name="i"),))
+    assert problems(Schema(tables=(a, b))) != []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="validate: a unique constraint and an index of one name pass, but both are indexes on PostgreSQL and MySQL",
+)
+def test_a_unique_constraint_and_an_index_of_one_name_is_a_problem():
+    table = _table(uniques=(Unique(("a",), name="k"),), indexes=(Index(("b",), name="k"),))
+    assert problems(Schema(tables=(table,))) != []
