@@ -9,10 +9,11 @@ name. The steps run in an order that is always safe to execute:
 2. drop primary keys, unique and check constraints and indexes that go away or change;
 3. drop tables, then columns (before renames, so a new element may take a freed name; a table's
    last column is dropped only after its new columns are added, as MySQL requires);
-4. rename enums, tables, columns ("renames have to come first" among what survives);
-5. create enums and change enum values;
+4. rename enums, tables, columns, then keys, constraints and indexes whose name alone changed
+   ("renames have to come first" among what survives; swaps go through temporary names);
+5. create enums and add enum values;
 6. create tables (without foreign keys), add columns, alter columns;
-7. drop enums no column uses any more;
+7. remove or reorder enum values (no default uses them any more), drop enums no column uses;
 8. add primary keys, unique and check constraints, indexes; rename indexes;
 9. add foreign keys (every table exists now, so cycles of foreign keys work). A new table's
    foreign keys to itself or to new tables created before it go inside its CREATE TABLE
@@ -215,17 +216,31 @@ class _Differ:
             p.old.name: _translate_table(p.old, column_renames.get(p.old.name, {}), table_renames, column_renames)
             for p in self.pairs
         }
+        self.enum_renames = _rename_map(self.enums.pairs)
+        altered_enums = {n.name for o, n in self.enums.pairs if o.values != n.values}
+        # Columns whose type changes (an enum's rename is no change; a change of its values is).
         self.type_changed = {
             (p.new.name, n.name)
             for p in self.pairs
             for o, n in p.columns.pairs
-            if o.type != n.type
+            if self._renamed_type(o.type) != n.type or (n.type.kind == "enum" and n.type.enum in altered_enums)
         }
-        self.enum_renames = _rename_map(self.enums.pairs)
         # Pairs with anything to compare: most tables of a large schema are unchanged.
         self.changed_pairs = [p for p in self.pairs if self.translated[p.old.name] != p.new]
 
     # -------------------------------------------------------------- helpers
+
+    def _renamed_type(self, column_type: Any) -> Any:
+        if column_type.kind == "enum" and column_type.enum in self.enum_renames:
+            return column_type.with_enum(self.enum_renames[column_type.enum])
+        return column_type
+
+    def _check_on_changed_type(self, pair: _TablePair, check: Any) -> bool:
+        """A check naming a column whose type changes: PostgreSQL would keep the old type's casts
+        in it, so it is dropped and added again around the change."""
+        return any(
+            table == pair.new.name and column in check.expression for table, column in self.type_changed
+        )
 
     def _constraints(self, getter: Callable[[Table], Sequence[Any]], pairs: list[_TablePair] | None = None) -> Iterable[tuple[_TablePair, Matching]]:
         for pair in self.changed_pairs if pairs is None else pairs:
@@ -256,11 +271,13 @@ class _Differ:
         self.rename_enums()
         self.rename_tables()
         self.rename_columns()
-        self.create_and_alter_enums()
+        self.rename_keys_constraints_indexes()
+        self.create_enums_and_add_values()
         self.create_tables()
         self.add_columns()
         self.drop_deferred_columns()
         self.alter_columns()
+        self.remove_enum_values()
         self.drop_enums()
         self.add_keys_constraints_indexes()
         self.add_foreign_keys()
@@ -313,7 +330,10 @@ class _Differ:
                 self.plan.add(DropPrimaryKey(pair.old.name, pair.old.primary_key))  # type: ignore[arg-type]
         for attr, drop in (("uniques", DropUnique), ("checks", DropCheck)):
             for pair, matching in self._constraints(lambda t, a=attr: getattr(t, a)):
-                for element in [*matching.removed, *(o for o, _ in self._changed(matching))]:
+                stale = [o for o, _ in matching.pairs if attr == "checks" and self._check_on_changed_type(pair, o)]
+                for element in [*matching.removed, *(o for o, _ in self._changed(matching)), *stale]:
+                    if element in stale and element in matching.removed:
+                        continue
                     self.plan.add(drop(pair.old.name, self._original(pair, attr, element)))
         for pair, matching in self._constraints(lambda t: t.indexes):
             for element in [*matching.removed, *(o for o, _ in self._changed(matching))]:
@@ -381,10 +401,22 @@ class _Differ:
                 self.plan.add(make(old, temporary))
                 pending.append((temporary, new))
 
-    def create_and_alter_enums(self) -> None:
+    def create_enums_and_add_values(self) -> None:
+        """New enums, and new values of enums (before columns may use them)."""
         for enum in self.enums.added:
             self.plan.add(CreateEnum(enum))
-        for o, n in self.enums.pairs:
+        for _, n in self.enums.pairs:
+            current = self.plan.schema.enum(n.name)
+            target = replace(n, id=current.id)
+            change = AlterEnum(current, target)
+            if change.only_adds and change.added:
+                self.plan.add(change)
+            elif change.added:  # values removed or reordered too: add now, the rest later
+                self.plan.add(AlterEnum(current, replace(current, values=(*current.values, *change.added))))
+
+    def remove_enum_values(self) -> None:
+        """Removed or reordered enum values (after columns stopped using them)."""
+        for _, n in self.enums.pairs:
             current = self.plan.schema.enum(n.name)
             if current.values != n.values:
                 self.plan.add(AlterEnum(current, replace(n, id=current.id)))
@@ -411,30 +443,67 @@ class _Differ:
         for enum in self.enums.removed:
             self.plan.add(DropEnum(self.plan.schema.enum(enum.name)))
 
+    def rename_keys_constraints_indexes(self) -> None:
+        """Rename what only changed its name, before anything new may take a name it frees.
+
+        Names are treated as one namespace for the whole schema (PostgreSQL keeps keys and
+        indexes in the schema's namespace, MySQL foreign key names per database); a swap of
+        names goes through a temporary name.
+        """
+        renames: list[list[str]] = []  # [table, kind, old name, new name]
+        for pair in self.changed_pairs:
+            current, new = self.plan.schema.table(pair.new.name), pair.new
+            if current.primary_key and new.primary_key and _same_but_name(current.primary_key, new.primary_key):
+                if current.primary_key.name != new.primary_key.name:
+                    renames.append([new.name, "constraint", current.primary_key.name or "", new.primary_key.name or ""])
+            for attr in ("uniques", "checks", "foreign_keys", "indexes"):
+                kind = "index" if attr == "indexes" else "constraint"
+                for o, m in match_constraints(getattr(current, attr), getattr(new, attr)).pairs:
+                    if o.name != m.name and _same_but_name(o, m):
+                        renames.append([new.name, kind, o.name, m.name])
+        while renames:
+            taken = self._names_in_use()
+            ready = [r for r in renames if r[3] not in taken]
+            if not ready:  # every target is held by another element waiting to be renamed
+                first = renames[0]
+                if not any(r[2] == first[3] for r in renames):  # held for good: let the database say so
+                    ready = [first]
+                else:
+                    temporary = _free_name(f"{first[2]}__renaming", lambda name: name in taken)
+                    self._rename_one(first[0], first[1], first[2], temporary)
+                    first[2] = temporary
+                    continue
+            for table, kind, old, new in ready:
+                self._rename_one(table, kind, old, new)
+            renames = [r for r in renames if r not in ready]
+
+    def _names_in_use(self) -> set[str]:
+        names: set[str] = set()
+        for table in self.plan.schema.tables:
+            if table.primary_key is not None and table.primary_key.name:
+                names.add(table.primary_key.name)
+            for items in (table.uniques, table.checks, table.foreign_keys, table.indexes):
+                names.update(item.name for item in items if item.name)
+        return names
+
+    def _rename_one(self, table: str, kind: str, old: str, new: str) -> None:
+        if kind == "index":
+            index = next(i for i in self.plan.schema.table(table).indexes if i.name == old)
+            self.plan.add(RenameIndex(table, index, new))
+        else:
+            self.plan.add(RenameConstraint(table, old, new))
+
     def add_keys_constraints_indexes(self) -> None:
         for pair in self.changed_pairs:
             current = self.plan.schema.table(pair.new.name)
             n = pair.new
             if n.primary_key is not None and current.primary_key is None:
                 self.plan.add(AddPrimaryKey(n.name, n.primary_key))
-            elif n.primary_key is not None and current.primary_key is not None and current.primary_key.name != n.primary_key.name:
-                self.plan.add(RenameConstraint(n.name, current.primary_key.name or "", n.primary_key.name or ""))
             for attr, add in (("uniques", AddUnique), ("checks", AddCheck)):
-                matching = match_constraints(getattr(current, attr), getattr(n, attr))
-                for element in matching.added:
+                for element in match_constraints(getattr(current, attr), getattr(n, attr)).added:
                     self.plan.add(add(n.name, element))
-                self._rename_constraints(n.name, matching)
-            matching = match_constraints(current.indexes, n.indexes)
-            for element in matching.added:
+            for element in match_constraints(current.indexes, n.indexes).added:
                 self.plan.add(CreateIndex(n.name, element))
-            for o, m in matching.pairs:
-                if o.name != m.name:
-                    self.plan.add(RenameIndex(n.name, o, m.name))
-
-    def _rename_constraints(self, table: str, matching: Matching) -> None:
-        for o, n in matching.pairs:
-            if o.name != n.name:
-                self.plan.add(RenameConstraint(table, o.name, n.name))
 
     def add_foreign_keys(self) -> None:
         for table in sorted([*self.added_tables, *(p.new for p in self.pairs)], key=lambda t: t.name):
@@ -442,7 +511,6 @@ class _Differ:
             matching = match_constraints(current.foreign_keys, table.foreign_keys)
             for fk in matching.added:
                 self.plan.add(AddForeignKey(table.name, fk))
-            self._rename_constraints(table.name, matching)
 
     def set_table_comments(self) -> None:
         for pair in self.changed_pairs:
