@@ -158,7 +158,15 @@ class Schema:
 
     def replace_table(self, name: str, new: Table) -> Schema:
         self.table(name)
-        return replace(self, tables=tuple(new if t.name == name else t for t in self.tables))
+        tables = tuple(new if t.name == name else t for t in self.tables)
+        if new.name != name:
+            return replace(self, tables=tables)
+        # Same name, same place: skip re-sorting (diffs replace tables thousands of times).
+        schema = object.__new__(Schema)
+        object.__setattr__(schema, "tables", tables)
+        object.__setattr__(schema, "enums", self.enums)
+        object.__setattr__(schema, "_by_name", {**self._by_name, name: new})
+        return schema
 
     def with_table(self, table: Table) -> Schema:
         if self.has_table(table.name):

@@ -12,6 +12,8 @@ keys. docs/dialects/mysql.md lists what reads back differently from the model an
 
 from __future__ import annotations
 
+from functools import cache
+
 import re
 from collections import defaultdict
 from typing import Any
@@ -230,6 +232,7 @@ def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> C
     )
 
 
+@cache  # a schema repeats a few dozen types over thousands of columns
 def read_type(text: str, charset: str | None = None) -> ColumnType:
     """The logical type a COLUMN_TYPE stands for, or ``mysql:<COLUMN_TYPE>``."""
     if text == "char(36)" and charset == "ascii":

@@ -13,6 +13,8 @@ other access methods are skipped); enum types with their values in order.
 
 from __future__ import annotations
 
+from functools import cache
+
 import re
 from collections import defaultdict
 from typing import Any
@@ -244,6 +246,7 @@ def read_column(row: Row) -> Column:
     )
 
 
+@cache  # a schema repeats a few dozen types over thousands of columns
 def read_type(text: str) -> ColumnType:
     """The logical type ``format_type`` text stands for, or ``postgresql:<text>``."""
     if text in _PLAIN_TYPES:
