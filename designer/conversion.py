@@ -78,7 +78,7 @@ class DraftContent:
         return None
 
     def to_data(self) -> dict[str, Any]:
-        return {"schema": to_data(self.schema), "groups": self.groups_data()}
+        return {"schema": to_data(self.schema, named=False), "groups": self.groups_data()}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> DraftContent:

@@ -7,6 +7,8 @@ table takes its foreign keys and those pointing at it, renaming an enum retypes 
 
 from __future__ import annotations
 
+from migrations_engine.types import enum_type_text
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -255,8 +257,8 @@ def add_enum(draft: Draft, name: str, values: list[str]) -> DraftEnum:
 
 def update_enum(enum: DraftEnum, name: str, values: list[str]) -> None:
     if name != enum.name:
-        DraftColumn.objects.filter(draft_id=enum.draft_id, type=f"enum({enum.name})").update(
-            type=f"enum({name})"
+        DraftColumn.objects.filter(draft_id=enum.draft_id, type=enum_type_text(enum.name)).update(
+            type=enum_type_text(name)
         )
     enum.name, enum.values = name, values
     enum.save(update_fields=["name", "values"])
@@ -264,7 +266,7 @@ def update_enum(enum: DraftEnum, name: str, values: list[str]) -> None:
 
 def enum_users(enum: DraftEnum) -> list[str]:
     """``table.column`` of every column typed with the enum."""
-    rows = DraftColumn.objects.filter(draft_id=enum.draft_id, type=f"enum({enum.name})")
+    rows = DraftColumn.objects.filter(draft_id=enum.draft_id, type=enum_type_text(enum.name))
     return [f"{t}.{c}" for t, c in rows.values_list("table__name", "name")]
 
 

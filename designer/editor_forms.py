@@ -4,6 +4,8 @@ beside the field, and the form comes back holding what was typed."""
 
 from __future__ import annotations
 
+from migrations_engine.types import enum_type_text
+
 import re
 
 from django import forms
@@ -378,7 +380,7 @@ class EnumForm(_NamedForm):
             # A value still held by a column's default must stay.
             defaults = DraftColumn.objects.filter(
                 draft=self.draft,
-                type=f"enum({self.enum.name})",
+                type=enum_type_text(self.enum.name),
                 default__isnull=False,
                 default_is_expression=False,
             ).values_list("default", flat=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from migrations_engine.types import enum_type_text
+
 PORTABLE = (
     "integer",
     "bigint",
@@ -65,6 +67,6 @@ NATIVE = {
 def type_options(dialect: str, enums: list[str]) -> list[tuple[str, str]]:
     """``(value, label)`` pairs: portable types, the draft's enums, ``dialect``'s native types."""
     options = [(t, "portable") for t in PORTABLE]
-    options += [(f"enum({name})", "enum of this draft") for name in enums]
+    options += [(enum_type_text(name), "enum of this draft") for name in enums]
     options += [(f"{dialect}:{t}", f"{dialect} only") for t in NATIVE.get(dialect, ())]
     return options

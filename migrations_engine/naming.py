@@ -8,16 +8,26 @@
 
 Names longer than ``MAX_NAME_LENGTH`` (63, PostgreSQL's limit; MySQL allows 64) are cut and end in
 an 8-hex-digit hash of the full name, so they stay unique and stable.
+
+A conventional name already taken gets a number, as PostgreSQL does (``t_a_idx1``, ``t_a_idx2``):
+taken within the table (constraints and indexes share one set of names) or, for the names of
+primary keys, unique constraints and indexes (indexes on PostgreSQL), anywhere in the schema.
+Explicit names are never changed; unnamed elements are numbered in the canonical order of tables
+and, within a table, primary key, foreign keys, uniques, checks, indexes (each sorted).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from .schema import Check, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 MAX_NAME_LENGTH = 63
+
+E = TypeVar("E", PrimaryKey, ForeignKey, Unique, Check, Index)
 
 
 def _short_hash(text: str) -> str:
@@ -55,46 +65,73 @@ def index_name(table: str, columns: tuple[str, ...]) -> str:
     return fit_name(f"{table}_{'_'.join(columns)}_idx")
 
 
-def _named_table(table: Table) -> Table:
+def _elements(table: Table) -> list[PrimaryKey | ForeignKey | Unique | Check | Index]:
+    pk = [table.primary_key] if table.primary_key is not None else []
+    return [*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes]
+
+
+def _is_index(item: object) -> bool:
+    """True for the elements PostgreSQL keeps as indexes, whose names are per schema."""
+    return isinstance(item, (PrimaryKey, Unique, Index))
+
+
+class _Names:
+    """The names taken so far: in each table, and by indexes anywhere in the schema."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.in_table = {t.name: {i.name for i in _elements(t) if i.name} for t in schema.tables}
+        self.indexes = {
+            i.name for t in schema.tables for i in _elements(t) if i.name and _is_index(i)
+        }
+
+    def free(self, table: str, item: object, name: str) -> str:
+        """``name``, or the first of ``name1``, ``name2``… not yet taken; then taken."""
+        taken = self.in_table[table]
+        candidate, n = name, 0
+        while candidate in taken or (_is_index(item) and candidate in self.indexes):
+            n += 1
+            candidate = fit_name(f"{name}{n}")
+        taken.add(candidate)
+        if _is_index(item):
+            self.indexes.add(candidate)
+        return candidate
+
+
+def _fill(
+    items: tuple[E, ...], conventional: Callable[[E], str], free: Callable[[E, str], str]
+) -> tuple[E, ...]:
+    return tuple(i if i.name else replace(i, name=free(i, conventional(i))) for i in items)
+
+
+def _named_table(table: Table, names: _Names) -> Table:
+    t = table.name
+
+    def free(item: PrimaryKey | ForeignKey | Unique | Check | Index, name: str) -> str:
+        return names.free(t, item, name)
+
     pk = table.primary_key
     if pk is not None and pk.name is None:
-        pk = replace(pk, name=primary_key_name(table.name))
+        pk = replace(pk, name=free(pk, primary_key_name(t)))
     return replace(
         table,
         primary_key=pk,
-        foreign_keys=tuple(
-            fk if fk.name else replace(fk, name=foreign_key_name(table.name, fk.columns))
-            for fk in table.foreign_keys
-        ),
-        uniques=tuple(
-            u if u.name else replace(u, name=unique_name(table.name, u.columns))
-            for u in table.uniques
-        ),
-        checks=tuple(
-            c if c.name else replace(c, name=check_name(table.name, c.expression))
-            for c in table.checks
-        ),
-        indexes=tuple(
-            i if i.name else replace(i, name=index_name(table.name, i.columns))
-            for i in table.indexes
-        ),
+        foreign_keys=_fill(table.foreign_keys, lambda fk: foreign_key_name(t, fk.columns), free),
+        uniques=_fill(table.uniques, lambda u: unique_name(t, u.columns), free),
+        checks=_fill(table.checks, lambda c: check_name(t, c.expression), free),
+        indexes=_fill(table.indexes, lambda i: index_name(t, i.columns), free),
     )
 
 
 def _fully_named(table: Table) -> bool:
-    items: list[PrimaryKey | ForeignKey | Unique | Check | Index] = [
-        *table.foreign_keys,
-        *table.uniques,
-        *table.checks,
-        *table.indexes,
-    ]
-    if table.primary_key is not None:
-        items.append(table.primary_key)
-    return all(item.name for item in items)
+    return all(item.name for item in _elements(table))
 
 
 def with_default_names(schema: Schema) -> Schema:
-    """``schema`` with every unnamed constraint and index given its conventional name."""
+    """``schema`` with every unnamed constraint and index given its conventional name.
+
+    A conventional name already taken gets the first free number (see the module docstring).
+    """
     if all(_fully_named(table) for table in schema.tables):
         return schema
-    return replace(schema, tables=tuple(_named_table(t) for t in schema.tables))
+    names = _Names(schema)
+    return replace(schema, tables=tuple(_named_table(t, names) for t in schema.tables))

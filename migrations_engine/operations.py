@@ -499,6 +499,42 @@ def _table_with(schema: Schema, name: str, **changes: Any) -> Schema:
     return schema.replace_table(name, replace(schema.table(name), **changes))
 
 
+_Named = PrimaryKey | ForeignKey | Unique | Check | Index
+_A_WHAT = {
+    PrimaryKey: "a primary key",
+    ForeignKey: "a foreign key",
+    Unique: "a unique constraint",
+    Check: "a check",
+    Index: "an index",
+}
+
+
+def _may_share_a_name(a: _Named, b: _Named) -> bool:
+    """True when ``a`` and ``b`` can have one name in one table (the rules of ``validate``).
+
+    Constraints have distinct names, and indexes too; a primary key or unique constraint is an
+    index as well, while a check or foreign key may share its name with an index.
+    """
+    index_a, index_b = isinstance(a, Index), isinstance(b, Index)
+    if index_a == index_b:
+        return False
+    other = b if index_a else a
+    return isinstance(other, (ForeignKey, Check))
+
+
+def _refuse_taken(
+    table: Table, item: _Named, name: str | None, *, renaming: _Named | None = None
+) -> None:
+    """Refuse ``item`` named ``name`` in ``table`` when the name is taken (``renaming`` aside)."""
+    if not name:
+        return
+    pk = [table.primary_key] if table.primary_key is not None else []
+    for other in (*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes):
+        if other is renaming or other.name != name or _may_share_a_name(item, other):
+            continue
+        raise SchemaError(f"table {table.name!r} has {_A_WHAT[type(other)]} named {name!r} already")
+
+
 @dataclass(frozen=True)
 class AddPrimaryKey(Operation):
     kind: ClassVar[str] = "add_primary_key"
@@ -506,8 +542,10 @@ class AddPrimaryKey(Operation):
     primary_key: PrimaryKey
 
     def apply(self, schema: Schema) -> Schema:
-        if schema.table(self.table).primary_key is not None:
+        table = schema.table(self.table)
+        if table.primary_key is not None:
             raise SchemaError(f"table {self.table!r} has a primary key already")
+        _refuse_taken(table, self.primary_key, self.primary_key.name)
         return _table_with(schema, self.table, primary_key=self.primary_key)
 
     def reverse(self) -> Operation:
@@ -524,6 +562,8 @@ class DropPrimaryKey(Operation):
     primary_key: PrimaryKey
 
     def apply(self, schema: Schema) -> Schema:
+        if schema.table(self.table).primary_key is None:
+            raise SchemaError(f"table {self.table!r} has no primary key")
         return _table_with(schema, self.table, primary_key=None)
 
     def reverse(self) -> Operation:
@@ -541,6 +581,7 @@ class AddForeignKey(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
+        _refuse_taken(table, self.foreign_key, self.foreign_key.name)
         return _table_with(schema, self.table, foreign_keys=(*table.foreign_keys, self.foreign_key))
 
     def reverse(self) -> Operation:
@@ -585,6 +626,7 @@ class AddUnique(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
+        _refuse_taken(table, self.unique, self.unique.name)
         return _table_with(schema, self.table, uniques=(*table.uniques, self.unique))
 
     def reverse(self) -> Operation:
@@ -619,6 +661,7 @@ class AddCheck(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
+        _refuse_taken(table, self.check, self.check.name)
         return _table_with(schema, self.table, checks=(*table.checks, self.check))
 
     def reverse(self) -> Operation:
@@ -653,6 +696,7 @@ class CreateIndex(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
+        _refuse_taken(table, self.index, self.index.name)
         return _table_with(schema, self.table, indexes=(*table.indexes, self.index))
 
     def reverse(self) -> Operation:
@@ -691,7 +735,10 @@ class RenameIndex(Operation):
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
         renamed = replace(self.index, name=self.new_name)
-        return _table_with(schema, self.table, indexes=replace_named(table.indexes, self.index.name or "", renamed))
+        indexes = replace_named(table.indexes, self.index.name or "", renamed)
+        current = next(i for i in table.indexes if i.name == self.index.name)
+        _refuse_taken(table, renamed, self.new_name, renaming=current)
+        return _table_with(schema, self.table, indexes=indexes)
 
     def reverse(self) -> Operation:
         return RenameIndex(self.table, replace(self.index, name=self.new_name), self.index.name or "")
@@ -712,6 +759,8 @@ class RenameConstraint(Operation):
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
         old, new = self.old_name, self.new_name
+        current = self.constraint_in(schema)
+        _refuse_taken(table, current, new, renaming=current)
         pk = table.primary_key
         if pk is not None and pk.name == old:
             return _table_with(schema, self.table, primary_key=replace(pk, name=new))

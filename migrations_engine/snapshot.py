@@ -1,7 +1,8 @@
 """The JSON snapshot format (docs/snapshot-format.md): format version, canonical order, content hash.
 
-``load(dump(schema)) == schema`` for every valid schema. Keys whose value is the default are left
-out, so snapshots stay small and diffs of snapshot files stay readable.
+``load(dump(schema)) == with_default_names(schema)`` for every valid schema (so ``== schema`` when
+every key, constraint and index is named). Keys whose value is the default are left out, so
+snapshots stay small and diffs of snapshot files stay readable.
 """
 
 from __future__ import annotations
@@ -30,6 +31,28 @@ from .types import ColumnType
 from .validate import problems
 
 FORMAT = "schema-snapshot/1"
+
+# The keys each object may hold, in the order they are written; any other key is refused.
+DOCUMENT_KEYS = ("format", "hash", "enums", "tables")
+ENUM_KEYS = ("id", "name", "values")
+TABLE_KEYS = (
+    "id",
+    "name",
+    "comment",
+    "columns",
+    "primary_key",
+    "foreign_keys",
+    "uniques",
+    "checks",
+    "indexes",
+)
+COLUMN_KEYS = ("id", "name", "type", "nullable", "default", "identity", "comment")
+DEFAULT_KEYS = ("value", "expression")
+PRIMARY_KEY_KEYS = ("id", "name", "columns")
+FOREIGN_KEY_KEYS = ("id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update")
+UNIQUE_KEYS = ("id", "name", "columns")
+CHECK_KEYS = ("id", "name", "expression")
+INDEX_KEYS = ("id", "name", "columns", "unique", "where")
 
 
 # ---------------------------------------------------------------- dump
@@ -112,14 +135,25 @@ def table_to_data(table: Table) -> dict[str, Any]:
     )
 
 
-def to_data(schema: Schema) -> dict[str, Any]:
-    """The snapshot as JSON-ready data, with its format version and content hash."""
-    body = {
+def _body(schema: Schema) -> dict[str, Any]:
+    """The document without ``format`` and ``hash``: what the hash covers. Names as given."""
+    return {
         "enums": [
             _element({"id": e.id, "name": e.name, "values": list(e.values)}) for e in schema.enums
         ],
         "tables": [table_to_data(t) for t in schema.tables],
     }
+
+
+def to_data(schema: Schema, *, named: bool = True) -> dict[str, Any]:
+    """The snapshot as JSON-ready data, with its format version and content hash.
+
+    Unnamed keys, constraints and indexes are written with their conventional names, as
+    ``from_data`` would give them, so a schema and its reloaded snapshot are equal and hash
+    alike. ``named=False`` writes the names as they are (for drafts whose unnamed elements
+    must stay unnamed); such data is not a snapshot of the schema ``from_data`` returns.
+    """
+    body = _body(with_default_names(schema) if named else schema)
     return {"format": FORMAT, "hash": _hash(body), **body}
 
 
@@ -129,7 +163,7 @@ def _hash(body: dict[str, Any]) -> str:
 
 
 def content_hash(schema: Schema) -> str:
-    """The hash of the schema's canonical JSON (ids included)."""
+    """The hash of the schema's canonical JSON (ids and conventional names included)."""
     return to_data(schema)["hash"]
 
 
@@ -147,11 +181,21 @@ def dump(schema: Schema, path: str | Path) -> None:
 class _Reader:
     """Reads one JSON element, naming its place (``tables[2].columns[0]``) in every error."""
 
-    def __init__(self, data: Any, where: str) -> None:
+    def __init__(self, data: Any, where: str, keys: tuple[str, ...] | None = None) -> None:
         if not isinstance(data, dict):
             raise SnapshotFormatError(f"{where}: expected an object, got {type(data).__name__}")
         self.data = data
         self.where = where
+        if keys is not None:
+            self.refuse_unknown(keys)
+
+    def refuse_unknown(self, keys: tuple[str, ...]) -> None:
+        """Refuse a key outside ``keys``: a misspelt key would silently lose what it holds."""
+        for key in self.data:
+            if key not in keys:
+                raise SnapshotFormatError(
+                    f"{self.where}: unknown key {key!r} (expected one of: {', '.join(keys)})"
+                )
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, required: bool = False) -> Any:
         if key not in self.data or self.data[key] is None:
@@ -181,17 +225,27 @@ class _Reader:
             raise SnapshotFormatError(f"{self.where}.{key}: unknown action {value!r}")
         return value
 
-    def items(self, key: str) -> list[_Reader]:
-        return [_Reader(item, f"{self.where}.{key}[{n}]") for n, item in enumerate(self.get(key, list, []))]
+    def child(self, key: str, keys: tuple[str, ...]) -> _Reader | None:
+        """The object under ``key``, or None when it is absent or null."""
+        if self.get(key, dict) is None:
+            return None
+        return _Reader(self.data[key], f"{self.where}.{key}", keys)
+
+    def items(self, key: str, keys: tuple[str, ...]) -> list[_Reader]:
+        return [
+            _Reader(item, f"{self.where}.{key}[{n}]", keys)
+            for n, item in enumerate(self.get(key, list, []))
+        ]
 
 
 def _read_column(r: _Reader) -> Column:
     default = None
-    if r.get("default", dict) is not None:
-        d = _Reader(r.data["default"], f"{r.where}.default")
+    d = r.child("default", DEFAULT_KEYS)
+    if d is not None:
         default = Default(d.get("value", str, required=True), bool(d.get("expression", bool, False)))
+    type_text = r.get("type", str, required=True)
     try:
-        column_type = ColumnType.parse(r.get("type", str, required=True))
+        column_type = ColumnType.parse(type_text)
     except SchemaError as exc:
         raise SnapshotFormatError(f"{r.where}.type: {exc}") from None
     return Column(
@@ -207,14 +261,14 @@ def _read_column(r: _Reader) -> Column:
 
 def _read_table(r: _Reader) -> Table:
     pk = None
-    if r.get("primary_key", dict) is not None:
-        p = _Reader(r.data["primary_key"], f"{r.where}.primary_key")
+    p = r.child("primary_key", PRIMARY_KEY_KEYS)
+    if p is not None:
         pk = PrimaryKey(p.names("columns"), p.get("name", str), p.get("id", str))
     return Table(
         name=r.name(),
         id=r.get("id", str),
         comment=r.get("comment", str),
-        columns=tuple(_read_column(c) for c in r.items("columns")),
+        columns=tuple(_read_column(c) for c in r.items("columns", COLUMN_KEYS)),
         primary_key=pk,
         foreign_keys=tuple(
             ForeignKey(
@@ -226,12 +280,15 @@ def _read_table(r: _Reader) -> Table:
                 on_update=f.action("on_update"),
                 id=f.get("id", str),
             )
-            for f in r.items("foreign_keys")
+            for f in r.items("foreign_keys", FOREIGN_KEY_KEYS)
         ),
-        uniques=tuple(Unique(u.names("columns"), u.get("name", str), u.get("id", str)) for u in r.items("uniques")),
+        uniques=tuple(
+            Unique(u.names("columns"), u.get("name", str), u.get("id", str))
+            for u in r.items("uniques", UNIQUE_KEYS)
+        ),
         checks=tuple(
             Check(c.get("expression", str, required=True), c.get("name", str), c.get("id", str))
-            for c in r.items("checks")
+            for c in r.items("checks", CHECK_KEYS)
         ),
         indexes=tuple(
             Index(
@@ -241,7 +298,7 @@ def _read_table(r: _Reader) -> Table:
                 where=i.get("where", str),
                 id=i.get("id", str),
             )
-            for i in r.items("indexes")
+            for i in r.items("indexes", INDEX_KEYS)
         ),
     )
 
@@ -253,21 +310,33 @@ def from_data(data: Any) -> Schema:
         raise SnapshotFormatError(
             f"snapshot: unknown format {data.get('format')!r} (this engine reads {FORMAT!r})"
         )
-    schema = Schema(
-        tables=tuple(_read_table(t) for t in root.items("tables")),
+    root.refuse_unknown(DOCUMENT_KEYS)
+    as_read = Schema(
+        tables=tuple(_read_table(t) for t in root.items("tables", TABLE_KEYS)),
         enums=tuple(
-            Enum(e.name(), e.names("values"), e.get("id", str)) for e in root.items("enums")
+            Enum(e.name(), e.names("values"), e.get("id", str))
+            for e in root.items("enums", ENUM_KEYS)
         ),
     )
-    found = problems(schema)
+    # Names are filled before the checks, so a filled-in name that clashes is caught too.
+    schema = with_default_names(as_read)
+    found = problems(schema, index_names_per_schema=False)
     if found:
-        raise SnapshotFormatError("snapshot: " + found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
-    stated = data.get("hash")
-    if stated is not None and stated != to_data(schema)["hash"]:
-        raise SnapshotFormatError(
-            "snapshot: content hash does not match the content (edited by hand? remove the 'hash' key to accept the edit)"
-        )
-    return with_default_names(schema)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise SnapshotFormatError("snapshot: " + found[0] + more)
+    _check_hash(root.get("hash", str), as_read, schema)
+    return schema
+
+
+def _check_hash(stated: str | None, as_read: Schema, named: Schema) -> None:
+    # The hash of the content as read, or with its names filled in: the first is what older
+    # engines wrote for schemas with unnamed elements, the second what ``to_data`` writes.
+    if stated is None or stated in (_hash(_body(as_read)), _hash(_body(named))):
+        return
+    raise SnapshotFormatError(
+        "snapshot: content hash does not match the content"
+        " (edited by hand? remove the 'hash' key to accept the edit)"
+    )
 
 
 def loads(text: str) -> Schema:
@@ -287,8 +356,9 @@ def load(path: str | Path) -> Schema:
 
 
 def column_from_data(data: Any, where: str = "column") -> Column:
-    return _read_column(_Reader(data, where))
+    return _read_column(_Reader(data, where, COLUMN_KEYS))
 
 
 def table_from_data(data: Any, where: str = "table") -> Table:
-    return _read_table(_Reader(data, where))
+    """One table as ``table_to_data`` writes it, names as given (none are filled in)."""
+    return _read_table(_Reader(data, where, TABLE_KEYS))

@@ -5,7 +5,9 @@ A type is written as text in snapshots and in the designer's type picker:
 * logical: ``integer``, ``smallint``, ``bigint``, ``decimal(10,2)``, ``float``, ``double``,
   ``boolean``, ``char(3)``, ``varchar(255)``, ``varchar``, ``text``, ``date``, ``time``,
   ``time(3)``, ``timestamp``, ``timestamp(6)``, ``timestamptz``, ``uuid``, ``json``,
-  ``binary``, ``binary(16)`` and ``enum(name)`` (a named enum of the schema);
+  ``binary``, ``binary(16)`` and ``enum(name)`` (a named enum of the schema; a name with
+  parentheses, a leading ``"`` or surrounding spaces is written in double quotes, inner ``"``
+  doubled: ``enum("mood (v2)")``);
 * native: ``<dialect>:<type as the dialect writes it>``, for example ``postgresql:inet`` or
   ``mysql:mediumint unsigned``. A native type renders verbatim on its own dialect.
 """
@@ -45,6 +47,8 @@ _LENGTH_KINDS = frozenset({"char", "varchar", "binary"})
 _PRECISION_KINDS = frozenset({"time", "timestamp", "timestamptz"})
 
 _LOGICAL_RE = re.compile(r"^\s*([a-z]+)\s*(?:\(\s*([^)]*?)\s*\))?\s*$", re.IGNORECASE)
+_ENUM_RE = re.compile(r"^\s*enum\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_QUOTED_RE = re.compile(r'^"((?:[^"]|"")*)"$', re.DOTALL)
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +71,9 @@ class ColumnType:
             raise SchemaError(f"unknown type {self.kind!r}")
         if self.kind == "enum" and not self.enum:
             raise SchemaError("an enum type needs the enum's name: enum(name)")
+        if self.kind == "decimal" and self.precision is not None and self.scale is None:
+            # decimal(p) means decimal(p,0), so built and parsed types compare equal.
+            object.__setattr__(self, "scale", 0)
 
     @property
     def is_native(self) -> bool:
@@ -94,6 +101,9 @@ class ColumnType:
             if not rest.strip():
                 raise SchemaError(f"native type {text!r} has no name after the colon")
             return cls("native", dialect=head.strip().lower(), native=rest.strip())
+        enum_match = _ENUM_RE.match(text)
+        if enum_match:
+            return cls("enum", enum=_read_enum_name(text, enum_match.group(1)))
         match = _LOGICAL_RE.match(text)
         if not match:
             raise SchemaError(f"cannot read type {text!r}")
@@ -103,9 +113,7 @@ class ColumnType:
                 f"unknown type {text!r}: use a portable type or '<dialect>:<native type>'"
             )
         if kind == "enum":
-            if not args:
-                raise SchemaError("an enum type needs the enum's name: enum(name)")
-            return cls("enum", enum=args)
+            raise SchemaError("an enum type needs the enum's name: enum(name)")
         numbers = _parse_numbers(text, args)
         if not numbers:
             return cls(kind)
@@ -121,7 +129,7 @@ class ColumnType:
         if self.kind == "native":
             return f"{self.dialect}:{self.native}"
         if self.kind == "enum":
-            return f"enum({self.enum})"
+            return f"enum({_enum_name_text(self.enum or '')})"
         if self.kind == "decimal" and self.precision is not None:
             return f"decimal({self.precision},{self.scale or 0})"
         if self.length is not None:
@@ -134,9 +142,42 @@ class ColumnType:
         return ColumnType("enum", enum=name)
 
 
+def _needs_quotes(name: str) -> bool:
+    return name != name.strip() or name.startswith('"') or "(" in name or ")" in name
+
+
+def _enum_name_text(name: str) -> str:
+    """The name as written inside ``enum(...)``: bare when it reads back as it is, else quoted."""
+    if _needs_quotes(name):
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+
+def _read_enum_name(text: str, inside: str) -> str:
+    """The enum name written between the parentheses of ``enum(...)``, bare or double-quoted."""
+    written = inside.strip()
+    if written.startswith('"'):
+        quoted = _QUOTED_RE.match(written)
+        if not quoted:
+            raise SchemaError(
+                f"cannot read type {text!r}: close the quoted enum name with '\"'"
+                " and double any '\"' inside"
+            )
+        written = quoted.group(1).replace('""', '"')
+    elif "(" in written or ")" in written:
+        raise SchemaError(
+            f"cannot read type {text!r}: write an enum name holding parentheses in double quotes"
+        )
+    if not written:
+        raise SchemaError("an enum type needs the enum's name: enum(name)")
+    return written
+
+
 def _parse_numbers(text: str, args: str | None) -> tuple[int, ...]:
-    if args is None or args == "":
+    if args is None:
         return ()
+    if args == "":
+        raise SchemaError(f"type {text!r} has empty parentheses: give the arguments or drop them")
     try:
         numbers = tuple(int(part) for part in args.split(","))
     except ValueError:
@@ -146,7 +187,7 @@ def _parse_numbers(text: str, args: str | None) -> tuple[int, ...]:
     return numbers
 
 
-# Changes that never lose data: (old kind, new kind) pairs, lengths checked separately.
+# Changes that never lose data: (old kind, new kind) pairs, lengths and digits checked separately.
 _WIDENINGS = {
     ("smallint", "integer"),
     ("smallint", "bigint"),
@@ -155,6 +196,7 @@ _WIDENINGS = {
     ("char", "varchar"),
     ("char", "text"),
     ("varchar", "text"),
+    ("enum", "text"),
     ("smallint", "decimal"),
     ("integer", "decimal"),
     ("bigint", "decimal"),
@@ -166,8 +208,8 @@ def is_widening(old: ColumnType, new: ColumnType) -> bool:
     if old == new:
         return True
     if old.kind == new.kind:
-        if old.kind in ("varchar", "char", "binary"):
-            return new.length is None or (old.length is not None and new.length >= old.length)
+        if old.kind in _LENGTH_KINDS:
+            return _length_fits(old, new)
         if old.kind == "decimal":
             if new.precision is None:
                 return True
@@ -181,8 +223,20 @@ def is_widening(old: ColumnType, new: ColumnType) -> bool:
             )
         return False
     if (old.kind, new.kind) in _WIDENINGS:
+        if new.kind in _LENGTH_KINDS:
+            return _length_fits(old, new)
         if new.kind == "decimal" and new.precision is not None:
             digits = {"smallint": 5, "integer": 10, "bigint": 19}[old.kind]
             return new.precision - (new.scale or 0) >= digits
         return True
     return False
+
+
+def _length_fits(old: ColumnType, new: ColumnType) -> bool:
+    """True when ``new``'s length limit (none: unlimited) holds every value of ``old``'s."""
+    return new.length is None or (old.length is not None and new.length >= old.length)
+
+
+def enum_type_text(name: str) -> str:
+    """The text form of a column type using the enum ``name`` (quoted when the name needs it)."""
+    return str(ColumnType("enum", enum=name))

@@ -1,4 +1,10 @@
-"""Structural checks of a schema: what must hold before it can be diffed or rendered."""
+"""Structural checks of a schema: what must hold before it can be diffed or rendered.
+
+Names: a table's constraints (primary key, foreign keys, uniques, checks) have distinct names, and
+so have its indexes. Primary keys, unique constraints and indexes are all indexes on PostgreSQL
+(and MySQL, for uniques), whose index names are per schema (PostgreSQL, SQLite): so their names
+are distinct across the whole schema, and no constraint of that kind shares a name with an index.
+"""
 
 from __future__ import annotations
 
@@ -48,11 +54,44 @@ def _table_problems(table: Table, schema: Schema) -> list[str]:
         names.append(table.primary_key.name)
     found += [f"{where}: constraint name {n!r} used twice" for n in _duplicates(names)]
     found += [f"{where}: index name {n!r} used twice" for n in _duplicates([i.name for i in table.indexes if i.name])]
+    index_names = {i.name for i in table.indexes if i.name}
+    found += [
+        f"{where}: name {n!r} used by a constraint and an index"
+        for n in _keyed_names(table)
+        if n in index_names
+    ]
     return [f.replace("  ", " ") for f in found]
 
 
-def problems(schema: Schema) -> list[str]:
-    """Every structural problem of ``schema`` as a sentence; empty when it is sound."""
+def _keyed_names(table: Table) -> list[str]:
+    """Names of the constraints that are indexes too: the primary key and unique constraints."""
+    keys = [table.primary_key, *table.uniques] if table.primary_key else list(table.uniques)
+    return list(dict.fromkeys(k.name for k in keys if k.name))
+
+
+def _index_names_across_tables(schema: Schema) -> list[str]:
+    """Index, primary key and unique names found in more than one table."""
+    tables_of: dict[str, list[str]] = {}
+    for table in schema.tables:
+        names = {i.name for i in table.indexes if i.name} | set(_keyed_names(table))
+        for name in sorted(names):
+            tables = tables_of.setdefault(name, [])
+            if table.name not in tables:  # a table listed twice is reported as such
+                tables.append(table.name)
+    return [
+        f"index or key name {name!r} used in tables {', '.join(map(repr, tables))}"
+        " (index names are per schema)"
+        for name, tables in tables_of.items()
+        if len(tables) > 1
+    ]
+
+
+def problems(schema: Schema, *, index_names_per_schema: bool = True) -> list[str]:
+    """Every structural problem of ``schema`` as a sentence; empty when it is sound.
+
+    ``index_names_per_schema=False`` allows one index name in several tables, as MySQL does:
+    snapshots read from a MySQL database must load.
+    """
     found = [f"table {n!r} appears twice" for n in _duplicates([t.name for t in schema.tables])]
     found += [f"enum {n!r} appears twice" for n in _duplicates([e.name for e in schema.enums])]
     for enum in schema.enums:
@@ -61,4 +100,6 @@ def problems(schema: Schema) -> list[str]:
         found += [f"enum {enum.name!r}: value {v!r} appears twice" for v in _duplicates(list(enum.values))]
     for table in schema.tables:
         found += _table_problems(table, schema)
+    if index_names_per_schema:
+        found += _index_names_across_tables(schema)
     return found

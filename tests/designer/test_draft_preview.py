@@ -60,9 +60,17 @@ def test_other_dialects_on_demand(client, cast, draft):
 
 
 def test_a_dialect_that_cannot_express_the_draft_says_why(client, cast, draft):
+    DraftColumn.objects.filter(uid="o-note").update(type="text")  # leave the partial index as the reason
+
     content = preview(client, cast.viewer, draft, "?dialect=mysql")
 
     assert "MySQL has no partial indexes" in content
+
+
+def test_a_native_type_without_equivalent_says_why(client, cast, draft):
+    content = preview(client, cast.viewer, draft, "?dialect=sqlite")
+
+    assert "type postgresql:inet has no sqlite equivalent" in content
 
 
 def test_errors_and_warnings_are_listed(client, cast, draft):

@@ -135,7 +135,6 @@ def test_custom_limit():
 # ------------------------------------------------------------------ clashes
 
 
-@pytest.mark.xfail(strict=True, reason="naming: two foreign keys on the same columns (to two tables) both get <table>_<cols>_fkey")
 def test_two_foreign_keys_on_the_same_columns_get_distinct_names():
     key = Column("id", INTEGER, nullable=False)
     x = Table("x", columns=(key,), primary_key=PrimaryKey(("id",)))
@@ -144,7 +143,82 @@ def test_two_foreign_keys_on_the_same_columns_get_distinct_names():
     assert problems(with_default_names(Schema(tables=(t, x, y)))) == []
 
 
-@pytest.mark.xfail(strict=True, reason="naming: a unique and a plain index on the same columns both get <table>_<cols>_idx")
 def test_two_indexes_on_the_same_columns_get_distinct_names():
     t = Table("t", columns=(Column("a", INTEGER),), indexes=(Index(("a",)), Index(("a",), unique=True)))
     assert problems(with_default_names(Schema(tables=(t,)))) == []
+
+
+def _fk_table(*targets: str) -> Table:
+    return Table("t", columns=(Column("a", INTEGER),), foreign_keys=tuple(ForeignKey(("a",), r, ("id",)) for r in targets))
+
+
+def _targets(*names: str) -> tuple[Table, ...]:
+    key = Column("id", INTEGER, nullable=False)
+    return tuple(Table(n, columns=(key,), primary_key=PrimaryKey(("id",), name=f"{n}_pkey")) for n in names)
+
+
+def test_a_taken_conventional_name_gets_the_first_free_number_as_postgresql_does():
+    schema = with_default_names(Schema(tables=(_fk_table("x", "y", "z"), *_targets("x", "y", "z"))))
+    assert {fk.ref_table: fk.name for fk in schema.table("t").foreign_keys} == {
+        "x": "t_a_fkey",
+        "y": "t_a_fkey1",
+        "z": "t_a_fkey2",
+    }
+
+
+def test_numbering_follows_the_canonical_order_not_the_listing_order():
+    forwards = with_default_names(Schema(tables=(_fk_table("x", "y"), *_targets("x", "y"))))
+    backwards = with_default_names(Schema(tables=(_fk_table("y", "x"), *_targets("y", "x"))))
+    assert forwards == backwards
+
+
+def test_explicit_names_keep_theirs_and_unnamed_elements_step_aside():
+    t = Table(
+        "t",
+        columns=(Column("a", INTEGER),),
+        uniques=(Unique(("a",)), Unique(("a",), name="t_a_key")),
+        indexes=(Index(("a",)), Index(("a",), name="t_a_idx1")),
+        checks=(Check("a > 0", name=index_name("t", ("a",))),),
+    )
+    named = with_default_names(Schema(tables=(t,))).table("t")
+    assert [u.name for u in named.uniques] == ["t_a_key", "t_a_key1"]
+    assert [i.name for i in named.indexes] == ["t_a_idx1", "t_a_idx2"]
+    assert [c.name for c in named.checks] == ["t_a_idx"]
+
+
+def test_two_identical_unnamed_checks_get_distinct_names():
+    t = Table("t", columns=(Column("a", INTEGER),), checks=(Check("a > 0"), Check("a > 0")))
+    named = with_default_names(Schema(tables=(t,))).table("t")
+    assert [c.name for c in named.checks] == [check_name("t", "a > 0"), check_name("t", "a > 0") + "1"]
+
+
+def test_index_names_are_distinct_across_tables():
+    # "a" on ("b", "c") and "a_b" on ("c",) both make a_b_c_idx; index names are per schema.
+    a = Table("a", columns=(Column("b", INTEGER), Column("c", INTEGER)), indexes=(Index(("b", "c")),))
+    a_b = Table("a_b", columns=(Column("c", INTEGER),), indexes=(Index(("c",)),), uniques=(Unique(("c",)),))
+    named = with_default_names(Schema(tables=(a, a_b)))
+    assert [i.name for i in named.table("a").indexes] == ["a_b_c_idx"]
+    assert [i.name for i in named.table("a_b").indexes] == ["a_b_c_idx1"]
+    assert problems(named) == []
+
+
+def test_foreign_key_and_check_names_may_repeat_across_tables():
+    t = Table("t", columns=(Column("a", INTEGER),), foreign_keys=(ForeignKey(("a",), "t", ("a",)),), checks=(Check("a > 0"),))
+    u = Table(
+        "u",
+        columns=(Column("a", INTEGER),),
+        foreign_keys=(ForeignKey(("a",), "u", ("a",), name="t_a_fkey"),),
+        checks=(Check("a > 0", name=check_name("t", "a > 0")),),
+    )
+    named = with_default_names(Schema(tables=(t, u))).table("t")
+    assert [fk.name for fk in named.foreign_keys] == ["t_a_fkey"]
+    assert [c.name for c in named.checks] == [check_name("t", "a > 0")]
+
+
+def test_numbered_long_names_still_fit():
+    long = "t" * 70
+    t = Table(long, columns=(Column("a", INTEGER),), indexes=(Index(("a",)), Index(("a",), unique=True)))
+    names = [i.name for i in with_default_names(Schema(tables=(t,))).table(long).indexes]
+    assert len(set(names)) == 2
+    assert all(len(n.encode("utf-8")) <= MAX_NAME_LENGTH for n in names)
+    assert index_name(long, ("a",)) in names

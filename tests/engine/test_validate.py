@@ -110,20 +110,60 @@ def test_the_same_name_in_two_tables_is_allowed_for_checks_and_foreign_keys():
     assert problems(Schema(tables=(a, b))) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate: an index name used in two tables passes, but PostgreSQL and SQLite keep index names per schema",
-)
 def test_an_index_name_in_two_tables_is_a_problem():
     a = _table("a", indexes=(Index(("a",), name="i"),))
     b = _table("b", indexes=(Index(("a",), name="i"),))
-    assert problems(Schema(tables=(a, b))) != []
+    assert problems(Schema(tables=(a, b))) == ["index or key name 'i' used in tables 'a', 'b' (index names are per schema)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate: a unique constraint and an index of one name pass, but both are indexes on PostgreSQL and MySQL",
-)
 def test_a_unique_constraint_and_an_index_of_one_name_is_a_problem():
     table = _table(uniques=(Unique(("a",), name="k"),), indexes=(Index(("b",), name="k"),))
-    assert problems(Schema(tables=(table,))) != []
+    assert problems(Schema(tables=(table,))) == ["table 't': name 'k' used by a constraint and an index"]
+
+
+def test_a_primary_key_and_an_index_of_one_name_is_a_problem():
+    table = _table(primary_key=PrimaryKey(("a",), name="k"), indexes=(Index(("b",), name="k"),))
+    assert problems(Schema(tables=(table,))) == ["table 't': name 'k' used by a constraint and an index"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (_table("a", uniques=(Unique(("a",), name="k"),)), _table("b", uniques=(Unique(("a",), name="k"),))),
+        (_table("a", primary_key=PrimaryKey(("a",), name="k")), _table("b", indexes=(Index(("a",), name="k"),))),
+        (_table("a", uniques=(Unique(("a",), name="k"),)), _table("b", primary_key=PrimaryKey(("a",), name="k"))),
+    ],
+    ids=["two uniques", "a primary key and an index", "a unique and a primary key"],
+)
+def test_keys_are_indexes_whose_names_are_per_schema(a, b):
+    assert problems(Schema(tables=(a, b))) == ["index or key name 'k' used in tables 'a', 'b' (index names are per schema)"]
+
+
+def test_an_index_name_in_three_tables_is_one_problem():
+    tables = tuple(_table(n, indexes=(Index(("a",), name="i"),)) for n in "abc")
+    assert problems(Schema(tables=tables)) == ["index or key name 'i' used in tables 'a', 'b', 'c' (index names are per schema)"]
+
+
+def test_a_table_listed_twice_is_not_reported_for_its_index_names():
+    table = _table(indexes=(Index(("a",), name="i"),))
+    assert problems(Schema(tables=(table, table))) == ["table 't' appears twice"]
+
+
+def test_a_check_or_foreign_key_may_share_a_name_with_an_index():
+    table = _table(
+        checks=(Check("b > 0", name="k"),),
+        foreign_keys=(ForeignKey(("b",), "t", ("a",), name="f"),),
+        indexes=(Index(("b",), name="k"), Index(("a",), name="f")),
+    )
+    assert problems(Schema(tables=(table,))) == []
+
+
+def test_a_mysql_snapshot_may_reuse_an_index_name_in_two_tables():
+    from migrations_engine import snapshot
+    from migrations_engine.schema import Column, Index, Schema, Table
+    from migrations_engine.types import ColumnType
+
+    column = Column("a", ColumnType.parse("integer"))
+    schema = Schema(tuple(Table(name, (column,), indexes=(Index(("a",), name="idx_a"),)) for name in ("t1", "t2")))
+    assert any("per schema" in p for p in problems(schema))
+    assert snapshot.loads(snapshot.dumps(schema)) == schema
