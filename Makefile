@@ -12,6 +12,7 @@ setup:
 bench: setup
 	.venv/bin/python bench/engine_diff.py
 	.venv/bin/python bench/snapshot_diff.py
+	.venv/bin/python bench/erd_render.py
 
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers

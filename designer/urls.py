@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from designer.views import (
     columns,
     constraints,
+    diagrams,
     drafts,
     editor,
     enums,
@@ -17,6 +18,21 @@ from designer.views import (
 )
 
 app_name = "designer"
+
+
+class DiagramFormat:
+    """A diagram download's format: the extension in ``erd.svg``."""
+
+    regex = "svg|png|pdf|dot"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DiagramFormat, "erd_format")
 
 project = "p/<slug:slug>/"
 draft = project + "d/<int:draft_id>/"
@@ -34,6 +50,18 @@ urlpatterns = [
         project + "members/<int:membership_id>/remove/", members.member_remove, name="member_remove"
     ),
     path(project + "v/<int:number>/", versions.version_detail, name="version"),
+    path(project + "v/<int:number>/erd/", diagrams.version_erd, name="version_erd"),
+    path(
+        project + "v/<int:number>/erd.<erd_format:fmt>",
+        diagrams.version_erd,
+        name="version_erd_export",
+    ),
+    path(project + "v/<int:number>/erd/diff/", diagrams.version_erd_diff, name="version_erd_diff"),
+    path(
+        project + "v/<int:number>/erd/diff.<erd_format:fmt>",
+        diagrams.version_erd_diff,
+        name="version_erd_diff_export",
+    ),
     path(project + "drafts/new/", drafts.draft_create, name="draft_create"),
     # The draft editor
     path(draft, editor.draft_editor, name="draft"),
@@ -41,6 +69,12 @@ urlpatterns = [
     path(draft + "abandon/", drafts.draft_abandon, name="draft_abandon"),
     path(draft + "undo/", undo.draft_undo, name="draft_undo"),
     path(draft + "preview/", preview.draft_preview, name="draft_preview"),
+    path(draft + "erd/", diagrams.draft_erd, name="draft_erd"),
+    path(draft + "erd.<erd_format:fmt>", diagrams.draft_erd, name="draft_erd_export"),
+    path(draft + "erd/diff/", diagrams.draft_erd_diff, name="draft_erd_diff"),
+    path(
+        draft + "erd/diff.<erd_format:fmt>", diagrams.draft_erd_diff, name="draft_erd_diff_export"
+    ),
     path(draft + "tables/", editor.table_list, name="table_list"),
     path(draft + "tables/new/", tables.table_add, name="table_add"),
     path(draft + "groups/new/", groups.group_add, name="group_add"),

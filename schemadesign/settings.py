@@ -1,5 +1,6 @@
 """Django settings, read from environment variables (see README.md and schemadesign/env.py)."""
 
+import tempfile
 from pathlib import Path
 
 from schemadesign.env import database_from_url, envbool, envint, envlist, envstr, secret_key
@@ -64,6 +65,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     pymysql.install_as_MySQLdb()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered ER diagrams (designer/erd/cache.py), keyed by content hash: files, so every worker
+# process shares them and they outlive a restart. ERD_CACHE_DIR moves them.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "erd": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": envstr("ERD_CACHE_DIR", str(Path(tempfile.gettempdir()) / "schemadesign-erd")),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": envint("ERD_CACHE_ENTRIES", 2000)},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from designer.models import Draft, Membership, Project, Role, SchemaVersion
+from designer.models import Draft, Membership, Project, Role, SchemaVersion, new_uid
 from tests.designer.schemas import sample_schema
 
 
@@ -31,6 +31,31 @@ EVERYONE = (*ROLES, "outsider")
 def fast_passwords(settings) -> None:
     # The default hasher takes about a second per password by design: too slow for a cast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def erd_cache(settings) -> None:
+    # An empty cache of diagrams per test, in memory: the configured file cache outlives runs.
+    settings.CACHES = {
+        **settings.CACHES,
+        "erd": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": new_uid()},
+    }
+
+
+@pytest.fixture
+def dot_calls(monkeypatch) -> list[str]:
+    """The formats ``dot`` is run for, in order (it still runs)."""
+    from designer.erd import render
+
+    calls: list[str] = []
+    real = render.run_dot
+
+    def counting(source: str, fmt: str, timeout: float = render.TIMEOUT) -> bytes:
+        calls.append(fmt)
+        return real(source, fmt, timeout)
+
+    monkeypatch.setattr(render, "run_dot", counting)
+    return calls
 
 
 @pytest.fixture

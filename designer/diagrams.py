@@ -1,0 +1,100 @@
+"""The ER diagrams of versions, drafts and the changes between them (docs/erd.md).
+
+A ``Source`` is what a diagram is drawn from: a version, a draft, or nothing (the base of a
+first draft). Its ``hash`` and ``groups`` name its content for the cache, so a diagram is looked
+up before anything large is read: a version's snapshot is loaded only when its diagram is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from designer.conversion import read_content
+from designer.erd import Options, Rendered, gc_paused
+from designer.erd.cache import cached_render, subject
+from designer.erd.diff import diff_diagram
+from designer.erd.model import Diagram, from_schema, from_snapshot, groups_by_table
+from designer.models import Draft, SchemaVersion
+from migrations_engine.schema import Schema
+from migrations_engine.snapshot import content_hash
+
+
+class Source:
+    """What a diagram is drawn from. Subclasses set ``hash`` and ``groups`` and say how to read
+    the schema."""
+
+    hash: str = ""
+    groups: Sequence[Mapping[str, Any]] = ()
+
+    def schema(self) -> Schema:
+        """The engine schema: mandatory."""
+        raise NotImplementedError
+
+    def diagram(self) -> Diagram:
+        """The diagram of the schema alone. Defaults to reading the schema."""
+        schema = self.schema()
+        return from_schema(schema, groups_by_table(schema.tables, self.groups))
+
+
+class NoSchema(Source):
+    """An empty database: the base of a draft started from nothing, the base of v1."""
+
+    def schema(self) -> Schema:
+        return Schema()
+
+
+class VersionSource(Source):
+    def __init__(self, version: SchemaVersion) -> None:
+        self.version = version
+        self.hash = version.hash
+        self.groups = version.groups
+
+    def schema(self) -> Schema:
+        return self.version.schema()
+
+    def diagram(self) -> Diagram:
+        # The snapshot was checked when published: read it as it is, without the engine's
+        # validation and hashing, which cost more than the drawing on a large schema.
+        snapshot = SchemaVersion.objects.values_list("snapshot", flat=True).get(pk=self.version.pk)
+        return from_snapshot(snapshot, self.groups)
+
+
+class DraftSource(Source):
+    """A draft's content, read once (one query per kind of row): its hash is the cache key."""
+
+    def __init__(self, draft: Draft) -> None:
+        with gc_paused():
+            content = read_content(draft)
+            self._schema = content.schema
+            self.groups = content.groups_data()
+            self.hash = content_hash(content.schema)
+
+    def schema(self) -> Schema:
+        return self._schema
+
+
+def source_of(base: SchemaVersion | None) -> Source:
+    return VersionSource(base) if base is not None else NoSchema()
+
+
+def diagram(source: Source, options: Options, fmt: str) -> Rendered:
+    """The diagram of one schema, cached by its content."""
+    what = subject("schema", source.hash, source.groups)
+    return cached_render(what, options, fmt, source.diagram)
+
+
+def changes_diagram(old: Source, new: Source, options: Options, fmt: str) -> Rendered:
+    """The visual diff from ``old`` to ``new``, cached by both contents."""
+    what = subject("changes", old.hash, old.groups, new.hash, new.groups)
+
+    def read() -> Diagram:
+        before, after = old.schema(), new.schema()
+        return diff_diagram(
+            before,
+            after,
+            groups_by_table(after.tables, new.groups),
+            groups_by_table(before.tables, old.groups),
+        )
+
+    return cached_render(what, options, fmt, read)

@@ -1,0 +1,146 @@
+"""Entity-relationship diagrams drawn by Graphviz (docs/erd.md).
+
+* ``model``: what a diagram shows (tables, columns, foreign keys, groups), from a schema;
+* ``diff``: the same from two schemas, each element marked added, removed, changed, renamed;
+* ``dot``: the DOT source (crow's-foot notation, ports, clusters, focus, highlights);
+* ``render``: ``dot`` run with a timeout, the SVG tidied for the page;
+* ``cache``: rendered diagrams kept by snapshot hash and options.
+
+``render_diagram`` here ties them together: options resolved for the diagram's size, DOT built,
+``dot`` run (except for the ``dot`` format), and what the page around the picture needs.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+
+from designer.erd import dot, render
+from designer.erd.dot import LARGE, OptionError, Options
+from designer.erd.model import REMOVED, Diagram, Group
+from designer.erd.render import FORMATS, RenderError
+
+__all__ = [
+    "FORMATS",
+    "LARGE",
+    "OptionError",
+    "Options",
+    "RenderError",
+    "Rendered",
+    "draw",
+    "gc_paused",
+    "render_diagram",
+]
+
+
+@dataclass
+class Rendered:
+    """A rendered diagram and what the page shows beside it. Pickled into the cache."""
+
+    content: bytes
+    fmt: str
+    options: Options  # as resolved: the view actually drawn
+    notice: str = ""
+    error: str = ""
+    total: int = 0  # tables in the diagram
+    shown: int = 0  # tables drawn in full (0 for the group overview)
+    tables: tuple[str, ...] = ()  # names, for the focus picker
+    groups: tuple[Group, ...] = ()
+    changes: int = 0  # tables added, removed or changed (diff diagrams)
+    _options_html: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def media_type(self) -> str:
+        return FORMATS[self.fmt]
+
+    def table_options(self) -> SafeString:
+        """``<option>``s of the table names for the focus picker: joined here once, not by a
+        template loop over a thousand names on every view."""
+        if self._options_html is None:
+            self._options_html = "".join(
+                f'<option value="{html.escape(name, quote=True)}">' for name in self.tables
+            )
+        return mark_safe(self._options_html)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reading a large schema and building its diagram
+    allocate tens of thousands of small objects, none in cycles, and the collections that
+    triggers (walking every object of the process) cost as much as a third of the work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def draw(read: Callable[[], Diagram], options: Options, fmt: str = "svg") -> Rendered:
+    """``render_diagram`` of the diagram ``read`` returns, with the collector paused."""
+    with gc_paused():
+        return render_diagram(read(), options, fmt)
+
+
+def render_diagram(
+    diagram: Diagram, options: Options, fmt: str = "svg", *, strict: bool = False
+) -> Rendered:
+    """Draw ``diagram`` as ``options`` ask, in ``fmt`` (svg, png, pdf or dot).
+
+    An unknown focus table or group is not an error: the default view is drawn with the
+    problem in ``error`` (unless ``strict``: then ``OptionError`` propagates). ``RenderError``
+    (dot missing, failing, too slow) propagates.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    error = ""
+    resolved, notice = dot.resolve(diagram, options)
+    try:
+        source = dot.to_dot(diagram, resolved)
+    except OptionError as exc:
+        if strict:
+            raise
+        error = f"{exc}: showing the default view instead."
+        resolved, notice = dot.resolve(
+            diagram,
+            Options(
+                highlight=options.highlight,
+                table_link=options.table_link,
+                page_link=options.page_link,
+            ),
+        )
+        source = dot.to_dot(diagram, resolved)
+    if fmt == "dot":
+        content = source.encode("utf-8")
+    else:
+        content = render.run_dot(source, fmt)
+        if fmt == "svg":
+            content = render.tidy_svg(content, _node_titles(diagram))
+    rendered = Rendered(
+        content=content,
+        fmt=fmt,
+        options=resolved,
+        notice=notice,
+        error=error,
+        total=len(diagram.tables),
+        shown=dot.tables_shown(diagram, resolved),
+        tables=tuple(sorted(t.name for t in diagram.tables if t.status != REMOVED)),
+        groups=tuple(diagram.groups.values()),
+        changes=sum(1 for t in diagram.tables if t.status),
+    )
+    rendered.table_options()  # joined now, so that the cache keeps it
+    return rendered
+
+
+def _node_titles(diagram: Diagram) -> dict[str, tuple[str, str]]:
+    """Node name → (name, title) for ``render.tidy_svg``: tables, groups and clusters."""
+    nodes = {f"t{n}": (t.name, dot.tooltip(t)) for n, t in enumerate(diagram.tables)}
+    for k, name in enumerate([*diagram.groups, ""]):
+        nodes[f"g{k}"] = nodes[f"c{k}"] = (name, name or "Ungrouped")
+    return nodes

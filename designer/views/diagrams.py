@@ -1,0 +1,256 @@
+"""ER diagrams: of a version, of a draft, of the changes in a draft or between two versions.
+
+Each view answers three ways: the page (``designer/erd_page.html``), the diagram panel alone for
+htmx (``designer/erd/panel.html``: the version page and the editor load it after the page), or,
+with a format in the URL (``erd.svg``, ``.png``, ``.pdf``, ``.dot``), a download. The query
+(``q``, ``focus``, ``hops``, ``group``, ``view``) says what to draw; whoever can read the
+project can see its diagrams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.views.decorators.vary import vary_on_headers
+
+from designer.access import get_draft_for, get_project_for
+from designer.diagrams import (
+    DraftSource,
+    Source,
+    VersionSource,
+    changes_diagram,
+    diagram,
+    source_of,
+)
+from designer.erd import Options, Rendered, RenderError
+from designer.erd.dot import MAX_HOPS, VIEWS
+from designer.models import Membership, Project, Role, SchemaVersion
+from migrations_engine.errors import EngineError
+
+# An SVG opened on its own is a document of this site: it may style itself, nothing more.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+SVG_SLOT = "<!-- the diagram -->"
+
+
+def requested_options(request: HttpRequest, *, table_link: str, page_link: str) -> Options:
+    get = request.GET.get
+    try:
+        hops = max(0, min(int(get("hops", 1)), MAX_HOPS))
+    except ValueError:
+        hops = 1
+    view = get("view", "")
+    return Options(
+        view=view if view in VIEWS else "",
+        focus=get("focus", "").strip()[:200],
+        hops=hops,
+        group=get("group", "").strip()[:100],
+        highlight=tuple(get("q", "").lower().split()[:5]),
+        table_link=table_link,
+        page_link=page_link,
+    )
+
+
+def answer(
+    request: HttpRequest,
+    draw: Callable[[str], Rendered],
+    fmt: str | None,
+    *,
+    filename: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Render with ``draw(fmt)`` and answer as a download, the panel (htmx) or the page."""
+    try:
+        rendered: Rendered | None = draw(fmt or "svg")
+        error = ""
+    except (RenderError, EngineError) as exc:
+        # dot failing or too slow; a schema the engine cannot read (a diff's side).
+        rendered, error = None, f"The diagram could not be drawn: {exc}."
+    if fmt is not None:
+        if rendered is None:
+            return HttpResponse(error, status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(rendered.content, content_type=rendered.media_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+        if fmt == "svg":
+            response["Content-Security-Policy"] = SVG_POLICY
+        return response
+    params = {key: request.GET.get(key, "") for key in ("q", "focus", "hops", "group", "view")}
+    context = {
+        **context,
+        "erd": rendered,
+        "erd_error": error,
+        "params": params,
+        "query": request.GET.urlencode(),
+        "hops_choices": range(MAX_HOPS + 1),
+        "hops": rendered.options.hops if rendered else 1,
+    }
+    template = "designer/erd/panel.html" if request.htmx else "designer/erd_page.html"
+    return render_with_svg(request, template, context, rendered)
+
+
+def render_with_svg(
+    request: HttpRequest, template: str, context: dict[str, Any], rendered: Rendered | None
+) -> HttpResponse:
+    """``render``, with the SVG joined in as bytes where the template puts ``svg_slot``.
+
+    The SVG of a large schema is megabytes: through the template it would be decoded, marked
+    safe and copied at every level of nesting, several times the time of the rest of the page.
+    """
+    page = render_to_string(template, {**context, "svg_slot": mark_safe(SVG_SLOT)}, request)
+    head, _, tail = page.partition(SVG_SLOT)
+    svg = rendered.content if rendered is not None else b""
+    return HttpResponse(b"".join((head.encode("utf-8"), svg, tail.encode("utf-8"))))
+
+
+def _version_or_404(project: Project, number: int) -> SchemaVersion:
+    # The snapshot is read only when the diagram is not in the cache.
+    version = project.versions.defer("snapshot").filter(number=number).first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def _context(
+    project: Project, membership: Membership, title: str, erd_url: str, export_url: str, **more: Any
+) -> dict[str, Any]:
+    return {
+        "project": project,
+        "membership": membership,
+        "erd_title": title,
+        "erd_url": erd_url,
+        "export_url": export_url,
+        **more,
+    }
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def version_erd(
+    request: HttpRequest, slug: str, number: int, fmt: str | None = None
+) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, Role.VIEWER)
+    version = _version_or_404(project, number)
+    erd_url = reverse("designer:version_erd", args=[slug, number])
+    options = requested_options(request, table_link=f"{erd_url}?focus={{name}}", page_link=erd_url)
+    context = _context(
+        project,
+        membership,
+        f"v{number}",
+        erd_url,
+        erd_url[:-1],
+        version=version,
+        changes_url=reverse("designer:version_erd_diff", args=[slug, number]),
+    )
+    return answer(
+        request,
+        lambda fmt: diagram(VersionSource(version), options, fmt),
+        fmt,
+        filename=f"{slug}-v{number}",
+        context=context,
+    )
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def version_erd_diff(
+    request: HttpRequest, slug: str, number: int, fmt: str | None = None
+) -> HttpResponse:
+    """The changes to version ``number`` from version ``?against=`` (the one before it)."""
+    project, membership = get_project_for(request.user, slug, Role.VIEWER)
+    version = _version_or_404(project, number)
+    try:
+        against_number = int(request.GET.get("against", number - 1))
+    except ValueError:
+        raise Http404("No such version") from None
+    against = _version_or_404(project, against_number) if against_number > 0 else None
+    erd_url = reverse("designer:version_erd_diff", args=[slug, number])
+    version_url = reverse("designer:version_erd", args=[slug, number])
+    options = requested_options(
+        request, table_link=f"{version_url}?focus={{name}}", page_link=erd_url
+    )
+    base = f"v{against.number}" if against else "an empty database"
+    context = _context(
+        project,
+        membership,
+        f"Changes from {base} to v{number}",
+        erd_url,
+        erd_url[:-1],
+        version=version,
+        against=against,
+        is_diff=True,
+    )
+    return answer(
+        request,
+        lambda fmt: changes_diagram(source_of(against), VersionSource(version), options, fmt),
+        fmt,
+        filename=f"{slug}-v{against.number if against else 0}-v{number}",
+        context=context,
+    )
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def draft_erd(
+    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
+) -> HttpResponse:
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    draft_url = reverse("designer:draft", args=[slug, draft_id])
+    erd_url = reverse("designer:draft_erd", args=[slug, draft_id])
+    options = requested_options(request, table_link=f"{draft_url}?table={{key}}", page_link=erd_url)
+    context = _context(
+        draft.project,
+        membership,
+        draft.title,
+        erd_url,
+        erd_url[:-1],
+        draft=draft,
+        panel_url=f"{draft_url}t/__key__/",
+        changes_url=reverse("designer:draft_erd_diff", args=[slug, draft_id]),
+        reload=True,
+    )
+    return answer(
+        request,
+        lambda fmt: diagram(DraftSource(draft), options, fmt),
+        fmt,
+        filename=f"{slug}-draft-{draft_id}",
+        context=context,
+    )
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def draft_erd_diff(
+    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
+) -> HttpResponse:
+    """The changes in a draft: from its base version (or an empty database) to its content."""
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    draft_url = reverse("designer:draft", args=[slug, draft_id])
+    erd_url = reverse("designer:draft_erd_diff", args=[slug, draft_id])
+    options = requested_options(request, table_link=f"{draft_url}?table={{key}}", page_link=erd_url)
+    base = draft.base_version
+    base_name = f"v{base.number}" if base else "an empty database"
+    context = _context(
+        draft.project,
+        membership,
+        f"{draft.title}: changes from {base_name}",
+        erd_url,
+        erd_url[:-1],
+        draft=draft,
+        is_diff=True,
+        panel_url=f"{draft_url}t/__key__/",
+        reload=True,
+    )
+    base_source: Source = source_of(base)
+    return answer(
+        request,
+        lambda fmt: changes_diagram(base_source, DraftSource(draft), options, fmt),
+        fmt,
+        filename=f"{slug}-draft-{draft_id}-changes",
+        context=context,
+    )

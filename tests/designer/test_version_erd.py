@@ -1,0 +1,189 @@
+import re
+
+import pytest
+
+from designer.erd import render
+from designer.erd.render import RenderError
+from designer.models import SchemaVersion
+from tests.designer.conftest import HTMX, READ_MATRIX
+from tests.designer.schemas import sample_schema, wide_schema
+
+URL = "/p/shop/v/1/erd/"
+
+
+@pytest.mark.parametrize("role, status", READ_MATRIX)
+@pytest.mark.parametrize("url", [URL, "/p/shop/v/1/erd.svg", "/p/shop/v/1/erd.dot"])
+def test_role_matrix(client, cast, version, role, status, url):
+    client.force_login(cast.user(role))
+
+    assert client.get(url).status_code == status
+
+
+def test_it_requires_login(client, version):
+    assert client.get(URL).status_code == 302
+
+
+def test_the_page_shows_the_diagram_inline(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL).content.decode()
+
+    assert '<section id="erd"' in content
+    assert '<svg class="erd-svg" role="img"' in content
+    assert 'data-table="customer"' in content and 'data-table="order"' in content
+    assert "<?xml" not in content
+    # A table's link focuses the diagram on it.
+    assert 'xlink:href="/p/shop/v/1/erd/?focus=customer"' in content
+    assert "vendor/svg-pan-zoom.min.js" in content
+    assert "2 of 2 tables" in content
+
+
+def test_htmx_gets_the_panel_alone(client, cast, version):
+    client.force_login(cast.viewer)
+
+    response = client.get(URL, **HTMX)
+
+    content = response.content.decode()
+    assert content.startswith('<section id="erd"')
+    assert "<html" not in content and "<svg" in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_version_page_loads_it_after_the_page(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert (
+        '<section id="erd" class="erd" aria-label="Diagram" hx-get="/p/shop/v/1/erd/" hx-trigger="load"'
+        in content
+    )
+    assert 'href="/p/shop/v/1/erd/diff/"' in content
+
+
+@pytest.mark.parametrize(
+    "fmt, media_type, start",
+    [
+        ("svg", "image/svg+xml", b"<svg "),
+        ("png", "image/png", b"\x89PNG"),
+        ("pdf", "application/pdf", b"%PDF"),
+        ("dot", "text/vnd.graphviz; charset=utf-8", b"digraph erd {"),
+    ],
+)
+def test_exports(client, cast, version, fmt, media_type, start):
+    client.force_login(cast.viewer)
+
+    response = client.get(f"/p/shop/v/1/erd.{fmt}?focus=order&hops=0")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == media_type
+    assert response["Content-Disposition"] == f'attachment; filename="shop-v1.{fmt}"'
+    assert response.content.startswith(start)
+
+
+def test_an_svg_download_may_run_nothing(client, cast, version):
+    client.force_login(cast.viewer)
+
+    response = client.get("/p/shop/v/1/erd.svg")
+
+    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def test_other_formats_and_versions_are_404s(client, cast, version):
+    client.force_login(cast.viewer)
+
+    assert client.get("/p/shop/v/1/erd.gif").status_code == 404
+    assert client.get("/p/shop/v/9/erd/").status_code == 404
+
+
+def test_focus_and_hops(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?focus=order&hops=0").content.decode()
+
+    assert 'data-table="order"' in content and 'data-table="customer"' not in content
+    assert "1 of 2 tables" in content and "Whole diagram" in content
+
+
+def test_an_unknown_focus_says_so_and_shows_the_default(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?focus=<nope>").content.decode()
+
+    assert "no table &#x27;&lt;nope&gt;&#x27;: showing the default view instead." in content
+    assert 'data-table="customer"' in content
+
+
+def test_search_highlights_tables_and_columns(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?q=EMAIL").content.decode()
+
+    assert content.count('fill="#fff08a"') == 3  # the three cells of the email row
+    assert 'value="EMAIL"' in content
+
+
+def test_the_group_filter(client, cast):
+    groups = [{"id": "g1", "name": "Sales", "colour": "#aa3300", "tables": ["t-order"]}]
+    SchemaVersion.publish(cast.project, sample_schema(), groups=groups, author=cast.owner)
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?group=Sales").content.decode()
+
+    assert '<option value="Sales" selected>Sales</option>' in content
+    assert re.search(r'class="node" data-table="order"', content)
+    assert "1 of 2 tables" in content  # customer is a stub, not counted
+    assert "<title>Sales</title>" in content
+
+
+def test_a_second_view_renders_nothing_and_reads_no_snapshot(
+    client, cast, version, dot_calls, django_assert_max_num_queries
+):
+    client.force_login(cast.viewer)
+    client.get(URL)
+    assert dot_calls == ["svg"]
+
+    with django_assert_max_num_queries(
+        4
+    ):  # session, user, membership, version without its snapshot
+        response = client.get(URL)
+
+    assert dot_calls == ["svg"]
+    assert b'data-table="customer"' in response.content
+
+
+def test_a_large_schema_opens_on_its_groups_with_the_whole_one_click_away(client, cast):
+    schema = wide_schema(120)
+    groups = [
+        {"id": "a", "name": "First", "colour": "#aa3300", "tables": [f"t{n}" for n in range(60)]},
+        {
+            "id": "b",
+            "name": "Second",
+            "colour": "#336699",
+            "tables": [f"t{n}" for n in range(60, 120)],
+        },
+    ]
+    SchemaVersion.publish(cast.project, schema, groups=groups, author=cast.owner)
+    client.force_login(cast.viewer)
+
+    content = client.get(URL).content.decode()
+
+    assert "120 tables: showing the groups." in content
+    assert 'data-table="t0001"' not in content
+    assert 'xlink:href="/p/shop/v/1/erd/?group=Second"' in content
+    assert '<a href="/p/shop/v/1/erd/?view=all"' in content
+
+
+def test_dot_failing_is_a_message_not_an_error(client, cast, version, monkeypatch):
+    def failing(source, fmt, timeout=0):
+        raise RenderError("dot took longer than 120 s")
+
+    monkeypatch.setattr(render, "run_dot", failing)
+    client.force_login(cast.viewer)
+
+    page = client.get(URL)
+    download = client.get("/p/shop/v/1/erd.png")
+
+    assert page.status_code == 200
+    assert b"The diagram could not be drawn: dot took longer than 120 s." in page.content
+    assert download.status_code == 503
