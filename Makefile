@@ -13,6 +13,7 @@ bench: setup
 	.venv/bin/python bench/engine_diff.py
 	.venv/bin/python bench/snapshot_diff.py
 	.venv/bin/python bench/erd_render.py
+	.venv/bin/python bench/migrations_apply.py
 
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers

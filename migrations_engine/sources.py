@@ -16,11 +16,11 @@ def source_dialect(source: str) -> str | None:
 
 
 def load_source(source: str) -> Schema:
-    """A schema from a snapshot file path or a database URL (without the runner's history table)."""
+    """A schema from a snapshot file path or a database URL (without the runner's history and backup tables)."""
     if looks_like_url(source):
-        from .migrations.history import without_history
+        from .migrations.history import without_runner_tables
 
-        return without_history(introspect(source))
+        return without_runner_tables(introspect(source))
     return snapshot.load(source)
 
 

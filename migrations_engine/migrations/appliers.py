@@ -28,11 +28,14 @@ from ..compare import normalized
 from ..connection import Database
 from ..diff import diff
 from ..introspect import introspect
-from ..render import render
+from ..operations import Operation, RenameTable
+from ..render import Statement, render
+from ..schema import Schema
+from .backups import COPY, BackupStatement, BackupStore, planned_backups, run_script
 from .errors import MigrationError, MigrationFailed
-from .history import KIND_MIGRATE, History, HistoryRow, now, without_history
+from .history import KIND_MIGRATE, History, HistoryRow, now, without_runner_tables
 from .locks import RunnerLock
-from .model import Migration
+from .model import Migration, Script
 
 T = TypeVar("T")
 
@@ -51,6 +54,10 @@ class RunOptions:
     retries: int = 3
     #: Pause before the first retry, doubled for each next one.
     retry_pause: float = 1.0
+    #: Validate pending migrations on a scratch copy of the target's schema before applying them.
+    validate: bool = True
+    #: The server where validation creates its scratch databases; None: the target's (SQLite: in memory).
+    scratch_url: str | None = None
 
     def pause(self, attempt: int) -> float:
         return self.retry_pause * 2**attempt
@@ -92,9 +99,37 @@ class Applier:
         self.lock = lock
         self.options = options
         self.applied_by = applied_by
+        self.backups = BackupStore(db)
+        #: Called after each statement of an ``apply`` ran (before the runner records it), with the
+        #: version and the number of statements done: tests interrupt a run there.
+        self.after_statement: Callable[[int, int], None] | None = None
+        self._running: Migration | None = None
+        self._up_scripts: dict[tuple[int, str], list[Statement]] = {}
 
     def prepare(self) -> None:
-        """Create the history table if missing and set session timeouts. Mandatory."""
+        """Create the history and backups tables if missing and set the session's timeouts."""
+        self.history.create()
+        self.backups.create()
+        self.configure_session()
+
+    def up_script(self, migration: Migration) -> list[Statement]:
+        """What applying ``migration`` runs: its up statements and the backups before destructive operations."""
+        key = (migration.version, migration.checksum)
+        if key not in self._up_scripts:
+            self._up_scripts[key] = list(run_script(migration, self.db.dialect).up)
+        return self._up_scripts[key]
+
+    def script_here(self, migration: Migration) -> Script:
+        """The up and down statements for this database, the down restoring the backups it holds."""
+        return run_script(migration, self.db.dialect, self.backups.existing(migration.version))
+
+    def configure_session(self) -> None:
+        """Session settings every run needs (timeouts). Defaults to none."""
+
+    def run_statements(self, statements: list[str]) -> None:
+        """Run ``statements`` as a migration's run here, without any history: on one transaction
+        with its checks where DDL is transactional, else one by one. ``StatementError`` on failure
+        (validation on a scratch copy uses this). Mandatory."""
         raise NotImplementedError
 
     def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
@@ -108,6 +143,19 @@ class Applier:
     def is_lock_timeout(self, exc: BaseException) -> bool:
         """True when ``exc`` says a lock wait timed out (worth a retry)."""
         return False
+
+    def reconcile(self, migrations: list[Migration], rows: list[HistoryRow]) -> list[HistoryRow]:
+        """The history, corrected where a run died between a statement and its record. Defaults
+        to ``rows`` as they are: where a migration is one transaction, its row cannot lag."""
+        return rows
+
+    def interrupted_hint(self, migration: Migration) -> str:
+        """What to do after a run of ``migration`` was cut off (the connection lost)."""
+        return "its transaction was rolled back, nothing was applied: run migrate again"
+
+    def _statement_done(self, done: int) -> None:
+        if self.after_statement is not None and self._running is not None:
+            self.after_statement(self._running.version, done)
 
     def record(self, rows: list[HistoryRow]) -> None:
         """Insert history rows in one transaction (``baseline``)."""
@@ -140,7 +188,7 @@ class Applier:
             duration_ms=_elapsed_ms(started),
             success=success,
             statements_applied=applied,
-            statements_total=len(migration.script(self.db.dialect).up),
+            statements_total=len(self.up_script(migration)),
             kind=KIND_MIGRATE,
             **extra,  # type: ignore[arg-type]
         )
@@ -151,6 +199,7 @@ class Applier:
                 self.db.execute(sql)
             except Exception as exc:
                 raise StatementError(index, sql, exc) from exc
+            self._statement_done(index + 1)
 
 
 class TransactionalApplier(Applier):
@@ -160,11 +209,11 @@ class TransactionalApplier(Applier):
     #: What ``before_commit`` runs, for messages.
     check_sql: ClassVar[str] = ""
 
-    def prepare(self) -> None:
-        self.history.create()
-
     def begin(self) -> None:
         self.db.execute(self.sql_begin)
+
+    def run_statements(self, statements: list[str]) -> None:
+        self._transaction(statements, lambda: True, lambda started: None)
 
     def before_commit(self) -> None:
         """Last checks inside the transaction."""
@@ -173,7 +222,7 @@ class TransactionalApplier(Applier):
         """After the transaction, committed or not."""
 
     def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
-        statements = [s.sql for s in migration.script(self.db.dialect).up]
+        statements = [s.sql for s in self.up_script(migration)]
 
         def still_pending() -> bool:
             current = self.history.get(migration.version)
@@ -185,6 +234,7 @@ class TransactionalApplier(Applier):
             self.history.insert(row)
             return row
 
+        self._running = migration
         try:
             return self._transaction(statements, still_pending, finish)
         except StatementError as failure:
@@ -193,9 +243,11 @@ class TransactionalApplier(Applier):
                 f"migration {migration.label} failed at {_position(failure, len(statements))}: "
                 f"{error_text(failure.cause)}; nothing was applied (the transaction was rolled back)"
             ) from None
+        finally:
+            self._running = None
 
     def revert(self, migration: Migration, row: HistoryRow) -> None:
-        statements = [s.sql for s in migration.script(self.db.dialect).down]
+        statements = [s.sql for s in self.script_here(migration).down]
         try:
             self._transaction(
                 statements,
@@ -286,10 +338,12 @@ class SQLiteApplier(TransactionalApplier):
         self.begin_history()
         try:
             self.history.create()
+            self.backups.create()
             self.db.execute("COMMIT")
         except BaseException:
             self.rollback()
             raise
+        self.configure_session()
 
     def begin_history(self) -> None:
         self.begin_immediate()
@@ -320,8 +374,7 @@ class SQLiteApplier(TransactionalApplier):
 class StepwiseApplier(Applier):
     """MySQL/MariaDB: statement by statement, the history row following each one."""
 
-    def prepare(self) -> None:
-        self.history.create()
+    def configure_session(self) -> None:
         self.db.execute(f"SET SESSION lock_wait_timeout = {max(1, math.ceil(self.options.ddl_lock_timeout))}")
         if self.options.statement_timeout and self._is_mariadb():
             # MySQL 8's max_execution_time applies to SELECT only; MariaDB's covers DDL.
@@ -334,8 +387,15 @@ class StepwiseApplier(Applier):
         args = getattr(exc, "args", ())
         return bool(args) and args[0] == 1205  # ER_LOCK_WAIT_TIMEOUT, also for metadata locks
 
+    def run_statements(self, statements: list[str]) -> None:
+        for index, sql in enumerate(statements):
+            try:
+                self._execute_with_retries(sql)
+            except Exception as exc:
+                raise StatementError(index, sql, exc) from exc
+
     def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
-        statements = [s.sql for s in migration.script(self.db.dialect).up]
+        statements = [s.sql for s in self.up_script(migration)]
         current = self.history.get(migration.version)
         if current is not None and current.success:
             return None
@@ -347,20 +407,70 @@ class StepwiseApplier(Applier):
         else:
             self.history.update(migration.version, failed_statement=None, error=None)
         earlier_ms = current.duration_ms if current is not None and resume_from else 0
-        for index in range(resume_from, len(statements)):
-            try:
-                self._execute_with_retries(statements[index])
-            except Exception as exc:
-                self.history.update(
-                    migration.version,
-                    failed_statement=statements[index],
-                    error=error_text(exc),
-                    duration_ms=earlier_ms + _elapsed_ms(started),
-                )
-                raise MigrationFailed(self._stopped_message(migration, index, len(statements), exc)) from None
-            self.history.update(migration.version, statements_applied=index + 1)
+        self._running = migration
+        try:
+            for index in range(resume_from, len(statements)):
+                try:
+                    self._execute_with_retries(statements[index])
+                except Exception as exc:
+                    self.history.update(
+                        migration.version,
+                        failed_statement=statements[index],
+                        error=error_text(exc),
+                        duration_ms=earlier_ms + _elapsed_ms(started),
+                    )
+                    raise MigrationFailed(self._stopped_message(migration, index, len(statements), exc)) from None
+                self._statement_done(index + 1)
+                self.history.update(migration.version, statements_applied=index + 1)
+        finally:
+            self._running = None
         self.history.update(migration.version, success=True, duration_ms=earlier_ms + _elapsed_ms(started))
         return self.history.get(migration.version)
+
+    def interrupted_hint(self, migration: Migration) -> str:
+        return (
+            f"statements already run stay applied; see status, then run migrate --resume to continue it or "
+            f"rollback --to {migration.version - 1} to undo its applied part"
+        )
+
+    def reconcile(self, migrations: list[Migration], rows: list[HistoryRow]) -> list[HistoryRow]:
+        """Move forward a row whose run died after a statement took effect but before it was recorded.
+
+        Only a row of an interrupted run (not successful, no error recorded) can lag, by one
+        statement at most. The next statement took effect when it is a backup's copy and the backup
+        table exists, a backup's record and its row exists, or the last statement of an operation
+        and the tables of that operation are as the operation leaves them.
+        """
+        by_version = {m.version: m for m in migrations}
+        changed = False
+        for row in rows:
+            migration = by_version.get(row.version)
+            if row.success or row.error is not None or row.kind != KIND_MIGRATE or migration is None:
+                continue
+            if migration.checksum != row.checksum:
+                continue  # check_history refuses it with a clear message
+            up = self.up_script(migration)
+            if row.statements_applied < len(up) and self._took_effect(migration, up, row.statements_applied):
+                self.history.update(row.version, statements_applied=row.statements_applied + 1)
+                changed = True
+        return self.history.rows() if changed else rows
+
+    def _took_effect(self, migration: Migration, up: list[Statement], index: int) -> bool:
+        statement = up[index]
+        if isinstance(statement, BackupStatement):
+            if statement.step == COPY:
+                return statement.backup in self.backups.tables()
+            return any(row.name == statement.backup for row in self.backups.rows())
+        operation = statement.operation
+        if sum(1 for s in up if s.operation <= operation) != index + 1:
+            return False  # not its operation's last statement: the schema cannot tell
+        names = _tables_of(migration.operations[operation])
+        if not names:
+            return False
+        live = normalized(without_runner_tables(introspect(self.db)))
+        before = normalized(migration.schema_before(operation))
+        after = normalized(migration.schema_before(operation + 1))
+        return _same_tables(live, after, names) and not _same_tables(before, after, names)
 
     @staticmethod
     def _stopped_message(migration: Migration, index: int, total: int, exc: BaseException) -> str:
@@ -379,12 +489,15 @@ class StepwiseApplier(Applier):
         are applied, which is exactly the database's state. An operation stopped half-way is
         undone by comparing the live tables it touches with the schema before it.
         """
-        script = migration.script(self.db.dialect)
+        script = self.script_here(migration)
         count = len(migration.operations_data)
         applied = len(script.up) if row.success else row.statements_applied
         starts = [script.up_start(j) for j in range(count + 1)]
         completed = max(j for j in range(count + 1) if starts[j] <= applied)
-        if applied > starts[completed]:
+        cut_off = not row.success and row.error is None and completed < count
+        if applied > starts[completed] or cut_off:
+            # Stopped inside operation ``completed``, or (a run cut off before recording its
+            # first statement) maybe just after starting it: the live tables say which.
             self._undo_partial_operation(migration, completed)
             self.history.update(migration.version, success=False, statements_applied=starts[completed])
         for operation in reversed(range(completed)):
@@ -401,12 +514,16 @@ class StepwiseApplier(Applier):
         self.history.delete(migration.version)
 
     def _undo_partial_operation(self, migration: Migration, index: int) -> None:
-        operation = migration.operations[index]
-        live = normalized(without_history(introspect(self.db)))
+        """Put back the tables the operation touched, and drop the backup taken before it."""
+        names = _tables_of(migration.operations[index])
+        live = normalized(without_runner_tables(introspect(self.db)))
         target = normalized(migration.schema_before(index))
-        fixes = [op for op in diff(live, target) if op.table_name == operation.table_name]
+        fixes = [op for op in diff(live, target) if op.table_name in names]
         for statement in render(fixes, live, self.db.dialect):
             self._execute_with_retries(statement.sql)
+        taken = {b.name for b in planned_backups(migration) if b.operation == index}
+        for sql in self.backups.drop_statements(taken & self.backups.existing(migration.version)):
+            self._execute_with_retries(sql)
 
     def _execute_with_retries(self, sql: str) -> None:
         for attempt in range(self.options.retries + 1):
@@ -424,6 +541,19 @@ class StepwiseApplier(Applier):
 def applier_for(db: Database, history: History, lock: RunnerLock, options: RunOptions, applied_by: str) -> Applier:
     kind = {"postgresql": PostgreSQLApplier, "mysql": StepwiseApplier, "sqlite": SQLiteApplier}[db.dialect]
     return kind(db, history, lock, options, applied_by)
+
+
+def _tables_of(operation: Operation) -> set[str]:
+    """The tables an operation changes (both names of a renamed table)."""
+    names = {operation.table_name} if operation.table_name else set()
+    if isinstance(operation, RenameTable):
+        names.add(operation.new_name)
+    return names
+
+
+def _same_tables(a: Schema, b: Schema, names: set[str]) -> bool:
+    """``a`` and ``b`` hold the same tables ``names`` (or both lack them)."""
+    return not [op for op in diff(a, b) if op.table_name in names]
 
 
 def _position(failure: StatementError, total: int) -> str:

@@ -17,8 +17,9 @@ from ..schema import Schema
 from ..sources import load_sources, source_dialect
 from .appliers import RunOptions
 from .errors import EmptyMigration, MigrationError
+from .export import FORMATS, export
 from .folder import MigrationFolder
-from .history import without_history
+from .history import without_runner_tables
 from .model import Migration
 from .runner import Runner
 from .status import read_status
@@ -53,6 +54,17 @@ def register(commands: Any) -> None:
     migrate.add_argument("--to", type=int, metavar="V", help="stop after version V")
     migrate.add_argument("--dry-run", action="store_true", help="print the statements that would run; change nothing")
     migrate.add_argument("--resume", action="store_true", help="continue a migration that stopped half-way (MySQL)")
+    migrate.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="skip running the pending migrations on a scratch copy of the database's schema first (up, down, up again)",
+    )
+    migrate.add_argument(
+        "--scratch-url",
+        metavar="URL",
+        help="server on which validation creates its scratch databases (default: the target's; SQLite: in memory)",
+    )
     _run_options(migrate)
     migrate.set_defaults(handler=cmd_migrate)
 
@@ -70,6 +82,20 @@ def register(commands: Any) -> None:
     validate = commands.add_parser("validate", help="check a migrations folder against its integrity file")
     validate.add_argument("folder", metavar="DIR")
     validate.set_defaults(handler=cmd_validate)
+
+    backups = commands.add_parser("backups", help="list the backups taken before destructive changes, or purge them")
+    _folder_and_url(backups)
+    backups.add_argument("--purge", action="store_true", help="drop the backups (a rollback then restores no data)")
+    backups.add_argument("--version", type=int, metavar="V", help="with --purge: only the backups of version V")
+    _run_options(backups)
+    backups.set_defaults(handler=cmd_backups)
+
+    export_cmd = commands.add_parser("export", help="write the folder's migrations for Flyway, golang-migrate, dbmate or Alembic")
+    export_cmd.add_argument("folder", metavar="DIR", help="the migrations folder")
+    export_cmd.add_argument("--format", required=True, choices=FORMATS, help="the tool whose files to write")
+    export_cmd.add_argument("--dialect", type=_dialect_name, help="whose SQL to export (default: the migrations' only dialect)")
+    export_cmd.add_argument("--out", required=True, metavar="OUTDIR", help="where to write the files (created if missing)")
+    export_cmd.set_defaults(handler=cmd_export)
 
     baseline = commands.add_parser("baseline", help="record versions up to V as applied without running them")
     _folder_and_url(baseline)
@@ -97,6 +123,8 @@ def _options(args: argparse.Namespace) -> RunOptions:
         ddl_lock_timeout=args.ddl_lock_timeout,
         statement_timeout=args.statement_timeout,
         retries=args.retries,
+        validate=getattr(args, "validate", True),
+        scratch_url=getattr(args, "scratch_url", None),
     )
 
 
@@ -135,8 +163,8 @@ def _schemas(from_source: str, to_source: str, last: Migration | None) -> tuple[
     previous = last.schema if last is not None else Schema()
     if from_source == LAST:
         (end,) = load_sources(to_source)
-        return previous, without_history(end)
-    start, end = (without_history(s) for s in load_sources(from_source, to_source))
+        return previous, without_runner_tables(end)
+    start, end = (without_runner_tables(s) for s in load_sources(from_source, to_source))
     if last is None:
         return start, end
     found = differences(previous, start)
@@ -183,4 +211,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     Runner(args.folder, args.url, _options(args)).baseline(args.version)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    runner = Runner(args.folder, args.url, _options(args))
+    if args.purge:
+        runner.purge_backups(args.version)
+    elif args.version is not None:
+        raise MigrationError("--version selects the backups to purge: give --purge too")
+    else:
+        print("\n".join(runner.backups()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    migrations = MigrationFolder(args.folder).read()
+    if not migrations:
+        raise MigrationError(f"nothing to export: {args.folder} holds no migration")
+    dialect = args.dialect
+    if dialect is None:
+        common = set(migrations[0].dialects).intersection(*(m.dialects for m in migrations))
+        if len(common) != 1:
+            raise MigrationError(f"give --dialect: the migrations hold SQL for {', '.join(sorted(common)) or 'no common dialect'}")
+        (dialect,) = common
+    written = export(migrations, args.format, dialect, args.out)
+    print(f"wrote {len(written)} files for {args.format} ({dialect}) to {args.out}")
     return 0

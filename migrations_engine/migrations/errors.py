@@ -29,3 +29,7 @@ class RunnerLocked(MigrationError):
 
 class MigrationFailed(MigrationError):
     """A statement of a migration failed."""
+
+
+class ValidationFailed(MigrationError):
+    """A pending migration failed on the scratch copy of the target's schema; the target was not touched."""

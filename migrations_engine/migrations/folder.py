@@ -110,21 +110,29 @@ class MigrationFolder:
 
     def write(self, migration: Migration) -> Path:
         """Add ``migration`` (the next version) and its line in ``migrations.sum``; returns its folder."""
+        return self.extend([migration])[0]
+
+    def extend(self, migrations: list[Migration]) -> list[Path]:
+        """Add ``migrations`` (the next versions, in order), checking the folder once; their folders."""
         self.path.mkdir(parents=True, exist_ok=True)
         existing = self.read()
-        if migration.version != len(existing) + 1:
-            raise MigrationError(f"cannot add version {migration.version}: the next version is {len(existing) + 1}")
         lines = parse_sum(self._read_text(self.sum_path)) if self.sum_path.is_file() else []
-        files = migration.files()
-        checksum = checksum_of(files)
-        folder = self.path / migration.folder_name
-        folder.mkdir()
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8", newline="\n")
-        previous = lines[-1].chained if lines else ""
-        lines.append(SumLine(migration.version, checksum, chain(previous, migration.version, checksum)))
-        _write_atomically(self.sum_path, sum_text(lines))
-        return folder
+        written = []
+        for migration in migrations:
+            expected = len(existing) + len(written) + 1
+            if migration.version != expected:
+                raise MigrationError(f"cannot add version {migration.version}: the next version is {expected}")
+            files = migration.files()
+            checksum = checksum_of(files)
+            folder = self.path / migration.folder_name
+            folder.mkdir()
+            for name, text in files.items():
+                (folder / name).write_text(text, encoding="utf-8", newline="\n")
+            previous = lines[-1].chained if lines else ""
+            lines.append(SumLine(migration.version, checksum, chain(previous, migration.version, checksum)))
+            _write_atomically(self.sum_path, sum_text(lines))
+            written.append(folder)
+        return written
 
     # ------------------------------------------------------------ checks
 

@@ -9,6 +9,7 @@ failing statement and its error. Where DDL is not transactional (MySQL) a row wi
 from __future__ import annotations
 
 import getpass
+import re
 import socket
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime, timezone
@@ -19,6 +20,11 @@ from ..dialects import get_dialect
 from ..schema import Schema
 
 TABLE = "engine_migration_history"
+#: The table listing the backups taken before destructive operations (see ``backups``).
+BACKUPS_TABLE = "engine_migration_backups"
+#: Backup tables are named ``engine_backup_<version>_<n>``.
+BACKUP_PREFIX = "engine_backup_"
+_BACKUP_NAME = re.compile(rf"^{BACKUP_PREFIX}\d+_\d+$")
 KIND_MIGRATE = "migrate"
 KIND_BASELINE = "baseline"
 _MAX_TEXT = 255
@@ -59,6 +65,18 @@ def without_history(schema: Schema) -> Schema:
     if not schema.has_table(TABLE):
         return schema
     return schema.without_table(TABLE)
+
+
+def is_runner_table(name: str) -> bool:
+    """The history table, the backups table and the backup tables belong to the runner."""
+    return name in (TABLE, BACKUPS_TABLE) or bool(_BACKUP_NAME.match(name))
+
+
+def without_runner_tables(schema: Schema) -> Schema:
+    """``schema`` without the runner's tables: what is compared with the designed schema (drift)."""
+    for table in [t.name for t in schema.tables if is_runner_table(t.name)]:
+        schema = schema.without_table(table)
+    return schema
 
 
 def now() -> datetime:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import snapshot
 from ..operations import Operation, apply_all, operations_from_data, operations_to_data, reverse_all
-from ..render import Statement, render, render_down, script_text
+from ..render import Statement, render, render_down
 from ..schema import Schema
 from .errors import MigrationError
 
@@ -138,6 +138,7 @@ class Migration:
             "from_hash": self.from_hash,
             "to_hash": self.to_hash,
             "operations": list(self.operations_data),
+            "destructive": [i for i, op in enumerate(self.operations) if op.destructive],
             "sql": {
                 dialect: {"up": _statements_to_data(script.up), "down": _statements_to_data(script.down)}
                 for dialect, script in sorted(self.scripts.items())
@@ -160,7 +161,8 @@ class Migration:
             f"-- {self.label}: {direction} ({dialect})\n"
             f"-- For reading: the runner executes the statements of {MANIFEST}; this file is covered by the checksum.\n"
         )
-        return header + script_text(statements, operations)
+        notes = {i: DESTRUCTIVE_NOTE for i, op in enumerate(operations) if op.destructive}
+        return header + annotated_script(statements, operations, notes)
 
     @staticmethod
     def from_data(data: Any, where: str) -> Migration:
@@ -186,6 +188,23 @@ class Migration:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MigrationError(f"{where}: malformed migration ({type(exc).__name__}: {exc})") from None
+
+
+DESTRUCTIVE_NOTE = "destructive: the runner saves the data it destroys (docs/migrations.md)"
+
+
+def annotated_script(statements: list[Statement], operations: list[Operation], notes: Mapping[int, str]) -> str:
+    """A SQL script as ``render.script_text`` writes it, each operation in ``notes`` followed by its note."""
+    lines: list[str] = []
+    current = -1
+    for statement in statements:
+        if statement.operation != current:
+            current = statement.operation
+            lines.append(f"-- {operations[current].describe()}")
+            if current in notes:
+                lines.append(f"--   {notes[current]}")
+        lines.append(statement.sql + ";")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _statements_to_data(statements: Iterable[Statement]) -> list[dict[str, Any]]:

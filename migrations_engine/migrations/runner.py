@@ -9,7 +9,7 @@ folder lacks is refused), then works under the runner lock (``locks``), one migr
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +17,18 @@ from typing import TextIO
 
 from ..compare import differences
 from ..connection import Database, connect
+from ..errors import EngineError
 from ..introspect import introspect
 from ..operations import reverse_all
-from ..render import script_text
 from ..urls import DatabaseURL, parse_url
-from .appliers import Applier, RunOptions, applier_for
-from .errors import HistoryMismatch, MigrationError, PartialMigration
+from .appliers import Applier, RunOptions, applier_for, error_text
+from .backups import BackupRow, BackupStore, backup_version, planned_backups, run_script
+from .errors import HistoryMismatch, MigrationError, MigrationFailed, PartialMigration
 from .folder import MigrationFolder
-from .history import KIND_BASELINE, History, HistoryRow, history_for, now, without_history
+from .history import KIND_BASELINE, History, HistoryRow, history_for, now, without_runner_tables
 from .locks import lock_for
-from .model import Migration, version_text
+from .model import Migration, annotated_script, version_text
+from .validation import Validator
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,15 @@ class Runner:
         url: str | DatabaseURL,
         options: RunOptions | None = None,
         out: TextIO | None = None,
+        after_statement: Callable[[int, int], None] | None = None,
     ) -> None:
+        """``after_statement(version, done)`` is called after each statement a migration runs,
+        before the runner records it (for tests that cut a run off at a chosen point)."""
         self.folder = folder if isinstance(folder, MigrationFolder) else MigrationFolder(folder)
         self.url = parse_url(url) if isinstance(url, str) else url
         self.options = options or RunOptions()
         self.out = out or sys.stdout
+        self.after_statement = after_statement
 
     # ------------------------------------------------------------ commands
 
@@ -139,11 +145,16 @@ class Runner:
             return []
         applied: list[HistoryRow] = []
         with self._session() as (db, history, applier):
-            steps = plan_migrate(migrations, history.rows(), to, resume)
+            steps = plan_migrate(migrations, applier.reconcile(migrations, history.rows()), to, resume)
             for step in steps:
                 step.migration.script(db.dialect)  # every pending migration has SQL for this database
+            if steps and self.options.validate:
+                validator = Validator(db, self.options, lambda m: run_script(m, db.dialect), self.out)
+                validator.validate([(step.migration, step.start) for step in steps])
+            applier.prepare()
             for step in steps:
-                row = applier.apply(step.migration, step.start)
+                with _interruptions(applier, step.migration):
+                    row = applier.apply(step.migration, step.start)
                 if row is None:
                     self._say(f"skipped {step.migration.label}: applied by another runner meanwhile")
                     continue
@@ -159,15 +170,19 @@ class Runner:
         migrations = self.folder.read()
         if dry_run:
             with self._reading() as (db, history):
-                self._print_down(plan_rollback(migrations, history.rows(), to), db.dialect)
+                self._print_down(plan_rollback(migrations, history.rows(), to), db)
             return []
         undone: list[Migration] = []
         with self._session() as (db, history, applier):
-            targets = plan_rollback(migrations, history.rows(), to)
+            targets = plan_rollback(migrations, applier.reconcile(migrations, history.rows()), to)
+            applier.prepare()
             for migration, row in targets:
-                applier.revert(migration, row)
+                planned = [b.name for b in planned_backups(migration)]
+                present = applier.backups.existing(migration.version) if planned else set()
+                with _interruptions(applier, migration, "rollback of "):
+                    applier.revert(migration, row)
                 undone.append(migration)
-                self._say(f"rolled back {migration.label}")
+                self._say(f"rolled back {migration.label}{_restored_text(planned, present)}")
             if not targets:
                 self._say(f"nothing to roll back: the database is at version {version_text(current_version(history.rows()))}")
         return undone
@@ -186,25 +201,62 @@ class Runner:
             for difference in self._drift(db, migrations[version - 1])[:10]:
                 self._say(f"warning: the database differs from the schema of {migrations[version - 1].label}: {difference}")
             rows = [self._baseline_row(m, history, db.dialect) for m in migrations[:version]]
+            applier.prepare()
             applier.record(rows)
             self._say(f"baselined versions 1 to {version}: recorded as applied without running them")
         return rows
+
+    def backups(self) -> list[str]:
+        """One line per backup of the database (reads only)."""
+        migrations = {m.version: m for m in self.folder.read()}
+        with self._reading() as (db, _):
+            store = BackupStore(db)
+            rows = store.rows()
+            unrecorded = sorted(store.tables() - {row.name for row in rows})
+        lines = [_backup_line(row, migrations.get(row.version)) for row in rows]
+        lines += [f"  {name}  not recorded in the backups table (a run stopped right after taking it?)" for name in unrecorded]
+        if not lines:
+            return ["no backups"]
+        return [*lines, f"{len(lines)} backups (purge with: backups DIR URL --purge [--version V])"]
+
+    def purge_backups(self, version: int | None = None) -> list[str]:
+        """Drop the backups (of ``version`` only, when given) and their rows; the names dropped."""
+        self.folder.read()
+        with self._session() as (db, history, applier):
+            applier.prepare()
+            store = applier.backups
+            names = store.tables() | {row.name for row in store.rows()}
+            if version is not None:
+                names = {name for name in names if backup_version(name) == version}
+            existing = store.tables()
+            statements = [
+                sql for name in sorted(names) for sql in store.sql.drop(name)[0 if name in existing else 1 :]
+            ]
+            applier.run_statements(statements)
+        for name in sorted(names):
+            self._say(f"purged {name}")
+        if not names:
+            self._say("no backups to purge" + (f" for version {version_text(version)}" if version is not None else ""))
+        return sorted(names)
 
     # ------------------------------------------------------------ helpers
 
     @contextmanager
     def _session(self) -> Iterator[tuple[Database, History, Applier]]:
-        """A connection holding the runner lock, the history table ready."""
+        """A connection holding the runner lock; ``applier.prepare()`` readies the history table."""
         db = connect(self.url)
         try:
             lock = lock_for(db, self.options.lock_timeout)
             with lock:
                 history = history_for(db)
                 applier = applier_for(db, history, lock, self.options, history.applied_by())
-                applier.prepare()
+                applier.after_statement = self.after_statement
                 yield db, history, applier
         finally:
-            db.close()
+            try:
+                db.close()
+            except Exception:  # a connection the server killed may refuse to close; it is gone anyway
+                pass
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Database, History]]:
@@ -219,7 +271,7 @@ class Runner:
             db.close()
 
     def _drift(self, db: Database, migration: Migration) -> list[str]:
-        return differences(migration.schema, without_history(introspect(db)))
+        return differences(migration.schema, without_runner_tables(introspect(db)))
 
     def _baseline_row(self, migration: Migration, history: History, dialect: str) -> HistoryRow:
         return HistoryRow(
@@ -231,23 +283,27 @@ class Runner:
             duration_ms=0,
             success=True,
             statements_applied=0,
-            statements_total=len(migration.script(dialect).up),
+            statements_total=len(run_script(migration, dialect).up),
             kind=KIND_BASELINE,
         )
 
     def _print_up(self, steps: list[Step], dialect: str) -> None:
         how = "statement by statement" if dialect == "mysql" else "one transaction"
         for step in steps:
-            script = step.migration.script(dialect)
+            migration = step.migration
+            script = run_script(migration, dialect)
             resuming = f", resuming after statement {step.start}" if step.start else ""
-            self.out.write(f"-- {step.migration.label} (up, {dialect}, {how}{resuming})\n")
-            self.out.write(script_text(list(script.up[step.start :]), step.migration.operations))
+            self.out.write(f"-- {migration.label} (up, {dialect}, {how}{resuming})\n")
+            notes = _destructive_notes(migration)
+            self.out.write(annotated_script(list(script.up[step.start :]), migration.operations, notes))
         if not steps:
             self.out.write("-- nothing to migrate\n")
 
-    def _print_down(self, targets: list[tuple[Migration, HistoryRow]], dialect: str) -> None:
+    def _print_down(self, targets: list[tuple[Migration, HistoryRow]], db: Database) -> None:
+        store = BackupStore(db)
         for migration, row in targets:
-            script = migration.script(dialect)
+            restorable = store.existing(migration.version)
+            script = run_script(migration, db.dialect, restorable)
             statements = list(script.down)
             note = ""
             if row.partial:
@@ -255,11 +311,55 @@ class Runner:
                 completed = [j for j in range(count) if script.up_start(j + 1) <= row.statements_applied]
                 statements = [s for j in reversed(completed) for s in script.down_of(j, count)]
                 note = f", partly applied: undoing operations 1-{len(completed)}"
-            self.out.write(f"-- {migration.label} (down, {dialect}{note})\n")
-            self.out.write(script_text(statements, reverse_all(migration.operations)))
+            self.out.write(f"-- {migration.label} (down, {db.dialect}{note})\n")
+            count = len(migration.operations_data)
+            notes = {
+                count - 1 - b.operation: f"restores {b.describe().replace(' are saved in ', ' from ')}"
+                for b in planned_backups(migration)
+                if b.name in restorable
+            }
+            self.out.write(annotated_script(statements, reverse_all(migration.operations), notes))
         if not targets:
             self.out.write("-- nothing to roll back\n")
 
     def _say(self, line: str) -> None:
         self.out.write(line + "\n")
         self.out.flush()
+
+
+def _destructive_notes(migration: Migration) -> dict[int, str]:
+    """Operation index → what the dry run says of a destructive operation."""
+    backups = {b.operation: b for b in planned_backups(migration)}
+    return {
+        index: f"destructive: {backups[index].describe()}" if index in backups else "destructive: no backup is taken"
+        for index, op in enumerate(migration.operations)
+        if op.destructive
+    }
+
+
+def _restored_text(planned: list[str], present: set[str]) -> str:
+    restored = [name for name in planned if name in present]
+    missing = [name for name in planned if name not in present]
+    text = f", restoring the data saved in {', '.join(restored)}" if restored else ""
+    if missing:
+        text += f" (no backup left in {', '.join(missing)}: that data is not restored)"
+    return text
+
+
+def _backup_line(row: BackupRow, migration: Migration | None) -> str:
+    label = migration.label if migration is not None else version_text(row.version)
+    what = f"table “{row.table_name}”" if row.kind == "table" else f"column “{row.column_name}” of “{row.table_name}”"
+    return f"  {row.name}  {label}: {what}, {row.row_count} rows, taken {row.created_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+@contextmanager
+def _interruptions(applier: Applier, migration: Migration, what: str = "") -> Iterator[None]:
+    """A run cut off (the connection killed or lost) ends with one line saying what to do."""
+    try:
+        yield
+    except EngineError:
+        raise
+    except Exception as exc:
+        raise MigrationFailed(
+            f"{what}migration {migration.label} was cut off: {error_text(exc)}; {applier.interrupted_hint(migration)}"
+        ) from exc

@@ -14,8 +14,9 @@ from ..connection import connect
 from ..introspect import introspect
 from ..schema import Schema
 from ..urls import DatabaseURL, parse_url
+from .backups import planned_backups
 from .folder import MigrationFolder
-from .history import KIND_BASELINE, HistoryRow, history_for, without_history
+from .history import KIND_BASELINE, HistoryRow, history_for, without_runner_tables
 from .model import Migration, version_text
 
 APPLIED = "applied"
@@ -50,7 +51,11 @@ class Entry:
             head += " applied, but the folder holds no such version"
         lines = [head.rstrip()]
         if self.state in (PENDING, FAILED) and self.migration is not None:
-            lines += [f"      destructive: {op.describe()}" for op in self.migration.destructive_operations()]
+            backups = {b.operation: b for b in planned_backups(self.migration)}
+            for index, op in enumerate(self.migration.operations):
+                if op.destructive:
+                    saved = backups[index].describe() if index in backups else "no backup is taken"
+                    lines.append(f"      destructive: {op.describe()}; {saved}")
         return lines
 
 
@@ -93,7 +98,7 @@ def read_status(folder: MigrationFolder, url: str | DatabaseURL) -> Status:
         rows = history_for(db).rows()
         entries = _entries(migrations, rows)
         status = Status(parsed, folder, entries)
-        _check_drift(status, entries, lambda: without_history(introspect(db)))
+        _check_drift(status, entries, lambda: without_runner_tables(introspect(db)))
     return status
 
 

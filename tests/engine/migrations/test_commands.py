@@ -25,10 +25,13 @@ def test_a_whole_cycle_through_the_command_line(tmp_path, sqlite_url, capsys):
     assert main(["migrate", folder, url, "--dry-run"]) == 0
     assert capsys.readouterr().out.count("-- 000") == 2
     assert main(["migrate", folder, url, "--to", "1"]) == 0
-    assert capsys.readouterr().out.startswith("applied 0001 create users (1 statements, ")
+    assert capsys.readouterr().out.startswith(
+        "validated 0001 on a scratch copy: up, down, up again\napplied 0001 create users (1 statements, "
+    )
     assert main(["status", folder, url]) == 0
     assert "applied: 1, pending: 1" in capsys.readouterr().out
-    assert main(["migrate", folder, url]) == 0
+    assert main(["migrate", folder, url, "--no-validate"]) == 0
+    assert capsys.readouterr().out.startswith("applied 0002 add orders (")
     assert main(["rollback", folder, url, "--to", "0"]) == 0
     assert capsys.readouterr().out.endswith("rolled back 0002 add orders\nrolled back 0001 create users\n")
     assert main(["baseline", folder, url, "--version", "1"]) == 0

@@ -12,7 +12,7 @@ from migrations_engine.connection import connect
 from migrations_engine.dialects import get_dialect
 from migrations_engine.introspect import introspect
 from migrations_engine.migrations.errors import HistoryMismatch, MigrationError
-from migrations_engine.migrations.history import TABLE, history_for, without_history
+from migrations_engine.migrations.history import BACKUPS_TABLE, TABLE, history_for, without_runner_tables
 from migrations_engine.migrations.status import read_status
 from migrations_engine.schema import Schema
 from tests.engine.roundtrip import count_rows, create_schema, insert_rows, run
@@ -21,7 +21,7 @@ from .conftest import runner, version_1, version_2, version_3, write_folder
 
 
 def live(url) -> Schema:
-    return without_history(introspect(url))
+    return without_runner_tables(introspect(url))
 
 
 def assert_schema(url, expected: Schema) -> None:
@@ -34,10 +34,11 @@ def history(url) -> list[tuple[int, bool, int]]:
 
 
 def test_migrate_applies_in_order_and_records_history(folder, db_url):
-    migrate, out = runner(folder, db_url)
+    migrate, out = runner(folder, db_url, validate=True)
     rows = migrate.migrate()
     assert [r.version for r in rows] == [1, 2, 3]
-    assert out.getvalue().splitlines()[0].startswith("applied 0001 create users (")
+    assert out.getvalue().splitlines()[0] == "validated 0001 to 0003 on a scratch copy: up, down, up again"
+    assert out.getvalue().splitlines()[1].startswith("applied 0001 create users (")
     assert_schema(db_url, version_3())
     with connect(db_url) as db:
         stored = history_for(db).rows()
@@ -98,13 +99,15 @@ def test_rollback_undoes_newer_versions_newest_first(folder, db_url):
     insert_rows(db_url, {"user": [{"id": 1, "e-mail": "a@example.org"}], "order": [{"id": 7, "user id": 1}]})
     undone = migrate.rollback(to=1)
     assert [m.version for m in undone] == [3, 2]
-    assert "rolled back 0003 unique e-mails\nrolled back 0002 add orders\n" in out.getvalue()
+    assert out.getvalue().endswith(
+        "rolled back 0003 unique e-mails, restoring the data saved in engine_backup_0003_1\nrolled back 0002 add orders\n"
+    )
     assert history(db_url) == [(1, True, 1)]
     assert_schema(db_url, version_1())
     assert count_rows(db_url, "user") == 1
     migrate.rollback(to=0)
     assert history(db_url) == []
-    assert introspect(db_url).tables[0].name == TABLE
+    assert [t.name for t in introspect(db_url).tables] == [BACKUPS_TABLE, TABLE]  # the backups restored and dropped
 
 
 def test_rollback_dry_run_prints_down_statements_only(folder, db_url):
