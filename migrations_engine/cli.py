@@ -12,12 +12,8 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from . import snapshot
-from .diff import diff
 from .dialects import NAMES, get_dialect
 from .errors import EngineError
-from .render import render, render_down, script_text
-from .sources import load_source, load_sources, source_dialect
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -32,13 +28,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
+# Each command imports what it needs when it runs, so that ``migrate`` does not pay for the
+# diff, render and introspection modules (and SQLAlchemy, sqlglot) it never uses.
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from . import snapshot
+    from .sources import load_source
+
     schema = load_source(args.source)
     sys.stdout.write(snapshot.dumps(schema))
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+    from .render import render, render_down, script_text
+    from .sources import load_sources, source_dialect
+
     dialect = args.dialect or source_dialect(args.to_source) or source_dialect(args.from_source)
     if dialect is None:
         raise UsageError("diff: give --dialect (postgresql, mysql or sqlite) when both sides are snapshot files")

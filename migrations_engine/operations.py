@@ -9,6 +9,7 @@ The SQL for an operation lives in the dialects (``migrations_engine.dialects``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -81,9 +82,15 @@ class Operation:
             cls = Operation.registry[data["op"]]
         except (KeyError, TypeError):
             raise SchemaError(f"unknown operation {data!r:.80}") from None
-        hints = typing.get_type_hints(cls)
-        kwargs = {f.name: _decode(hints[f.name], data.get(f.name)) for f in dataclasses.fields(cls)}
+        kwargs = {name: _decode(hint, data.get(name)) for name, hint in _field_hints(cls)}
         return cls(**kwargs)
+
+
+@functools.cache
+def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    """Each dataclass field of an operation class with its resolved type (resolving is slow)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 # ---------------------------------------------------------------- serialisation of values

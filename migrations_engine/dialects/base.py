@@ -4,24 +4,32 @@ A dialect turns one operation into SQL statements, given the schema before and a
 (``render(op, before, after)``). Subclasses override only what differs from the standard SQL
 written here, as Django's schema editors do. Identifier quoting and string literals come from
 SQLAlchemy's dialect for the database, so every name (spaces, quotes, reserved words, unicode)
-is quoted by the same well-tested code.
+is quoted by the same well-tested code. SQLAlchemy is imported on first need: plain names and
+literals (nothing to escape) are quoted here with the very result SQLAlchemy gives, so applying a
+migrations folder never loads it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
-
-from sqlalchemy import String
-from sqlalchemy.engine import Dialect as SADialect
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnsupportedChange
 from ..operations import Operation
 from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect as SADialect
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: Names SQLAlchemy's ``quote_identifier`` only wraps in quote characters (nothing to escape).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
+#: Strings whose SQL literal is the text in single quotes in every dialect (printable ASCII
+#: without the quote, the backslash or the percent sign, which SQLAlchemy may escape).
+_PLAIN_TEXT = re.compile(r"[ -$&(-\[\]-~]*")
 
 
 class Dialect:
@@ -52,10 +60,26 @@ class Dialect:
     sql_rename_constraint = "ALTER TABLE %(table)s RENAME CONSTRAINT %(old)s TO %(new)s"
     sql_fill_nulls = "UPDATE %(table)s SET %(column)s = %(value)s WHERE %(column)s IS NULL"
 
-    def __init__(self) -> None:
-        self.sa_dialect = self.make_sa_dialect()
-        self._preparer = self.sa_dialect.identifier_preparer
-        self._string_literal = String().literal_processor(self.sa_dialect)
+    #: The identifier quote character of SQLAlchemy's preparer for this database (the fast path of
+    #: ``quote`` for plain names; tests check it against SQLAlchemy's).
+    quote_character: ClassVar[str] = '"'
+
+    # SQLAlchemy is imported only when a dialect first needs it (rendering, literals, names with
+    # characters to escape): applying a migrations folder's precomputed SQL never does.
+
+    @cached_property
+    def sa_dialect(self) -> SADialect:
+        return self.make_sa_dialect()
+
+    @cached_property
+    def _preparer(self) -> Any:
+        return self.sa_dialect.identifier_preparer
+
+    @cached_property
+    def _string_literal(self) -> Any:
+        from sqlalchemy import String
+
+        return String().literal_processor(self.sa_dialect)
 
     # ------------------------------------------------------------ building blocks
 
@@ -65,6 +89,8 @@ class Dialect:
 
     def quote(self, name: str) -> str:
         """The identifier always quoted, inner quote characters escaped."""
+        if _PLAIN_NAME.fullmatch(name):
+            return f"{self.quote_character}{name}{self.quote_character}"
         return self._preparer.quote_identifier(name)
 
     def quote_columns(self, columns: tuple[str, ...]) -> str:
@@ -72,6 +98,8 @@ class Dialect:
 
     def string_literal(self, value: str) -> str:
         """A SQL string literal with every special character escaped."""
+        if _PLAIN_TEXT.fullmatch(value):  # nothing to escape in any dialect
+            return f"'{value}'"
         assert self._string_literal is not None
         return self._string_literal(value)
 

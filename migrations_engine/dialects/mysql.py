@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import ClassVar
-
-from sqlalchemy import String
-from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
-from sqlalchemy.engine import Dialect as SADialect
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnsupportedChange
 from ..operations import (
@@ -40,7 +37,10 @@ from ..operations import (
 )
 from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
-from .base import Dialect
+from .base import _PLAIN_TEXT, Dialect
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect as SADialect
 
 #: Defaults MySQL takes bare (not as a parenthesised expression): the current time.
 _NOW = re.compile(r"^\s*(current_timestamp|now|localtimestamp|localtime)\s*(\(\s*(\d*)\s*\))?\s*$", re.IGNORECASE)
@@ -98,13 +98,17 @@ class MySQLDialect(Dialect):
     sql_rename_index = "ALTER TABLE %(table)s RENAME INDEX %(old)s TO %(new)s"
     sql_table_comment = "ALTER TABLE %(table)s COMMENT = %(comment)s"
 
+    quote_character: ClassVar[str] = "`"
+
     def make_sa_dialect(self) -> SADialect:
+        from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
+
         # Statements run without parameters, so "%" must not be doubled as the pyformat style does.
         return MySQLDialect_pymysql(paramstyle="named")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._compiler = self.sa_dialect.statement_compiler(self.sa_dialect, None)
+    @cached_property
+    def _compiler(self) -> Any:
+        return self.sa_dialect.statement_compiler(self.sa_dialect, None)
 
     # ------------------------------------------------------------ building blocks
 
@@ -114,6 +118,10 @@ class MySQLDialect(Dialect):
         (SQLAlchemy's String literal processor leaves backslashes alone; its statement
         compiler escapes them, as MySQL needs unless NO_BACKSLASH_ESCAPES is set.)
         """
+        if _PLAIN_TEXT.fullmatch(value):  # nothing to escape
+            return f"'{value}'"
+        from sqlalchemy import String
+
         return self._compiler.render_literal_value(value, String())
 
     def enum_type_sql(self, column_type: ColumnType, schema: Schema) -> str:

@@ -7,16 +7,16 @@ type back exactly. See docs/dialects/postgresql.md for why each change is writte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
-
-from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
-from sqlalchemy.engine import Dialect as SADialect
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..naming import fit_name
 from ..operations import AlterColumn, AlterEnum, Operation
 from ..schema import Check, Column, Enum, ForeignKey, Index, Schema, Table
 from ..types import ColumnType
 from .base import Dialect
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect as SADialect
 
 
 class PostgreSQLDialect(Dialect):
@@ -76,6 +76,8 @@ class PostgreSQLDialect(Dialect):
     add_enum_values_in_place: ClassVar[bool] = True
 
     def make_sa_dialect(self) -> SADialect:
+        from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
         # Named parameters: statements run without parameters, so "%" must not be doubled.
         return PGDialect_psycopg(paramstyle="named")
 

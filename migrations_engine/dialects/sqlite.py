@@ -15,17 +15,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import replace
-from typing import Any, ClassVar
-
-import sqlglot
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.engine import Dialect as SADialect
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..naming import primary_key_name
 from ..operations import AddColumn, DropColumn, RenameColumn, RenameIndex
 from ..schema import Column, Schema, Table
 from ..types import ColumnType
 from .base import Dialect
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect as SADialect
 
 # Defaults SQLite takes without parentheses: numbers, strings, blobs, NULL, TRUE, FALSE.
 _CONSTANT = re.compile(
@@ -98,6 +97,8 @@ class SQLiteDialect(Dialect):
     temporary_prefix: ClassVar[str] = "new__"
 
     def make_sa_dialect(self) -> SADialect:
+        from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
         return SQLiteDialect_pysqlite()
 
     @property
@@ -400,6 +401,8 @@ class SQLiteDialect(Dialect):
 
 def _mentions(expression: str, name: str) -> bool:
     """True when ``expression`` may name the column ``name`` (erring on yes when it cannot be read)."""
+    import sqlglot
+
     try:
         tokens = sqlglot.tokenize(expression, read="sqlite")
     except Exception:  # sqlglot raises several kinds; unreadable means "maybe"

@@ -224,12 +224,15 @@ class TransactionalApplier(Applier):
     def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
         statements = [s.sql for s in self.up_script(migration)]
 
+        found: list[HistoryRow | None] = [None]
+
         def still_pending() -> bool:
-            current = self.history.get(migration.version)
+            current = found[0] = self.history.get(migration.version)
             return current is None or not current.success  # else another runner applied it meanwhile
 
         def finish(started: float) -> HistoryRow:
-            self.history.delete(migration.version)
+            if found[0] is not None:  # a failed attempt's row, read in this transaction: replace it
+                self.history.delete(migration.version)
             row = self._row(migration, success=True, applied=len(statements), started=started)
             self.history.insert(row)
             return row
