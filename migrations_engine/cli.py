@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from .dialects import NAMES, get_dialect
+from .dialects import NAMES, canonical_name, get_dialect
 from .errors import EngineError
 
 EXIT_ERROR = 1
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dialect_name(text: str) -> str:
     try:
-        return get_dialect(text).name
+        return canonical_name(text)
     except EngineError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

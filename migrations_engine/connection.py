@@ -17,6 +17,16 @@ from .urls import DatabaseURL, parse_url
 CONNECT_TIMEOUT_SECONDS = 10
 
 
+class TogetherFailed(Exception):
+    """A statement of ``Database.execute_together`` failed: ``index`` is its position where the
+    driver tells (else None), ``cause`` the driver's error."""
+
+    def __init__(self, index: int | None, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.index = index
+        self.cause = cause
+
+
 class Database:
     """A DB-API connection with the URL it came from and a few conveniences."""
 
@@ -37,6 +47,31 @@ class Database:
         cursor = self.raw.cursor()
         try:
             cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+        finally:
+            cursor.close()
+
+    def execute_together(self, statements: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Send ``statements`` (no parameters) in one round trip; the rows of the last one that
+        returns rows. The server stops at the first error: ``TogetherFailed`` says which one
+        (MySQL; PostgreSQL reports no position). PostgreSQL and MySQL only (SQLite has no round
+        trips to save).
+
+        psycopg sends a query without parameters as one simple query, which may hold several
+        statements; PyMySQL connections are opened with ``CLIENT.MULTI_STATEMENTS``.
+        """
+        cursor = self.raw.cursor()
+        done = 0
+        try:
+            cursor.execute(";\n".join(statements))
+            rows: list[tuple[Any, ...]] = []
+            while True:
+                if cursor.description:
+                    rows = list(cursor.fetchall())
+                done += 1
+                if not cursor.nextset():
+                    return rows
+        except Exception as exc:
+            raise TogetherFailed(done if self.dialect == "mysql" else None, exc) from exc
         finally:
             cursor.close()
 
@@ -79,6 +114,7 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
             )
         elif parsed.dialect == "mysql":
             import pymysql
+            from pymysql.constants import CLIENT
 
             raw = pymysql.connect(
                 host=parsed.host,
@@ -89,6 +125,7 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 autocommit=autocommit,
                 charset="utf8mb4",
+                client_flag=CLIENT.MULTI_STATEMENTS,
             )
         else:
             path = parsed.database

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .dialects import Dialect, get_dialect
 from .naming import with_default_names
 from .operations import Operation, reverse_all
 from .schema import Schema
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One SQL statement and the index of the operation it belongs to."""
-
-    sql: str
-    operation: int
+from .statement import Statement
 
 
 def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -> list[Statement]:

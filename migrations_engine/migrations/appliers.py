@@ -21,21 +21,21 @@ import math
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ..compare import normalized
-from ..connection import Database
-from ..diff import diff
-from ..introspect import introspect
-from ..operations import Operation, RenameTable
-from ..render import Statement, render
-from ..schema import Schema
+from ..connection import Database, TogetherFailed
+from ..statement import Statement
 from .backups import COPY, BackupStatement, BackupStore, planned_backups, run_script
 from .errors import MigrationError, MigrationFailed
 from .history import KIND_MIGRATE, History, HistoryRow, now, without_runner_tables
 from .locks import RunnerLock
 from .model import Migration, Script
+
+if TYPE_CHECKING:
+    from ..operations import Operation
+    from ..schema import Schema
 
 T = TypeVar("T")
 
@@ -132,8 +132,10 @@ class Applier:
         (validation on a scratch copy uses this). Mandatory."""
         raise NotImplementedError
 
-    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
-        """Run ``migration``'s up statements (from ``resume_from`` on); its row, or None if already applied. Mandatory."""
+    def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
+        """Run ``migration``'s up statements (from ``resume_from`` on); its row, or None if already
+        applied. ``current`` is its row as the runner read it holding the lock (a failed or partial
+        attempt's), which a session lock keeps valid. Mandatory."""
         raise NotImplementedError
 
     def revert(self, migration: Migration, row: HistoryRow) -> None:
@@ -203,7 +205,8 @@ class Applier:
 
 
 class TransactionalApplier(Applier):
-    """PostgreSQL and SQLite: each migration with its history row in one transaction."""
+    """PostgreSQL and SQLite: each migration with its history row in one transaction (the row is
+    read again inside it: SQLite's lock lasts one transaction only)."""
 
     sql_begin: ClassVar[str] = "BEGIN"
     #: What ``before_commit`` runs, for messages.
@@ -221,7 +224,7 @@ class TransactionalApplier(Applier):
     def end(self) -> None:
         """After the transaction, committed or not."""
 
-    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
+    def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
         statements = [s.sql for s in self.up_script(migration)]
 
         found: list[HistoryRow | None] = [None]
@@ -319,11 +322,53 @@ class TransactionalApplier(Applier):
 
 
 class PostgreSQLApplier(TransactionalApplier):
+    """Each migration goes to the server in one round trip: ``BEGIN``, the timeouts, its
+    statements, the history row, ``COMMIT``, sent as one simple query that stops at the first
+    error. A failed batch is rolled back and the migration is run again statement by statement
+    (``TransactionalApplier.apply``), which retries lock timeouts, names the failing statement and
+    records the failure. The session's advisory lock (held from before the history was read)
+    keeps other runners out, so the batch need not re-read the history."""
+
+    #: The time from the transaction's start to the history row, in ms, as the row stores it.
+    sql_duration = "CAST(EXTRACT(EPOCH FROM clock_timestamp() - CURRENT_TIMESTAMP) * 1000 AS bigint)"
+
     def begin(self) -> None:
         super().begin()
-        self.db.execute(f"SET LOCAL lock_timeout = '{int(self.options.ddl_lock_timeout * 1000)}ms'")
+        for sql in self._settings():
+            self.db.execute(sql)
+
+    def _settings(self) -> list[str]:
+        settings = [f"SET LOCAL lock_timeout = '{int(self.options.ddl_lock_timeout * 1000)}ms'"]
         if self.options.statement_timeout:
-            self.db.execute(f"SET LOCAL statement_timeout = '{int(self.options.statement_timeout * 1000)}ms'")
+            settings.append(f"SET LOCAL statement_timeout = '{int(self.options.statement_timeout * 1000)}ms'")
+        return settings
+
+    def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
+        if self.after_statement is not None:  # a test stopping the run between two statements
+            return super().apply(migration, resume_from, current)
+        statements = [s.sql for s in self.up_script(migration)]
+        row = self._row(migration, success=True, applied=len(statements), started=time.monotonic())
+        insert = self.history.insert_sql(row, self._literal, applied_at="CURRENT_TIMESTAMP", duration_ms=self.sql_duration)
+        failed_attempt = [self.history.delete_sql(migration.version)] if current is not None else []
+        batch = ["BEGIN", *self._settings(), *statements, *failed_attempt, insert, "COMMIT"]
+        try:
+            ((applied_at, duration_ms),) = self.db.execute_together(batch)
+        except TogetherFailed as failed:
+            if getattr(self.db.raw, "broken", False):
+                raise failed.cause from None  # the connection is gone: nothing to retry on (the runner says so)
+            self.rollback()
+            return super().apply(migration, resume_from, current)
+        return replace(row, applied_at=self.history.time_from_db(applied_at), duration_ms=int(duration_ms))
+
+    def _literal(self, value: object) -> str:
+        """A value as a SQL literal for this connection (psycopg's adaptation: quoting, escapes)."""
+        return self._transformer.as_literal(value).decode(self.db.raw.info.encoding)
+
+    @cached_property
+    def _transformer(self) -> Any:
+        from psycopg.adapt import Transformer
+
+        return Transformer(self.db.raw)
 
     def is_lock_timeout(self, exc: BaseException) -> bool:
         return getattr(exc, "sqlstate", None) == "55P03"  # lock_not_available
@@ -397,38 +442,93 @@ class StepwiseApplier(Applier):
             except Exception as exc:
                 raise StatementError(index, sql, exc) from exc
 
-    def apply(self, migration: Migration, resume_from: int = 0) -> HistoryRow | None:
+    def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
+        """Each statement goes to the server in one packet with the update of the row that records
+        it (the server stops at the first error); the row is inserted with the first one."""
         statements = [s.sql for s in self.up_script(migration)]
-        current = self.history.get(migration.version)
+        version = migration.version
         if current is not None and current.success:
             return None
         started = time.monotonic()
-        if resume_from == 0:
-            if current is not None:
-                self.history.delete(migration.version)
-            self.history.insert(self._row(migration, success=False, applied=0, started=started))
-        else:
-            self.history.update(migration.version, failed_statement=None, error=None)
         earlier_ms = current.duration_ms if current is not None and resume_from else 0
+        if resume_from == 0:
+            row = self._row(migration, success=False, applied=0, started=started)
+            opening = [self.history.delete_sql(version)] if current is not None else []
+            opening.append(self.history.insert_sql(row, self._literal))
+        else:
+            row = replace(current, failed_statement=None, error=None) if current is not None else None
+            opening = [self.history.update_sql(version, self._literal, {"failed_statement": None, "error": None})]
+        opening.append(f"SET {self.STARTED} = UTC_TIMESTAMP(6)")
+        finished = f"{earlier_ms} + TIMESTAMPDIFF(MICROSECOND, {self.STARTED}, UTC_TIMESTAMP(6)) DIV 1000"
         self._running = migration
         try:
             for index in range(resume_from, len(statements)):
+                last = index == len(statements) - 1
+                done = {"statements_applied": index + 1, **({"success": True} if last else {})}
+                record = self.history.update_sql(version, self._literal, done, {"duration_ms": finished} if last else None)
                 try:
-                    self._execute_with_retries(statements[index])
-                except Exception as exc:
+                    self._run_recorded(opening, statements[index], record, index + 1)
+                except StatementError as failure:
                     self.history.update(
-                        migration.version,
-                        failed_statement=statements[index],
-                        error=error_text(exc),
+                        version,
+                        failed_statement=failure.sql,
+                        error=error_text(failure.cause),
                         duration_ms=earlier_ms + _elapsed_ms(started),
                     )
-                    raise MigrationFailed(self._stopped_message(migration, index, len(statements), exc)) from None
-                self._statement_done(index + 1)
-                self.history.update(migration.version, statements_applied=index + 1)
+                    raise MigrationFailed(self._stopped_message(migration, index, len(statements), failure.cause)) from None
+                opening = []
+            if resume_from >= len(statements):  # every statement ran; only the row's end was not recorded
+                done = {"statements_applied": len(statements), "success": True}
+                self.db.execute_together([*opening, self.history.update_sql(version, self._literal, done, {"duration_ms": finished})])
         finally:
             self._running = None
-        self.history.update(migration.version, success=True, duration_ms=earlier_ms + _elapsed_ms(started))
-        return self.history.get(migration.version)
+        base = row or self.history.get(version)
+        assert base is not None
+        return replace(
+            base,
+            success=True,
+            statements_applied=len(statements),
+            duration_ms=earlier_ms + _elapsed_ms(started),
+            failed_statement=None,
+            error=None,
+        )
+
+    #: A session variable holding when the run of the current migration started (server time).
+    STARTED = "@engine_migration_started"
+
+    def _run_recorded(self, opening: list[str], sql: str, record: str, done: int) -> None:
+        """Run ``opening`` (history writes), then ``sql``, then ``record``: in one packet, or one
+        by one with the ``after_statement`` hook between ``sql`` and ``record``. ``StatementError``
+        when ``sql`` fails (after the lock-timeout retries); a history write failing is raised as is."""
+        if self.after_statement is not None:
+            for history_sql in opening:
+                self.db.execute(history_sql)
+            try:
+                self._execute_with_retries(sql)
+            except Exception as exc:
+                raise StatementError(done - 1, sql, exc) from exc
+            self._statement_done(done)
+            self.db.execute(record)
+            return
+        for attempt in range(self.options.retries + 1):
+            try:
+                self.db.execute_together([*opening, sql, record])
+                return
+            except TogetherFailed as failed:
+                if failed.index != len(opening):
+                    raise failed.cause from None  # a history write: the connection is likely gone
+                cause: BaseException = failed.cause
+                if not self.is_lock_timeout(cause):
+                    raise StatementError(done - 1, sql, cause) from None
+                if attempt == self.options.retries:
+                    raise StatementError(done - 1, sql, RetriesExhausted(cause, attempt + 1)) from None
+                opening = []  # they ran before the statement failed
+                time.sleep(self.options.pause(attempt))
+
+    def _literal(self, value: object) -> str:
+        """A value as a SQL literal for this connection (PyMySQL's escaping, which follows the
+        server's NO_BACKSLASH_ESCAPES mode)."""
+        return str(self.db.raw.escape(value))
 
     def interrupted_hint(self, migration: Migration) -> str:
         return (
@@ -464,6 +564,9 @@ class StepwiseApplier(Applier):
             if statement.step == COPY:
                 return statement.backup in self.backups.tables()
             return any(row.name == statement.backup for row in self.backups.rows())
+        from ..compare import normalized
+        from ..introspect import introspect
+
         operation = statement.operation
         if sum(1 for s in up if s.operation <= operation) != index + 1:
             return False  # not its operation's last statement: the schema cannot tell
@@ -518,6 +621,11 @@ class StepwiseApplier(Applier):
 
     def _undo_partial_operation(self, migration: Migration, index: int) -> None:
         """Put back the tables the operation touched, and drop the backup taken before it."""
+        from ..compare import normalized
+        from ..diff import diff
+        from ..introspect import introspect
+        from ..render import render
+
         names = _tables_of(migration.operations[index])
         live = normalized(without_runner_tables(introspect(self.db)))
         target = normalized(migration.schema_before(index))
@@ -548,6 +656,8 @@ def applier_for(db: Database, history: History, lock: RunnerLock, options: RunOp
 
 def _tables_of(operation: Operation) -> set[str]:
     """The tables an operation changes (both names of a renamed table)."""
+    from ..operations import RenameTable
+
     names = {operation.table_name} if operation.table_name else set()
     if isinstance(operation, RenameTable):
         names.add(operation.new_name)
@@ -556,6 +666,8 @@ def _tables_of(operation: Operation) -> set[str]:
 
 def _same_tables(a: Schema, b: Schema, names: set[str]) -> bool:
     """``a`` and ``b`` hold the same tables ``names`` (or both lack them)."""
+    from ..diff import diff
+
     return not [op for op in diff(a, b) if op.table_name in names]
 
 

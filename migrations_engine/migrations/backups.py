@@ -24,47 +24,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..connection import Database
-from ..dialects import get_dialect
-from ..operations import AlterColumn, DropColumn, DropTable, Operation
-from ..render import Statement
-from ..schema import Column, Schema, Table
-from .history import BACKUP_PREFIX, BACKUPS_TABLE, history_for
-from .model import Migration, Script, version_text
+from ..statement import Statement
+from .history import BACKUP_PREFIX, BACKUPS_TABLE, history_for, quote_plain
+from .model import Backup, BackupScript, Migration, Script, version_text
+
+if TYPE_CHECKING:
+    from ..dialects import Dialect
+    from ..operations import Operation
+    from ..schema import Column, Schema, Table
 
 TABLE_BACKUP = "table"
 COLUMN_BACKUP = "column"
 _NAME = re.compile(rf"^{BACKUP_PREFIX}(\d+)_(\d+)$")
-
-
-@dataclass(frozen=True)
-class Backup:
-    """What the runner saves before operation ``operation`` of migration ``version``."""
-
-    name: str
-    version: int
-    operation: int
-    kind: str
-    table: Table  # as it is just before the operation
-    column: str | None  # the column whose values are saved (column backups)
-    keys: tuple[str, ...]  # the columns matching a saved value to its row (column backups)
-    key_is_primary: bool
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        """The columns the backup table holds."""
-        if self.kind == TABLE_BACKUP:
-            return self.table.columns
-        names = [*self.keys, self.column]
-        return tuple(self.table.column(name) for name in names)
-
-    def describe(self) -> str:
-        saved = "its rows" if self.kind == TABLE_BACKUP else f"the values of “{self.column}” with {_keys_text(self)}"
-        return f"{saved} are saved in “{self.name}”"
 
 
 @dataclass(frozen=True)
@@ -96,42 +73,61 @@ class BackupRow:
     created_at: datetime
 
 
-def _keys_text(backup: Backup) -> str:
-    names = ", ".join(f"“{k}”" for k in backup.keys)
-    return f"the primary key ({names})" if backup.key_is_primary else f"every other column ({names})"
-
-
 def backup_name(version: int, number: int) -> str:
     return f"{BACKUP_PREFIX}{version_text(version)}_{number}"
 
 
 def planned_backups(migration: Migration) -> list[Backup]:
     """The backups taken before the destructive operations of ``migration``, in order."""
+    return list(migration.backups)
+
+
+def plan_backups(migration: Migration) -> tuple[Backup, ...]:
+    """Plan ``migration``'s backups and render their statements for each of its dialects (when the
+    migration is made; the folder stores the result)."""
+    from ..operations import AlterColumn, DropColumn, DropTable
+
     backups: list[Backup] = []
     for index, operation in enumerate(migration.operations):
         if not operation.destructive or not isinstance(operation, (DropTable, DropColumn, AlterColumn)):
             continue
-        backup = _backup_of(migration, index, operation, backup_name(migration.version, len(backups) + 1))
-        if backup is not None:
-            backups.append(backup)
-    return backups
+        before = migration.schema_before(index)
+        planned = _backup_of(migration.version, index, operation, before, backup_name(migration.version, len(backups) + 1))
+        if planned is None:
+            continue
+        backup, table = planned
+        scripts = {}
+        for dialect in migration.dialects:
+            sql = backup_sql(dialect)
+            scripts[dialect] = BackupScript(tuple(sql.take(backup, table)), tuple(sql.restore(backup, table, before)))
+        backups.append(replace(backup, sql=scripts))
+    return tuple(backups)
 
 
-def _backup_of(migration: Migration, index: int, operation: Operation, name: str) -> Backup | None:
+def _backup_of(version: int, index: int, operation: Operation, before: Schema, name: str) -> tuple[Backup, Table] | None:
+    from ..operations import AlterColumn, DropColumn, DropTable
+
     if isinstance(operation, DropTable):
-        table = migration.schema_before(index).table(operation.table.name)
+        table = before.table(operation.table.name)
         pk = table.primary_key.columns if table.primary_key else ()
-        return Backup(name, migration.version, index, TABLE_BACKUP, table, None, pk, bool(pk))
+        return Backup(name, version, index, TABLE_BACKUP, table.name, None, pk, bool(pk)), table
     assert isinstance(operation, (DropColumn, AlterColumn))
-    table = migration.schema_before(index).table(operation.table)
+    table = before.table(operation.table)
     column = operation.column.name if isinstance(operation, DropColumn) else operation.old.name
     pk = table.primary_key.columns if table.primary_key else ()
     if pk and column not in pk:
-        return Backup(name, migration.version, index, COLUMN_BACKUP, table, column, pk, True)
+        return Backup(name, version, index, COLUMN_BACKUP, table.name, column, pk, True), table
     others = tuple(c.name for c in table.columns if c.name != column)
     if not others:
         return None  # a table's only column: nothing could find its rows again
-    return Backup(name, migration.version, index, COLUMN_BACKUP, table, column, others, False)
+    return Backup(name, version, index, COLUMN_BACKUP, table.name, column, others, False), table
+
+
+def saved_columns(backup: Backup, table: Table) -> tuple[Column, ...]:
+    """The columns the backup table holds."""
+    if backup.kind == TABLE_BACKUP:
+        return table.columns
+    return tuple(table.column(name) for name in [*backup.keys, backup.column])
 
 
 def run_script(migration: Migration, dialect: str, restorable: Collection[str] | None = None) -> Script:
@@ -143,25 +139,24 @@ def run_script(migration: Migration, dialect: str, restorable: Collection[str] |
     per operation (MySQL) and dry-run headers treat them as part of it.
     """
     script = migration.script(dialect)
-    backups = planned_backups(migration)
+    backups = migration.backups
     if not backups:
         return script
-    sql = backup_sql(dialect)
     count = len(migration.operations_data)
     before = {b.operation: b for b in backups}
     up: list[Statement] = []
     for operation in range(count):
         if operation in before:
-            copy, record = sql.take(before[operation], migration)
-            name = before[operation].name
-            up += [BackupStatement(copy, operation, name, COPY), BackupStatement(record, operation, name, RECORD)]
+            backup = before[operation]
+            copy, record = backup.sql[dialect].take
+            up += [BackupStatement(copy, operation, backup.name, COPY), BackupStatement(record, operation, backup.name, RECORD)]
         up += [s for s in script.up if s.operation == operation]
     after = {count - 1 - b.operation: b for b in backups if restorable is None or b.name in restorable}
     down: list[Statement] = []
     for operation in range(count):
         down += [s for s in script.down if s.operation == operation]
         if operation in after:
-            down += [Statement(s, operation) for s in sql.restore(after[operation], migration)]
+            down += [Statement(s, operation) for s in after[operation].sql[dialect].restore]
     return Script(tuple(up), tuple(down))
 
 
@@ -200,19 +195,31 @@ class BackupSQL:
     SOURCE = "backup"
 
     def __init__(self) -> None:
-        self.dialect = get_dialect(self.dialect_name)
-        self.q = self.dialect.quote
-        self.registry = self.q(BACKUPS_TABLE)
+        self.registry = self.plain(BACKUPS_TABLE)
+
+    @cached_property
+    def dialect(self) -> Dialect:
+        from ..dialects import get_dialect  # only to render backups: applying a folder never does
+
+        return get_dialect(self.dialect_name)
+
+    def q(self, name: str) -> str:
+        """Any identifier, quoted by the dialect."""
+        return self.dialect.quote(name)
+
+    def plain(self, name: str) -> str:
+        """One of the runner's own names (backup tables, the backups table and its columns)."""
+        return quote_plain(self.dialect_name, name)
 
     # ------------------------------------------------------------ taking
 
-    def take(self, backup: Backup, migration: Migration) -> list[str]:
-        """Copy what the operation destroys, then record the copy."""
-        columns = ", ".join(self.saved_value(c) for c in backup.columns)
+    def take(self, backup: Backup, table: Table) -> list[str]:
+        """Copy what the operation destroys from ``table`` (as it is before), then record the copy."""
+        columns = ", ".join(self.saved_value(c) for c in saved_columns(backup, table))
         copy = self.sql_copy % {
             "backup": self.q(backup.name),
             "columns": columns,
-            "table": self.q(backup.table.name),
+            "table": self.q(backup.table),
             "key": self.dialect.quote_columns(backup.keys),
         }
         return [copy, self.register(backup)]
@@ -230,7 +237,7 @@ class BackupSQL:
                 str(backup.version),
                 str(backup.operation),
                 text(backup.kind),
-                text(backup.table.name),
+                text(backup.table),
                 text(backup.column) if backup.column is not None else "NULL",
                 text(json.dumps(list(backup.keys), ensure_ascii=False)),
             ]
@@ -239,30 +246,30 @@ class BackupSQL:
 
     # ------------------------------------------------------------ restoring
 
-    def restore(self, backup: Backup, migration: Migration) -> list[str]:
-        """Put the saved data back (the table or column exists again), then drop the backup."""
-        schema = migration.schema_before(backup.operation)
+    def restore(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
+        """Put the saved data back into ``table`` of ``schema`` (as they are before the operation,
+        which the down statements re-create), then drop the backup."""
         if backup.kind == TABLE_BACKUP:
-            statements = self.restore_rows(backup, schema)
+            statements = self.restore_rows(backup, table, schema)
         else:
-            statements = [self.restore_values(backup, schema)]
+            statements = [self.restore_values(backup, table, schema)]
         return [*statements, *self.drop(backup.name)]
 
-    def restore_rows(self, backup: Backup, schema: Schema) -> list[str]:
-        columns = backup.table.columns
+    def restore_rows(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
+        columns = table.columns
         return [
             self.sql_restore_rows
             % {
-                "table": self.q(backup.table.name),
+                "table": self.q(table.name),
                 "columns": ", ".join(self.q(c.name) for c in columns),
                 "values": ", ".join(self.restored_value(self.q(c.name), c, schema) for c in columns),
                 "backup": self.q(backup.name),
             }
         ]
 
-    def restore_values(self, backup: Backup, schema: Schema) -> str:
+    def restore_values(self, backup: Backup, table: Table, schema: Schema) -> str:
         assert backup.column is not None
-        column = backup.table.column(backup.column)
+        column = table.column(backup.column)
         target, source = self.q(self.TARGET), self.q(self.SOURCE)
         # A primary key is never NULL and plain equality lets the database hash or index the join;
         # matching on every other column must take NULL as equal to NULL.
@@ -270,13 +277,13 @@ class BackupSQL:
         condition = " AND ".join(
             same
             % {
-                "a": self.key_value(f"{target}.{self.q(k)}", backup.table.column(k)),
-                "b": self.key_value(f"{source}.{self.q(k)}", backup.table.column(k)),
+                "a": self.key_value(f"{target}.{self.q(k)}", table.column(k)),
+                "b": self.key_value(f"{source}.{self.q(k)}", table.column(k)),
             }
             for k in backup.keys
         )
         return self.sql_restore_values % {
-            "table": self.q(backup.table.name),
+            "table": self.q(table.name),
             "backup": self.q(backup.name),
             "target": target,
             "source": source,
@@ -295,15 +302,15 @@ class BackupSQL:
 
     def drop(self, name: str) -> list[str]:
         return [
-            self.sql_drop % {"backup": self.q(name)},
-            self.sql_unregister % {"registry": self.registry, "name": self.q("name"), "value": self.dialect.string_literal(name)},
+            self.sql_drop % {"backup": self.plain(name)},
+            self.sql_unregister % {"registry": self.registry, "name": self.plain("name"), "value": f"'{name}'"},
         ]
 
     # ------------------------------------------------------------ the backups table
 
     def create_registry_sql(self) -> str:
-        columns = ",\n  ".join(f"{self.q(name)} {kind}" for name, kind in self.types.items())
-        return f"CREATE TABLE IF NOT EXISTS {self.registry} (\n  {columns},\n  PRIMARY KEY ({self.q('name')})\n){self.create_suffix}"
+        columns = ",\n  ".join(f"{self.plain(name)} {kind}" for name, kind in self.types.items())
+        return f"CREATE TABLE IF NOT EXISTS {self.registry} (\n  {columns},\n  PRIMARY KEY ({self.plain('name')})\n){self.create_suffix}"
 
     def time_from_db(self, value: Any) -> datetime:
         if isinstance(value, str):
@@ -358,21 +365,21 @@ class PostgreSQLBackupSQL(BackupSQL):
             return f"CAST({value} AS text)"
         return value
 
-    def restore_rows(self, backup: Backup, schema: Schema) -> list[str]:
+    def restore_rows(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
         """The rows, then each identity's sequence moved past them."""
-        table = self.q(backup.table.name)
+        name = self.q(table.name)
         restarts = [
             self.sql_restart_identity
             % {
-                "table_literal": self.dialect.string_literal(table),
+                "table_literal": self.dialect.string_literal(name),
                 "column_literal": self.dialect.string_literal(c.name),
                 "column": self.q(c.name),
-                "table": table,
+                "table": name,
             }
-            for c in backup.table.columns
+            for c in table.columns
             if c.identity
         ]
-        return [*super().restore_rows(backup, schema), *restarts]
+        return [*super().restore_rows(backup, table, schema), *restarts]
 
 
 class MySQLBackupSQL(BackupSQL):
@@ -401,14 +408,14 @@ class MySQLBackupSQL(BackupSQL):
     )
     sql_same = "%(a)s <=> %(b)s"
 
-    def take(self, backup: Backup, migration: Migration) -> list[str]:
+    def take(self, backup: Backup, table: Table) -> list[str]:
         if not backup.key_is_primary:
-            return super().take(backup, migration)
+            return super().take(backup, table)
         copy = self.sql_copy_with_key % {
             "backup": self.q(backup.name),
             "key": self.dialect.quote_columns(backup.keys),
-            "columns": ", ".join(self.saved_value(c) for c in backup.columns),
-            "table": self.q(backup.table.name),
+            "columns": ", ".join(self.saved_value(c) for c in saved_columns(backup, table)),
+            "table": self.q(backup.table),
         }
         return [copy, self.register(backup)]
 
@@ -458,7 +465,7 @@ class BackupStore:
         """Every recorded backup, by version then name; none when the table does not exist yet."""
         if not self.exists():
             return []
-        q = self.sql.q
+        q = self.sql.plain
         names = ", ".join(q(n) for n in self.sql.types)
         found = self.db.query(f"SELECT {names} FROM {self.sql.registry} ORDER BY {q('version')}, {q('name')}")
         return sorted((self._row(values) for values in found), key=lambda r: (r.version, _number(r.name)))

@@ -9,20 +9,23 @@ import argparse
 import sys
 from typing import Any
 
-from ..compare import differences
-from ..diff import diff
-from ..dialects import NAMES, get_dialect
+from typing import TYPE_CHECKING
+
+from ..dialects import NAMES, canonical_name
 from ..errors import EngineError
-from ..schema import Schema
-from ..sources import load_sources, source_dialect
 from .appliers import RunOptions
 from .errors import EmptyMigration, MigrationError
-from .export import FORMATS, export
+from .export import FORMATS
 from .folder import MigrationFolder
 from .history import without_runner_tables
 from .model import Migration
 from .runner import Runner
-from .status import read_status
+
+if TYPE_CHECKING:
+    from ..schema import Schema
+
+# Handlers import the schema machinery (diff, sources, introspection) when they need it:
+# ``migrate`` and ``rollback`` of a folder never do, and start faster without it.
 
 LAST = "last"
 
@@ -130,7 +133,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
 
 def _dialect_name(text: str) -> str:
     try:
-        return get_dialect(text).name
+        return canonical_name(text)
     except EngineError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -139,6 +142,8 @@ def _dialect_name(text: str) -> str:
 
 
 def cmd_makemigration(args: argparse.Namespace) -> int:
+    from ..diff import diff
+
     folder = MigrationFolder(args.folder)
     migrations = folder.read() if folder.path.exists() else []
     last = migrations[-1] if migrations else None
@@ -160,6 +165,10 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
 
 def _schemas(from_source: str, to_source: str, last: Migration | None) -> tuple[Schema, Schema]:
     """The schemas to diff. After the first migration every one starts where the last one ends."""
+    from ..compare import differences
+    from ..schema import Schema
+    from ..sources import load_sources
+
     previous = last.schema if last is not None else Schema()
     if from_source == LAST:
         (end,) = load_sources(to_source)
@@ -177,6 +186,8 @@ def _schemas(from_source: str, to_source: str, last: Migration | None) -> tuple[
 
 
 def _dialects(args: argparse.Namespace, last: Migration | None) -> list[str]:
+    from ..sources import source_dialect
+
     if args.dialects:
         return args.dialects
     from_url = [d for d in (source_dialect(args.to_source), source_dialect(args.from_source) if args.from_source != LAST else None) if d]
@@ -198,6 +209,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from .status import read_status
+
     sys.stdout.write(read_status(MigrationFolder(args.folder), args.url).text())
     return 0
 
@@ -226,6 +239,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
     migrations = MigrationFolder(args.folder).read()
     if not migrations:
         raise MigrationError(f"nothing to export: {args.folder} holds no migration")

@@ -19,8 +19,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from ..operations import reverse_all
-from ..render import Statement, script_text
+from ..statement import Statement
 from .errors import MigrationError
 from .model import Migration, slug, version_text
 
@@ -43,9 +42,14 @@ class Exporter:
         return f"-- {migration.label}: {direction} ({self.dialect}), exported by migrations_engine\n"
 
     def up_text(self, migration: Migration) -> str:
+        from ..render import script_text
+
         return script_text(list(migration.script(self.dialect).up), migration.operations)
 
     def down_text(self, migration: Migration) -> str:
+        from ..operations import reverse_all
+        from ..render import script_text
+
         return script_text(list(migration.script(self.dialect).down), reverse_all(migration.operations))
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import FolderIntegrityError, MigrationError
-from .model import MANIFEST, Migration, checksum_of, version_text
+from .model import MANIFEST, SCHEMA_FILE, Migration, checksum_of, version_text
 
 SUM_FILE = "migrations.sum"
 _SUM_HEADER = (
@@ -177,21 +177,30 @@ class MigrationFolder:
             raise FolderIntegrityError(f"{folder.name} has no {MANIFEST}")
         try:
             data = json.loads(files[MANIFEST])
+            schema_json = files[SCHEMA_FILE].decode("utf-8") if SCHEMA_FILE in files else None
+        except UnicodeDecodeError as exc:
+            raise FolderIntegrityError(f"{folder.name} holds a file that is not UTF-8: {exc}") from None
         except json.JSONDecodeError as exc:
             raise FolderIntegrityError(f"{folder.name}/{MANIFEST} is not valid JSON: {exc}") from None
-        migration = Migration.from_data(data, f"{folder.name}/{MANIFEST}")
+        migration = Migration.from_data(data, f"{folder.name}/{MANIFEST}", schema_json)
         if migration.version != line.version:
             raise FolderIntegrityError(
                 f"{folder.name} holds version {version_text(migration.version)} (folders renamed or reordered)"
             )
         return replace(migration, checksum=checksum)
 
-    def _read_files(self, folder: Path) -> dict[str, str]:
-        return {
-            entry.name: self._read_text(entry)
-            for entry in sorted(folder.iterdir())
-            if entry.is_file() and not entry.name.startswith(".")
-        }
+    def _read_files(self, folder: Path) -> dict[str, bytes]:
+        """The folder's files as bytes: the checksum covers them all, only two are parsed."""
+        files = {}
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_file() and not entry.name.startswith("."):
+                        with open(entry.path, "rb") as handle:
+                            files[entry.name] = handle.read()
+        except OSError as exc:
+            raise FolderIntegrityError(f"cannot read {str(folder)!r}: {exc}") from None
+        return files
 
     @staticmethod
     def _read_text(path: Path) -> str:

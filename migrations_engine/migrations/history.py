@@ -11,13 +11,15 @@ from __future__ import annotations
 import getpass
 import re
 import socket
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..connection import Database
-from ..dialects import get_dialect
-from ..schema import Schema
+
+if TYPE_CHECKING:
+    from ..schema import Schema
 
 TABLE = "engine_migration_history"
 #: The table listing the backups taken before destructive operations (see ``backups``).
@@ -28,6 +30,18 @@ _BACKUP_NAME = re.compile(rf"^{BACKUP_PREFIX}\d+_\d+$")
 KIND_MIGRATE = "migrate"
 KIND_BASELINE = "baseline"
 _MAX_TEXT = 255
+#: The identifier quote character of each dialect (as its ``Dialect.quote_character``; a test
+#: checks they agree), for the runner's own names: applying a folder never loads the dialects.
+QUOTE_CHARACTERS = {"postgresql": '"', "mysql": "`", "sqlite": '"'}
+_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def quote_plain(dialect: str, name: str) -> str:
+    """One of the runner's own names (lower-case ASCII letters, digits, ``_``), quoted for ``dialect``."""
+    if not _PLAIN_NAME.fullmatch(name):
+        raise ValueError(f"not one of the runner's plain names: {name!r}")
+    quote = QUOTE_CHARACTERS[dialect]
+    return f"{quote}{name}{quote}"
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,10 @@ class History:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.quote = get_dialect(db.dialect).quote
         self.table = self.quote(TABLE)
+
+    def quote(self, name: str) -> str:
+        return quote_plain(self.db.dialect, name)
 
     def exists(self) -> bool:
         return bool(self.db.query(self.sql_exists, [TABLE]))
@@ -137,6 +153,29 @@ class History:
         markers = ", ".join([self.marker] * len(COLUMNS))
         self.db.execute(f"INSERT INTO {self.table} ({names}) VALUES ({markers})", self._values(row))
 
+    def insert_sql(self, row: HistoryRow, literal: Callable[[Any], str], **expressions: str) -> str:
+        """``INSERT`` of ``row`` with its values as literals (``literal`` renders one), columns
+        named in ``expressions`` set by SQL expressions instead, and those columns returned."""
+        names = ", ".join(self.quote(name) for name in COLUMNS)
+        values = ", ".join(
+            expressions[name] if name in expressions else literal(value)
+            for name, value in zip(COLUMNS, self._values(row))
+        )
+        returning = f" RETURNING {', '.join(self.quote(name) for name in expressions)}" if expressions else ""
+        return f"INSERT INTO {self.table} ({names}) VALUES ({values}){returning}"
+
+    def delete_sql(self, version: int) -> str:
+        """``DELETE`` of a failed attempt's row of ``version`` (a successful row stays)."""
+        return f"DELETE FROM {self.table} WHERE {self.quote('version')} = {int(version)} AND NOT {self.quote('success')}"
+
+    def update_sql(
+        self, version: int, literal: Callable[[Any], str], values: Mapping[str, Any], expressions: Mapping[str, str] | None = None
+    ) -> str:
+        """``UPDATE`` of the row of ``version``: ``values`` as literals, ``expressions`` as SQL."""
+        sets = [f"{self.quote(name)} = {literal(self._db_value(name, value))}" for name, value in values.items()]
+        sets += [f"{self.quote(name)} = {sql}" for name, sql in (expressions or {}).items()]
+        return f"UPDATE {self.table} SET {', '.join(sets)} WHERE {self.quote('version')} = {int(version)}"
+
     def update(self, version: int, **changes: Any) -> None:
         """Change some fields of a row (``statements_applied=3``, ``success=True`` …)."""
         sets = ", ".join(f"{self.quote(name)} = {self.marker}" for name in changes)
@@ -154,7 +193,7 @@ class History:
     # ------------------------------------------------------------ values
 
     def _values(self, row: HistoryRow) -> list[Any]:
-        return [self._db_value(name, value) for name, value in zip(COLUMNS, astuple(row))]
+        return [self._db_value(name, getattr(row, name)) for name in COLUMNS]
 
     def _db_value(self, name: str, value: Any) -> Any:
         if name == "applied_at":

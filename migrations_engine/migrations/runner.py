@@ -8,6 +8,7 @@ folder lacks is refused), then works under the runner lock (``locks``), one migr
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,11 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..compare import differences
 from ..connection import Database, connect
 from ..errors import EngineError
-from ..introspect import introspect
-from ..operations import reverse_all
 from ..urls import DatabaseURL, parse_url
 from .appliers import Applier, RunOptions, applier_for, error_text
 from .backups import BackupRow, BackupStore, backup_version, planned_backups, run_script
@@ -28,15 +26,16 @@ from .folder import MigrationFolder
 from .history import KIND_BASELINE, History, HistoryRow, history_for, now, without_runner_tables
 from .locks import lock_for
 from .model import Migration, annotated_script, version_text
-from .validation import Validator
 
 
 @dataclass(frozen=True)
 class Step:
-    """A migration to apply, from statement ``start`` on (non-zero when resuming)."""
+    """A migration to apply, from statement ``start`` on (non-zero when resuming), with its history
+    row as read under the runner lock (a failed or partial attempt's, or None)."""
 
     migration: Migration
     start: int = 0
+    row: HistoryRow | None = None
 
 
 def check_history(migrations: list[Migration], rows: list[HistoryRow]) -> None:
@@ -96,7 +95,12 @@ def plan_migrate(migrations: list[Migration], rows: list[HistoryRow], to: int | 
         )
     done = {row.version for row in rows if row.success}
     start = {row.version: row.statements_applied for row in rows if row.partial}
-    return [Step(m, start.get(m.version, 0)) for m in migrations if m.version <= target and m.version not in done]
+    by_version = {row.version: row for row in rows}
+    return [
+        Step(m, start.get(m.version, 0), by_version.get(m.version))
+        for m in migrations
+        if m.version <= target and m.version not in done
+    ]
 
 
 def plan_rollback(migrations: list[Migration], rows: list[HistoryRow], to: int) -> list[tuple[Migration, HistoryRow]]:
@@ -132,6 +136,7 @@ class Runner:
         self.options = options or RunOptions()
         self.out = out or sys.stdout
         self.after_statement = after_statement
+        self._silenced = False
 
     # ------------------------------------------------------------ commands
 
@@ -149,12 +154,14 @@ class Runner:
             for step in steps:
                 step.migration.script(db.dialect)  # every pending migration has SQL for this database
             if steps and self.options.validate:
+                from .validation import Validator  # scratch databases: schema machinery, loaded only here
+
                 validator = Validator(db, self.options, lambda m: run_script(m, db.dialect), self.out)
                 validator.validate([(step.migration, step.start) for step in steps])
             applier.prepare()
             for step in steps:
                 with _interruptions(applier, step.migration):
-                    row = applier.apply(step.migration, step.start)
+                    row = applier.apply(step.migration, step.start, step.row)
                 if row is None:
                     self._say(f"skipped {step.migration.label}: applied by another runner meanwhile")
                     continue
@@ -271,6 +278,9 @@ class Runner:
             db.close()
 
     def _drift(self, db: Database, migration: Migration) -> list[str]:
+        from ..compare import differences
+        from ..introspect import introspect
+
         return differences(migration.schema, without_runner_tables(introspect(db)))
 
     def _baseline_row(self, migration: Migration, history: History, dialect: str) -> HistoryRow:
@@ -300,6 +310,8 @@ class Runner:
             self.out.write("-- nothing to migrate\n")
 
     def _print_down(self, targets: list[tuple[Migration, HistoryRow]], db: Database) -> None:
+        from ..operations import reverse_all
+
         store = BackupStore(db)
         for migration, row in targets:
             restorable = store.existing(migration.version)
@@ -323,8 +335,17 @@ class Runner:
             self.out.write("-- nothing to roll back\n")
 
     def _say(self, line: str) -> None:
-        self.out.write(line + "\n")
-        self.out.flush()
+        if self._silenced:
+            return
+        try:
+            self.out.write(line + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            # Whoever read the progress lines went away (``migrate … | head``): the work goes on
+            # without them rather than stopping between two migrations.
+            self._silenced = True
+            if self.out is sys.stdout:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _destructive_notes(migration: Migration) -> dict[int, str]:

@@ -91,7 +91,7 @@ def craft(
         to_hash=snapshot.content_hash(after),
         scripts={dialect: Script(tuple(Statement(sql, 0) for sql in up), tuple(Statement(sql, 0) for sql in down))},
         operations_data=tuple(operations_to_data(operations)),
-        schema_data=snapshot.to_data(after),
+        schema_json=snapshot.dumps(after),
     )
     folder.write(migration)
     return migration

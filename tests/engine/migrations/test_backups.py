@@ -228,3 +228,14 @@ def test_mysql_rollback_after_a_stop_between_backup_and_drop_removes_the_backup(
     assert backup_names(mysql_url) == set()
     assert [v for v, _, _ in history(mysql_url)] == [1, 2]
     assert values(mysql_url, "user", ["id", "nickname"]) == sorted([(1, "ann"), (2, None), (3, "zoë 表")], key=repr)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_the_runner_quotes_its_own_names_as_the_dialects_do(dialect):
+    """The runner names its tables without loading the dialects: its quoting must be theirs."""
+    from migrations_engine.migrations.history import BACKUPS_TABLE, TABLE, quote_plain
+
+    for name in (TABLE, BACKUPS_TABLE, "engine_backup_0001_1", "statements_applied"):
+        assert quote_plain(dialect, name) == get_dialect(dialect).quote(name)
+    with pytest.raises(ValueError):
+        quote_plain(dialect, "user name")

@@ -9,7 +9,8 @@ from pathlib import Path
 from migrations_engine import snapshot
 from migrations_engine.cli import main
 
-from .conftest import version_1, version_2
+from .conftest import version_1, version_2, version_3, write_folder
+from .test_runner import history
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,3 +55,22 @@ def test_errors_are_one_line_without_traceback(tmp_path):
         "error: migration 0001_first was edited after it was written (its checksum differs from migrations.sum)\n"
     )
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_a_reader_gone_from_the_progress_lines_does_not_stop_the_run(tmp_path, sqlite_url):
+    """``migrate … | head -1``: the runner keeps applying after its output pipe closed."""
+    folder = write_folder(tmp_path / "migrations", [version_1(), version_2(), version_3()], ("sqlite",))
+    url = f"sqlite:///{sqlite_url.database}"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url, "--no-validate"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stdout is not None and run.stderr is not None
+    assert run.stdout.readline().startswith("applied 0001 ")
+    run.stdout.close()
+    assert run.wait(timeout=60) == 0, run.stderr.read()
+    assert run.stderr.read() == ""
+    assert [row[:2] for row in history(sqlite_url)] == [(1, True), (2, True), (3, True)]

@@ -124,7 +124,7 @@ def test_mysql_rollback_undoes_an_operation_stopped_half_way(tmp_path, mysql_url
             )
         },
         operations_data=tuple(operations_to_data([AddColumn("user", score)])),
-        schema_data=snapshot.to_data(after),
+        schema_json=snapshot.dumps(after),
     )
     folder = write_folder(tmp_path / "m", [before], ("mysql",))
     folder.write(half_way)

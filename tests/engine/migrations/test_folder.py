@@ -11,7 +11,8 @@ import pytest
 from migrations_engine import snapshot
 from migrations_engine.cli import main
 from migrations_engine.migrations.errors import FolderIntegrityError
-from migrations_engine.migrations.folder import SUM_FILE, MigrationFolder
+from migrations_engine.migrations.backups import run_script
+from migrations_engine.migrations.folder import SUM_FILE, MigrationFolder, SumLine, chain, sum_text
 from migrations_engine.migrations.model import checksum_of, slug
 from migrations_engine.operations import operations_to_data
 
@@ -38,12 +39,13 @@ def test_makemigration_writes_the_first_version(tmp_path, snapshots, capsys):
     assert "wrote" in capsys.readouterr().out
     version = folder / "0001_create_users"
     assert sorted(p.name for p in version.iterdir()) == [
-        "migration.json", "postgresql.down.sql", "postgresql.up.sql", "sqlite.down.sql", "sqlite.up.sql",
+        "migration.json", "postgresql.down.sql", "postgresql.up.sql", "schema.json", "sqlite.down.sql", "sqlite.up.sql",
     ]
     data = json.loads((version / "migration.json").read_text())
-    assert (data["version"], data["name"]) == (1, "Create users")
+    assert (data["format"], data["version"], data["name"]) == ("engine-migration/2", 1, "Create users")
     assert data["from_hash"] == snapshot.content_hash(snapshot.Schema())
-    assert data["to_hash"] == snapshot.content_hash(version_1()) == data["schema"]["hash"]
+    assert data["to_hash"] == snapshot.content_hash(version_1()) == json.loads((version / "schema.json").read_text())["hash"]
+    assert data["backups"] == []
     assert [op["op"] for op in data["operations"]] == ["create_table"]
     assert data["sql"]["postgresql"]["up"][0]["sql"].startswith('CREATE TABLE "user"')
     assert data["sql"]["postgresql"]["down"] == [{"sql": 'DROP TABLE "user"', "operation": 0}]
@@ -177,3 +179,43 @@ def test_validate_catches_a_sum_line_rewritten_for_an_edit(folder):
 def test_validate_catches_a_missing_sum_file(folder):
     folder.sum_path.unlink()
     assert refused(folder).startswith("migrations.sum is missing")
+
+
+def as_format_1(folder: MigrationFolder) -> None:
+    """Rewrite ``folder`` as the first format wrote it: the snapshot inside migration.json, no
+    stored backups, the sum file re-chained."""
+    lines = []
+    for version in sorted(p for p in folder.path.iterdir() if p.is_dir()):
+        data = json.loads((version / "migration.json").read_text())
+        data["format"] = "engine-migration/1"
+        del data["backups"]
+        data["schema"] = json.loads((version / "schema.json").read_text())
+        (version / "schema.json").unlink()
+        (version / "migration.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        files = {p.name: p.read_text() for p in version.iterdir()}
+        number = int(version.name.split("_")[0])
+        checksum = checksum_of(files)
+        lines.append(SumLine(number, checksum, chain(lines[-1].chained if lines else "", number, checksum)))
+    folder.sum_path.write_text(sum_text(lines))
+
+
+def test_a_folder_of_the_first_format_is_read_with_its_backups_planned(folder):
+    """Format 1 (no schema.json, no stored backups): read, and its backups and run scripts are the
+    ones format 2 stores."""
+    written = folder.read()
+    as_format_1(folder)
+    read = folder.read()
+    assert [m.schema for m in read] == [m.schema for m in written]
+    assert [m.scripts for m in read] == [m.scripts for m in written]
+    assert read[2].stored_backups is None and written[2].stored_backups
+    for old, new in zip(read, written):
+        assert [(b, b.sql) for b in old.backups] == [(b, b.sql) for b in new.backups]
+        for dialect in old.dialects:
+            assert run_script(old, dialect) == run_script(new, dialect)
+
+
+def test_validate_catches_an_edited_schema_file(folder):
+    path = version_dir(folder, 2) / "schema.json"
+    path.write_text(path.read_text().replace('"nickname"', '"nick"'))
+    with pytest.raises(FolderIntegrityError, match="0002_add_orders was edited after it was written"):
+        folder.read()

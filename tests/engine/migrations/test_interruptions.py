@@ -241,3 +241,56 @@ def test_sqlite_runner_process_killed_mid_migration(at_version_1, db_url):
         assert_at_version_2(db_url)
         runner(at_version_1, db_url)[0].rollback(to=1)
         assert_at_version_1(db_url)
+
+
+def wait_until_blocked(url: DatabaseURL) -> None:
+    """Until a connection of the database waits for a lock (the runner's statement)."""
+    query = {
+        "postgresql": "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        "mysql": "SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND STATE LIKE 'Waiting for table metadata lock%'",
+    }[url.dialect]
+    deadline = time.monotonic() + 10
+    with connect(url) as db:
+        while not db.query(query):
+            assert time.monotonic() < deadline, "the runner never waited for the lock"
+            time.sleep(0.02)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_a_run_cut_off_while_its_statements_are_at_the_server(at_version_1, db_url):
+    """Without the test hook the runner sends a migration (PostgreSQL) or a statement with its
+    record (MySQL) in one round trip: killed while the server works on it, nothing is half recorded."""
+    from .test_failures import hold_table_lock
+
+    blocker = connect(db_url)
+    outcome: list[BaseException] = []
+
+    def cut_run() -> None:
+        try:
+            runner(at_version_1, db_url, ddl_lock_timeout=30)[0].migrate()
+        except BaseException as exc:  # collected for the assertions below
+            outcome.append(exc)
+
+    try:
+        hold_table_lock(blocker, db_url.dialect)
+        run = threading.Thread(target=cut_run)
+        run.start()
+        wait_until_blocked(db_url)
+        kill_the_runner(db_url)
+        run.join(timeout=30)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    (failure,) = outcome
+    assert isinstance(failure, MigrationFailed) and "cut off" in str(failure)
+    if db_url.dialect == "postgresql":
+        assert_at_version_1(db_url)  # the migration's transaction died with the connection
+        runner(at_version_1, db_url)[0].migrate()
+    else:
+        (version, success, applied) = history(db_url)[-1]
+        assert (version, success) == (2, False)
+        assert applied < total(at_version_1, "mysql")
+        runner(at_version_1, db_url)[0].migrate(resume=True)
+    assert_at_version_2(db_url)
+    runner(at_version_1, db_url)[0].rollback(to=1)
+    assert_at_version_1(db_url)
