@@ -8,6 +8,8 @@ time, best of ``--repeat``:
 * runner:      ``python -m migrations_engine migrate DIR URL --no-validate`` (a whole process:
                lock, history table and rows, one transaction per migration on PostgreSQL and
                SQLite, statement by statement with a progress update each on MySQL);
+* in-process: ``Runner(...).migrate()`` called in this (warm) process: the runner's own work,
+               without the interpreter's start and the imports (driver included) of a new process;
 * runner+val.: the same with validation on a scratch copy (the default), once;
 * client:      ``psql`` / ``mariadb`` / ``sqlite3`` running the very statements the runner runs
                (the migrations' and the backups'), one ``BEGIN`` … ``COMMIT`` per migration on
@@ -18,13 +20,14 @@ same schema. Scratch databases are dropped at the end. The engine's modules are 
 bytecode first, as ``pip install`` leaves an installed package (a checkout run with
 ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them at every start).
 
-    .venv/bin/python bench/migrations_apply.py [--dialect D ...] [--migrations 200] [--repeat 3]
+    .venv/bin/python bench/migrations_apply.py [--dialect D ...] [--migrations 200] [--repeat 5] [--no-validation-run]
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import io
 import os
 import random
 import subprocess
@@ -45,7 +48,9 @@ from migrations_engine.introspect import introspect  # noqa: E402
 from migrations_engine.migrations.backups import backup_sql, run_script  # noqa: E402
 from migrations_engine.migrations.folder import MigrationFolder  # noqa: E402
 from migrations_engine.migrations.history import without_runner_tables  # noqa: E402
+from migrations_engine.migrations.appliers import RunOptions  # noqa: E402
 from migrations_engine.migrations.model import Migration  # noqa: E402
+from migrations_engine.migrations.runner import Runner  # noqa: E402
 from migrations_engine.naming import with_default_names  # noqa: E402
 from migrations_engine.schema import Column, Index, PrimaryKey, Schema, Table  # noqa: E402
 from migrations_engine.scratch import scratch_database  # noqa: E402
@@ -168,7 +173,7 @@ def scratch_server(dialect: str, folder: Path) -> str:
     return SERVERS.get(dialect) or f"sqlite:///{folder / 'server.sqlite3'}"
 
 
-def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int) -> dict[str, float]:
+def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int, validation: bool) -> dict[str, float]:
     server = scratch_server(dialect, work)
     script = work / f"{dialect}.sql"
     script.write_text(client_script(folder.read(), dialect), encoding="utf-8")
@@ -182,11 +187,18 @@ def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int
             keep("runner", timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url), "--no-validate"]))
             ours = without_runner_tables(introspect(url))
         with scratch_database(server, prefix="me_bench_apply") as url:
+            started = time.perf_counter()
+            Runner(folder, url, RunOptions(validate=False), out=io.StringIO()).migrate()
+            keep("in-process", time.perf_counter() - started)
+        with scratch_database(server, prefix="me_bench_apply") as url:
             keep("client", timed(client_command(url, script)))
             theirs = without_runner_tables(introspect(url))
         found = differences(ours, theirs)
         if found:
             raise RuntimeError(f"{dialect}: the runner and the client left different schemas: {found[0]}")
+    if not validation:
+        best["runner+validation"] = float("nan")
+        return best
     with scratch_database(server, prefix="me_bench_apply") as url:
         keep("runner+validation", timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url)]))
     return best
@@ -197,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dialect", action="append", choices=DIALECTS)
     parser.add_argument("--migrations", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-validation-run", dest="validation", action="store_false", help="skip the (slow) run with validation")
     args = parser.parse_args(argv)
     compileall.compile_dir(ROOT / "migrations_engine", quiet=1)
     with tempfile.TemporaryDirectory(prefix="me_bench_apply_") as temporary:
@@ -207,13 +220,16 @@ def main(argv: list[str] | None = None) -> int:
         migrations = folder.read()
         statements = {d: sum(len(run_script(m, d).up) for m in migrations) for d in DIALECTS}
         print(f"history: {len(migrations)} migrations written in {time.perf_counter() - started:.1f} s")
-        print(f"{'dialect':<11} {'statements':>10} {'runner s':>9} {'client s':>9} {'ratio':>6} {'runner+validation s':>20}")
+        print(
+            f"{'dialect':<11} {'statements':>10} {'runner s':>9} {'client s':>9} {'ratio':>6} "
+            f"{'in-process s':>13} {'ratio':>6} {'runner+validation s':>20}"
+        )
         for dialect in args.dialect or DIALECTS:
-            best = bench_dialect(dialect, folder, work, args.repeat)
-            ratio = best["runner"] / best["client"]
+            best = bench_dialect(dialect, folder, work, args.repeat, args.validation)
+            ratio, warm = best["runner"] / best["client"], best["in-process"] / best["client"]
             print(
                 f"{dialect:<11} {statements[dialect]:>10} {best['runner']:>9.2f} {best['client']:>9.2f} "
-                f"{ratio:>6.2f} {best['runner+validation']:>20.2f}",
+                f"{ratio:>6.2f} {best['in-process']:>13.2f} {warm:>6.2f} {best['runner+validation']:>20.2f}",
                 flush=True,
             )
     return 0

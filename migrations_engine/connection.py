@@ -5,7 +5,6 @@ Every failure to connect becomes a ``ConnectionFailed`` with one clear line.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,6 +110,7 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 dbname=parsed.database,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 autocommit=autocommit,
+                prepare_threshold=None,  # every statement runs once or twice: preparing would not pay
             )
         elif parsed.dialect == "mysql":
             import pymysql
@@ -133,6 +133,8 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 raise ConnectionFailed(f"cannot open {parsed}: folder {str(Path(path).parent)!r} does not exist")
             if not create and path != ":memory:" and not Path(path).is_file():
                 raise ConnectionFailed(f"cannot open {parsed}: no such SQLite file")
+            import sqlite3
+
             raw = sqlite3.connect(path, isolation_level=None if autocommit else "DEFERRED")
             raw.execute("PRAGMA foreign_keys = ON")
     except ConnectionFailed:

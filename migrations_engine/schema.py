@@ -223,22 +223,31 @@ def replace_named(items: Iterable[T], name: str, new: T | None) -> tuple[T, ...]
 
 
 def strip_ids(schema: Schema) -> Schema:
-    """The same schema with every ``id`` removed, as a live database would give it."""
+    """The same schema with every ``id`` removed, as a live database would give it. What has no
+    id (a schema read from a database) is returned as it is, not copied."""
 
-    def clear(items: Iterable[T]) -> tuple[T, ...]:
+    def clear(items: tuple[T, ...]) -> tuple[T, ...]:
+        if all(item.id is None for item in items):  # type: ignore[attr-defined]
+            return items
         return tuple(replace(item, id=None) for item in items)  # type: ignore[type-var]
 
-    tables = tuple(
-        replace(
+    def bare(table: Table) -> Table:
+        parts = (table.columns, table.foreign_keys, table.uniques, table.checks, table.indexes)
+        key = table.primary_key
+        if table.id is None and (key is None or key.id is None) and all(clear(p) is p for p in parts):
+            return table
+        return replace(
             table,
             id=None,
             columns=clear(table.columns),
-            primary_key=replace(table.primary_key, id=None) if table.primary_key else None,
+            primary_key=replace(key, id=None) if key else None,
             foreign_keys=clear(table.foreign_keys),
             uniques=clear(table.uniques),
             checks=clear(table.checks),
             indexes=clear(table.indexes),
         )
-        for table in schema.tables
-    )
+
+    tables = tuple(bare(table) for table in schema.tables)
+    if all(new is old for new, old in zip(tables, schema.tables)) and clear(schema.enums) is schema.enums:
+        return schema
     return Schema(tables=tables, enums=clear(schema.enums))

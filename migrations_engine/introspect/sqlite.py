@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import sqlglot
@@ -369,8 +370,12 @@ def _tokenize(sql: str) -> list[Token] | None:
 _TABLE_CONSTRAINT_WORDS = frozenset({"CONSTRAINT", "PRIMARY KEY", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN KEY", "FOREIGN"})
 
 
+@lru_cache(maxsize=4096)
 def parse_create_table(sql: str) -> Declared:
-    """Constraint names, checks and AUTOINCREMENT columns of a stored ``CREATE TABLE``."""
+    """Constraint names, checks and AUTOINCREMENT columns of a stored ``CREATE TABLE``.
+
+    Cached by text (tokenizing is the slowest part of reading a schema, and validation reads the
+    same tables again and again): the result is shared, so callers only read it."""
     declared = Declared()
     tokens = _tokenize(sql)
     if not tokens:

@@ -18,7 +18,6 @@ a growing pause.
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -401,6 +400,8 @@ class SQLiteApplier(TransactionalApplier):
         self.begin_immediate()
 
     def begin_immediate(self) -> None:
+        import sqlite3  # loaded with the connection; not imported for the other databases
+
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

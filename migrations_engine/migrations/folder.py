@@ -196,7 +196,7 @@ class MigrationFolder:
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if entry.is_file() and not entry.name.startswith("."):
-                        with open(entry.path, "rb") as handle:
+                        with open(entry.path, "rb", buffering=0) as handle:
                             files[entry.name] = handle.read()
         except OSError as exc:
             raise FolderIntegrityError(f"cannot read {str(folder)!r}: {exc}") from None

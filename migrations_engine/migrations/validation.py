@@ -7,7 +7,9 @@ applier: one transaction with its checks, or statement by statement): up, down, 
 each step the copy is read back and compared, live against live, with what the step must leave:
 
 - after up: the migration's ``to`` snapshot, built fresh in a second scratch database (the
-  ``reference``) and read back, so that both sides are what the dialect really stores;
+  ``reference``) and read back, so that both sides are what the dialect really stores. Every
+  table there is made by ``CREATE TABLE`` from a snapshot, never by a migration's statements; a
+  table equal to the one the previous build made is kept rather than made again;
 - after down: the copy as it was before up;
 - after up again: the copy as it was after the first up.
 
@@ -32,7 +34,7 @@ from ..dialects import get_dialect
 from ..diff import diff
 from ..introspect import introspect
 from ..render import render
-from ..schema import Schema
+from ..schema import Schema, strip_ids
 from ..scratch import create_scratch, drop_scratch
 from ..urls import DatabaseURL, parse_url
 from .appliers import Applier, RunOptions, StatementError, applier_for, error_text
@@ -178,6 +180,8 @@ class Validator:
         self.options = options
         self.script_of = script_of
         self.out = out
+        #: What the reference database holds (as built from a snapshot, without ids), once built.
+        self._built: Schema | None = None
 
     def validate(self, migrations: list[tuple[Migration, int]]) -> None:
         """Validate ``(migration, first statement)`` pairs in order (the first statement is not 0
@@ -188,7 +192,7 @@ class Validator:
         with self._scratch() as scratch:
             assert scratch.copy is not None
             applier = self._applier(scratch.copy)
-            self._build(scratch.copy, live, "the database's schema")
+            self._build(scratch.copy, Schema(), live, "the database's schema")
             BackupStore(scratch.copy).create()
             state = self._read(scratch.copy)
             first, start = migrations[0]
@@ -258,9 +262,9 @@ class Validator:
         applier.configure_session()
         return applier
 
-    def _build(self, db: Database, schema: Schema, what: str) -> None:
-        """Create ``schema`` in the empty ``db`` through the engine (a diff from nothing)."""
-        for statement in render(diff(Schema(), schema), Schema(), self.dialect):
+    def _build(self, db: Database, start: Schema, end: Schema, what: str) -> None:
+        """Turn ``db``, holding ``start``, into ``end`` through the engine (a diff and its SQL)."""
+        for statement in render(diff(start, end), start, self.dialect):
             try:
                 db.execute(statement.sql)
             except Exception as exc:
@@ -270,10 +274,26 @@ class Validator:
                 ) from None
 
     def _reference(self, scratch: Scratch, migration: Migration, schema: Schema) -> Schema:
-        """``schema`` as the dialect stores it: built in the emptied reference and read back."""
-        scratch.reset_reference()
+        """``schema`` as the dialect stores it: built in the reference and read back.
+
+        Tables equal to those of the previous build stay (their fresh build is already there);
+        the others are dropped and created afresh from ``schema``, with every table whose foreign
+        keys reference one of them (dropping a table takes those keys along). A change of enums
+        empties the reference and builds everything.
+        """
         assert scratch.reference is not None
-        self._build(scratch.reference, schema, f"the schema of migration {migration.label}")
+        target = strip_ids(schema)
+        kept = _reusable_tables(self._built, target)
+        what = f"the schema of migration {migration.label}"
+        if self._built is None or kept is None:
+            scratch.reset_reference()
+            base = Schema(enums=target.enums)
+            self._build(scratch.reference, Schema(), base, what)
+        else:
+            base = Schema(tuple(t for t in target.tables if t.name in kept), target.enums)
+            self._build(scratch.reference, self._built, base, what)  # drops the tables not kept
+        self._build(scratch.reference, base, target, what)
+        self._built = target
         return self._read(scratch.reference)
 
     def _run(self, applier: Applier, migration: Migration, step: str, statements: list[str], start: int = 0) -> None:
@@ -331,6 +351,22 @@ class Validator:
     def _say(self, line: str) -> None:
         self.out.write(line + "\n")
         self.out.flush()
+
+
+def _reusable_tables(built: Schema | None, target: Schema) -> set[str] | None:
+    """The tables of ``target`` the reference may keep from the ``built`` schema: equal there, and
+    referencing through foreign keys only tables kept too. None: build everything afresh (nothing
+    built yet, or the enums changed: dropping a type would take columns along)."""
+    if built is None or built.enums != target.enums:
+        return None
+    kept = {t.name for t in target.tables if built.has_table(t.name) and built.table(t.name) == t}
+    while True:
+        dropped = {
+            t.name for t in target.tables if t.name in kept and any(fk.ref_table not in kept for fk in t.foreign_keys)
+        }
+        if not dropped:
+            return kept
+        kept -= dropped
 
 
 def _shown(sql: str) -> str:
