@@ -15,7 +15,8 @@ time, best of ``--repeat``:
                (the migrations' and the backups'), one ``BEGIN`` … ``COMMIT`` per migration on
                PostgreSQL and SQLite, from one file.
 
-It prints each time and the ratio runner / client, and checks that both databases end with the
+It prints the best time of each, the ratio runner / client of the bests and the median of the
+ratios of runs made in the same round ("paired": steadier on a machine whose speed drifts), and checks that both databases end with the
 same schema. Scratch databases are dropped at the end. The engine's modules are compiled to
 bytecode first, as ``pip install`` leaves an installed package (a checkout run with
 ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them at every start).
@@ -30,6 +31,7 @@ import compileall
 import io
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,35 +175,38 @@ def scratch_server(dialect: str, folder: Path) -> str:
     return SERVERS.get(dialect) or f"sqlite:///{folder / 'server.sqlite3'}"
 
 
-def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int, validation: bool) -> dict[str, float]:
+def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int, validation: bool) -> dict[str, list[float]]:
+    """Seconds of each run, by kind, in run order (one of each kind per round, taken in turn)."""
     server = scratch_server(dialect, work)
     script = work / f"{dialect}.sql"
     script.write_text(client_script(folder.read(), dialect), encoding="utf-8")
-    best: dict[str, float] = {}
-
-    def keep(name: str, seconds: float) -> None:
-        best[name] = min(best.get(name, seconds), seconds)
-
+    runs: dict[str, list[float]] = {"runner": [], "in-process": [], "client": [], "runner+validation": []}
     for _ in range(repeat):
         with scratch_database(server, prefix="me_bench_apply") as url:
-            keep("runner", timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url), "--no-validate"]))
+            runs["runner"].append(timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url), "--no-validate"]))
             ours = without_runner_tables(introspect(url))
         with scratch_database(server, prefix="me_bench_apply") as url:
             started = time.perf_counter()
             Runner(folder, url, RunOptions(validate=False), out=io.StringIO()).migrate()
-            keep("in-process", time.perf_counter() - started)
+            runs["in-process"].append(time.perf_counter() - started)
         with scratch_database(server, prefix="me_bench_apply") as url:
-            keep("client", timed(client_command(url, script)))
+            runs["client"].append(timed(client_command(url, script)))
             theirs = without_runner_tables(introspect(url))
         found = differences(ours, theirs)
         if found:
             raise RuntimeError(f"{dialect}: the runner and the client left different schemas: {found[0]}")
-    if not validation:
-        best["runner+validation"] = float("nan")
-        return best
-    with scratch_database(server, prefix="me_bench_apply") as url:
-        keep("runner+validation", timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url)]))
-    return best
+    if validation:
+        with scratch_database(server, prefix="me_bench_apply") as url:
+            runs["runner+validation"].append(
+                timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url)])
+            )
+    return runs
+
+
+def paired_ratio(ours: list[float], theirs: list[float]) -> float:
+    """The median of the ratios of runs made in the same round: steadier than a ratio of bests
+    when the machine's speed drifts during the bench."""
+    return statistics.median(a / b for a, b in zip(ours, theirs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,15 +226,17 @@ def main(argv: list[str] | None = None) -> int:
         statements = {d: sum(len(run_script(m, d).up) for m in migrations) for d in DIALECTS}
         print(f"history: {len(migrations)} migrations written in {time.perf_counter() - started:.1f} s")
         print(
-            f"{'dialect':<11} {'statements':>10} {'runner s':>9} {'client s':>9} {'ratio':>6} "
-            f"{'in-process s':>13} {'ratio':>6} {'runner+validation s':>20}"
+            f"{'dialect':<11} {'statements':>10} {'runner s':>9} {'client s':>9} {'ratio':>6} {'paired':>7} "
+            f"{'in-process s':>13} {'ratio':>6} {'paired':>7} {'runner+validation s':>20}"
         )
         for dialect in args.dialect or DIALECTS:
-            best = bench_dialect(dialect, folder, work, args.repeat, args.validation)
-            ratio, warm = best["runner"] / best["client"], best["in-process"] / best["client"]
+            runs = bench_dialect(dialect, folder, work, args.repeat, args.validation)
+            best = {kind: min(seconds, default=float("nan")) for kind, seconds in runs.items()}
             print(
                 f"{dialect:<11} {statements[dialect]:>10} {best['runner']:>9.2f} {best['client']:>9.2f} "
-                f"{ratio:>6.2f} {best['in-process']:>13.2f} {warm:>6.2f} {best['runner+validation']:>20.2f}",
+                f"{best['runner'] / best['client']:>6.2f} {paired_ratio(runs['runner'], runs['client']):>7.2f} "
+                f"{best['in-process']:>13.2f} {best['in-process'] / best['client']:>6.2f} "
+                f"{paired_ratio(runs['in-process'], runs['client']):>7.2f} {best['runner+validation']:>20.2f}",
                 flush=True,
             )
     return 0

@@ -61,7 +61,7 @@ class Database:
         cursor = self.raw.cursor()
         done = 0
         try:
-            cursor.execute(";\n".join(statements))
+            cursor.execute("\n;\n".join(statements))  # the newline ends a statement's trailing line comment
             rows: list[tuple[Any, ...]] = []
             while True:
                 if cursor.description:

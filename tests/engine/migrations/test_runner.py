@@ -173,3 +173,18 @@ def test_a_migration_without_sql_for_the_database_is_refused_before_anything_run
     with pytest.raises(MigrationError, match="^migration 0001 create users has no SQL for sqlite .*--dialect sqlite\\)$"):
         runner(folder, sqlite_url)[0].migrate()
     assert history(sqlite_url) == []
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_statements_ending_in_a_line_comment_are_sent_together_safely(tmp_path, db_url):
+    """A migration's statements travel with the history writes in one round trip: a statement
+    ending in a ``--`` comment must not swallow the next one."""
+    from .conftest import craft, scripts
+
+    folder = write_folder(tmp_path / "migrations", [version_1()], (db_url.dialect,))
+    runner(folder, db_url)[0].migrate()
+    up, down = scripts(version_1(), version_2(), db_url.dialect)
+    craft(folder, "add orders", version_2(), db_url.dialect, [f"{sql} -- reviewed" for sql in up], down)
+    runner(folder, db_url)[0].migrate()
+    assert history(db_url) == [(1, True, 1), (2, True, len(up))]
+    assert_schema(db_url, version_2())
