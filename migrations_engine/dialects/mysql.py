@@ -11,6 +11,10 @@ they differ). Three MySQL rules shape most of this module:
   there is none, keeps it after the key is dropped, and refuses to drop the last index a key
   relies on. Dropping a key drops that index too; dropping an index a key relies on puts the
   key's own index back, so the database always matches the model (where those indexes are not).
+  An automatic index stays automatic for good, and MySQL drops it by itself when a new key
+  starts with its columns. One made for a key written without a name is named after its first
+  column, so the model holds it as an ordinary index: a statement building a key makes again
+  (``DROP INDEX i, ADD INDEX i``) every plain index MySQL could drop for it, so that it stays.
 """
 
 from __future__ import annotations
@@ -244,6 +248,11 @@ class MySQLDialect(Dialect):
     def _alter(self, table: str, changes: list[str]) -> str:
         return self.sql_alter_table % {"table": self.quote(table), "changes": ", ".join(changes)}
 
+    def _remake_index(self, index: Index) -> list[str]:
+        # An index added by ALTER TABLE is never automatic, whatever the one it replaces was.
+        drop = self.sql_drop_index_clause % {"name": self.quote(index.name or "")}
+        return [drop, self.sql_add_index % self._index_args(index)]
+
     def _modify(self, column: Column, schema: Schema, *, auto_increment: bool) -> str:
         return self.sql_modify_column % {"definition": self.column_definition(column, schema, auto_increment=auto_increment)}
 
@@ -257,16 +266,18 @@ class MySQLDialect(Dialect):
     def key_consequences(self, table_name: str, before: Schema, after: Schema) -> tuple[list[str], list[str]]:
         """The clauses a change of keys needs before it and after it, in the same ALTER TABLE.
 
-        Before: the MODIFYs taking AUTO_INCREMENT off identity columns that stop leading a key.
+        Before: the plain indexes MySQL might take for automatic ones and drop in favour of a key
+        the change builds, made again so that they stay; the MODIFYs taking AUTO_INCREMENT off
+        identity columns that stop leading a key.
         After: the indexes foreign keys need once the index they used is gone, and the MODIFYs
         giving AUTO_INCREMENT to identity columns that now lead a key (existing rows are
         numbered then).
         """
         old, new = before.table(table_name), after.table(table_name)
-        first, last = [], []
-        for fk in new.foreign_keys:
-            if has_index_for(old, fk.columns) and not has_index_for(new, fk.columns):
-                last.append(self.sql_add_index % self._index_args(Index(fk.columns, fk.name)))
+        fk_indexes = indexes_foreign_keys_lose(old, new)
+        built = added_key_column_lists(old, new) + [index.columns for index in fk_indexes]
+        first = [sql for index in replaceable_indexes(old, new, built) for sql in self._remake_index(index)]
+        last = [self.sql_add_index % self._index_args(index) for index in fk_indexes]
         for column in new.columns:
             if not column.identity:
                 continue
@@ -308,8 +319,10 @@ class MySQLDialect(Dialect):
         return [self.key_change_sql(op.table, [self.sql_drop_index_clause % {"name": name}], before, after)]
 
     def add_foreign_key(self, op: AddForeignKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """ADD CONSTRAINT ... FOREIGN KEY, keeping the plain indexes its automatic index could replace."""
         fk = op.foreign_key
-        return [self._alter(op.table, [f"ADD CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}"])]
+        change = f"ADD CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}"
+        return [self.key_change_sql(op.table, [change], before, after)]
 
     def drop_foreign_key(self, op: DropForeignKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """Drop the key, then the index MySQL made for it (when no index of ours served it)."""
@@ -339,7 +352,7 @@ class MySQLDialect(Dialect):
         if not has_index_for(before.table(op.table), constraint.columns):
             statements.append(self.sql_rename_index % {"table": table, "old": old, "new": new})
         renamed = replace(constraint, name=op.new_name)
-        statements.append(self._alter(op.table, [f"ADD CONSTRAINT {new} {self.foreign_key_definition(renamed)}"]))
+        statements.append(self.key_change_sql(op.table, [f"ADD CONSTRAINT {new} {self.foreign_key_definition(renamed)}"], before, after))
         return statements
 
     # ------------------------------------------------------------ columns
@@ -426,3 +439,35 @@ def leads_a_key(table: Table, column: str) -> bool:
 def has_index_for(table: Table, columns: tuple[str, ...]) -> bool:
     """True when an index of ``table`` starts with ``columns`` (so a foreign key can use it)."""
     return any(key[: len(columns)] == columns for key in key_column_lists(table))
+
+
+def indexes_foreign_keys_lose(old: Table, new: Table) -> list[Index]:
+    """The indexes foreign keys of ``new`` need because the index of ``old`` that served them is
+    gone, each named like its key, as MySQL would have made it."""
+    lose = [fk for fk in new.foreign_keys if has_index_for(old, fk.columns) and not has_index_for(new, fk.columns)]
+    return [Index(fk.columns, fk.name) for fk in lose]
+
+
+def _built_keys(table: Table) -> set[tuple[str, str, tuple[str, ...]]]:
+    """Every index MySQL builds for ``table``, by kind, name and columns; a foreign key counts
+    for the automatic index MySQL makes whenever one is added (and drops if another serves)."""
+    keys = {("primary", "", table.primary_key.columns)} if table.primary_key else set()
+    keys |= {("unique", u.name or "", u.columns) for u in table.uniques}
+    keys |= {("index", i.name or "", i.columns) for i in table.indexes}
+    return keys | {("foreign key", fk.name or "", fk.columns) for fk in table.foreign_keys}
+
+
+def added_key_column_lists(old: Table, new: Table) -> list[tuple[str, ...]]:
+    """The columns of every index MySQL builds going from ``old`` to ``new``."""
+    return [columns for _, _, columns in _built_keys(new) - _built_keys(old)]
+
+
+def replaceable_indexes(old: Table, new: Table, built: list[tuple[str, ...]]) -> list[Index]:
+    """The plain indexes of both ``old`` and ``new`` that lead one of the ``built`` column lists.
+
+    MySQL drops an index it made for a foreign key when a new key starts with its columns, and
+    nothing tells such an index from one made on purpose but its name, which is the key's only
+    when the key was named: any plain index may be one.
+    """
+    kept = [index for index in old.indexes if not index.unique and index in new.indexes]
+    return [index for index in kept if any(columns[: len(index.columns)] == index.columns for columns in built)]

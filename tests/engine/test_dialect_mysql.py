@@ -364,6 +364,24 @@ def test_add_foreign_key_writes_both_actions():
     ]
 
 
+def test_add_foreign_key_makes_again_a_plain_index_its_own_index_could_replace():
+    # "owner" may be the index MySQL made for a key written without a name: MySQL would drop it
+    # for the new key's own index, while the model keeps it.
+    schema = START.replace_table("pets", replace(PETS, foreign_keys=(), indexes=(Index(("owner",), "owner"),)))
+    assert sql(AddForeignKey("pets", PETS.foreign_keys[0]), schema) == [
+        "ALTER TABLE `pets` DROP INDEX `owner`, ADD INDEX `owner` (`owner`), "
+        "ADD CONSTRAINT `pets_owner_fkey` FOREIGN KEY (`owner`) REFERENCES `people` (`id`) "
+        "ON DELETE NO ACTION ON UPDATE NO ACTION"
+    ]
+
+
+def test_add_foreign_key_leaves_alone_an_index_longer_than_its_columns():
+    schema = START.replace_table("pets", replace(PETS, foreign_keys=(), indexes=(Index(("owner", "kind"), "pets_owner_kind_idx"),)))
+    assert sql(AddForeignKey("pets", PETS.foreign_keys[0]), schema) == [
+        "ALTER TABLE `pets` ADD CONSTRAINT `pets_owner_fkey` FOREIGN KEY (`owner`) REFERENCES `people` (`id`) "
+        "ON DELETE NO ACTION ON UPDATE NO ACTION"
+    ]
+
 def test_drop_foreign_key_drops_the_index_mysql_made_for_it():
     assert sql(DropForeignKey("pets", PETS.foreign_keys[0])) == [
         "ALTER TABLE `pets` DROP FOREIGN KEY `pets_owner_fkey`",
@@ -452,6 +470,12 @@ def test_create_index_gives_its_identity_column_auto_increment():
         "ALTER TABLE `people` ADD INDEX `people_id_idx` (`id`), MODIFY COLUMN `id` int NOT NULL AUTO_INCREMENT"
     ]
 
+
+def test_create_index_led_by_a_plain_index_makes_that_index_again():
+    schema = START.replace_table("pets", replace(PETS, indexes=(Index(("owner",), "owner"),)))
+    assert sql(CreateIndex("pets", Index(("owner", "kind"), "pets_owner_kind_idx")), schema) == [
+        "ALTER TABLE `pets` DROP INDEX `owner`, ADD INDEX `owner` (`owner`), ADD INDEX `pets_owner_kind_idx` (`owner`, `kind`)"
+    ]
 
 def test_partial_index_is_refused():
     with pytest.raises(UnsupportedChange, match="MySQL has no partial indexes"):

@@ -29,7 +29,7 @@ from migrations_engine.schema import (
 from migrations_engine.types import ColumnType
 from migrations_engine.urls import DatabaseURL
 from tests.conftest import SERVERS
-from tests.engine.roundtrip import create_schema, insert_rows, roundtrip, run
+from tests.engine.roundtrip import assert_same_schema, create_schema, insert_rows, roundtrip, run
 
 
 @pytest.fixture
@@ -258,6 +258,57 @@ def test_foreign_key_and_the_indexes_around_it(urls):
     )
     rows = {"people": PEOPLE_ROWS, "pets": [{"id": 1, "owner": 1, "vet": 2}]}
     round_trip(urls, Schema((PEOPLE, old)), Schema((PEOPLE, new)), rows)
+
+
+def _with_unnamed_foreign_key(url: DatabaseURL) -> Schema:
+    """people, admins and posts, with posts.author_id -> people.id added without a name, as other
+    tools write it: MySQL calls the key posts_ibfk_1 and its automatic index author_id, a name
+    unlike the key's, so the model reads that index as an ordinary one. Returns the schema read."""
+    admins = table("admins", key())
+    posts = table("posts", key(), col("author_id", "integer"))
+    create_schema(url, with_default_names(Schema((PEOPLE, admins, posts))))
+    run(url, ["ALTER TABLE `posts` ADD FOREIGN KEY (`author_id`) REFERENCES `people` (`id`)"])
+    return introspect(url)
+
+
+def _up_and_down(url: DatabaseURL, old: Schema, new: Schema) -> None:
+    """Migrate the database holding ``old`` to ``new`` and back, checking what it reads as each time."""
+    operations = diff(old, new)
+    run(url, [s.sql for s in render(operations, old, "mysql")])
+    assert_same_schema(introspect(url), new, "after up")
+    run(url, [s.sql for s in render_down(operations, new, "mysql")])
+    assert_same_schema(introspect(url), old, "after down")
+
+
+def test_foreign_key_made_again_keeps_the_automatic_index_of_an_unnamed_key(mysql_url):
+    # Pointing the key at another table drops it and adds it again. The new key's automatic index
+    # (named like the key) must not take the place of the old one, which MySQL also counts as
+    # automatic (it would drop it), while the model holds it as index author_id.
+    old = _with_unnamed_foreign_key(mysql_url)
+    posts = old.table("posts")
+    assert [i.name for i in posts.indexes] == ["author_id"]
+    new = old.replace_table("posts", replace(posts, foreign_keys=(replace(posts.foreign_keys[0], ref_table="admins"),)))
+    _up_and_down(mysql_url, old, new)
+
+
+#: Keys led by posts.author_id, each added to the posts table as read back.
+KEYS_LED_BY_AUTHOR = {
+    "index": lambda posts: {"indexes": (*posts.indexes, Index(("author_id", "id"), "posts_author_id_id"))},
+    "unique": lambda posts: {"uniques": (Unique(("author_id",), "posts_author_id_key"),)},
+    "foreign key": lambda posts: {
+        "foreign_keys": (*posts.foreign_keys, ForeignKey(("author_id",), "admins", ("id",), "posts_admin_fkey"))
+    },
+}
+
+
+@pytest.mark.parametrize("new_key", KEYS_LED_BY_AUTHOR.values(), ids=KEYS_LED_BY_AUTHOR.keys())
+def test_a_new_key_led_by_the_automatic_index_of_an_unnamed_key_keeps_it(mysql_url, new_key):
+    # MySQL drops an automatic index by itself when a new key (index, unique, or another foreign
+    # key's automatic index) starts with its columns; the model still holds it, so it must stay.
+    old = _with_unnamed_foreign_key(mysql_url)
+    posts = old.table("posts")
+    new = old.replace_table("posts", replace(posts, **new_key(posts)))
+    _up_and_down(mysql_url, old, new)
 
 
 def test_unique_check_and_indexes(urls):
