@@ -15,7 +15,7 @@ A type is written as text in snapshots and in the designer's type picker:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import SchemaError
 
@@ -203,33 +203,56 @@ _WIDENINGS = {
 }
 
 
+#: What a type written without its argument holds in the database that gives it the least:
+#: MySQL reads ``varchar`` as varchar(255) (the dialect writes it so), ``char`` as char(1),
+#: ``decimal`` as decimal(10,0), and times without fractional digits; PostgreSQL and SQLite hold
+#: more. ``binary`` without a length is unbounded everywhere (MySQL: longblob).
+_LEAST_IMPLICIT: dict[str, dict[str, int]] = {
+    "varchar": {"length": 255},
+    "char": {"length": 1},
+    "decimal": {"precision": 10, "scale": 0},
+    "time": {"precision": 0},
+    "timestamp": {"precision": 0},
+    "timestamptz": {"precision": 0},
+}
+
+
 def is_widening(old: ColumnType, new: ColumnType) -> bool:
-    """True when every value of ``old`` fits ``new`` unchanged (the change loses nothing)."""
+    """True when every value of ``old`` fits ``new`` unchanged in every supported database (the
+    change loses nothing). A ``new`` type without its argument counts for the least any database
+    gives it (``_LEAST_IMPLICIT``): varchar(300) → varchar cuts values on MySQL."""
     if old == new:
         return True
+    new = _with_least_implicit_arguments(new)
     if old.kind == new.kind:
         if old.kind in _LENGTH_KINDS:
             return _length_fits(old, new)
         if old.kind == "decimal":
-            if new.precision is None:
-                return True
             if old.precision is None:
                 return False
-            old_int, new_int = old.precision - (old.scale or 0), new.precision - (new.scale or 0)
+            old_int, new_int = old.precision - (old.scale or 0), (new.precision or 0) - (new.scale or 0)
             return new_int >= old_int and (new.scale or 0) >= (old.scale or 0)
         if old.kind in _PRECISION_KINDS:
-            return new.precision is None or (
-                old.precision is not None and new.precision >= old.precision
-            )
+            return old.precision is not None and new.precision is not None and new.precision >= old.precision
         return False
     if (old.kind, new.kind) in _WIDENINGS:
         if new.kind in _LENGTH_KINDS:
             return _length_fits(old, new)
-        if new.kind == "decimal" and new.precision is not None:
+        if new.kind == "decimal":
             digits = {"smallint": 5, "integer": 10, "bigint": 19}[old.kind]
-            return new.precision - (new.scale or 0) >= digits
+            return (new.precision or 0) - (new.scale or 0) >= digits
         return True
     return False
+
+
+def _with_least_implicit_arguments(column_type: ColumnType) -> ColumnType:
+    least = _LEAST_IMPLICIT.get(column_type.kind)
+    if least is None or column_type.is_native:
+        return column_type
+    arguments = {name: value for name, value in least.items() if getattr(column_type, name) is None}
+    if "scale" in arguments and column_type.precision is not None:
+        del arguments["scale"]  # decimal(12) is decimal(12,0) already
+    return replace(column_type, **arguments) if arguments else column_type
 
 
 def _length_fits(old: ColumnType, new: ColumnType) -> bool:

@@ -226,16 +226,17 @@ WIDENING = [
     ("binary(16)", "binary"),
     ("decimal(10,2)", "decimal(12,2)"),
     ("decimal(10,2)", "decimal(11,3)"),
-    ("decimal(10,2)", "decimal"),
     ("smallint", "decimal(5,0)"),
     ("integer", "decimal(10,0)"),
     ("integer", "decimal(12,2)"),
     ("bigint", "decimal(19,0)"),
     ("integer", "decimal"),
+    ("decimal(10,0)", "decimal"),
+    ("time(0)", "time"),
+    ("varchar(255)", "varchar"),
+    ("char(1)", "char"),
     ("time(3)", "time(6)"),
-    ("time(3)", "time"),
     ("timestamp(0)", "timestamp(6)"),
-    ("timestamptz(3)", "timestamptz"),
     ("postgresql:inet", "postgresql:inet"),
 ]
 NARROWING = [
@@ -275,6 +276,14 @@ NARROWING = [
     ("uuid", "varchar(36)"),
     ("postgresql:inet", "postgresql:cidr"),
     ("postgresql:inet", "mysql:mediumint unsigned"),
+    # Without an argument a type holds least in MySQL: varchar(255), char(1), decimal(10,0), no fractions.
+    ("varchar(300)", "varchar"),
+    ("char(5)", "char"),
+    ("decimal(10,2)", "decimal"),
+    ("decimal(12,0)", "decimal"),
+    ("bigint", "decimal"),
+    ("time(3)", "time"),
+    ("timestamptz(3)", "timestamptz"),
 ]
 
 
