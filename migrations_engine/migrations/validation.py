@@ -24,6 +24,7 @@ dropped in every case.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -45,6 +46,8 @@ from .locks import lock_for
 from .model import Migration, Script
 
 SCRATCH_PREFIX = "me_validate"
+#: Seconds between two progress lines while many migrations are validated.
+PROGRESS_EVERY = 2.0
 _SHOWN_SQL = 300
 
 
@@ -199,10 +202,14 @@ class Validator:
             expected_before = self._reference(scratch, first, first.schema_before(0))
             # What differs, live, from the folder's schema: carried over unchanged by every step.
             drift = differences(expected_before, state) if start == 0 else []
-            for migration, start in migrations:
+            reported = time.monotonic()
+            for done, (migration, start) in enumerate(migrations, start=1):
                 state, expected_before = self._validate_one(
                     scratch, applier, migration, start, state, expected_before, drift
                 )
+                if done < len(migrations) and time.monotonic() - reported >= PROGRESS_EVERY:
+                    self._say(f"validating on a scratch copy: {done} of {len(migrations)} done ({migration.label})")
+                    reported = time.monotonic()
         versions = [m.label.split(" ", 1)[0] for m, _ in migrations]
         span = versions[0] if len(versions) == 1 else f"{versions[0]} to {versions[-1]}"
         self._say(f"validated {span} on a scratch copy: up, down, up again")

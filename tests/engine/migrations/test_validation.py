@@ -14,7 +14,7 @@ from migrations_engine.schema import Column, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType
 from tests.engine.roundtrip import run
 
-from .conftest import EMAIL, ID, INTEGER, craft, runner, scripts, version_1, version_2, write_folder
+from .conftest import EMAIL, ID, INTEGER, craft, runner, scripts, version_1, version_2, version_3, write_folder
 from .test_runner import assert_schema, history
 
 
@@ -127,3 +127,19 @@ def test_a_scratch_server_of_another_kind_is_refused(tmp_path, pg_url):
     folder = write_folder(tmp_path / "migrations", [version_1()], ("postgresql",))
     with pytest.raises(ValidationFailed, match="--scratch-url is a mysql server but the target is postgresql"):
         runner(folder, pg_url, validate=True, scratch_url="mysql://root@127.0.0.1/mysql")[0].migrate()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])
+def test_a_long_validation_shows_its_progress(tmp_path, db_url, monkeypatch):
+    from migrations_engine.migrations import validation
+
+    monkeypatch.setattr(validation, "PROGRESS_EVERY", 0.0)
+    folder = write_folder(tmp_path / "migrations", [version_1(), version_2(), version_3()], (db_url.dialect,))
+    migrate, out = runner(folder, db_url, validate=True)
+    migrate.migrate()
+    lines = out.getvalue().splitlines()
+    assert lines[:3] == [
+        "validating on a scratch copy: 1 of 3 done (0001 create users)",
+        "validating on a scratch copy: 2 of 3 done (0002 add orders)",
+        "validated 0001 to 0003 on a scratch copy: up, down, up again",
+    ]
