@@ -178,3 +178,19 @@ def test_a_lock_released_during_the_retries_lets_the_migration_through(folder, p
         release.join()
         blocker.close()
     assert [r.version for r in rows] == [2]
+
+
+def test_a_statement_running_past_the_statement_timeout_fails_the_migration(tmp_path, pg_url):
+    """``--statement-timeout`` holds inside the one-round-trip batch and in the statement-by-statement
+    run that then names the statement."""
+    from .conftest import craft, scripts
+
+    folder = write_folder(tmp_path / "migrations", [version_1()], ("postgresql",))
+    runner(folder, pg_url)[0].migrate()
+    up, down = scripts(version_1(), version_2(), "postgresql")
+    craft(folder, "add orders", version_2(), "postgresql", [*up, "SELECT pg_sleep(2)"], down)
+    impatient = runner(folder, pg_url, statement_timeout=0.2, validate=False)[0]
+    with pytest.raises(MigrationFailed, match=rf"failed at statement {len(up) + 1} of {len(up) + 1}: canceling statement due to statement timeout"):
+        impatient.migrate()
+    assert history(pg_url)[-1][:2] == (2, False)
+    assert_schema(pg_url, version_1())
