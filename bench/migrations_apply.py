@@ -47,10 +47,10 @@ if str(ROOT) not in sys.path:
 from migrations_engine.compare import differences  # noqa: E402
 from migrations_engine.diff import diff  # noqa: E402
 from migrations_engine.introspect import introspect  # noqa: E402
+from migrations_engine.migrations.appliers import RunOptions  # noqa: E402
 from migrations_engine.migrations.backups import backup_sql, run_script  # noqa: E402
 from migrations_engine.migrations.folder import MigrationFolder  # noqa: E402
 from migrations_engine.migrations.history import without_runner_tables  # noqa: E402
-from migrations_engine.migrations.appliers import RunOptions  # noqa: E402
 from migrations_engine.migrations.model import Migration  # noqa: E402
 from migrations_engine.migrations.runner import Runner  # noqa: E402
 from migrations_engine.naming import with_default_names  # noqa: E402

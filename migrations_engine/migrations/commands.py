@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..dialects import NAMES, canonical_name
 from ..errors import EngineError

@@ -11,9 +11,9 @@ from __future__ import annotations
 import getpass
 import re
 import socket
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..connection import Database

@@ -187,7 +187,8 @@ class Migration:
         """The backups taken before the destructive operations, in order, with their statements."""
         if self.stored_backups is not None:
             return self.stored_backups
-        from .backups import plan_backups  # imports the dialects: only migrations without stored backups
+        # Loads the dialects: only for migrations without stored backups.
+        from .backups import plan_backups
 
         return plan_backups(self)
 

@@ -154,7 +154,8 @@ class Runner:
             for step in steps:
                 step.migration.script(db.dialect)  # every pending migration has SQL for this database
             if steps and self.options.validate:
-                from .validation import Validator  # scratch databases: schema machinery, loaded only here
+                # Scratch databases need the schema machinery: loaded only here.
+                from .validation import Validator
 
                 validator = Validator(db, self.options, lambda m: run_script(m, db.dialect), self.out)
                 validator.validate([(step.migration, step.start) for step in steps])

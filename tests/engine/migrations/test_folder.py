@@ -10,8 +10,8 @@ import pytest
 
 from migrations_engine import snapshot
 from migrations_engine.cli import main
-from migrations_engine.migrations.errors import FolderIntegrityError
 from migrations_engine.migrations.backups import run_script
+from migrations_engine.migrations.errors import FolderIntegrityError
 from migrations_engine.migrations.folder import SUM_FILE, MigrationFolder, SumLine, chain, sum_text
 from migrations_engine.migrations.model import checksum_of, slug
 from migrations_engine.operations import operations_to_data

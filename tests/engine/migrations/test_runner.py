@@ -12,7 +12,12 @@ from migrations_engine.connection import connect
 from migrations_engine.dialects import get_dialect
 from migrations_engine.introspect import introspect
 from migrations_engine.migrations.errors import HistoryMismatch, MigrationError
-from migrations_engine.migrations.history import BACKUPS_TABLE, TABLE, history_for, without_runner_tables
+from migrations_engine.migrations.history import (
+    BACKUPS_TABLE,
+    TABLE,
+    history_for,
+    without_runner_tables,
+)
 from migrations_engine.migrations.status import read_status
 from migrations_engine.schema import Schema
 from tests.engine.roundtrip import count_rows, create_schema, insert_rows, run

@@ -14,7 +14,18 @@ from migrations_engine.schema import Column, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType
 from tests.engine.roundtrip import run
 
-from .conftest import EMAIL, ID, INTEGER, craft, runner, scripts, version_1, version_2, version_3, write_folder
+from .conftest import (
+    EMAIL,
+    ID,
+    INTEGER,
+    craft,
+    runner,
+    scripts,
+    version_1,
+    version_2,
+    version_3,
+    write_folder,
+)
 from .test_runner import assert_schema, history
 
 
