@@ -8,8 +8,8 @@
   the file cache of the settings in a temporary folder): the first request (drawn: reading the
   snapshot row, then all of the above) and the best of ``--repeat`` later ones (from the cache;
   target < 50 ms), for the whole diagram and for the default view of a large schema (a focus on
-  the most connected table), and a draft's (whose key is its content hash, so each view reads
-  the draft).
+  the most connected table), and a draft's (whose key is its id and content token: a warm view
+  reads no draft row).
 
     .venv/bin/python bench/erd_render.py [--tables 1000] [--repeat 3]
 """

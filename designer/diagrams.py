@@ -1,31 +1,36 @@
 """The ER diagrams of versions, drafts and the changes between them (docs/erd.md).
 
 A ``Source`` is what a diagram is drawn from: a version, a draft, or nothing (the base of a
-first draft). Its ``hash`` and ``groups`` name its content for the cache, so a diagram is looked
-up before anything large is read: a version's snapshot is loaded only when its diagram is drawn.
+first draft). Its ``key()`` names its content for the cache (a version: its snapshot hash and
+groups; a draft: its id and content token), so a diagram is looked up before anything large is
+read: a snapshot or a draft's rows are loaded only when its diagram is drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
-from designer.conversion import read_content
+from designer.conversion import DraftContent, read_content
 from designer.erd import Options, Rendered, gc_paused
 from designer.erd.cache import cached_render, subject
 from designer.erd.diff import diff_diagram
 from designer.erd.model import Diagram, from_schema, from_snapshot, groups_by_table
 from designer.models import Draft, SchemaVersion
 from migrations_engine.schema import Schema
-from migrations_engine.snapshot import content_hash
 
 
 class Source:
-    """What a diagram is drawn from. Subclasses set ``hash`` and ``groups`` and say how to read
-    the schema."""
+    """What a diagram is drawn from. Subclasses set ``hash`` and ``groups`` (or override ``key``)
+    and say how to read the schema."""
 
     hash: str = ""
     groups: Sequence[Mapping[str, Any]] = ()
+
+    def key(self) -> list[Any]:
+        """What names the content for the cache, read before anything large is."""
+        return [self.hash, list(self.groups)]
 
     def schema(self) -> Schema:
         """The engine schema: mandatory."""
@@ -61,17 +66,27 @@ class VersionSource(Source):
 
 
 class DraftSource(Source):
-    """A draft's content, read once (one query per kind of row): its hash is the cache key."""
+    """A draft's content, named for the cache by the draft and its content token (renewed by every
+    edit and undo), so that a diagram already drawn is found without reading the draft; the
+    content is read (one query per kind of row) only to draw."""
 
     def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+
+    def key(self) -> list[Any]:
+        return [f"draft {self.draft.pk}", str(self.draft.content_token)]
+
+    @cached_property
+    def _content(self) -> DraftContent:
         with gc_paused():
-            content = read_content(draft)
-            self._schema = content.schema
-            self.groups = content.groups_data()
-            self.hash = content_hash(content.schema)
+            return read_content(self.draft)
+
+    @property  # type: ignore[override]
+    def groups(self) -> Sequence[Mapping[str, Any]]:
+        return self._content.groups_data()
 
     def schema(self) -> Schema:
-        return self._schema
+        return self._content.schema
 
 
 def source_of(base: SchemaVersion | None) -> Source:
@@ -80,13 +95,13 @@ def source_of(base: SchemaVersion | None) -> Source:
 
 def diagram(source: Source, options: Options, fmt: str) -> Rendered:
     """The diagram of one schema, cached by its content."""
-    what = subject("schema", source.hash, source.groups)
+    what = subject("schema", *source.key())
     return cached_render(what, options, fmt, source.diagram)
 
 
 def changes_diagram(old: Source, new: Source, options: Options, fmt: str) -> Rendered:
     """The visual diff from ``old`` to ``new``, cached by both contents."""
-    what = subject("changes", old.hash, old.groups, new.hash, new.groups)
+    what = subject("changes", *old.key(), *new.key())
 
     def read() -> Diagram:
         before, after = old.schema(), new.schema()

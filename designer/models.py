@@ -231,6 +231,9 @@ class Draft(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    #: Renewed by every edit and undo (``record_change``, ``replace_content``): with the id, it
+    #: names the content for caches (ER diagrams) without reading it.
+    content_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = DraftManager()
 
@@ -268,6 +271,12 @@ class Draft(models.Model):
         with transaction.atomic():
             self.clear_content()
             write_content(self, schema, groups)
+            self.renew_content_token()
+
+    def renew_content_token(self) -> None:
+        """Say that the content changed (in the current transaction, and on this instance)."""
+        self.content_token = uuid.uuid4()
+        Draft.objects.filter(pk=self.pk).update(content_token=self.content_token)
 
     def clear_content(self) -> None:
         # Children first, each in one query, so no cascade collector walks the rows one by one.
@@ -317,7 +326,8 @@ class Draft(models.Model):
         )
         if stale:
             DraftChange.objects.filter(draft=self, id__lte=stale[0]).delete()
-        Draft.objects.filter(pk=self.pk).update(updated=change.created)
+        self.content_token = uuid.uuid4()  # the edit that follows is in the same transaction
+        Draft.objects.filter(pk=self.pk).update(updated=change.created, content_token=self.content_token)
         return change
 
     def undo(self) -> DraftChange | None:

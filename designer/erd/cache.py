@@ -2,7 +2,7 @@
 
 A key is the hash of: ``RENDERER`` (bumped whenever the drawing changes, so no stale picture is
 served after an upgrade), the subject (a string naming the content: a version's snapshot hash
-and its groups, a draft's content hash, both sides of a diff), the options and the format. Same
+and its groups, a draft's id and content token, both sides of a diff), the options and the format. Same
 content, same options: the same picture, so a second view renders nothing, and a version,
 which never changes, is drawn once per set of options. Nothing is ever invalidated: changed
 content has a new hash, and the cache's own culling drops what is no longer asked for.

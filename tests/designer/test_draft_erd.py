@@ -77,3 +77,30 @@ def test_a_download(client, cast, draft):
 
     assert response["Content-Disposition"] == f'attachment; filename="shop-draft-{draft.pk}.dot"'
     assert b"customer" in response.content
+
+
+def test_an_undo_redraws_it(client, cast, draft, dot_calls):
+    client.force_login(cast.viewer)
+    table = DraftTable.objects.get(draft=draft, uid="t-order")
+    with editing.change(draft, "Add column"):
+        editing.add_column(table, ColumnData(name="shipped_at", type="timestamp"))
+    assert ">shipped_at</text>" in client.get(draft_url(draft, "erd/"), **HTMX).content.decode()
+
+    draft.undo()
+    content = client.get(draft_url(draft, "erd/"), **HTMX).content.decode()
+
+    assert dot_calls == ["svg", "svg"]
+    assert ">shipped_at</text>" not in content
+
+
+def test_a_diagram_drawn_already_is_served_without_reading_the_draft(client, cast, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.viewer)
+    client.get(draft_url(draft, "erd/"), **HTMX)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(draft_url(draft, "erd/"), **HTMX).status_code == 200
+
+    read = [q["sql"] for q in queries if "designer_draftcolumn" in q["sql"] or "designer_drafttable" in q["sql"]]
+    assert read == []
