@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff_cmd = commands.add_parser("diff", help="print the SQL that turns FROM into TO")
     diff_cmd.add_argument("from_source", metavar="FROM", help="database URL or snapshot file")
     diff_cmd.add_argument("to_source", metavar="TO", help="database URL or snapshot file")
-    diff_cmd.add_argument("--dialect", choices=None, type=_dialect_name, help=f"one of {', '.join(NAMES)} (default: the dialect of a URL given)")
+    diff_cmd.add_argument("--dialect", choices=None, type=dialect_argument, help=f"one of {', '.join(NAMES)} (default: the dialect of a URL given)")
     diff_cmd.add_argument("--down", action="store_true", help="print the down script (TO back to FROM)")
     diff_cmd.set_defaults(handler=cmd_diff)
     from .migrations.commands import register as register_migration_commands
@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _dialect_name(text: str) -> str:
+def dialect_argument(text: str) -> str:
+    """An argparse ``type``: a dialect's name or alias, as the dialect's own name."""
     try:
         return canonical_name(text)
     except EngineError as exc:

@@ -232,20 +232,12 @@ def strip_ids(schema: Schema) -> Schema:
         return tuple(replace(item, id=None) for item in items)  # type: ignore[type-var]
 
     def bare(table: Table) -> Table:
-        parts = (table.columns, table.foreign_keys, table.uniques, table.checks, table.indexes)
+        parts = {name: getattr(table, name) for name in ("columns", "foreign_keys", "uniques", "checks", "indexes")}
+        cleared = {name: clear(items) for name, items in parts.items()}
         key = table.primary_key
-        if table.id is None and (key is None or key.id is None) and all(clear(p) is p for p in parts):
+        if table.id is None and (key is None or key.id is None) and all(cleared[n] is parts[n] for n in parts):
             return table
-        return replace(
-            table,
-            id=None,
-            columns=clear(table.columns),
-            primary_key=replace(key, id=None) if key else None,
-            foreign_keys=clear(table.foreign_keys),
-            uniques=clear(table.uniques),
-            checks=clear(table.checks),
-            indexes=clear(table.indexes),
-        )
+        return replace(table, id=None, primary_key=replace(key, id=None) if key else None, **cleared)
 
     tables = tuple(bare(table) for table in schema.tables)
     if all(new is old for new, old in zip(tables, schema.tables)) and clear(schema.enums) is schema.enums:

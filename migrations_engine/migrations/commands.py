@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..dialects import NAMES, canonical_name
-from ..errors import EngineError
+from ..cli import dialect_argument
+from ..dialects import NAMES
 from .appliers import RunOptions
 from .errors import EmptyMigration, MigrationError
 from .export import FORMATS
@@ -45,7 +45,7 @@ def register(commands: Any) -> None:
         "--dialect",
         dest="dialects",
         action="append",
-        type=_dialect_name,
+        type=dialect_argument,
         help=f"render SQL for this dialect ({', '.join(NAMES)}); repeat for several (default: a URL's, else the last migration's)",
     )
     make.set_defaults(handler=cmd_makemigration)
@@ -94,7 +94,7 @@ def register(commands: Any) -> None:
     export_cmd = commands.add_parser("export", help="write the folder's migrations for Flyway, golang-migrate, dbmate or Alembic")
     export_cmd.add_argument("folder", metavar="DIR", help="the migrations folder")
     export_cmd.add_argument("--format", required=True, choices=FORMATS, help="the tool whose files to write")
-    export_cmd.add_argument("--dialect", type=_dialect_name, help="whose SQL to export (default: the migrations' only dialect)")
+    export_cmd.add_argument("--dialect", type=dialect_argument, help="whose SQL to export (default: the migrations' only dialect)")
     export_cmd.add_argument("--out", required=True, metavar="OUTDIR", help="where to write the files (created if missing)")
     export_cmd.set_defaults(handler=cmd_export)
 
@@ -127,13 +127,6 @@ def _options(args: argparse.Namespace) -> RunOptions:
         validate=getattr(args, "validate", True),
         scratch_url=getattr(args, "scratch_url", None),
     )
-
-
-def _dialect_name(text: str) -> str:
-    try:
-        return canonical_name(text)
-    except EngineError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # ------------------------------------------------------------ handlers

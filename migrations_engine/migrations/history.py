@@ -122,6 +122,8 @@ class History:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.table = self.quote(TABLE)
+        #: Every column, quoted, in ``COLUMNS`` order.
+        self.columns_sql = ", ".join(self.quote(name) for name in COLUMNS)
 
     def quote(self, name: str) -> str:
         return quote_plain(self.db.dialect, name)
@@ -139,30 +141,26 @@ class History:
         """Every row in version order; none when the table does not exist yet."""
         if not self.exists():
             return []
-        names = ", ".join(self.quote(name) for name in COLUMNS)
-        found = self.db.query(f"SELECT {names} FROM {self.table} ORDER BY {self.quote('version')}")
+        found = self.db.query(f"SELECT {self.columns_sql} FROM {self.table} ORDER BY {self.quote('version')}")
         return [self._row(values) for values in found]
 
     def get(self, version: int) -> HistoryRow | None:
-        names = ", ".join(self.quote(name) for name in COLUMNS)
-        found = self.db.query(f"SELECT {names} FROM {self.table} WHERE {self.quote('version')} = {self.marker}", [version])
+        found = self.db.query(f"SELECT {self.columns_sql} FROM {self.table} WHERE {self.quote('version')} = {self.marker}", [version])
         return self._row(found[0]) if found else None
 
     def insert(self, row: HistoryRow) -> None:
-        names = ", ".join(self.quote(name) for name in COLUMNS)
         markers = ", ".join([self.marker] * len(COLUMNS))
-        self.db.execute(f"INSERT INTO {self.table} ({names}) VALUES ({markers})", self._values(row))
+        self.db.execute(f"INSERT INTO {self.table} ({self.columns_sql}) VALUES ({markers})", self._values(row))
 
     def insert_sql(self, row: HistoryRow, literal: Callable[[Any], str], **expressions: str) -> str:
         """``INSERT`` of ``row`` with its values as literals (``literal`` renders one), columns
         named in ``expressions`` set by SQL expressions instead, and those columns returned."""
-        names = ", ".join(self.quote(name) for name in COLUMNS)
         values = ", ".join(
             expressions[name] if name in expressions else literal(value)
             for name, value in zip(COLUMNS, self._values(row))
         )
         returning = f" RETURNING {', '.join(self.quote(name) for name in expressions)}" if expressions else ""
-        return f"INSERT INTO {self.table} ({names}) VALUES ({values}){returning}"
+        return f"INSERT INTO {self.table} ({self.columns_sql}) VALUES ({values}){returning}"
 
     def delete_sql(self, version: int) -> str:
         """``DELETE`` of a failed attempt's row of ``version`` (a successful row stays)."""

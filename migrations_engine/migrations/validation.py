@@ -294,12 +294,11 @@ class Validator:
         what = f"the schema of migration {migration.label}"
         if self._built is None or kept is None:
             scratch.reset_reference()
-            base = Schema(enums=target.enums)
-            self._build(scratch.reference, Schema(), base, what)
+            start = Schema()
         else:
-            base = Schema(tuple(t for t in target.tables if t.name in kept), target.enums)
-            self._build(scratch.reference, self._built, base, what)  # drops the tables not kept
-        self._build(scratch.reference, base, target, what)
+            start = Schema(tuple(t for t in target.tables if t.name in kept), target.enums)
+            self._build(scratch.reference, self._built, start, what)  # drops the tables not kept
+        self._build(scratch.reference, start, target, what)
         self._built = target
         return self._read(scratch.reference)
 
