@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 
 from .dialects import NAMES, canonical_name, get_dialect
@@ -112,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug: say so in one line, traceback only on request
         if os.environ.get("MIGRATIONS_ENGINE_TRACEBACK"):
+            import traceback  # only here: every start of the CLI would pay for it
+
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc} (set MIGRATIONS_ENGINE_TRACEBACK=1 for details)", file=sys.stderr)
         return EXIT_ERROR

@@ -8,9 +8,8 @@ failing statement and its error. Where DDL is not transactional (MySQL) a row wi
 
 from __future__ import annotations
 
-import getpass
+import os
 import re
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
@@ -98,11 +97,21 @@ def now() -> datetime:
 
 
 def os_user() -> str:
+    import getpass
+
     try:
         user = getpass.getuser()
     except Exception:  # no login name in some containers
         user = "unknown"
-    return f"{user}@{socket.gethostname()}"
+    return f"{user}@{_host_name()}"
+
+
+def _host_name() -> str:
+    if hasattr(os, "uname"):
+        return os.uname().nodename  # what gethostname() returns, without loading the socket module
+    import socket
+
+    return socket.gethostname()
 
 
 class History:

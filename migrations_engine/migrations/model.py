@@ -344,5 +344,9 @@ def checksum_of(files: Mapping[str, str | bytes]) -> str:
     for name in sorted(files):
         content = files[name]
         data = content.encode("utf-8") if isinstance(content, str) else content
-        digest.update(name.encode("utf-8") + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(data)
+        digest.update(b"\0")
     return "sha256:" + digest.hexdigest()
