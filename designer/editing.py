@@ -7,6 +7,7 @@ table takes its foreign keys and those pointing at it, renaming an enum retypes 
 
 from __future__ import annotations
 
+from migrations_engine.expressions import rename_column_in
 from migrations_engine.types import enum_type_text
 
 from collections.abc import Iterator
@@ -108,6 +109,7 @@ def update_column(column: DraftColumn, data: ColumnData) -> None:
 
 
 def _write_column(column: DraftColumn, data: ColumnData) -> None:
+    renamed_from = column.name if column.pk is not None and column.name != data.name else None
     column.name, column.type = data.name, data.type
     column.nullable = data.nullable and not data.primary_key
     column.default = data.default if data.default not in (None, "") else None
@@ -115,6 +117,8 @@ def _write_column(column: DraftColumn, data: ColumnData) -> None:
     column.identity, column.comment = data.identity, data.comment or None
     column.save()
     table = column.table
+    if renamed_from is not None:
+        _rename_in_expressions(table, renamed_from, column.name)
     in_pk = column.uid in table.pk_columns
     if data.primary_key and not in_pk:
         table.pk_columns = [*table.pk_columns, column.uid]
@@ -127,6 +131,21 @@ def _write_column(column: DraftColumn, data: ColumnData) -> None:
         DraftUnique.objects.create(draft_id=table.draft_id, table=table, columns=[column.uid])
     elif single and not data.unique:
         DraftUnique.objects.filter(pk__in=[u.pk for u in single]).delete()
+
+
+def _rename_in_expressions(table: DraftTable, old: str, new: str) -> None:
+    """The table's checks and partial-index conditions follow a renamed column, as the
+    databases' RENAME COLUMN makes them do (the engine's RenameColumn does the same)."""
+    for check in DraftCheck.objects.filter(table=table):
+        expression = rename_column_in(check.expression, old, new, table.name)
+        if expression != check.expression:
+            check.expression = expression
+            check.save(update_fields=["expression"])
+    for index in DraftIndex.objects.filter(table=table, where__isnull=False):
+        where = rename_column_in(index.where, old, new, table.name)
+        if where != index.where:
+            index.where = where
+            index.save(update_fields=["where"])
 
 
 def _drop_from_primary_key(table: DraftTable, uid: str) -> None:

@@ -1,4 +1,4 @@
-"""Comparing schemas for equivalence: ids ignored, column order ignored.
+"""Comparing schemas for equivalence: ids ignored, column order ignored, names in expressions spelled one way.
 
 Column order is ignored because PostgreSQL and SQLite add columns at the end only; two databases
 holding the same tables, columns and constraints are the same schema for every purpose we serve.
@@ -8,15 +8,39 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .schema import Schema, strip_ids
+from .expressions import is_plain_name, unquote_names
+from .schema import Schema, Table, strip_ids
 
 
 def normalized(schema: Schema) -> Schema:
-    """``schema`` without ids and with columns in name order."""
+    """``schema`` without ids, with columns in name order and expressions in one spelling."""
     bare = strip_ids(schema)
     return replace(
         bare,
-        tables=tuple(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in bare.tables),
+        tables=tuple(
+            _plain_names(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)))) for t in bare.tables
+        ),
+    )
+
+
+def _plain_names(table: Table) -> Table:
+    """Checks and index conditions without double quotes around the table's column names that
+    need none: SQLite's RENAME COLUMN quotes every name it rewrites, where a fresh build keeps
+    the model's spelling (a double-quoted word that names no column may be a string in SQLite)."""
+    if not any('"' in c.expression for c in table.checks) and not any(i.where and '"' in i.where for i in table.indexes):
+        return table
+    columns = set(table.column_names)
+
+    def needs_quotes(name: str) -> bool:
+        return name not in columns or not is_plain_name(name)
+
+    def plain(expression: str) -> str:
+        return unquote_names(expression, '"', needs_quotes, backslash_escapes=False)
+
+    return replace(
+        table,
+        checks=tuple(replace(c, expression=plain(c.expression)) for c in table.checks),
+        indexes=tuple(replace(i, where=plain(i.where)) if i.where else i for i in table.indexes),
     )
 
 

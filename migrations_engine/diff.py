@@ -58,6 +58,7 @@ from .operations import (
     RenameTable,
     SetTableComment,
 )
+from .expressions import rename_columns_in
 from .schema import Column, ForeignKey, Schema, Table
 
 E = TypeVar("E")
@@ -191,7 +192,11 @@ def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, st
             for fk in table.foreign_keys
         ),
         uniques=tuple(replace(u, columns=cols(u.columns)) for u in table.uniques),
-        indexes=tuple(replace(i, columns=cols(i.columns)) for i in table.indexes),
+        indexes=tuple(
+            replace(i, columns=cols(i.columns), where=i.where and rename_columns_in(i.where, columns, table.name))
+            for i in table.indexes
+        ),
+        checks=tuple(replace(c, expression=rename_columns_in(c.expression, columns, table.name)) for c in table.checks),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from .errors import SchemaError
+from .expressions import rename_column_in
 from .schema import (
     Check,
     Column,
@@ -421,7 +422,13 @@ class RenameColumn(Operation):
             primary_key=replace(pk, columns=_rename_in(pk.columns, old, new)) if pk else None,
             foreign_keys=tuple(replace(fk, columns=_rename_in(fk.columns, old, new)) for fk in table.foreign_keys),
             uniques=tuple(replace(u, columns=_rename_in(u.columns, old, new)) for u in table.uniques),
-            indexes=tuple(replace(i, columns=_rename_in(i.columns, old, new)) for i in table.indexes),
+            indexes=tuple(
+                replace(i, columns=_rename_in(i.columns, old, new), where=i.where and rename_column_in(i.where, old, new, self.table))
+                for i in table.indexes
+            ),
+            # The databases rewrite these too (MySQL 8 refuses the rename instead: its dialect
+            # drops and re-adds the checks around it).
+            checks=tuple(replace(c, expression=rename_column_in(c.expression, old, new, self.table)) for c in table.checks),
         )
         schema = schema.replace_table(self.table, table)
         for other, fk in schema.referencing(self.table):

@@ -357,6 +357,25 @@ class MySQLDialect(Dialect):
 
     # ------------------------------------------------------------ columns
 
+    def rename_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """MySQL 8 refuses to rename a column a check names (error 3959) where MariaDB rewrites
+        the check: both accept the checks dropped, the column renamed and the checks added again
+        as the model now writes them."""
+        earlier = {c.name: c.expression for c in before.table(op.table).checks}
+        rewritten = [c for c in after.table(op.table).checks if earlier.get(c.name, c.expression) != c.expression]
+        rename = super().rename_column(op, before, after)
+        if not rewritten:
+            return rename
+        table = self.quote(op.table)
+        return [
+            *(self.sql_drop_check % {"table": table, "name": self.quote(c.name)} for c in rewritten),
+            *rename,
+            *(
+                self.sql_add_constraint % {"table": table, "name": self.quote(c.name), "definition": self.check_definition(c)}
+                for c in rewritten
+            ),
+        ]
+
     def add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """Add a column; a NOT NULL one without default gets a temporary one for existing rows."""
         column = op.column

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
 
 from ..connection import Database
+from ..expressions import quoted_end, unquote_names
 from ..naming import primary_key_name
 from ..schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
@@ -317,43 +318,7 @@ def _json_valid_column(clause: str) -> str | None:
 def normalize_expression(clause: str) -> str:
     """A check clause as the model would write it: outer parentheses gone, and backquotes gone
     around names that need none (lowercase, not reserved), so ``(`price` > 0)`` reads ``price > 0``."""
-    return _unquote_plain_names(strip_parentheses(clause))
-
-
-def _unquote_plain_names(text: str) -> str:
-    out, position = [], 0
-    while position < len(text):
-        char = text[position]
-        if char in "'\"":
-            end = _string_end(text, position)
-            out.append(text[position:end])
-            position = end
-        elif char == "`":
-            end = _string_end(text, position)
-            name = text[position + 1 : end - 1].replace("``", "`")
-            out.append(name if not _PREPARER._requires_quotes(name) else text[position:end])
-            position = end
-        else:
-            out.append(char)
-            position += 1
-    return "".join(out)
-
-
-def _string_end(text: str, start: int) -> int:
-    """The index just past the quoted token starting at ``start`` (doubled quotes, backslashes)."""
-    quote, position = text[start], start + 1
-    while position < len(text):
-        char = text[position]
-        if char == "\\" and quote != "`":
-            position += 2
-        elif char == quote:
-            if text[position + 1 : position + 2] == quote:
-                position += 2
-            else:
-                return position + 1
-        else:
-            position += 1
-    return len(text)
+    return unquote_names(strip_parentheses(clause), "`", _PREPARER._requires_quotes, backslash_escapes=True)
 
 
 def strip_parentheses(expression: str) -> str:
@@ -370,7 +335,7 @@ def _closing_paren(text: str) -> int:
     while position < len(text):
         char = text[position]
         if char in "'\"`":
-            position = _string_end(text, position)
+            position = quoted_end(text, position, backslash_escapes=char != "`")
             continue
         if char == "(":
             depth += 1

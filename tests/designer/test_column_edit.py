@@ -100,3 +100,20 @@ def test_unknown_columns_are_a_404(client, cast, draft):
     )
 
     assert response.status_code == 404
+
+
+def test_a_rename_carries_into_checks_and_index_conditions(client, cast, draft):
+    """The check and the partial index follow the column, as RENAME COLUMN makes them do in the
+    databases: the migration is the rename alone and the draft's schema stays valid."""
+    number = {"name": "num", "type": "integer", "primary_key": "on"}
+    total = {"name": "amount", "type": "decimal(10,2)", "default": "0", "nullable": "on"}
+    htmx_post(client, cast.architect, draft_url(draft, "t/t-customer/c/c-number/edit/"), number)
+    htmx_post(client, cast.architect, draft_url(draft, "t/t-order/c/o-total/edit/"), total)
+
+    schema = draft.to_schema()
+    assert [c.expression for c in schema.table("customer").checks] == ["num > 0"]
+    assert [i.where for i in schema.table("order").indexes] == ["amount > 100"]
+    assert draft.diff_against_base() == [
+        RenameColumn(table="customer", old_name="number", new_name="num"),
+        RenameColumn(table="order", old_name="total", new_name="amount"),
+    ]

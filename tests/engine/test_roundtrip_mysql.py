@@ -125,6 +125,19 @@ def test_rename_column_used_by_keys_indexes_and_foreign_keys(urls):
     assert "ALTER TABLE `people` RENAME COLUMN `data` TO `payload`" in up
 
 
+def test_rename_column_named_by_a_check(urls):
+    """MySQL 8 refuses to rename a column a check names: the check is dropped and added again."""
+    old = people(checks=(Check("age >= 0", "people_age", id="k"),))
+    new = replace(old, columns=tuple(replace(c, name="years") if c.name == "age" else c for c in old.columns),
+                  checks=(Check("years >= 0", "people_age", id="k"),))  # fmt: skip
+    up = round_trip(urls, Schema((old,)), Schema((new,)), {"people": PEOPLE_ROWS})
+    assert up == [
+        "ALTER TABLE `people` DROP CONSTRAINT `people_age`",
+        "ALTER TABLE `people` RENAME COLUMN `age` TO `years`",
+        "ALTER TABLE `people` ADD CONSTRAINT `people_age` CHECK (years >= 0)",
+    ]
+
+
 def test_widen_types_up_and_narrow_them_down(urls):
     old = people(col("n", "smallint"), col("label", "varchar(20)"), col("price", "decimal(8,2)"), col("at", "timestamp"))
     new = people(col("n", "bigint"), col("label", "text"), col("price", "decimal(12,4)"), col("at", "timestamp(6)"))

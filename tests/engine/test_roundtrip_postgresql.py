@@ -143,6 +143,23 @@ def test_rename_column(pg_url, pg_url_b):
     assert query(pg_url, "SELECT a FROM t") == [(1,)]
 
 
+def test_rename_column_named_by_a_check_and_a_partial_index(pg_url, pg_url_b):
+    """PostgreSQL rewrites both itself: the rename alone, and the model agrees with the server."""
+    old = table("t", col("qty", "integer", id="q"), checks=(Check("qty > 0", "t_qty", id="k"),),
+                indexes=(Index(("id",), "t_positive", where="qty > 5", id="i"),))  # fmt: skip
+    new = table("t", col("order", "integer", id="q"), checks=(Check('"order" > 0', "t_qty", id="k"),),
+                indexes=(Index(("id",), "t_positive", where='"order" > 5', id="i"),))  # fmt: skip
+    up = roundtrip(one(old), one(new), pg_url, pg_url_b, {"t": [{"qty": 7}]})
+    assert up == ['ALTER TABLE "t" RENAME COLUMN "qty" TO "order"']
+
+
+def test_swap_two_column_names_a_check_compares(pg_url, pg_url_b):
+    old = table("t", col("a", "integer", id="a"), col("b", "integer", id="b"), checks=(Check("a < b", "t_order", id="k"),))
+    new = table("t", col("b", "integer", id="a"), col("a", "integer", id="b"), checks=(Check("b < a", "t_order", id="k"),))
+    up = roundtrip(one(old), one(new), pg_url, pg_url_b, {"t": [{"a": 1, "b": 2}]})
+    assert all("RENAME COLUMN" in statement for statement in up)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "value"),
     [

@@ -150,6 +150,16 @@ def test_rename_columns_used_by_keys_indexes_and_foreign_keys(sqlite_url, sqlite
     assert all(statement.startswith("ALTER TABLE") for statement in up)
 
 
+def test_rename_column_named_by_a_check_and_a_partial_index(sqlite_url, sqlite_url_b):
+    """SQLite's RENAME COLUMN rewrites both: one statement, no rebuild."""
+    old = table("t", col("qty", "integer", id="q"), checks=(Check("qty > 0", "t_qty", id="k"),),
+                indexes=(Index(("id",), "t_positive", where="qty > 5", id="i"),), id="t")  # fmt: skip
+    new = table("t", col("quantity", "integer", id="q"), checks=(Check("quantity > 0", "t_qty", id="k"),),
+                indexes=(Index(("id",), "t_positive", where="quantity > 5", id="i"),), id="t")  # fmt: skip
+    up = roundtrip(one(old), one(new), sqlite_url, sqlite_url_b, {"t": [{"qty": 7}]})
+    assert up == ['ALTER TABLE "t" RENAME COLUMN "qty" TO "quantity"']
+
+
 def test_swap_two_column_names(sqlite_url, sqlite_url_b):
     old = table("t", col("a", "integer", id="a"), col("b", "text", id="b"), id="t")
     new = table("t", col("b", "integer", id="a"), col("a", "text", id="b"), id="t")
