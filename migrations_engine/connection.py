@@ -108,9 +108,11 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 user=parsed.user,
                 password=parsed.password,
                 dbname=parsed.database,
-                connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 autocommit=autocommit,
                 prepare_threshold=None,  # every statement runs once or twice: preparing would not pay
+                # The URL's options are libpq's own (sslmode, sslrootcert, application_name …):
+                # libpq checks them and names an unknown one.
+                **{"connect_timeout": str(CONNECT_TIMEOUT_SECONDS), **dict(parsed.options)},
             )
         elif parsed.dialect == "mysql":
             import pymysql
@@ -126,8 +128,12 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 autocommit=autocommit,
                 charset="utf8mb4",
                 client_flag=CLIENT.MULTI_STATEMENTS,
+                **mysql_tls(parsed),
             )
         else:
+            if parsed.options:
+                names = ", ".join(name for name, _ in parsed.options)
+                raise ConnectionFailed(f"cannot open {parsed}: SQLite URLs take no options (got {names})")
             path = parsed.database
             if path != ":memory:" and not Path(path).parent.exists():
                 raise ConnectionFailed(f"cannot open {parsed}: folder {str(Path(path).parent)!r} does not exist")
@@ -143,6 +149,42 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConnectionFailed(f"cannot connect to {parsed}: {message}") from None
     return Database(parsed, raw)
+
+
+#: ``ssl_mode`` values, as the ``mysql`` client's ``--ssl-mode`` takes them.
+MYSQL_SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+_MYSQL_OPTIONS = ("ssl_mode", "ssl_ca", "ssl_cert", "ssl_key")
+
+
+def mysql_tls(url: DatabaseURL) -> dict[str, Any]:
+    """PyMySQL's TLS arguments for a MySQL URL's options: ``ssl_mode`` (default PREFERRED:
+    TLS when the server offers it, unverified), ``ssl_ca``, ``ssl_cert``, ``ssl_key`` (files).
+    ``ConnectionFailed`` for any other option or an unknown mode."""
+    options = dict(url.options)
+    unknown = sorted(set(options) - set(_MYSQL_OPTIONS))
+    if unknown:
+        raise ConnectionFailed(
+            f"cannot connect to {url}: unknown option {unknown[0]!r} in the URL (MySQL URLs take {', '.join(_MYSQL_OPTIONS)})"
+        )
+    for name in ("ssl_ca", "ssl_cert", "ssl_key"):
+        if name in options and not Path(options[name]).is_file():
+            raise ConnectionFailed(f"cannot connect to {url}: {name} file {options[name]!r} does not exist")
+    mode = options.get("ssl_mode", "VERIFY_CA" if "ssl_ca" in options else "PREFERRED").upper()
+    if mode not in MYSQL_SSL_MODES:
+        raise ConnectionFailed(f"cannot connect to {url}: ssl_mode must be one of {', '.join(MYSQL_SSL_MODES)}")
+    if mode == "DISABLED":
+        return {"ssl_disabled": True}
+    if mode == "PREFERRED" and "ssl_cert" not in options:
+        return {}  # PyMySQL's own default
+    import ssl
+
+    context = ssl.create_default_context(cafile=options.get("ssl_ca"))
+    context.check_hostname = mode == "VERIFY_IDENTITY"
+    if mode in ("REQUIRED", "PREFERRED"):
+        context.verify_mode = ssl.CERT_NONE
+    if "ssl_cert" in options:
+        context.load_cert_chain(options["ssl_cert"], options.get("ssl_key"))
+    return {"ssl": context}  # a context makes PyMySQL require TLS
 
 
 @contextmanager
