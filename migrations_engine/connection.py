@@ -49,11 +49,11 @@ class Database:
         finally:
             cursor.close()
 
-    def execute_together(self, statements: Sequence[str]) -> list[tuple[Any, ...]]:
-        """Send ``statements`` (no parameters) in one round trip; the rows of the last one that
-        returns rows. The server stops at the first error: ``TogetherFailed`` says which one
-        (MySQL; PostgreSQL reports no position). PostgreSQL and MySQL only (SQLite has no round
-        trips to save).
+    def execute_together(self, statements: Sequence[str]) -> list[list[tuple[Any, ...]] | None]:
+        """Send ``statements`` (no parameters) in one round trip; for each statement, its rows
+        (None when it returns none). The server stops at the first error: ``TogetherFailed``
+        says which one (MySQL; PostgreSQL reports no position). PostgreSQL and MySQL only
+        (SQLite has no round trips to save).
 
         psycopg sends a query without parameters as one simple query, which may hold several
         statements; PyMySQL connections are opened with ``CLIENT.MULTI_STATEMENTS``.
@@ -62,13 +62,12 @@ class Database:
         done = 0
         try:
             cursor.execute("\n;\n".join(statements))  # the newline ends a statement's trailing line comment
-            rows: list[tuple[Any, ...]] = []
+            results: list[list[tuple[Any, ...]] | None] = []
             while True:
-                if cursor.description:
-                    rows = list(cursor.fetchall())
+                results.append(list(cursor.fetchall()) if cursor.description else None)
                 done += 1
                 if not cursor.nextset():
-                    return rows
+                    return results
         except Exception as exc:
             raise TogetherFailed(done if self.dialect == "mysql" else None, exc) from exc
         finally:

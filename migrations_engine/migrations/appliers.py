@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -30,7 +30,7 @@ from .backups import COPY, BackupStatement, BackupStore, planned_backups, run_sc
 from .errors import MigrationError, MigrationFailed
 from .history import KIND_MIGRATE, History, HistoryRow, now, without_runner_tables
 from .locks import RunnerLock
-from .model import Migration, Script
+from .model import Migration, Script, version_text
 
 if TYPE_CHECKING:
     from ..operations import Operation
@@ -60,6 +60,16 @@ class RunOptions:
 
     def pause(self, attempt: int) -> float:
         return self.retry_pause * 2**attempt
+
+
+@dataclass(frozen=True)
+class Step:
+    """A migration to apply, from statement ``start`` on (non-zero when resuming), with its history
+    row as read under the runner lock (a failed or partial attempt's, or None)."""
+
+    migration: Migration
+    start: int = 0
+    row: HistoryRow | None = None
 
 
 class StatementError(Exception):
@@ -136,6 +146,12 @@ class Applier:
         applied. ``current`` is its row as the runner read it holding the lock (a failed or partial
         attempt's), which a session lock keeps valid. Mandatory."""
         raise NotImplementedError
+
+    def apply_all(self, steps: Sequence[Step]) -> Iterator[HistoryRow | None]:
+        """Apply ``steps`` in order, yielding each one's row (None: already applied) as soon as it
+        is done. Defaults to ``apply`` one by one."""
+        for step in steps:
+            yield self.apply(step.migration, step.start, step.row)
 
     def revert(self, migration: Migration, row: HistoryRow) -> None:
         """Undo what ``row`` says is applied of ``migration`` and remove the row. Mandatory."""
@@ -321,15 +337,29 @@ class TransactionalApplier(Applier):
 
 
 class PostgreSQLApplier(TransactionalApplier):
-    """Each migration goes to the server in one round trip: ``BEGIN``, the timeouts, its
-    statements, the history row, ``COMMIT``, sent as one simple query that stops at the first
-    error. A failed batch is rolled back and the migration is run again statement by statement
-    (``TransactionalApplier.apply``), which retries lock timeouts, names the failing statement and
-    records the failure. The session's advisory lock (held from before the history was read)
-    keeps other runners out, so the batch need not re-read the history."""
+    """Migrations go to the server in batches, each batch in one round trip: for every
+    migration ``BEGIN``, the timeouts, its statements, its history row, ``COMMIT``, all sent as
+    one simple query, which stops at the first error. A batch holds as many migrations as the
+    ones before suggest take ``BATCH_SECONDS`` (the first holds one), so progress is still
+    reported a few times a second; over a network, round trips are what a long history costs.
 
-    #: The time from the transaction's start to the history row, in ms, as the row stores it.
-    sql_duration = "CAST(EXTRACT(EPOCH FROM clock_timestamp() - CURRENT_TIMESTAMP) * 1000 AS bigint)"
+    After a failed batch, the history (each row committed with its migration) says which
+    migrations went in; the next one is run again alone, statement by statement
+    (``TransactionalApplier.apply``), which retries lock timeouts, names the failing statement
+    and records the failure. The session's advisory lock (held from before the history was
+    read) keeps other runners out, so a batch need not re-read the history."""
+
+    #: Seconds of work a batch aims at.
+    BATCH_SECONDS: ClassVar[float] = 0.25
+    #: At most this many migrations, and about this many bytes of SQL, in one batch.
+    BATCH_MIGRATIONS: ClassVar[int] = 50
+    BATCH_BYTES: ClassVar[int] = 4 << 20
+
+    #: When the migration's transaction started (a batch's transactions share one ``now()``).
+    sql_mark_start = "SELECT set_config('engine.migration_started', clock_timestamp()::text, true)"
+    sql_started = "current_setting('engine.migration_started')::timestamptz"
+    #: The time from the migration's start to its history row, in ms, as the row stores it.
+    sql_duration = f"CAST(EXTRACT(EPOCH FROM clock_timestamp() - {sql_started}) * 1000 AS bigint)"
 
     def begin(self) -> None:
         super().begin()
@@ -343,21 +373,93 @@ class PostgreSQLApplier(TransactionalApplier):
         return settings
 
     def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
+        return next(iter(self.apply_all([Step(migration, resume_from, current)])))
+
+    def apply_all(self, steps: Sequence[Step]) -> Iterator[HistoryRow | None]:
         if self.after_statement is not None:  # a test stopping the run between two statements
-            return super().apply(migration, resume_from, current)
-        statements = [s.sql for s in self.up_script(migration)]
-        row = self._row(migration, success=True, applied=len(statements), started=time.monotonic())
-        insert = self.history.insert_sql(row, self._literal, applied_at="CURRENT_TIMESTAMP", duration_ms=self.sql_duration)
-        failed_attempt = [self.history.delete_sql(migration.version)] if current is not None else []
-        batch = ["BEGIN", *self._settings(), *statements, *failed_attempt, insert, "COMMIT"]
+            for step in steps:
+                yield TransactionalApplier.apply(self, step.migration, step.start, step.row)
+            return
+        pending = list(steps)
+        seconds_per_statement: float | None = None
+        while pending:
+            batch = self._next_batch(pending, seconds_per_statement)
+            started = time.monotonic()
+            rows = self._apply_batch(batch)
+            statements = sum(len(self.up_script(step.migration)) for step in batch[: len(rows)])
+            if rows and statements:
+                seconds_per_statement = (time.monotonic() - started) / statements
+            del pending[: len(rows)]
+            yield from rows
+            if len(rows) < len(batch):  # the next one failed: run it alone, the careful way
+                step = pending.pop(0)
+                yield TransactionalApplier.apply(self, step.migration, step.start, step.row)
+
+    def _next_batch(self, pending: list[Step], seconds_per_statement: float | None) -> list[Step]:
+        """The first pending migration alone until one batch has shown how long statements take,
+        then as many as fit ``BATCH_SECONDS``, ``BATCH_MIGRATIONS`` and ``BATCH_BYTES``."""
+        if seconds_per_statement is None:
+            return pending[:1]
+        budget = self.BATCH_SECONDS / max(seconds_per_statement, 1e-6)
+        batch: list[Step] = []
+        statements = size = 0
+        for step in pending[: self.BATCH_MIGRATIONS]:
+            script = self.up_script(step.migration)
+            statements += len(script)
+            size += sum(len(s.sql) for s in script)
+            if batch and (statements > budget or size > self.BATCH_BYTES):
+                break
+            batch.append(step)
+        return batch
+
+    def _apply_batch(self, batch: list[Step]) -> list[HistoryRow]:
+        """The rows of the migrations of ``batch`` that went in, in order (all of them unless
+        one failed)."""
+        sql: list[str] = []
+        inserts: list[tuple[int, HistoryRow]] = []
+        for step in batch:
+            migration = step.migration
+            statements = [s.sql for s in self.up_script(migration)]
+            row = self._row(migration, success=True, applied=len(statements), started=time.monotonic())
+            insert = self.history.insert_sql(row, self._literal, applied_at=self.sql_started, duration_ms=self.sql_duration)
+            failed_attempt = [self.history.delete_sql(migration.version)] if step.row is not None else []
+            sql += ["BEGIN", *self._settings(), self.sql_mark_start, *statements, *failed_attempt]
+            inserts.append((len(sql), row))
+            sql += [insert, "COMMIT"]
         try:
-            ((applied_at, duration_ms),) = self.db.execute_together(batch)
+            results = self.db.execute_together(sql)
         except TogetherFailed as failed:
             if getattr(self.db.raw, "broken", False):
-                raise failed.cause from None  # the connection is gone: nothing to retry on (the runner says so)
+                if len(batch) == 1:
+                    raise failed.cause from None  # the connection is gone: the runner says so
+                raise MigrationFailed(self._batch_cut_off(batch, failed.cause)) from None
             self.rollback()
-            return super().apply(migration, resume_from, current)
-        return replace(row, applied_at=self.history.time_from_db(applied_at), duration_ms=int(duration_ms))
+            return self._went_in(batch)
+        went_in = []
+        for index, row in inserts:
+            ((applied_at, duration_ms),) = results[index] or [(None, None)]
+            went_in.append(replace(row, applied_at=self.history.time_from_db(applied_at), duration_ms=int(duration_ms)))
+        return went_in
+
+    def _went_in(self, batch: list[Step]) -> list[HistoryRow]:
+        """After a failed batch: the rows of the migrations that were committed before the failure."""
+        applied = {row.version: row for row in self.history.rows() if row.success}
+        went_in = []
+        for step in batch:
+            row = applied.get(step.migration.version)
+            if row is None:
+                break
+            went_in.append(row)
+        return went_in
+
+    @staticmethod
+    def _batch_cut_off(batch: list[Step], cause: BaseException) -> str:
+        first, last = batch[0].migration, batch[-1].migration
+        return (
+            f"the run was cut off while migrations {version_text(first.version)} to {version_text(last.version)} "
+            f"were sent together: {error_text(cause)}; each is applied wholly or not at all, and the history "
+            "records those that were (see status): run migrate again"
+        )
 
     def _literal(self, value: object) -> str:
         """A value as a SQL literal for this connection (psycopg's adaptation: quoting, escapes)."""

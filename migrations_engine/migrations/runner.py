@@ -12,30 +12,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..connection import Database, connect
 from ..errors import EngineError
 from ..urls import DatabaseURL, parse_url
-from .appliers import Applier, RunOptions, applier_for, error_text
+from .appliers import Applier, RunOptions, Step, applier_for, error_text
 from .backups import BackupRow, BackupStore, backup_version, planned_backups, run_script
 from .errors import HistoryMismatch, MigrationError, MigrationFailed, PartialMigration
 from .folder import MigrationFolder
 from .history import KIND_BASELINE, History, HistoryRow, history_for, now, without_runner_tables
 from .locks import lock_for
 from .model import Migration, annotated_script, version_text
-
-
-@dataclass(frozen=True)
-class Step:
-    """A migration to apply, from statement ``start`` on (non-zero when resuming), with its history
-    row as read under the runner lock (a failed or partial attempt's, or None)."""
-
-    migration: Migration
-    start: int = 0
-    row: HistoryRow | None = None
 
 
 def check_history(migrations: list[Migration], rows: list[HistoryRow]) -> None:
@@ -160,9 +149,10 @@ class Runner:
                 validator = Validator(db, self.options, lambda m: run_script(m, db.dialect), self.out)
                 validator.validate([(step.migration, step.start) for step in steps])
             applier.prepare()
+            outcomes = applier.apply_all(steps)
             for step in steps:
                 with _interruptions(applier, step.migration):
-                    row = applier.apply(step.migration, step.start, step.row)
+                    row = next(outcomes)
                 if row is None:
                     self._say(f"skipped {step.migration.label}: applied by another runner meanwhile")
                     continue

@@ -256,6 +256,24 @@ def wait_until_blocked(url: DatabaseURL) -> None:
             time.sleep(0.02)
 
 
+def cut_off_while_blocked(url: DatabaseURL, run: Callable[[], object]) -> BaseException | None:
+    """Start ``run`` in a thread, wait until it waits for a lock, end its connection; what it raised."""
+    outcome: list[BaseException] = []
+
+    def cut_run() -> None:
+        try:
+            run()
+        except BaseException as exc:  # handed to the caller
+            outcome.append(exc)
+
+    thread = threading.Thread(target=cut_run)
+    thread.start()
+    wait_until_blocked(url)
+    kill_the_runner(url)
+    thread.join(timeout=30)
+    return outcome[0] if outcome else None
+
+
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
 def test_a_run_cut_off_while_its_statements_are_at_the_server(at_version_1, db_url):
     """Without the test hook the runner sends a migration (PostgreSQL) or a statement with its
@@ -263,25 +281,12 @@ def test_a_run_cut_off_while_its_statements_are_at_the_server(at_version_1, db_u
     from .test_failures import hold_table_lock
 
     blocker = connect(db_url)
-    outcome: list[BaseException] = []
-
-    def cut_run() -> None:
-        try:
-            runner(at_version_1, db_url, ddl_lock_timeout=30)[0].migrate()
-        except BaseException as exc:  # collected for the assertions below
-            outcome.append(exc)
-
     try:
         hold_table_lock(blocker, db_url.dialect)
-        run = threading.Thread(target=cut_run)
-        run.start()
-        wait_until_blocked(db_url)
-        kill_the_runner(db_url)
-        run.join(timeout=30)
+        failure = cut_off_while_blocked(db_url, runner(at_version_1, db_url, ddl_lock_timeout=30)[0].migrate)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    (failure,) = outcome
     assert isinstance(failure, MigrationFailed) and "cut off" in str(failure)
     if db_url.dialect == "postgresql":
         assert_at_version_1(db_url)  # the migration's transaction died with the connection
