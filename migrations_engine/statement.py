@@ -15,3 +15,8 @@ class Statement:
 
     sql: str
     operation: int
+
+
+#: SQLite's statement opening a table rebuild (foreign keys must be off while the old table is
+#: dropped): the runner runs a migration holding it with foreign keys off and checks them after.
+SQLITE_FOREIGN_KEYS_OFF = "PRAGMA foreign_keys = OFF"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..naming import primary_key_name
 from ..operations import AddColumn, DropColumn, RenameColumn, RenameIndex
 from ..schema import Column, Schema, Table
+from ..statement import SQLITE_FOREIGN_KEYS_OFF
 from ..types import ColumnType
 from .base import Dialect
 
@@ -81,7 +82,7 @@ class SQLiteDialect(Dialect):
         "binary": "BLOB",
     }
 
-    sql_foreign_keys_off = "PRAGMA foreign_keys = OFF"
+    sql_foreign_keys_off = SQLITE_FOREIGN_KEYS_OFF
     sql_foreign_keys_on = "PRAGMA foreign_keys = ON"
     sql_foreign_key_check = "PRAGMA foreign_key_check(%(table)s)"
     sql_copy_rows = "INSERT INTO %(new)s (%(columns)s)\n  SELECT %(values)s FROM %(old)s"

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..connection import Database, TogetherFailed
-from ..statement import Statement
+from ..statement import SQLITE_FOREIGN_KEYS_OFF, Statement
 from .backups import COPY, BackupStatement, BackupStore, planned_backups, run_script
 from .errors import MigrationError, MigrationFailed
 from .history import KIND_MIGRATE, History, HistoryRow, now, without_runner_tables
@@ -476,12 +476,21 @@ class PostgreSQLApplier(TransactionalApplier):
 
 
 class SQLiteApplier(TransactionalApplier):
-    """SQLite: foreign keys off around the transaction (the table rebuild needs it; the pragma is a
-    no-op inside a transaction), ``PRAGMA foreign_key_check`` before COMMIT, ``BEGIN IMMEDIATE``
-    as the runner lock."""
+    """SQLite: ``BEGIN IMMEDIATE`` as the runner lock. A migration rebuilding a table (its
+    statements turn foreign keys off) runs with foreign keys off around its transaction (the
+    pragma is a no-op inside one) and ``PRAGMA foreign_key_check`` before COMMIT; any other runs
+    with them on, so SQLite checks each statement itself and no table is scanned at the end."""
 
     sql_begin = "BEGIN IMMEDIATE"
     check_sql = "PRAGMA foreign_key_check"
+    _foreign_keys_off = False
+
+    def _transaction(self, statements: list[str], proceed: Callable[[], bool], finish: Callable[[float], T]) -> T | None:
+        self._foreign_keys_off = SQLITE_FOREIGN_KEYS_OFF in statements
+        try:
+            return super()._transaction(statements, proceed, finish)
+        finally:
+            self._foreign_keys_off = False
 
     def prepare(self) -> None:
         self.begin_history()
@@ -498,7 +507,8 @@ class SQLiteApplier(TransactionalApplier):
         self.begin_immediate()
 
     def begin(self) -> None:
-        self.db.execute("PRAGMA foreign_keys = OFF")
+        if self._foreign_keys_off:
+            self.db.execute(SQLITE_FOREIGN_KEYS_OFF)
         self.begin_immediate()
 
     def begin_immediate(self) -> None:
@@ -512,6 +522,8 @@ class SQLiteApplier(TransactionalApplier):
             raise
 
     def before_commit(self) -> None:
+        if not self._foreign_keys_off:
+            return
         problems = self.db.query("PRAGMA foreign_key_check")
         if problems:
             table, rowid, parent, _ = problems[0]
@@ -519,7 +531,8 @@ class SQLiteApplier(TransactionalApplier):
             raise MigrationError(f"row {rowid} of {table!r} has no parent in {parent!r}{more}")
 
     def end(self) -> None:
-        self.db.execute("PRAGMA foreign_keys = ON")
+        if self._foreign_keys_off:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
 
 class StepwiseApplier(Applier):

@@ -194,3 +194,30 @@ def test_a_statement_running_past_the_statement_timeout_fails_the_migration(tmp_
         impatient.migrate()
     assert history(pg_url)[-1][:2] == (2, False)
     assert_schema(pg_url, version_1())
+
+
+ORPHAN = 'INSERT INTO "order" ("id", "user id") VALUES (1, 999)'
+
+
+@pytest.mark.parametrize(
+    ("statements", "message"),
+    [
+        # A rebuild turns foreign keys off: the check before COMMIT finds the orphan.
+        (["PRAGMA foreign_keys = OFF", ORPHAN, "PRAGMA foreign_keys = ON"], r"row 1 of 'order' has no parent in 'user'"),
+        # Any other migration runs with them on: SQLite refuses the statement itself.
+        ([ORPHAN], r"failed at statement \d+ of \d+: FOREIGN KEY constraint failed"),
+    ],
+)
+def test_sqlite_foreign_keys_hold_with_and_without_a_rebuild(tmp_path, sqlite_url, statements, message):
+    from .conftest import craft
+
+    folder = write_folder(tmp_path / "migrations", [version_1(), version_2()], ("sqlite",))
+    runner(folder, sqlite_url)[0].migrate()
+    craft(folder, "orphan", version_3(), "sqlite", statements, ['DELETE FROM "order"'])
+
+    with pytest.raises(MigrationFailed, match=message):
+        runner(folder, sqlite_url)[0].migrate()
+
+    assert [v for v, success, _ in history(sqlite_url) if success] == [1, 2]
+    with connect(sqlite_url) as db:
+        assert db.query('SELECT COUNT(*) FROM "order"') == [(0,)]
