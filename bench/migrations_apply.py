@@ -10,6 +10,9 @@ time, best of ``--repeat``:
                SQLite, statement by statement with a progress update each on MySQL);
 * in-process: ``Runner(...).migrate()`` called in this (warm) process: the runner's own work,
                without the interpreter's start and the imports (driver included) of a new process;
+* start-up:    ``python -c "import <driver>, migrations_engine.migrations.commands"``: the part of
+               the runner's time that is the interpreter starting and loading the driver and the
+               runner's modules, which no work on the history can shorten;
 * runner+val.: the same with validation on a scratch copy (the default), once;
 * client:      ``psql`` / ``mariadb`` / ``sqlite3`` running the very statements the runner runs
                (the migrations' and the backups'), one ``BEGIN`` … ``COMMIT`` per migration on
@@ -180,8 +183,10 @@ def bench_dialect(dialect: str, folder: MigrationFolder, work: Path, repeat: int
     server = scratch_server(dialect, work)
     script = work / f"{dialect}.sql"
     script.write_text(client_script(folder.read(), dialect), encoding="utf-8")
-    runs: dict[str, list[float]] = {"runner": [], "in-process": [], "client": [], "runner+validation": []}
+    runs: dict[str, list[float]] = {"runner": [], "in-process": [], "client": [], "start-up": [], "runner+validation": []}
+    driver = {"postgresql": "psycopg", "mysql": "pymysql", "sqlite": "sqlite3"}[dialect]
     for _ in range(repeat):
+        runs["start-up"].append(timed([sys.executable, "-c", f"import {driver}, migrations_engine.migrations.commands"]))
         with scratch_database(server, prefix="me_bench_apply") as url:
             runs["runner"].append(timed([sys.executable, "-m", "migrations_engine", "migrate", str(folder.path), url_text(url), "--no-validate"]))
             ours = without_runner_tables(introspect(url))
@@ -227,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"history: {len(migrations)} migrations written in {time.perf_counter() - started:.1f} s")
         print(
             f"{'dialect':<11} {'statements':>10} {'runner s':>9} {'client s':>9} {'ratio':>6} {'paired':>7} "
-            f"{'in-process s':>13} {'ratio':>6} {'paired':>7} {'runner+validation s':>20}"
+            f"{'in-process s':>13} {'ratio':>6} {'paired':>7} {'start-up s':>11} {'runner+validation s':>20}"
         )
         for dialect in args.dialect or DIALECTS:
             runs = bench_dialect(dialect, folder, work, args.repeat, args.validation)
@@ -236,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{dialect:<11} {statements[dialect]:>10} {best['runner']:>9.2f} {best['client']:>9.2f} "
                 f"{best['runner'] / best['client']:>6.2f} {paired_ratio(runs['runner'], runs['client']):>7.2f} "
                 f"{best['in-process']:>13.2f} {best['in-process'] / best['client']:>6.2f} "
-                f"{paired_ratio(runs['in-process'], runs['client']):>7.2f} {best['runner+validation']:>20.2f}",
+                f"{paired_ratio(runs['in-process'], runs['client']):>7.2f} {best['start-up']:>11.2f} "
+                f"{best['runner+validation']:>20.2f}",
                 flush=True,
             )
     return 0
