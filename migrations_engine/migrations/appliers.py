@@ -539,7 +539,13 @@ class StepwiseApplier(Applier):
     """MySQL/MariaDB: statement by statement, the history row following each one."""
 
     def configure_session(self) -> None:
-        self.db.execute(f"SET SESSION lock_wait_timeout = {max(1, math.ceil(self.options.ddl_lock_timeout))}")
+        # Strict mode whatever the server's default: a change that would mangle values (an enum
+        # losing a value rows hold, a too-long string) fails, as on PostgreSQL, instead of
+        # blanking or cutting them with a warning.
+        self.db.execute(
+            f"SET SESSION lock_wait_timeout = {max(1, math.ceil(self.options.ddl_lock_timeout))}, "
+            "sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')"
+        )
         if self.options.statement_timeout and self._is_mariadb():
             # MySQL 8's max_execution_time applies to SELECT only; MariaDB's covers DDL.
             self.db.execute(f"SET SESSION max_statement_time = {self.options.statement_timeout:g}")

@@ -221,3 +221,36 @@ def test_sqlite_foreign_keys_hold_with_and_without_a_rebuild(tmp_path, sqlite_ur
     assert [v for v, success, _ in history(sqlite_url) if success] == [1, 2]
     with connect(sqlite_url) as db:
         assert db.query('SELECT COUNT(*) FROM "order"') == [(0,)]
+
+
+@pytest.fixture
+def lenient_mysql_server(mysql_url):
+    """The server's default sql_mode without strictness, as older or hand-configured servers run."""
+    with connect(mysql_url) as db:
+        (mode,) = db.query("SELECT @@GLOBAL.sql_mode")[0]
+        db.execute("SET GLOBAL sql_mode = 'NO_ENGINE_SUBSTITUTION'")
+        try:
+            yield mysql_url
+        finally:
+            db.execute("SET GLOBAL sql_mode = %s", [mode])
+
+
+def test_mysql_runs_strict_so_a_lost_enum_value_fails_instead_of_blanking_rows(tmp_path, lenient_mysql_server):
+    from migrations_engine.schema import Enum
+    from migrations_engine.types import ColumnType
+
+    url = lenient_mysql_server
+
+    def schema(values: tuple[str, ...]) -> Schema:
+        state = Column("state", ColumnType.parse("enum(state)"), id="t.state")
+        return with_default_names(Schema((Table("t", (ID, state), PrimaryKey(("id",)), id="t"),), (Enum("state", values, id="e"),)))
+
+    folder = write_folder(tmp_path / "migrations", [schema(("open", "closed")), schema(("open",))], ("mysql",))
+    runner(folder, url)[0].migrate(to=1)
+    run(url, ["INSERT INTO `t` (`id`, `state`) VALUES (1, 'closed')"])
+
+    with pytest.raises(MigrationFailed, match=r"Data truncated for column 'state'"):
+        runner(folder, url)[0].migrate()
+
+    with connect(url) as db:
+        assert db.query("SELECT `state` FROM `t`") == [("closed",)]
