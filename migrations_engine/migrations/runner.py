@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,8 @@ from .folder import MigrationFolder
 from .history import KIND_BASELINE, History, HistoryRow, history_for, now, without_runner_tables
 from .locks import lock_for
 from .model import Migration, annotated_script, version_text
+from .watch import EVERY as WATCH_EVERY
+from .watch import Watch
 
 
 def check_history(migrations: list[Migration], rows: list[HistoryRow]) -> None:
@@ -125,7 +128,10 @@ class Runner:
         self.options = options or RunOptions()
         self.out = out or sys.stdout
         self.after_statement = after_statement
+        #: Seconds between "still running" lines while one migration takes long.
+        self.watch_every = WATCH_EVERY
         self._silenced = False
+        self._saying = threading.Lock()
 
     # ------------------------------------------------------------ commands
 
@@ -150,18 +156,22 @@ class Runner:
                 validator.validate([(step.migration, step.start) for step in steps])
             applier.prepare()
             outcomes = applier.apply_all(steps)
-            for step in steps:
-                with _interruptions(applier, step.migration):
-                    row = next(outcomes)
-                if row is None:
-                    self._say(f"skipped {step.migration.label}: applied by another runner meanwhile")
-                    continue
-                applied.append(row)
-                verb = "resumed" if step.start else "applied"
-                self._say(f"{verb} {step.migration.label} ({row.statements_total} statements, {row.duration_ms} ms)")
+            with Watch(self._say, self.watch_every).running() as watch:
+                for step in steps:
+                    with _interruptions(applier, step.migration), watch.step(f"applying {step.migration.label}"):
+                        row = next(outcomes)
+                    self._report(step, row, applied)
             if not steps:
                 self._say(f"nothing to migrate: the database is at version {version_text(current_version(history.rows()))}")
         return applied
+
+    def _report(self, step: Step, row: HistoryRow | None, applied: list[HistoryRow]) -> None:
+        if row is None:
+            self._say(f"skipped {step.migration.label}: applied by another runner meanwhile")
+            return
+        applied.append(row)
+        verb = "resumed" if step.start else "applied"
+        self._say(f"{verb} {step.migration.label} ({row.statements_total} statements, {row.duration_ms} ms)")
 
     def rollback(self, to: int, *, dry_run: bool = False) -> list[Migration]:
         """Undo the applied migrations above version ``to``, newest first; the ones undone."""
@@ -174,13 +184,14 @@ class Runner:
         with self._session() as (db, history, applier):
             targets = plan_rollback(migrations, applier.reconcile(migrations, history.rows()), to)
             applier.prepare()
-            for migration, row in targets:
-                planned = [b.name for b in planned_backups(migration)]
-                present = applier.backups.existing(migration.version) if planned else set()
-                with _interruptions(applier, migration, "rollback of "):
-                    applier.revert(migration, row)
-                undone.append(migration)
-                self._say(f"rolled back {migration.label}{_restored_text(planned, present)}")
+            with Watch(self._say, self.watch_every).running() as watch:
+                for migration, row in targets:
+                    planned = [b.name for b in planned_backups(migration)]
+                    present = applier.backups.existing(migration.version) if planned else set()
+                    with _interruptions(applier, migration, "rollback of "), watch.step(f"rolling back {migration.label}"):
+                        applier.revert(migration, row)
+                    undone.append(migration)
+                    self._say(f"rolled back {migration.label}{_restored_text(planned, present)}")
             if not targets:
                 self._say(f"nothing to roll back: the database is at version {version_text(current_version(history.rows()))}")
         return undone
@@ -326,6 +337,10 @@ class Runner:
             self.out.write("-- nothing to roll back\n")
 
     def _say(self, line: str) -> None:
+        with self._saying:  # the watching thread speaks too
+            self._say_now(line)
+
+    def _say_now(self, line: str) -> None:
         if self._silenced:
             return
         try:
