@@ -218,14 +218,19 @@ def _check_schema_chain(migrations: list[Migration]) -> None:
             )
 
 
+_CHUNK = 1 << 16
+
+
 def _read_bytes(path: str) -> bytes:
     """A file's bytes with plain system calls: a long history has thousands of small files, and
     a file object per file costs more than reading it."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         chunks = []
-        while chunk := os.read(descriptor, 1 << 16):
+        while chunk := os.read(descriptor, _CHUNK):
             chunks.append(chunk)
+            if len(chunk) < _CHUNK:
+                break  # a short read of a regular file is its end: no second call to learn it
         return b"".join(chunks)
     finally:
         os.close(descriptor)
