@@ -157,7 +157,8 @@ _MYSQL_OPTIONS = ("ssl_mode", "ssl_ca", "ssl_cert", "ssl_key")
 
 def mysql_tls(url: DatabaseURL) -> dict[str, Any]:
     """PyMySQL's TLS arguments for a MySQL URL's options: ``ssl_mode`` (default PREFERRED:
-    TLS when the server offers it, unverified), ``ssl_ca``, ``ssl_cert``, ``ssl_key`` (files).
+    TLS when the server offers it, unverified; VERIFY_CA when ``ssl_ca`` is given), ``ssl_ca``,
+    ``ssl_cert``, ``ssl_key`` (files; a client certificate makes TLS required).
     ``ConnectionFailed`` for any other option or an unknown mode."""
     options = dict(url.options)
     unknown = sorted(set(options) - set(_MYSQL_OPTIONS))

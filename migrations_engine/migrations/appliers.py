@@ -373,7 +373,7 @@ class PostgreSQLApplier(TransactionalApplier):
         return settings
 
     def apply(self, migration: Migration, resume_from: int = 0, current: HistoryRow | None = None) -> HistoryRow | None:
-        return next(iter(self.apply_all([Step(migration, resume_from, current)])))
+        return next(self.apply_all([Step(migration, resume_from, current)]))
 
     def apply_all(self, steps: Sequence[Step]) -> Iterator[HistoryRow | None]:
         if self.after_statement is not None:  # a test stopping the run between two statements
@@ -437,7 +437,9 @@ class PostgreSQLApplier(TransactionalApplier):
             return self._went_in(batch)
         went_in = []
         for index, row in inserts:
-            ((applied_at, duration_ms),) = results[index] or [(None, None)]
+            returned = results[index]
+            assert returned is not None, "an INSERT … RETURNING returns its row"
+            ((applied_at, duration_ms),) = returned
             went_in.append(replace(row, applied_at=self.history.time_from_db(applied_at), duration_ms=int(duration_ms)))
         return went_in
 
