@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from migrations_engine.operations import Operation
@@ -273,10 +274,15 @@ class Draft(models.Model):
             write_content(self, schema, groups)
             self.renew_content_token()
 
-    def renew_content_token(self) -> None:
-        """Say that the content changed (in the current transaction, and on this instance)."""
-        self.content_token = uuid.uuid4()
-        Draft.objects.filter(pk=self.pk).update(content_token=self.content_token)
+    def renew_content_token(self, **fields: Any) -> None:
+        """Say that the content changed (in the current transaction, and on this instance),
+        setting ``fields`` too. Only if the stored token is still the one this instance read:
+        else another edit went in since, and ``DraftChanged`` is raised (two edits made on one
+        state cannot both go through)."""
+        renewed = uuid.uuid4()
+        if not Draft.objects.filter(pk=self.pk, content_token=self.content_token).update(content_token=renewed, **fields):
+            raise DraftChanged(self)
+        self.content_token = renewed
 
     def clear_content(self) -> None:
         # Children first, each in one query, so no cascade collector walks the rows one by one.
@@ -316,6 +322,7 @@ class Draft(models.Model):
         """Remember the content before an edit, keeping the last ``UNDO_LIMIT`` states."""
         from designer.conversion import read_content
 
+        self.renew_content_token(updated=timezone.now())  # first: a stale edit stops here
         change = DraftChange.objects.create(
             draft=self, description=description, state=read_content(self).to_data()
         )
@@ -326,8 +333,6 @@ class Draft(models.Model):
         )
         if stale:
             DraftChange.objects.filter(draft=self, id__lte=stale[0]).delete()
-        self.content_token = uuid.uuid4()  # the edit that follows is in the same transaction
-        Draft.objects.filter(pk=self.pk).update(updated=change.created, content_token=self.content_token)
         return change
 
     def undo(self) -> DraftChange | None:
@@ -455,6 +460,18 @@ class DraftForeignKey(_TableElement):
     ref_columns = models.JSONField(default=list, help_text="column uids of ref_table")
     on_delete = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
     on_update = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
+
+
+class DraftChanged(Exception):
+    """An edit was made on a state of the draft that is no longer its content: another
+    architect (or another tab) changed it since."""
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__(f"draft {draft.pk} changed since this edit's page was drawn")
+        self.draft = draft
+
+    def last_change(self) -> DraftChange | None:
+        return DraftChange.objects.filter(draft=self.draft).order_by("-id").first()
 
 
 class DraftChange(models.Model):

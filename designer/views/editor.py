@@ -7,7 +7,11 @@ Every editing view answers the same way (``editor_response``):
   SQL preview reload itself;
 * htmx, input refused: the same part holding the form with what was typed and the messages,
   status 422 (htmx is configured in base.html to swap 422 responses);
-* plain POST: a redirect to the editor on success, the whole editor page on refusal.
+* plain POST: a redirect to the editor on success, the whole editor page on refusal;
+* an edit made on a page drawn before the draft's last change (another architect, another tab):
+  status 409 and a notice saying so (``designer.middleware``), nothing changed. The page holds
+  the draft's content token (``<meta name="draft-token">``); editor.js sends it with every htmx
+  request as ``X-Draft-Token`` and takes the new one from each answer's header.
 
 The page runs a fixed number of queries whatever the draft's size: one for the table list, one
 per kind of row for the selected table (and the tables it references), a few for the rest.
@@ -43,6 +47,7 @@ from designer.editor_forms import (
 from designer.models import (
     Draft,
     DraftChange,
+    DraftChanged,
     DraftEnum,
     DraftForeignKey,
     DraftTable,
@@ -56,6 +61,8 @@ from designer.validation import schema_messages
 PANEL = "panel"
 WORKSPACE = "workspace"
 REFUSED = 422
+#: The header carrying the draft's content token, both ways.
+TOKEN_HEADER = "X-Draft-Token"
 
 
 @dataclass
@@ -245,6 +252,10 @@ def editor_for(request: HttpRequest, slug: str, draft_id: int, *, editing: bool)
     """The editor of a draft; ``editing`` needs the architect role and an open draft."""
     role = Role.ARCHITECT if editing else Role.VIEWER
     draft, membership = get_draft_for(request.user, slug, draft_id, role, editing=editing)
+    if editing and request.method == "POST":
+        seen = request.headers.get(TOKEN_HEADER) or request.POST.get("draft_token")
+        if seen and seen != str(draft.content_token):
+            raise DraftChanged(draft)  # drawn before the last change: the edit may undo it
     return Editor(request, draft, membership)
 
 
@@ -265,6 +276,7 @@ def editor_response(editor: Editor, *, scope: str = PANEL, ok: bool = True) -> H
         trigger_client_event(response, "draft-changed")
     else:
         response.status_code = REFUSED
+    response[TOKEN_HEADER] = str(editor.draft.content_token)
     return response
 
 

@@ -9,3 +9,16 @@ document.addEventListener("htmx:afterSwap", () => {
     else li.removeAttribute("aria-current");
   });
 });
+
+// The draft's content token goes with every request; each answer brings the current one. An edit
+// sent from a page older than the draft's last change is refused (409) instead of undoing it.
+const draftToken = () => document.querySelector('meta[name="draft-token"]');
+document.addEventListener("htmx:configRequest", (event) => {
+  const meta = draftToken();
+  if (meta) event.detail.headers["X-Draft-Token"] = meta.content;
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const meta = draftToken();
+  const token = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Token");
+  if (meta && token) meta.content = token;
+});

@@ -109,3 +109,26 @@ def test_refused_input_stays_typed_and_undo_restores(page, live_server, ada):
     page.click("#undo")
     expect(page.locator("#workspace .notice")).to_contain_text("Undone: Add table author.")
     expect(page.locator("#table-list")).to_contain_text("No tables yet.")
+
+
+def test_an_edit_from_a_page_older_than_the_drafts_last_change_is_refused(page, live_server, ada):
+    """Two tabs on one draft: the second one's edit would be made on a state it never saw."""
+    log_in(page, live_server)
+    page.click("text=New project")
+    page.fill("input[name=name]", "Shared")
+    page.click("main button[type=submit]")
+    page.click("#new-draft button")
+    add_table(page, "author")
+    other = page.context.new_page()
+    other.goto(page.url)
+
+    add_table(page, "book")  # the first tab moves on; the second has not seen it
+    other.fill("#add-table input[name=new-table-name]", "review")
+    other.click("#add-table button")
+
+    expect(other.locator("#conflict")).to_contain_text("Not saved: this draft changed since this page was drawn")
+    expect(other.locator("#conflict")).to_contain_text("Add table")
+    other.click("#conflict a")
+    add_table(other, "review")  # drawn afresh: the edit goes through
+    expect(other.locator("#table-list")).to_contain_text("book")
+    other.close()
