@@ -319,33 +319,49 @@ class Draft(models.Model):
     # ------------------------------------------------------------ undo
 
     def record_change(self, description: str) -> DraftChange:
-        """Remember the content before an edit, keeping the last ``UNDO_LIMIT`` states."""
-        from designer.conversion import read_content
-
+        """Remember the content before an edit, keeping the last ``UNDO_LIMIT`` states; a new
+        edit forgets what could be redone."""
         self.renew_content_token(updated=timezone.now())  # first: a stale edit stops here
-        change = DraftChange.objects.create(
-            draft=self, description=description, state=read_content(self).to_data()
-        )
-        stale = list(
-            DraftChange.objects.filter(draft=self)
-            .order_by("-id")
-            .values_list("id", flat=True)[UNDO_LIMIT : UNDO_LIMIT + 1]
-        )
-        if stale:
-            DraftChange.objects.filter(draft=self, id__lte=stale[0]).delete()
-        return change
+        DraftChange.objects.filter(draft=self, kind=DraftChange.REDO).delete()
+        return self._remember(DraftChange.UNDO, description)
 
     def undo(self) -> DraftChange | None:
-        """Restore the content as it was before the last recorded change."""
+        """Restore the content as it was before the last recorded change (Redo brings it back)."""
+        return self._step_back(DraftChange.UNDO, DraftChange.REDO)
+
+    def redo(self) -> DraftChange | None:
+        """Bring back the content the last Undo took away (Undo takes it away again)."""
+        return self._step_back(DraftChange.REDO, DraftChange.UNDO)
+
+    def _step_back(self, take: str, keep_as: str) -> DraftChange | None:
+        """Restore the newest state of kind ``take``, remembering the current one as ``keep_as``
+        under the same description."""
         from designer.conversion import DraftContent
 
-        change = DraftChange.objects.filter(draft=self).order_by("-id").first()
+        change = DraftChange.objects.filter(draft=self, kind=take).order_by("-id").first()
         if change is None:
             return None
         content = DraftContent.from_data(change.state)
         with transaction.atomic():
+            self._remember(keep_as, change.description)
             self.replace_content(content.schema, content.groups_data())
             change.delete()
+        return change
+
+    def _remember(self, kind: str, description: str) -> DraftChange:
+        """Store the current content as a state of ``kind``, keeping the newest ``UNDO_LIMIT``."""
+        from designer.conversion import read_content
+
+        change = DraftChange.objects.create(
+            draft=self, kind=kind, description=description, state=read_content(self).to_data()
+        )
+        stale = list(
+            DraftChange.objects.filter(draft=self, kind=kind)
+            .order_by("-id")
+            .values_list("id", flat=True)[UNDO_LIMIT : UNDO_LIMIT + 1]
+        )
+        if stale:
+            DraftChange.objects.filter(draft=self, kind=kind, id__lte=stale[0]).delete()
         return change
 
 
@@ -471,13 +487,17 @@ class DraftChanged(Exception):
         self.draft = draft
 
     def last_change(self) -> DraftChange | None:
-        return DraftChange.objects.filter(draft=self.draft).order_by("-id").first()
+        return DraftChange.objects.filter(draft=self.draft, kind=DraftChange.UNDO).order_by("-id").first()
 
 
 class DraftChange(models.Model):
-    """The draft's content before one edit: what Undo restores."""
+    """The draft's content before one edit (``undo``: what Undo restores), or before one Undo
+    (``redo``: what Redo restores)."""
+
+    UNDO, REDO = "undo", "redo"
 
     draft = models.ForeignKey(Draft, models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=4, choices=[(UNDO, "undo"), (REDO, "redo")], default=UNDO)
     description = models.CharField(max_length=200)
     state = models.JSONField()
     created = models.DateTimeField(auto_now_add=True)

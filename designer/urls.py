@@ -68,6 +68,7 @@ urlpatterns = [
     path(draft + "publish/", drafts.draft_publish, name="draft_publish"),
     path(draft + "abandon/", drafts.draft_abandon, name="draft_abandon"),
     path(draft + "undo/", undo.draft_undo, name="draft_undo"),
+    path(draft + "redo/", undo.draft_redo, name="draft_redo"),
     path(draft + "preview/", preview.draft_preview, name="draft_preview"),
     path(draft + "erd/", diagrams.draft_erd, name="draft_erd"),
     path(draft + "erd.<erd_format:fmt>", diagrams.draft_erd, name="draft_erd_export"),

@@ -117,9 +117,15 @@ class Editor:
         return self.__dict__["_groups"]
 
     def undo_context(self) -> dict[str, Any]:
-        changes = DraftChange.objects.filter(draft=self.draft).order_by("-id")
-        last = changes.values_list("description", flat=True).first()
-        return {"last_change": last, "change_count": changes.count() if last else 0}
+        # One query: at most UNDO_LIMIT short rows of each kind.
+        kept = list(DraftChange.objects.filter(draft=self.draft).order_by("-id").values_list("kind", "description"))
+        undo = [description for kind, description in kept if kind == DraftChange.UNDO]
+        redo = [description for kind, description in kept if kind == DraftChange.REDO]
+        return {
+            "last_change": undo[0] if undo else None,
+            "change_count": len(undo),
+            "next_redo": redo[0] if redo else None,
+        }
 
     def panel_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
         if self.table_uid is None:

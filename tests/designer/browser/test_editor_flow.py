@@ -88,7 +88,7 @@ def test_design_publish_and_rename(page, live_server, ada):
     expect(migration).not_to_contain_text("DROP COLUMN")
 
 
-def test_refused_input_stays_typed_and_undo_restores(page, live_server, ada):
+def test_refused_input_stays_typed_and_undo_and_redo_restore(page, live_server, ada):
     from designer.models import Draft, Membership, Project, Role
     from migrations_engine.schema import Schema
 
@@ -109,6 +109,11 @@ def test_refused_input_stays_typed_and_undo_restores(page, live_server, ada):
     page.click("#undo")
     expect(page.locator("#workspace .notice")).to_contain_text("Undone: Add table author.")
     expect(page.locator("#table-list")).to_contain_text("No tables yet.")
+
+    page.click("#redo")
+    expect(page.locator("#workspace .notice")).to_contain_text("Redone: Add table author.")
+    expect(page.locator("#table-list")).to_contain_text("author")
+    expect(page.locator("#redo")).to_have_count(0)
 
 
 def test_an_edit_from_a_page_older_than_the_drafts_last_change_is_refused(page, live_server, ada):
