@@ -7,9 +7,6 @@ table takes its foreign keys and those pointing at it, renaming an enum retypes 
 
 from __future__ import annotations
 
-from migrations_engine.expressions import rename_column_in
-from migrations_engine.types import enum_type_text
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +26,8 @@ from designer.models import (
     TableGroup,
     new_uid,
 )
+from migrations_engine.expressions import rename_column_in
+from migrations_engine.types import enum_type_text
 
 
 class NoChange(Exception):

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
+from .expressions import rename_columns_in
 from .naming import with_default_names
 from .operations import (
     AddCheck,
@@ -58,7 +59,6 @@ from .operations import (
     RenameTable,
     SetTableComment,
 )
-from .expressions import rename_columns_in
 from .schema import Column, ForeignKey, Schema, Table
 
 E = TypeVar("E")

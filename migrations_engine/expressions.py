@@ -149,7 +149,10 @@ def _is_keyword(name: str) -> bool:
 
 @cache
 def _reserved_words() -> frozenset[str]:
-    from sqlalchemy.dialects.mysql.reserved_words import RESERVED_WORDS_MARIADB, RESERVED_WORDS_MYSQL
+    from sqlalchemy.dialects.mysql.reserved_words import (
+        RESERVED_WORDS_MARIADB,
+        RESERVED_WORDS_MYSQL,
+    )
     from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS as POSTGRESQL
     from sqlalchemy.dialects.sqlite.base import SQLiteIdentifierPreparer
 

@@ -12,10 +12,9 @@ keys. docs/dialects/mysql.md lists what reads back differently from the model an
 
 from __future__ import annotations
 
-from functools import cache
-
 import re
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql

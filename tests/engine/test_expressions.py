@@ -6,7 +6,12 @@ import pytest
 
 from migrations_engine.compare import normalized
 from migrations_engine.diff import diff
-from migrations_engine.expressions import names_column, rename_column_in, rename_columns_in, unquote_names
+from migrations_engine.expressions import (
+    names_column,
+    rename_column_in,
+    rename_columns_in,
+    unquote_names,
+)
 from migrations_engine.operations import RenameColumn
 from migrations_engine.schema import Check, Column, Index, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType

@@ -12,7 +12,6 @@ from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
 from migrations_engine.naming import with_default_names
 from migrations_engine.render import render, render_down
-from migrations_engine.scratch import scratch_database
 from migrations_engine.schema import (
     Check,
     Column,
@@ -25,6 +24,7 @@ from migrations_engine.schema import (
     Table,
     Unique,
 )
+from migrations_engine.scratch import scratch_database
 from migrations_engine.types import ColumnType
 from migrations_engine.urls import DatabaseURL
 from tests.conftest import SERVERS

@@ -16,8 +16,19 @@ from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
 from migrations_engine.naming import with_default_names
 from migrations_engine.render import render, render_down
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
 from migrations_engine.scratch import scratch_database
-from migrations_engine.schema import Check, Column, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from migrations_engine.types import ColumnType
 from migrations_engine.urls import DatabaseURL
 from tests.engine.roundtrip import assert_same_schema, create_schema, insert_rows, roundtrip, run
