@@ -8,7 +8,9 @@ renamed column diffs as a rename. Converting between rows and engine schemas liv
 
 from __future__ import annotations
 
+import json
 import uuid
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -353,7 +355,7 @@ class Draft(models.Model):
         from designer.conversion import read_content
 
         change = DraftChange.objects.create(
-            draft=self, kind=kind, description=description, state=read_content(self).to_data()
+            draft=self, kind=kind, description=description, packed_state=DraftChange.pack(read_content(self).to_data())
         )
         stale = list(
             DraftChange.objects.filter(draft=self, kind=kind)
@@ -499,8 +501,18 @@ class DraftChange(models.Model):
     draft = models.ForeignKey(Draft, models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=4, choices=[(UNDO, "undo"), (REDO, "redo")], default=UNDO)
     description = models.CharField(max_length=200)
-    state = models.JSONField()
+    #: The content as zlib-compressed JSON (``state``): a 1,000-table draft is 1.3 MB of JSON and
+    #: 44 KB compressed, and a draft keeps up to 50 states of each kind.
+    packed_state = models.BinaryField()
     created = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def pack(state: dict[str, Any]) -> bytes:
+        return zlib.compress(json.dumps(state, separators=(",", ":")).encode("utf-8"), 1)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return json.loads(zlib.decompress(self.packed_state))
 
     class Meta:
         ordering = ["-id"]

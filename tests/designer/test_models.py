@@ -101,3 +101,19 @@ def test_undo_keeps_the_last_fifty_changes(draft):
     kept = list(DraftChange.objects.filter(draft=draft).values_list("description", flat=True))
     assert len(kept) == UNDO_LIMIT
     assert kept[0] == f"change {UNDO_LIMIT + 2}"
+
+
+def test_undo_states_are_stored_compressed(cast):
+    import json
+
+    from designer.models import Draft
+    from tests.designer.schemas import wide_schema
+
+    version = SchemaVersion.publish(cast.project, wide_schema(100), author=cast.owner, message="wide")
+    draft = Draft.objects.create_from_version(version, cast.architect, title="wide")
+
+    change = draft.record_change("one")
+
+    text = json.dumps(change.state, separators=(",", ":"))
+    assert len(change.packed_state) * 10 < len(text)
+    assert change.state["schema"]["tables"]  # what Undo reads back is the content
