@@ -45,12 +45,6 @@ def rename_columns_in(expression: str, renames: Mapping[str, str], table: str | 
     return expression
 
 
-def names_column(expression: str, name: str, table: str | None = None) -> bool:
-    """True when ``expression`` names column ``name`` (False when it cannot be read)."""
-    found = _references(expression, {name: name}, table) if name.lower() in expression.lower() else None
-    return bool(found and found[0])
-
-
 _Span = tuple[int, int, "str | None", str]
 
 

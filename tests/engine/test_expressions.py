@@ -7,7 +7,6 @@ import pytest
 from migrations_engine.compare import normalized
 from migrations_engine.diff import diff
 from migrations_engine.expressions import (
-    names_column,
     rename_column_in,
     rename_columns_in,
     unquote_names,
@@ -54,12 +53,6 @@ def test_what_is_not_the_column_is_left_alone(expression):
 
 def test_a_swap_of_two_names_renames_both_at_once():
     assert rename_columns_in("a < b AND b > 0", {"a": "b", "b": "a"}) == "b < a AND a > 0"
-
-
-def test_names_column():
-    assert names_column("a > 0 AND b < 1", "b")
-    assert not names_column("ab > 0", "b")
-    assert not names_column("'b' = x", "b")
 
 
 def test_unquote_names_passes_over_strings():
