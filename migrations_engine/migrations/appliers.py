@@ -153,6 +153,10 @@ class Applier:
         for step in steps:
             yield self.apply(step.migration, step.start, step.row)
 
+    def under_way(self, awaited: Migration) -> str:
+        """What the database is applying while the runner waits for ``awaited`` to be done."""
+        return f"applying {awaited.label}"
+
     def revert(self, migration: Migration, row: HistoryRow) -> None:
         """Undo what ``row`` says is applied of ``migration`` and remove the row. Mandatory."""
         raise NotImplementedError
@@ -351,6 +355,8 @@ class PostgreSQLApplier(TransactionalApplier):
 
     #: Seconds of work a batch aims at.
     BATCH_SECONDS: ClassVar[float] = 0.25
+    #: The batch at the server (for the "still running" lines).
+    _sent: Sequence[Step] = ()
     #: At most this many migrations, and about this many bytes of SQL, in one batch.
     BATCH_MIGRATIONS: ClassVar[int] = 50
     BATCH_BYTES: ClassVar[int] = 4 << 20
@@ -395,6 +401,13 @@ class PostgreSQLApplier(TransactionalApplier):
                 step = pending.pop(0)
                 yield TransactionalApplier.apply(self, step.migration, step.start, step.row)
 
+    def under_way(self, awaited: Migration) -> str:
+        batch = self._sent
+        if len(batch) > 1:
+            first, last = batch[0].migration, batch[-1].migration
+            return f"applying {version_text(first.version)} to {version_text(last.version)} (sent together)"
+        return super().under_way(awaited)
+
     def _next_batch(self, pending: list[Step], seconds_per_statement: float | None) -> list[Step]:
         """The first pending migration alone until one batch has shown how long statements take,
         then as many as fit ``BATCH_SECONDS``, ``BATCH_MIGRATIONS`` and ``BATCH_BYTES``."""
@@ -426,15 +439,18 @@ class PostgreSQLApplier(TransactionalApplier):
             sql += ["BEGIN", *self._settings(), self.sql_mark_start, *statements, *failed_attempt]
             inserts.append((len(sql), row))
             sql += [insert, "COMMIT"]
+        self._sent = batch
         try:
             results = self.db.execute_together(sql)
         except TogetherFailed as failed:
+            self._sent = []
             if getattr(self.db.raw, "broken", False):
                 if len(batch) == 1:
                     raise failed.cause from None  # the connection is gone: the runner says so
                 raise MigrationFailed(self._batch_cut_off(batch, failed.cause)) from None
             self.rollback()
             return self._went_in(batch)
+        self._sent = []
         went_in = []
         for index, row in inserts:
             returned = results[index]

@@ -158,7 +158,7 @@ class Runner:
             outcomes = applier.apply_all(steps)
             with Watch(self._say, self.watch_every).running() as watch:
                 for step in steps:
-                    with _interruptions(applier, step.migration), watch.step(f"applying {step.migration.label}"):
+                    with _interruptions(applier, step.migration), watch.step(lambda s=step: applier.under_way(s.migration)):
                         row = next(outcomes)
                     self._report(step, row, applied)
             if not steps:
@@ -188,7 +188,7 @@ class Runner:
                 for migration, row in targets:
                     planned = [b.name for b in planned_backups(migration)]
                     present = applier.backups.existing(migration.version) if planned else set()
-                    with _interruptions(applier, migration, "rollback of "), watch.step(f"rolling back {migration.label}"):
+                    with _interruptions(applier, migration, "rollback of "), watch.step(lambda m=migration: f"rolling back {m.label}"):
                         applier.revert(migration, row)
                     undone.append(migration)
                     self._say(f"rolled back {migration.label}{_restored_text(planned, present)}")

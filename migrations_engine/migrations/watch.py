@@ -23,7 +23,7 @@ class Watch:
     def __init__(self, say: Callable[[str], None], every: float = EVERY) -> None:
         self.say = say
         self.every = every
-        self._what: str | None = None
+        self._what: Callable[[], str] | None = None
         self._since = self._last = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -40,8 +40,9 @@ class Watch:
             self._thread.join()
 
     @contextmanager
-    def step(self, what: str) -> Iterator[None]:
-        """Watch the body as ``what``: the lines stop when it ends."""
+    def step(self, what: Callable[[], str]) -> Iterator[None]:
+        """Watch the body; ``what()`` names it in each line (asked then: what is under way may
+        change while the body runs). The lines stop when the body ends."""
         with self._lock:
             self._what, self._since = what, time.monotonic()
             self._last = self._since
@@ -57,5 +58,5 @@ class Watch:
             with self._lock:
                 moment = time.monotonic()
                 if self._what is not None and moment - self._last >= self.every:
-                    self.say(f"{self._what}: still running after {moment - self._since:.0f} s")
+                    self.say(f"{self._what()}: still running after {moment - self._since:.0f} s")
                     self._last = moment

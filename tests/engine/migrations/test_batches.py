@@ -112,7 +112,9 @@ def test_a_batch_cut_off_by_a_lost_connection_leaves_each_migration_whole(folder
     blocker = connect(pg_url, autocommit=False)
     try:
         blocker.query('SELECT * FROM "base"')  # holds a lock the ALTER of migration 6 waits for
-        failure = cut_off_while_blocked(pg_url, runner(folder, pg_url, ddl_lock_timeout=30)[0].migrate)
+        migrate, out = runner(folder, pg_url, ddl_lock_timeout=30)
+        migrate.watch_every = 0.05
+        failure = cut_off_while_blocked(pg_url, migrate.migrate, hold=0.3)
     finally:
         blocker.raw.rollback()
         blocker.close()
@@ -120,6 +122,7 @@ def test_a_batch_cut_off_by_a_lost_connection_leaves_each_migration_whole(folder
     assert isinstance(failure, MigrationFailed)
     assert f"cut off while migrations 0003 to {COUNT:04d} were sent together" in str(failure)
     assert [r.version for r in rows(pg_url)] == [1, 2, 3, 4, 5]  # 2 alone, then 3-5 before the wait
+    assert f"applying 0003 to {COUNT:04d} (sent together): still running after" in out.getvalue()
     with connect(pg_url) as db:
         assert not db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'base' AND column_name = 'note'")
     runner(folder, pg_url)[0].migrate()

@@ -256,8 +256,9 @@ def wait_until_blocked(url: DatabaseURL) -> None:
             time.sleep(0.02)
 
 
-def cut_off_while_blocked(url: DatabaseURL, run: Callable[[], object]) -> BaseException | None:
-    """Start ``run`` in a thread, wait until it waits for a lock, end its connection; what it raised."""
+def cut_off_while_blocked(url: DatabaseURL, run: Callable[[], object], hold: float = 0.0) -> BaseException | None:
+    """Start ``run`` in a thread, wait until it waits for a lock (and ``hold`` seconds more), end
+    its connection; what it raised."""
     outcome: list[BaseException] = []
 
     def cut_run() -> None:
@@ -269,6 +270,7 @@ def cut_off_while_blocked(url: DatabaseURL, run: Callable[[], object]) -> BaseEx
     thread = threading.Thread(target=cut_run)
     thread.start()
     wait_until_blocked(url)
+    time.sleep(hold)
     kill_the_runner(url)
     thread.join(timeout=30)
     return outcome[0] if outcome else None

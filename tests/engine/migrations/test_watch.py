@@ -19,7 +19,7 @@ SLOW = (
 def test_a_step_is_reported_while_it_runs_and_not_after():
     said: list[str] = []
     with Watch(said.append, every=0.05).running() as watch:
-        with watch.step("applying 0002 slow"):
+        with watch.step(lambda: "applying 0002 slow"):
             time.sleep(0.3)
         count = len(said)
         time.sleep(0.2)
