@@ -84,3 +84,11 @@ def test_requests_without_a_token_are_not_checked(client, cast, draft):
     post(client, cast.owner, draft, "tables/new/", {"new-table-name": "invoice"}, None)
 
     assert post(client, cast.architect, draft, EDIT, fields(name="mail"), None).status_code == 200
+
+
+def test_the_editors_forms_carry_the_token_for_pages_without_javascript(client, cast, draft):
+    client.force_login(cast.architect)
+
+    content = client.get(draft_url(draft, "?table=t-customer")).content.decode()
+
+    assert content.count(f'name="draft_token" value="{draft.content_token}"') >= 5
