@@ -40,7 +40,7 @@ def column_add(request: HttpRequest, slug: str, draft_id: int, table_uid: str) -
     data = form.column_data()
     with editing.change(editor.draft, f"Add column {row.name}.{data.name}"):
         editing.add_column(row, data)
-    return editor_response(editor)
+    return editor_response(editor, whole_list=False)
 
 
 @login_required
@@ -66,7 +66,7 @@ def column_edit(
     with editing.change(editor.draft, description):
         editing.update_column(column, data)
     editor.editing_column = None
-    return editor_response(editor)
+    return editor_response(editor, whole_list=False)
 
 
 def _show_form(editor: Editor) -> HttpResponse:
@@ -85,7 +85,7 @@ def column_delete(
     column = _column_or_404(row, column_uid)
     with editing.change(editor.draft, f"Delete column {row.name}.{column.name}"):
         editing.delete_column(column)
-    return editor_response(editor)
+    return editor_response(editor, whole_list=False)
 
 
 @require_POST
@@ -99,4 +99,4 @@ def column_move(
     offset = -1 if request.POST.get("direction") == "up" else 1
     with editing.change(editor.draft, f"Move column {row.name}.{column.name}"):
         editing.move_column(column, offset)
-    return editor_response(editor)
+    return editor_response(editor, whole_list=False)

@@ -107,6 +107,7 @@ class Editor:
             "table_total": len(tables),
             "q": self.query,
             "selected": self.table_uid,
+            "selected_row": next((t for t in shown if t["uid"] == self.table_uid), None),
             "draft_url": self.url("draft"),
         }
 
@@ -265,8 +266,9 @@ def editor_for(request: HttpRequest, slug: str, draft_id: int, *, editing: bool)
     return Editor(request, draft, membership)
 
 
-def editor_response(editor: Editor, *, scope: str = PANEL, ok: bool = True) -> HttpResponse:
-    """The answer to an edit (see the module docstring)."""
+def editor_response(editor: Editor, *, scope: str = PANEL, ok: bool = True, whole_list: bool = True) -> HttpResponse:
+    """The answer to an edit (see the module docstring). ``whole_list=False``: the edit can only
+    change the open table's line of the table list (a column's), which alone is redrawn."""
     request = editor.request
     if not request.htmx:
         if ok:
@@ -277,7 +279,7 @@ def editor_response(editor: Editor, *, scope: str = PANEL, ok: bool = True) -> H
         response = render(request, "designer/editor/workspace.html", editor.context(WORKSPACE))
     else:
         template = "designer/editor/panel_changed.html" if ok else "designer/editor/panel.html"
-        response = render(request, template, editor.context(PANEL))
+        response = render(request, template, {**editor.context(PANEL), "whole_list": whole_list})
     if ok:
         trigger_client_event(response, "draft-changed")
     else:

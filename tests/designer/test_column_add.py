@@ -119,3 +119,15 @@ def test_garbage_never_gives_a_500(client, cast, draft):
 
     assert response.status_code == 422
     assert not DraftUnique.objects.filter(draft=draft, columns=[]).exists()
+
+
+def test_only_the_open_tables_line_of_the_table_list_is_redrawn(client, cast, draft):
+    """A column changes nothing in the table list but its own table's column count: the answer
+    carries that line alone, however long the list."""
+    response = htmx_post(client, cast.architect, draft_url(draft, URL), column())
+
+    content = response.content.decode()
+    assert 'id="table-list"' not in content
+    assert content.count('hx-swap-oob="true"') == 2  # the table's line and the undo bar
+    line = content[content.index('<li id="table-item-t-order"') :]
+    assert '<span class="muted">6</span>' in line[: line.index("</li>")]

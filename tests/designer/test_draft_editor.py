@@ -110,7 +110,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, cast, size, django_asse
         response = client.get(url)
 
     assert response.status_code == 200
-    assert response.content.count(b"<li data-uid=") == size
+    assert response.content.count(b'<li id="table-item-') == size
 
 
 # Session, user, membership, draft, table check, table list, undo, the table, its foreign keys'
