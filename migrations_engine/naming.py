@@ -131,7 +131,18 @@ def with_default_names(schema: Schema) -> Schema:
 
     A conventional name already taken gets the first free number (see the module docstring).
     """
+    named = schema.__dict__.get(_NAMED)
+    if named is not None:
+        return named  # a schema is immutable: named once, whatever the number of diffs it enters
     if all(_fully_named(table) for table in schema.tables):
-        return schema
-    names = _Names(schema)
-    return replace(schema, tables=tuple(_named_table(t, names) for t in schema.tables))
+        named = schema
+    else:
+        names = _Names(schema)
+        named = replace(schema, tables=tuple(t if _fully_named(t) else _named_table(t, names) for t in schema.tables))
+    object.__setattr__(named, _NAMED, named)
+    object.__setattr__(schema, _NAMED, named)
+    return named
+
+
+#: The attribute under which a schema keeps its named form (not a field: equality ignores it).
+_NAMED = "_with_default_names"

@@ -7,9 +7,10 @@ Constraint and index names are always set: ``naming.with_default_names`` fills a
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import SchemaError
 from .types import ColumnType
@@ -103,7 +104,7 @@ class Table:
     def __post_init__(self) -> None:
         # Canonical order: constraints sorted by name, so equality ignores how they were listed.
         for attr in ("foreign_keys", "uniques", "checks", "indexes"):
-            object.__setattr__(self, attr, tuple(sorted(getattr(self, attr), key=_by_name_key)))
+            object.__setattr__(self, attr, _in_canonical_order(getattr(self, attr)))
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -162,20 +163,29 @@ class Schema:
         if new.name != name:
             return replace(self, tables=tables)
         # Same name, same place: skip re-sorting (diffs replace tables thousands of times).
-        schema = object.__new__(Schema)
-        object.__setattr__(schema, "tables", tables)
-        object.__setattr__(schema, "enums", self.enums)
-        object.__setattr__(schema, "_by_name", {**self._by_name, name: new})
-        return schema
+        return self._assembled(tables, {**self._by_name, name: new})
 
     def with_table(self, table: Table) -> Schema:
         if self.has_table(table.name):
             raise SchemaError(f"table {table.name!r} exists already")
-        return replace(self, tables=(*self.tables, table))
+        # Put in its place rather than re-sorting: applying a diff adds tables one by one.
+        at = bisect.bisect_right(self.tables, table.name, key=_name)
+        return self._assembled((*self.tables[:at], table, *self.tables[at:]), {**self._by_name, table.name: table})
 
     def without_table(self, name: str) -> Schema:
         self.table(name)
-        return replace(self, tables=tuple(t for t in self.tables if t.name != name))
+        by_name = dict(self._by_name)
+        del by_name[name]
+        at = bisect.bisect_left(self.tables, name, key=_name)
+        return self._assembled((*self.tables[:at], *self.tables[at + 1 :]), by_name)
+
+    def _assembled(self, tables: tuple[Table, ...], by_name: dict[str, Table]) -> Schema:
+        """This schema's enums with ``tables``, already in name order, and their index."""
+        schema = object.__new__(Schema)
+        object.__setattr__(schema, "tables", tables)
+        object.__setattr__(schema, "enums", self.enums)
+        object.__setattr__(schema, "_by_name", by_name)
+        return schema
 
     def replace_enum(self, name: str, new: Enum) -> Schema:
         self.enum(name)
@@ -200,6 +210,24 @@ class Schema:
 
 
 T = TypeVar("T")
+
+
+def _name(item: Table) -> str:
+    return item.name
+
+
+def _in_canonical_order(items: Iterable[Any]) -> tuple[Any, ...]:
+    """By name, then (for unnamed elements, or names given twice) by content. The content's
+    repr is the costly part of sorting a large schema's constraints: taken only where needed."""
+    ordered = sorted(items, key=_cheap_key)
+    if any(a.name and a.name == b.name for a, b in zip(ordered, ordered[1:])):
+        ordered = sorted(ordered, key=_by_name_key)
+    return tuple(ordered)
+
+
+def _cheap_key(item: Any) -> tuple[str, str]:
+    name = item.name
+    return (name, "") if name else ("", repr(item))
 
 
 def _by_name_key(item: object) -> tuple[str, str]:

@@ -222,3 +222,17 @@ def test_numbered_long_names_still_fit():
     assert len(set(names)) == 2
     assert all(len(n.encode("utf-8")) <= MAX_NAME_LENGTH for n in names)
     assert index_name(long, ("a",)) in names
+
+
+def test_a_schema_is_named_once_and_its_named_form_is_named_already():
+    integer = ColumnType.parse("integer")
+    parent = Table("parent", (Column("id", integer),), PrimaryKey(("id",)))
+    child = Table("child", (Column("parent_id", integer),), foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",)),))
+    schema = Schema((parent, child))
+
+    named = with_default_names(schema)
+
+    assert with_default_names(schema) is named and with_default_names(named) is named
+    assert named == with_default_names(replace(schema))  # a fresh copy, named afresh, gives the same
+    assert named.table("child").foreign_keys[0].name == "child_parent_id_fkey"
+    assert schema.table("child").foreign_keys[0].name is None  # the original is left as it was

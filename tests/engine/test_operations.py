@@ -360,3 +360,27 @@ ALLOWED = [
 @pytest.mark.parametrize("op", ALLOWED, ids=[f"{op.kind}-{n}" for n, op in enumerate(ALLOWED)])
 def test_names_that_do_not_clash_in_the_table_are_accepted(op):
     op.apply(BASE)
+
+
+def test_adding_and_removing_tables_keeps_the_canonical_order():
+    """with_table and without_table place tables without re-sorting; the result must equal a
+    schema built from scratch (same order, same lookups)."""
+    from migrations_engine.schema import Schema, Table
+
+    names = ["m", "b", "z", "a", "k", "b2", "A", "é"]
+    schema = Schema()
+    for name in names:
+        schema = schema.with_table(Table(name))
+    assert schema == Schema(tuple(Table(n) for n in names))
+    assert [t.name for t in schema.tables] == sorted(names)
+    smaller = schema.without_table("k").without_table("A")
+    assert smaller == Schema(tuple(Table(n) for n in names if n not in ("k", "A")))
+    assert not smaller.has_table("k") and smaller.table("z").name == "z"
+
+
+def test_constraint_order_is_canonical_even_with_a_name_given_twice():
+    from migrations_engine.schema import Check, Table
+
+    one, two, unnamed = Check("a > 0", "c"), Check("b > 0", "c"), Check("z > 0")
+    assert Table("t", checks=(one, two, unnamed)) == Table("t", checks=(unnamed, two, one))
+    assert Table("t", checks=(one, two)).checks == (one, two)
