@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnsupportedChange
 from ..operations import (
+    AddCheck,
     AddColumn,
     AddForeignKey,
     AddPrimaryKey,
@@ -33,6 +34,7 @@ from ..operations import (
     AlterColumn,
     AlterEnum,
     CreateIndex,
+    DropCheck,
     DropForeignKey,
     DropIndex,
     DropPrimaryKey,
@@ -363,18 +365,9 @@ class MySQLDialect(Dialect):
         as the model now writes them."""
         earlier = {c.name: c.expression for c in before.table(op.table).checks}
         rewritten = [c for c in after.table(op.table).checks if earlier.get(c.name, c.expression) != c.expression]
-        rename = super().rename_column(op, before, after)
-        if not rewritten:
-            return rename
-        table = self.quote(op.table)
-        return [
-            *(self.sql_drop_check % {"table": table, "name": self.quote(c.name)} for c in rewritten),
-            *rename,
-            *(
-                self.sql_add_constraint % {"table": table, "name": self.quote(c.name), "definition": self.check_definition(c)}
-                for c in rewritten
-            ),
-        ]
+        drops = [sql for c in rewritten for sql in self.drop_check(DropCheck(op.table, c), before, after)]
+        adds = [sql for c in rewritten for sql in self.add_check(AddCheck(op.table, c), before, after)]
+        return [*drops, *super().rename_column(op, before, after), *adds]
 
     def add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """Add a column; a NOT NULL one without default gets a temporary one for existing rows."""

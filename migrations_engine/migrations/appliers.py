@@ -402,10 +402,8 @@ class PostgreSQLApplier(TransactionalApplier):
                 yield TransactionalApplier.apply(self, step.migration, step.start, step.row)
 
     def under_way(self, awaited: Migration) -> str:
-        batch = self._sent
-        if len(batch) > 1:
-            first, last = batch[0].migration, batch[-1].migration
-            return f"applying {version_text(first.version)} to {version_text(last.version)} (sent together)"
+        if len(self._sent) > 1:
+            return f"applying {_span(self._sent)} (sent together)"
         return super().under_way(awaited)
 
     def _next_batch(self, pending: list[Step], seconds_per_statement: float | None) -> list[Step]:
@@ -443,14 +441,14 @@ class PostgreSQLApplier(TransactionalApplier):
         try:
             results = self.db.execute_together(sql)
         except TogetherFailed as failed:
-            self._sent = []
             if getattr(self.db.raw, "broken", False):
                 if len(batch) == 1:
                     raise failed.cause from None  # the connection is gone: the runner says so
                 raise MigrationFailed(self._batch_cut_off(batch, failed.cause)) from None
             self.rollback()
             return self._went_in(batch)
-        self._sent = []
+        finally:
+            self._sent = ()
         went_in = []
         for index, row in inserts:
             returned = results[index]
@@ -472,11 +470,10 @@ class PostgreSQLApplier(TransactionalApplier):
 
     @staticmethod
     def _batch_cut_off(batch: list[Step], cause: BaseException) -> str:
-        first, last = batch[0].migration, batch[-1].migration
         return (
-            f"the run was cut off while migrations {version_text(first.version)} to {version_text(last.version)} "
-            f"were sent together: {error_text(cause)}; each is applied wholly or not at all, and the history "
-            "records those that were (see status): run migrate again"
+            f"the run was cut off while migrations {_span(batch)} were sent together: {error_text(cause)}; "
+            "each is applied wholly or not at all, and the history records those that were (see status): "
+            "run migrate again"
         )
 
     def _literal(self, value: object) -> str:
@@ -787,6 +784,11 @@ class StepwiseApplier(Applier):
                 if attempt == self.options.retries:
                     raise RetriesExhausted(exc, attempt + 1) from exc
                 time.sleep(self.options.pause(attempt))
+
+
+def _span(steps: Sequence[Step]) -> str:
+    """``0003 to 0050``: the versions of a batch."""
+    return f"{version_text(steps[0].migration.version)} to {version_text(steps[-1].migration.version)}"
 
 
 def applier_for(db: Database, history: History, lock: RunnerLock, options: RunOptions, applied_by: str) -> Applier:
