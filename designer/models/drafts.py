@@ -1,4 +1,4 @@
-"""Projects, their members, immutable schema versions, and drafts stored as rows.
+"""Drafts stored as rows, and their Undo/Redo states.
 
 A draft's content is one row per element (table, column, index, constraint, enum, group). Every
 element carries a ``uid``: the engine's element ``id``, kept from version to version so that a
@@ -15,162 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone
+
+from designer.models.projects import Project
+from designer.models.versions import SchemaVersion
 
 if TYPE_CHECKING:
     from migrations_engine.operations import Operation
     from migrations_engine.schema import Schema
-
-DIALECT_CHOICES = [
-    ("postgresql", "PostgreSQL"),
-    ("mysql", "MySQL / MariaDB"),
-    ("sqlite", "SQLite"),
-]
-DIALECTS = tuple(code for code, _ in DIALECT_CHOICES)
 
 UNDO_LIMIT = 50
 
 
 def new_uid() -> str:
     return str(uuid.uuid4())
-
-
-class Role(models.TextChoices):
-    """A member's role; each one can do everything the ones before it can."""
-
-    VIEWER = "viewer", "Viewer"
-    REVIEWER = "reviewer", "Reviewer"
-    ARCHITECT = "architect", "Architect"
-    OWNER = "owner", "Owner"
-
-    @property
-    def rank(self) -> int:
-        return list(Role).index(self)
-
-    def allows(self, needed: Role) -> bool:
-        return self.rank >= Role(needed).rank
-
-
-class Project(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    dialect = models.CharField(max_length=20, choices=DIALECT_CHOICES, default="postgresql")
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def latest_version(self) -> SchemaVersion | None:
-        return self.versions.defer("snapshot", "groups").order_by("-number").first()
-
-    def next_version_number(self) -> int:
-        return (self.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
-class Membership(models.Model):
-    project = models.ForeignKey(Project, models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="membership_once_per_project")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.role}) in {self.project}"
-
-    def allows(self, needed: Role) -> bool:
-        return Role(self.role).allows(needed)
-
-    @property
-    def can_edit(self) -> bool:
-        return self.allows(Role.ARCHITECT)
-
-    @property
-    def can_manage(self) -> bool:
-        return self.allows(Role.OWNER)
-
-
-class ImmutableError(Exception):
-    """A schema version was about to change: versions are written once."""
-
-
-class SchemaVersionQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableError("schema versions are immutable")
-
-
-class SchemaVersion(models.Model):
-    """One published state of a project's schema: written once, never changed."""
-
-    project = models.ForeignKey(Project, models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField(help_text="the engine's snapshot data (snapshot.to_data)")
-    hash = models.CharField(max_length=80)
-    groups = models.JSONField(default=list, blank=True, help_text="table groups (designer only)")
-    message = models.CharField(max_length=200, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    objects = SchemaVersionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["project", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "number"], name="version_number_per_project")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.project} v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableError(f"{self} is published: versions are immutable")
-        super().save(*args, **kwargs)
-
-    def schema(self) -> Schema:
-        from migrations_engine.snapshot import from_data
-
-        return from_data(self.snapshot)
-
-    @property
-    def table_count(self) -> int:
-        return len(self.snapshot.get("tables", []))
-
-    @classmethod
-    def publish(
-        cls,
-        project: Project,
-        schema: Schema,
-        *,
-        groups: list[dict] | None = None,
-        author: Any = None,
-        message: str = "",
-    ) -> SchemaVersion:
-        """Store ``schema`` as the project's next version (numbers start at 1)."""
-        from migrations_engine.naming import with_default_names
-        from migrations_engine.snapshot import to_data
-
-        data = to_data(with_default_names(schema))
-        with transaction.atomic():
-            # Lock the project row so two publishers cannot take the same number.
-            Project.objects.select_for_update().filter(pk=project.pk).first()
-            last = cls.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0
-            return cls.objects.create(
-                project=project,
-                number=last + 1,
-                snapshot=data,
-                hash=data["hash"],
-                groups=groups or [],
-                author=author,
-                message=message,
-            )
 
 
 class DraftStatus(models.TextChoices):

@@ -1,0 +1,50 @@
+"""The designer's models, one module per area: projects and members, published versions,
+drafts and their content, reviews (verdicts, comments, activity)."""
+
+from designer.models.projects import DIALECT_CHOICES, DIALECTS, Membership, Project, Role
+from designer.models.versions import ImmutableError, SchemaVersion, SchemaVersionQuerySet
+from designer.models.drafts import (  # noqa: I001 - after the models it points at
+    EDITABLE_STATUSES,
+    UNDO_LIMIT,
+    Draft,
+    DraftChange,
+    DraftChanged,
+    DraftCheck,
+    DraftColumn,
+    DraftEnum,
+    DraftForeignKey,
+    DraftIndex,
+    DraftManager,
+    DraftStatus,
+    DraftTable,
+    DraftUnique,
+    TableGroup,
+    new_uid,
+)
+
+__all__ = [
+    "DIALECTS",
+    "DIALECT_CHOICES",
+    "EDITABLE_STATUSES",
+    "UNDO_LIMIT",
+    "Draft",
+    "DraftChange",
+    "DraftChanged",
+    "DraftCheck",
+    "DraftColumn",
+    "DraftEnum",
+    "DraftForeignKey",
+    "DraftIndex",
+    "DraftManager",
+    "DraftStatus",
+    "DraftTable",
+    "DraftUnique",
+    "ImmutableError",
+    "Membership",
+    "Project",
+    "Role",
+    "SchemaVersion",
+    "SchemaVersionQuerySet",
+    "TableGroup",
+    "new_uid",
+]

@@ -1,0 +1,82 @@
+"""Projects, their members and roles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Max
+
+if TYPE_CHECKING:
+    from designer.models.versions import SchemaVersion
+
+DIALECT_CHOICES = [
+    ("postgresql", "PostgreSQL"),
+    ("mysql", "MySQL / MariaDB"),
+    ("sqlite", "SQLite"),
+]
+DIALECTS = tuple(code for code, _ in DIALECT_CHOICES)
+
+
+class Role(models.TextChoices):
+    """A member's role; each one can do everything the ones before it can."""
+
+    VIEWER = "viewer", "Viewer"
+    REVIEWER = "reviewer", "Reviewer"
+    ARCHITECT = "architect", "Architect"
+    OWNER = "owner", "Owner"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= Role(needed).rank
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    dialect = models.CharField(max_length=20, choices=DIALECT_CHOICES, default="postgresql")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> SchemaVersion | None:
+        return self.versions.defer("snapshot", "groups").order_by("-number").first()
+
+    def next_version_number(self) -> int:
+        return (self.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_once_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+    def allows(self, needed: Role) -> bool:
+        return Role(self.role).allows(needed)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allows(Role.ARCHITECT)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(Role.OWNER)
+
