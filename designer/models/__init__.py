@@ -5,6 +5,7 @@ from designer.models.projects import DIALECT_CHOICES, DIALECTS, Membership, Proj
 from designer.models.versions import ImmutableError, SchemaVersion, SchemaVersionQuerySet
 from designer.models.drafts import (  # noqa: I001 - after the models it points at
     EDITABLE_STATUSES,
+    REVIEW_STATUSES,
     UNDO_LIMIT,
     Draft,
     DraftChange,
@@ -21,8 +22,25 @@ from designer.models.drafts import (  # noqa: I001 - after the models it points 
     TableGroup,
     new_uid,
 )
+from designer.models.reviews import (  # noqa: I001
+    Activity,
+    AnchorKind,
+    Comment,
+    Event,
+    ImmutableActivity,
+    Review,
+    Verdict,
+)
 
 __all__ = [
+    "Activity",
+    "AnchorKind",
+    "Comment",
+    "Event",
+    "ImmutableActivity",
+    "REVIEW_STATUSES",
+    "Review",
+    "Verdict",
     "DIALECTS",
     "DIALECT_CHOICES",
     "EDITABLE_STATUSES",

@@ -35,11 +35,14 @@ class DraftStatus(models.TextChoices):
     OPEN = "open", "Open"
     IN_REVIEW = "in_review", "In review"
     APPROVED = "approved", "Approved"
-    MERGED = "merged", "Merged"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    MERGED = "merged", "Published"
     ABANDONED = "abandoned", "Abandoned"
 
 
-EDITABLE_STATUSES = (DraftStatus.OPEN, DraftStatus.IN_REVIEW)
+#: Under review: submitted, and not yet published, abandoned or withdrawn.
+REVIEW_STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.APPROVED, DraftStatus.CHANGES_REQUESTED)
+EDITABLE_STATUSES = (DraftStatus.OPEN, *REVIEW_STATUSES)
 
 
 class DraftManager(models.Manager):
@@ -87,6 +90,9 @@ class Draft(models.Model):
     title = models.CharField(max_length=200)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
     status = models.CharField(max_length=20, choices=DraftStatus.choices, default=DraftStatus.OPEN)
+    #: What the author says of the change when submitting it for review.
+    description = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     published_as = models.OneToOneField(
         SchemaVersion, models.SET_NULL, null=True, blank=True, related_name="published_from"
     )
@@ -107,6 +113,10 @@ class Draft(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def in_review(self) -> bool:
+        return self.status in REVIEW_STATUSES
 
     def to_schema(self) -> Schema:
         """The draft as an engine schema, read with a fixed number of queries."""
@@ -183,6 +193,7 @@ class Draft(models.Model):
         edit forgets what could be redone."""
         self.renew_content_token(updated=timezone.now())  # first: a stale edit stops here
         DraftChange.objects.filter(draft=self, kind=DraftChange.REDO).delete()
+        self.dismiss_approvals(description)
         return self._remember(DraftChange.UNDO, description)
 
     def undo(self) -> DraftChange | None:
@@ -206,7 +217,28 @@ class Draft(models.Model):
             self._remember(keep_as, change.description)
             self.replace_content(content.schema, content.groups_data())
             change.delete()
+            self.dismiss_approvals(f"{'Undo' if take == DraftChange.UNDO else 'Redo'}: {change.description}")
         return change
+
+    def dismiss_approvals(self, change: str, actor: Any = None) -> int:
+        """The content changed by ``change`` (its description): the approvals in force no longer
+        count, and the activity says which change dismissed them. Returns how many."""
+        if not self.in_review:
+            return 0
+        from designer.models.reviews import Activity, Event, Review, Verdict
+
+        dismissed = Review.objects.filter(
+            draft=self, verdict=Verdict.APPROVED, dismissed_at=None, withdrawn_at=None
+        ).update(dismissed_at=timezone.now(), dismissed_by=change[:200])
+        if dismissed:
+            Activity.record(
+                Event.DISMISSED, self.project, actor, draft=self,
+                detail=f"{dismissed} approval{'s' if dismissed != 1 else ''} dismissed by “{change}”",
+            )
+            if self.status == DraftStatus.APPROVED:
+                self.status = DraftStatus.IN_REVIEW
+                Draft.objects.filter(pk=self.pk).update(status=self.status)
+        return dismissed
 
     def _remember(self, kind: str, description: str) -> DraftChange:
         """Store the current content as a state of ``kind``, keeping the newest ``UNDO_LIMIT``."""

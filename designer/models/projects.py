@@ -41,6 +41,18 @@ class Project(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     dialect = models.CharField(max_length=20, choices=DIALECT_CHOICES, default="postgresql")
+    #: Approvals a draft needs before it is published (0: no review, for solo use).
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(5)],
+        help_text="Approvals a draft needs before it can be published (0 to 5; 0: no review needed).",
+    )
+    #: A destructive change (it drops or narrows something) also needs an owner's approval.
+    owner_approval_for_destructive = models.BooleanField(
+        default=False,
+        verbose_name="Destructive changes need an owner's approval",
+        help_text="A change that drops a table or a column, narrows a type or can otherwise lose data "
+        "needs an approval from an owner.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
