@@ -28,7 +28,7 @@ from .schema import (
     Unique,
     replace_named,
 )
-from .types import is_widening
+from .types import ColumnType, is_widening
 
 
 def _q(name: str) -> str:
@@ -65,6 +65,15 @@ class Operation:
     def destructive(self) -> bool:
         """True when running this operation can lose data. Defaults to False."""
         return False
+
+    def data_loss(self) -> str | None:
+        """What running this operation can lose, as one clause a reviewer reads (``drops column
+        “customer”.“fax”: its values are lost unless backed up``), or None when it loses nothing.
+
+        None by default; every operation whose ``destructive`` can be True overrides it, so that
+        it is None exactly when ``destructive`` is False.
+        """
+        return None
 
     @property
     def table_name(self) -> str | None:
@@ -238,6 +247,15 @@ class AlterEnum(Operation):
     def destructive(self) -> bool:
         return bool(self.removed)
 
+    def data_loss(self) -> str | None:
+        if not self.removed:
+            return None
+        them = "it" if len(self.removed) == 1 else "them"
+        return (
+            f"removes {', '.join(map(repr, self.removed))} from enum {_q(self.old.name)}: "
+            f"rows holding {them} make the change fail unless updated first"
+        )
+
     def describe(self) -> str:
         parts = []
         if self.added:
@@ -292,6 +310,9 @@ class DropTable(Operation):
     @property
     def destructive(self) -> bool:
         return True
+
+    def data_loss(self) -> str | None:
+        return f"drops table {_q(self.table.name)}: all its rows are lost unless backed up"
 
     def describe(self) -> str:
         return f"Drop table {_q(self.table.name)} and all its rows"
@@ -399,6 +420,9 @@ class DropColumn(Operation):
     def destructive(self) -> bool:
         return True
 
+    def data_loss(self) -> str | None:
+        return f"drops column {_q(self.table)}.{_q(self.column.name)}: its values are lost unless backed up"
+
     def describe(self) -> str:
         return f"Drop column {_q(self.column.name)} from table {_q(self.table)} and its values"
 
@@ -489,6 +513,24 @@ class AlterColumn(Operation):
         narrowing = self.type_changed and not is_widening(self.old.type, self.new.type)
         return narrowing or (self.old.nullable and not self.new.nullable)
 
+    def data_loss(self) -> str | None:
+        # The same two cases as ``destructive``, each said with what it does to existing values.
+        column = f"{_q(self.table)}.{_q(self.old.name)}"
+        losses = []
+        if self.type_changed and not is_widening(self.old.type, self.new.type):
+            losses.append(
+                f"changes {column} from {self.old.type} to {self.new.type}: "
+                + _narrowing_loss(self.old.type, self.new.type)
+            )
+        if self.old.nullable and not self.new.nullable:
+            default = self.new.default
+            if default is None or self.new.identity:
+                fill = "a zero value of its type (0, '', false or the like)"
+            else:
+                fill = f"its default {default.value if default.expression else repr(default.value)}"
+            losses.append(f"makes {column} NOT NULL: its NULLs are replaced by {fill}")
+        return "; ".join(losses) or None
+
     def describe(self) -> str:
         changes = []
         if self.type_changed:
@@ -504,6 +546,21 @@ class AlterColumn(Operation):
         if self.comment_changed:
             changes.append("remove the comment" if self.new.comment is None else f"comment {self.new.comment!r}")
         return f"Change column {_q(self.old.name)} of table {_q(self.table)}: " + "; ".join(changes)
+
+
+def _narrowing_loss(old: ColumnType, new: ColumnType) -> str:
+    """What a type change that is not a widening does to the values that do not fit."""
+    if new.kind in ("char", "varchar", "binary"):
+        return "longer values fail or are cut"
+    if new.kind == "decimal":
+        return "values with more digits fail or are rounded"
+    if new.kind == old.kind and new.kind in ("time", "timestamp", "timestamptz"):
+        return "fractions of a second are rounded"
+    if new.kind in ("smallint", "integer", "bigint") and old.kind in ("smallint", "integer", "bigint"):
+        return "values out of the new range fail"
+    if new.kind in ("float", "double"):
+        return "values lose precision or fail"
+    return "values that do not convert fail or are lost"
 
 
 # ---------------------------------------------------------------- keys, constraints, indexes

@@ -384,3 +384,67 @@ def test_constraint_order_is_canonical_even_with_a_name_given_twice():
     one, two, unnamed = Check("a > 0", "c"), Check("b > 0", "c"), Check("z > 0")
     assert Table("t", checks=(one, two, unnamed)) == Table("t", checks=(unnamed, two, one))
     assert Table("t", checks=(one, two)).checks == (one, two)
+
+
+# ---------------------------------------------------------------- data_loss
+
+
+@pytest.mark.parametrize("op, shown, destructive", CASES, ids=IDS)
+def test_data_loss_is_said_exactly_when_destructive(op, shown, destructive):
+    loss = op.data_loss()
+
+    if destructive:
+        assert loss and "\n" not in loss and not loss.endswith((" ", "."))
+        assert shown in loss
+    else:
+        assert loss is None
+
+
+@pytest.mark.parametrize(
+    "op, expected",
+    [
+        (DropColumn("user", BASE.table("user").column("mood")), "drops column “user”.“mood”: its values are lost unless backed up"),
+        (DropTable(BASE.table("order")), "drops table “order”: all its rows are lost unless backed up"),
+        (
+            AlterColumn("user", EMAIL, replace(EMAIL, type=T("varchar(50)"))),
+            "changes “user”.“e-mail” from varchar(255) to varchar(50): longer values fail or are cut",
+        ),
+        (
+            AlterColumn("log", LOG.columns[0], replace(LOG.columns[0], type=T("integer"))),
+            "changes “log”.“n” from bigint to integer: values out of the new range fail",
+        ),
+        (
+            AlterColumn("user", EMAIL, replace(EMAIL, type=T("integer"))),
+            "changes “user”.“e-mail” from varchar(255) to integer: values that do not convert fail or are lost",
+        ),
+        (
+            AlterColumn("user", EMAIL, replace(EMAIL, nullable=False, default=Default("nobody"))),
+            "makes “user”.“e-mail” NOT NULL: its NULLs are replaced by its default 'nobody'",
+        ),
+        (
+            AlterEnum(MOOD, Enum("mood", ("happy",))),
+            "removes 'sad' from enum “mood”: rows holding it make the change fail unless updated first",
+        ),
+    ],
+    ids=lambda value: value.kind if isinstance(value, Operation) else "",
+)
+def test_data_loss_sentences(op, expected):
+    assert op.data_loss() == expected
+
+
+def test_data_loss_names_both_losses_of_one_column_change():
+    op = AlterColumn("user", EMAIL, replace(EMAIL, type=T("varchar(10)"), nullable=False))
+
+    assert op.data_loss() == (
+        "changes “user”.“e-mail” from varchar(255) to varchar(10): longer values fail or are cut; "
+        "makes “user”.“e-mail” NOT NULL: its NULLs are replaced by a zero value of its type (0, '', false or the like)"
+    )
+
+
+def test_data_loss_is_overridden_wherever_destructive_is():
+    # An operation class that may be destructive must say what it loses: a new one that forgets
+    # would show a "destructive" badge with nothing under it.
+    for cls in Operation.registry.values():
+        overrides_destructive = cls.destructive is not Operation.destructive
+        overrides_data_loss = cls.data_loss is not Operation.data_loss
+        assert overrides_destructive == overrides_data_loss, cls.kind
