@@ -1,6 +1,6 @@
 import pytest
 
-from designer.models import DraftColumn, DraftStatus, SchemaVersion
+from designer.models import DraftColumn, DraftIndex, DraftStatus, SchemaVersion
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,23 @@ def test_a_merged_draft_is_not_published_twice(client, cast, draft):
 
     assert response.status_code == 403
     assert SchemaVersion.objects.count() == 2
+
+
+def test_a_draft_only_the_engine_finds_broken_is_not_published(client, cast, draft):
+    # Index names are per schema on PostgreSQL and SQLite. The index form compares names within
+    # its own table only and the designer's checks do too: only the engine's check sees this.
+    DraftIndex.objects.filter(draft=draft, uid="i-total").update(name="customer_created_idx")
+    cast.project.required_approvals = 0  # review would not stand in the way
+    cast.project.save()
+    client.force_login(cast.owner)
+
+    response = client.post(f"/p/shop/d/{draft.pk}/publish/", {"message": "second"})
+
+    assert response.status_code == 400
+    assert (
+        "Index or key name &#x27;customer_created_idx&#x27; used in tables &#x27;customer&#x27;, "
+        "&#x27;order&#x27;" in response.content.decode()
+    )
+    assert SchemaVersion.objects.count() == 1
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.OPEN
