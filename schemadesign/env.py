@@ -80,7 +80,13 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         name = unquote(parts.path[1:]) or ":memory:"
         if name != ":memory:" and not Path(name).is_absolute():
             name = str(base_dir / name)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        # Immediate transactions take the write lock when they begin, so two writers queue
+        # (up to the timeout) instead of one failing to upgrade its read lock mid-transaction.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
 
     if scheme not in _ENGINES:
         known = ", ".join(["sqlite", *_ENGINES])

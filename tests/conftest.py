@@ -56,3 +56,17 @@ def db_url(dialect, tmp_path) -> Iterator[DatabaseURL]:
 def second_db_url(dialect, tmp_path) -> Iterator[DatabaseURL]:
     """Another scratch database of the same dialect as ``db_url``."""
     yield from _scratch(dialect, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> None:
+    """The app's SQLite test database in a file rather than in shared-cache memory, so that
+    threads (two publishes at the same moment) each hold their own connection and queue on the
+    file's lock as they would in production, instead of failing with "table is locked"."""
+    from django.conf import settings
+
+    for config in settings.DATABASES.values():
+        if config["ENGINE"] == "django.db.backends.sqlite3" and not config.get("TEST", {}).get("NAME"):
+            config.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("app-db") / "test.sqlite3")
+            # Durability is not what tests check: skip the disk syncs.
+            config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"

@@ -212,10 +212,15 @@ class Draft(models.Model):
         change = DraftChange.objects.filter(draft=self, kind=take).order_by("-id").first()
         if change is None:
             return None
-        content = DraftContent.from_data(change.state)
+        state = change.state
+        content = DraftContent.from_data(state)
         with transaction.atomic():
             self._remember(keep_as, change.description)
             self.replace_content(content.schema, content.groups_data())
+            if "base_version" in state and state["base_version"] != self.base_version_id:
+                # Undoing "Update from vN" takes the draft back to the version it was based on.
+                self.base_version_id = state["base_version"]
+                Draft.objects.filter(pk=self.pk).update(base_version_id=self.base_version_id)
             change.delete()
             self.dismiss_approvals(f"{'Undo' if take == DraftChange.UNDO else 'Redo'}: {change.description}")
         return change
@@ -244,8 +249,9 @@ class Draft(models.Model):
         """Store the current content as a state of ``kind``, keeping the newest ``UNDO_LIMIT``."""
         from designer.conversion import read_content
 
+        state = {**read_content(self).to_data(), "base_version": self.base_version_id}
         change = DraftChange.objects.create(
-            draft=self, kind=kind, description=description, packed_state=DraftChange.pack(read_content(self).to_data())
+            draft=self, kind=kind, description=description, packed_state=DraftChange.pack(state)
         )
         stale = list(
             DraftChange.objects.filter(draft=self, kind=kind)

@@ -5,10 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from designer import reviewing
 from designer.access import get_draft_for, get_project_for
 from designer.forms import DraftCreateForm
 from designer.models import Draft, DraftStatus, Role
-from designer.validation import blocking_problems
 from designer.views.projects import project_context
 
 
@@ -35,16 +35,16 @@ def draft_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def draft_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
-    draft, membership = get_draft_for(request.user, slug, draft_id, Role.OWNER, editing=True)
-    found = blocking_problems(draft.to_schema())
-    if found:
-        return render(
-            request,
-            "designer/draft_publish_refused.html",
-            {"project": draft.project, "draft": draft, "membership": membership, "problems": found},
-            status=400,
-        )
-    version = draft.publish(request.user, request.POST.get("message", "").strip()[:200])
+    """Publish the draft as the next version: every rule is checked in ``reviewing.publish``,
+    under a lock; a refusal shows the review page with each reason (status 400)."""
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT, editing=True)
+    try:
+        version = reviewing.publish(draft, request.user, request.POST.get("message", "").strip()[:200])
+    except reviewing.PublishRefused as exc:
+        from designer.views.reviews import review_context
+
+        context = review_context(request, draft, membership, publish_reasons=exc.reasons)
+        return render(request, "designer/review/page.html", context, status=400)
     return redirect("designer:version", draft.project.slug, version.number)
 
 

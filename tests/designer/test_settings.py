@@ -22,7 +22,16 @@ REPO = Path(__file__).resolve().parents[2]
 def test_sqlite_relative_path_is_under_base_dir():
     config = database_from_url("sqlite:///db.sqlite3", BASE)
 
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE / "db.sqlite3")}
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(BASE / "db.sqlite3")
+
+
+def test_sqlite_writers_queue_instead_of_failing():
+    # Immediate transactions: publishing reads the rules and writes the version under one lock.
+    options = database_from_url("sqlite:///db.sqlite3", BASE)["OPTIONS"]
+
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
 
 
 def test_sqlite_absolute_path_and_memory():
