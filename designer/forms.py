@@ -12,13 +12,40 @@ from designer.models import Membership, Project, Role
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["name", "slug", "description", "dialect"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "dialect",
+            "required_approvals",
+            "owner_approval_for_destructive",
+        ]
         help_texts = {"slug": "Part of the project's address; made from the name when left blank."}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "required_approvals": forms.NumberInput(attrs={"min": 0, "max": 5}),
+        }
+
+    RULES = ("required_approvals", "owner_approval_for_destructive")
+
+    def changed_rules(self) -> list[str]:
+        """The review rules this form changed, as sentences for the activity log."""
+        said = {
+            "required_approvals": lambda v: f"approvals required: {v}",
+            "owner_approval_for_destructive": lambda v: "destructive changes need an owner's approval"
+            if v
+            else "destructive changes no longer need an owner's approval",
+        }
+        return [said[name](self.cleaned_data[name]) for name in self.RULES if name in self.changed_data]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["required_approvals"].required = False
+
+    def clean_required_approvals(self) -> int:
+        value = self.cleaned_data.get("required_approvals")
+        return Project._meta.get_field("required_approvals").default if value is None else value
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))

@@ -9,7 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from designer.access import get_project_for
 from designer.forms import MemberAddForm, RoleForm
-from designer.models import Membership, Project, Role
+from designer.models import Activity, Event, Membership, Project, Role
 from designer.views.projects import project_context
 
 LAST_OWNER = "A project needs an owner: make someone else owner first."
@@ -51,9 +51,10 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, Role.OWNER)
     form = MemberAddForm(request.POST, project=project)
     if form.is_valid():
-        Membership.objects.create(
+        added = Membership.objects.create(
             project=project, user=form.cleaned_data["username"], role=form.cleaned_data["role"]
         )
+        Activity.record(Event.MEMBERS_CHANGED, project, request.user, detail=f"added {added.user} as {added.get_role_display().lower()}")
         form = None
     return _members_response(request, project, membership, member_form=form)
 
@@ -72,6 +73,7 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     else:
         member.role = form.cleaned_data["role"]
         member.save(update_fields=["role"])
+        Activity.record(Event.MEMBERS_CHANGED, project, request.user, detail=f"made {member.user} {member.get_role_display().lower()}")
         if member.pk == membership.pk:
             membership = member
     if not membership.can_manage and request.htmx:
@@ -89,6 +91,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         return _members_response(request, project, membership, member_error=LAST_OWNER)
     leaving = member.pk == membership.pk
     member.delete()
+    Activity.record(Event.MEMBERS_CHANGED, project, request.user, detail=f"removed {member.user}")
     if leaving:
         if request.htmx:
             return HttpResponseClientRedirect(reverse("designer:projects"))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from designer.access import get_project_for
 from designer.forms import DraftCreateForm, MemberAddForm, ProjectForm
-from designer.models import Membership, Project, Role
+from designer.models import Activity, Event, Membership, Project, Role
 
 
 @login_required
@@ -37,6 +37,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "designer/project_form.html", {"form": form, "creating": True})
 
 
+ACTIVITY_SHOWN = 30
+
+
 def project_context(project: Project, membership: Membership, **forms) -> dict:
     """What the project page and its partials show."""
     latest = project.latest_version()
@@ -53,6 +56,7 @@ def project_context(project: Project, membership: Membership, **forms) -> dict:
         "draft_form": forms.get("draft_form")
         or DraftCreateForm(project=project, initial={"version": latest.number if latest else None}),
         "member_error": forms.get("member_error", ""),
+        "activity": project.activity.select_related("actor", "draft")[:ACTIVITY_SHOWN],
     }
 
 
@@ -67,7 +71,13 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, Role.OWNER)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        project = form.save()
+        with transaction.atomic():
+            # Under the project row's lock: a publish checking the rules waits for this change.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            project = form.save()
+            rules = form.changed_rules()
+            if rules:
+                Activity.record(Event.RULES_CHANGED, project, request.user, detail="; ".join(rules))
         return redirect("designer:project", project.slug)
     return render(
         request, "designer/project_form.html", {"form": form, "project": project, "creating": False}

@@ -73,10 +73,23 @@ def test_architects_get_editing_controls_with_real_actions(client, cast, draft):
     assert "/publish/" not in content
 
 
-def test_owners_may_publish(client, cast, draft):
-    client.force_login(cast.owner)
+@pytest.mark.parametrize("role", ["owner", "architect"])
+def test_editors_are_led_to_review_and_publish(client, cast, draft, role):
+    client.force_login(cast.user(role))
 
-    assert b"Publish as v2" in client.get(draft_url(draft)).content
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert f'href="{draft_url(draft, "review/")}#review-actions">Submit for review</a>' in content
+    assert "Publish…" in content
+
+
+def test_readers_see_the_review_link_only(client, cast, draft):
+    client.force_login(cast.reviewer)
+
+    content = client.get(draft_url(draft)).content.decode()
+
+    assert f'href="{draft_url(draft, "review/")}"' in content
+    assert "Submit for review" not in content and "Publish…" not in content
 
 
 def test_merged_drafts_are_read_only(client, cast, draft):
