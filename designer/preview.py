@@ -1,14 +1,34 @@
-"""SQL previews, computed by the engine: the full CREATE script and a migration, up and down."""
+"""SQL previews, computed by the engine: the full CREATE script and a migration, up and down.
+
+``migration(old, new, dialect)`` is "a change" as every page shows it (the draft's SQL preview,
+a version's migration from the one before, a draft's review): its steps, each with what it
+does, whether it can lose data and what, an anchor naming it, and its SQL; and the up and down
+scripts. The partials under ``templates/designer/change/`` draw it.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from designer.models import DIALECTS
 from migrations_engine.diff import diff
 from migrations_engine.errors import EngineError
-from migrations_engine.operations import Operation, reverse_all
+from migrations_engine.operations import (
+    AlterColumn,
+    AlterEnum,
+    CreateTable,
+    DropTable,
+    Operation,
+    RenameColumn,
+    RenameConstraint,
+    RenameEnum,
+    RenameTable,
+    SetTableComment,
+    reverse_all,
+)
 from migrations_engine.render import render, render_down, script_text
 from migrations_engine.schema import Schema
 from migrations_engine.validate import problems
@@ -23,6 +43,11 @@ class Step:
     description: str
     destructive: bool
     up: list[str] = field(default_factory=list)
+    #: What running it can lose (``Operation.data_loss``): None exactly when not destructive.
+    data_loss: str | None = None
+    #: A stable name for the operation within its change (``anchor_of``), for links and comments.
+    anchor: str = ""
+    kind: str = ""
 
     @property
     def sql(self) -> str:
@@ -31,14 +56,25 @@ class Step:
 
 @dataclass
 class Migration:
+    """A change between two schemas. ``error`` set: the SQL could not be rendered (the steps are
+    still listed when the change itself could be computed), or the new schema has problems (no
+    steps)."""
+
     steps: list[Step] = field(default_factory=list)
     up: str = ""
     down: str = ""
     error: str = ""
+    dialect: str = ""
+    #: What running the down script can lose (its operations' ``data_loss``), in its order.
+    down_data_loss: list[str] = field(default_factory=list)
 
     @property
     def destructive(self) -> bool:
         return any(step.destructive for step in self.steps)
+
+    @property
+    def destructive_count(self) -> int:
+        return sum(1 for step in self.steps if step.destructive)
 
 
 def dialect_or_default(requested: str | None, default: str) -> str:
@@ -69,18 +105,96 @@ def migration(old: Schema, new: Schema, dialect: str) -> Migration:
     """The migration from ``old`` to ``new``: each step described, and the up and down scripts."""
     found = problems(new)
     if found:
-        return Migration(error="Fix these first: " + "; ".join(found))
+        return Migration(error="Fix these first: " + "; ".join(found), dialect=dialect)
     try:
         operations: list[Operation] = diff(old, new)
+    except Exception as exc:  # noqa: BLE001 - see _failure
+        return Migration(error=_failure(exc), dialect=dialect)
+    steps = [
+        Step(op.describe(), op.destructive, data_loss=op.data_loss(), anchor=anchor, kind=op.kind)
+        for op, anchor in zip(operations, anchors(operations, old))
+    ]
+    try:
         statements = render(operations, old, dialect)
         down = render_down(operations, new, dialect)
     except Exception as exc:  # noqa: BLE001 - see _failure
-        return Migration(error=_failure(exc))
-    steps = [Step(op.describe(), op.destructive) for op in operations]
+        # The change is known, only this dialect cannot express it: the steps still show.
+        return Migration(steps=steps, error=_failure(exc), dialect=dialect)
     for statement in statements:
         steps[statement.operation].up.append(statement.sql + ";")
+    down_operations = reverse_all(operations)
     return Migration(
         steps=steps,
         up=script_text(statements, operations),
-        down=script_text(down, reverse_all(operations)),
+        down=script_text(down, down_operations),
+        dialect=dialect,
+        down_data_loss=[loss for op in down_operations if (loss := op.data_loss())],
     )
+
+
+# ---------------------------------------------------------------- anchors
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def anchors(operations: list[Operation], old: Schema) -> list[str]:
+    """``anchor_of`` each operation, each seen against the schema just before it; an anchor met
+    twice in one change gets ``~2``, ``~3``… so that each names one operation."""
+    out: list[str] = []
+    seen: Counter[str] = Counter()
+    schema: Schema | None = old
+    for op in operations:
+        anchor = anchor_of(op, schema or Schema())
+        seen[anchor] += 1
+        out.append(anchor if seen[anchor] == 1 else f"{anchor}~{seen[anchor]}")
+        if schema is not None:
+            try:
+                schema = op.apply(schema)
+            except EngineError:
+                schema = None  # cannot happen for a diff's own operations; names are the fallback
+    return out
+
+
+def anchor_of(op: Operation, before: Schema) -> str:
+    """A stable name for ``op``: its kind and the uid of the element it touches
+    (``drop_column:<column uid>``), or, for an element without one, its kind and the element's
+    name (``drop_column:customer.fax``). ``before`` is the schema the operation applies to (it
+    finds the uid of an element that a rename names only by its name). No whitespace: it can be
+    an HTML id."""
+    uid, name = _element_of(op, before)
+    return _SPACE.sub("_", f"{op.kind}:{uid or name}")
+
+
+_ELEMENT_FIELDS = ("column", "foreign_key", "unique", "check", "index", "primary_key", "enum")
+
+
+def _element_of(op: Operation, before: Schema) -> tuple[str | None, str]:
+    """The uid (or None) and the name of the element ``op`` creates, drops, alters or renames."""
+    table = getattr(op, "table", None)
+    if isinstance(op, (CreateTable, DropTable)):
+        return op.table.id, op.table.name
+    for attr in _ELEMENT_FIELDS:
+        element = getattr(op, attr, None)
+        if element is not None:
+            name = getattr(element, "name", None) or attr.replace("_", " ")
+            return element.id, f"{table}.{name}" if isinstance(table, str) else name
+    try:
+        if isinstance(op, AlterColumn):
+            return op.new.id or op.old.id, f"{op.table}.{op.old.name}"
+        if isinstance(op, AlterEnum):
+            return op.new.id or op.old.id, op.old.name
+        if isinstance(op, RenameEnum):
+            return before.enum(op.old_name).id, op.old_name
+        if isinstance(op, RenameTable):
+            return before.table(op.old_name).id, op.old_name
+        if isinstance(op, SetTableComment):
+            return before.table(op.table).id, op.table
+        if isinstance(op, RenameColumn):
+            return before.table(op.table).column(op.old_name).id, f"{op.table}.{op.old_name}"
+        if isinstance(op, RenameConstraint):
+            return op.constraint_in(before).id, f"{op.table}.{op.old_name}"
+    except EngineError:
+        pass  # not in ``before``: the name will do
+    old_name = getattr(op, "old_name", None)
+    return None, ".".join(n for n in (table if isinstance(table, str) else None, old_name) if n) or op.kind
