@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from designer.views import (
+    changes,
     columns,
     constraints,
     diagrams,
@@ -62,6 +63,22 @@ urlpatterns = [
         diagrams.version_erd_diff,
         name="version_erd_diff_export",
     ),
+    # A change's SQL as .sql, the history as migration folders (designer/views/changes.py)
+    path(
+        project + "v/<int:number>/migration.up.sql",
+        changes.version_sql,
+        {"direction": "up"},
+        name="version_sql_up",
+    ),
+    path(
+        project + "v/<int:number>/migration.down.sql",
+        changes.version_sql,
+        {"direction": "down"},
+        name="version_sql_down",
+    ),
+    path(draft + "change.up.sql", changes.draft_sql, {"direction": "up"}, name="draft_sql_up"),
+    path(draft + "change.down.sql", changes.draft_sql, {"direction": "down"}, name="draft_sql_down"),
+    path(project + "history.<str:fmt>.zip", changes.history_zip, name="history_zip"),
     path(project + "drafts/new/", drafts.draft_create, name="draft_create"),
     # The draft editor
     path(draft, editor.draft_editor, name="draft"),
