@@ -70,3 +70,106 @@ def test_a_type_the_dialect_cannot_express_is_a_message_not_an_error(client, cas
 
     assert response.status_code == 200
     assert b"has no mysql equivalent" in response.content
+
+
+# ---------------------------------------------------------------- the migration from the version before
+
+
+def test_it_shows_the_migration_with_what_a_destructive_step_loses(client, cast, version):
+    from tests.designer.change_schemas import DROP_STATUS, STATUS_LOSS, publish_v2
+
+    publish_v2(cast)
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/2/").content.decode()
+
+    assert "<h2>Migration from v1</h2>" in content
+    assert '<li class="step destructive" id="op-drop_column:c-status" data-kind="drop_column">' in content
+    assert "Drop column “status” from table “customer” and its values" in content
+    assert 'class="badge danger"' in content and ">destructive</span>" in content
+    assert f'<p class="data-loss">{STATUS_LOSS}</p>' in content
+    assert DROP_STATUS.replace('"', "&quot;") in content  # the up script
+    assert "ADD COLUMN &quot;status&quot;" in content  # the down script
+    assert 'href="/p/shop/v/2/migration.up.sql?dialect=postgresql"' in content
+    assert 'href="/p/shop/v/2/migration.down.sql?dialect=postgresql"' in content
+    assert 'data-copy-target="change-sql-up"' in content and "designer/copy.js" in content
+
+
+def test_v1_migrates_from_an_empty_database(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert "<h2>Migration from an empty database</h2>" in content
+    assert 'id="op-create_table:t-customer"' in content
+    assert "destructive</span>" not in content
+
+
+def test_the_change_diagram_is_loaded_after_the_page(client, cast, version):
+    from tests.designer.change_schemas import publish_v2
+
+    publish_v2(cast)
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/2/").content.decode()
+
+    assert 'hx-get="/p/shop/v/2/erd/diff/?against=1&amp;view=changes" hx-trigger="revealed"' in content
+    assert "<svg" not in content
+
+
+def test_the_same_schema_again_says_nothing_changed(client, cast, version):
+    from designer.models import SchemaVersion
+
+    SchemaVersion.publish(cast.project, version.schema(), message="again")
+    client.force_login(cast.viewer)
+
+    response = client.get("/p/shop/v/2/")
+
+    assert response.status_code == 200
+    assert b"No schema change: v2 holds the same schema as v1." in response.content
+    assert b"erd/diff/?against=1" not in response.content.split(b'id="migration"')[1]
+
+
+def test_the_migration_sql_in_another_dialect_is_only_the_partial(client, cast, version):
+    from tests.designer.change_schemas import publish_v2
+
+    publish_v2(cast)
+    client.force_login(cast.viewer)
+
+    response = client.get("/p/shop/v/2/?dialect=mysql", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="change-sql")
+
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="change-sql" class="change-sql" data-dialect="mysql">')
+    assert "ALTER TABLE `customer` DROP COLUMN `status`;" in content
+    assert 'href="/p/shop/v/2/migration.up.sql?dialect=mysql"' in content
+    assert "<html" not in content and "CREATE TABLE" not in content
+    assert "HX-Target" in response["Vary"]
+
+
+def test_the_dialect_switch_works_without_javascript(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert 'href="/p/shop/v/1/?dialect=mysql#change-sql" hx-get="/p/shop/v/1/?dialect=mysql"' in content
+    page = client.get("/p/shop/v/1/?dialect=mysql").content.decode()
+    assert 'id="change-sql" class="change-sql" data-dialect="mysql"' in page
+    assert "<html" in page
+
+
+def test_a_migration_the_dialect_cannot_express_still_lists_its_operations(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/?dialect=sqlite").content.decode()
+
+    assert "Create table “order” with 5 columns" in content
+    assert "has no sqlite equivalent" in content
+
+
+def test_it_links_the_history_downloads(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert 'href="/p/shop/history.engine.zip"' in content
+    assert 'href="/p/shop/history.alembic.zip"' in content
