@@ -13,8 +13,10 @@ from designer.views import (
     preview,
     projects,
     relationships,
+    reviews,
     tables,
     undo,
+    updates,
     versions,
 )
 
@@ -84,6 +86,15 @@ urlpatterns = [
     path(draft, editor.draft_editor, name="draft"),
     path(draft + "publish/", drafts.draft_publish, name="draft_publish"),
     path(draft + "abandon/", drafts.draft_abandon, name="draft_abandon"),
+    # The review of a draft
+    path(draft + "review/", reviews.review_detail, name="review"),
+    path(draft + "submit/", reviews.draft_submit, name="draft_submit"),
+    path(draft + "withdraw/", reviews.draft_withdraw, name="draft_withdraw"),
+    path(draft + "review/verdict/", reviews.review_submit, name="review_submit"),
+    path(draft + "review/withdraw-verdict/", reviews.verdict_withdraw, name="verdict_withdraw"),
+    path(draft + "comments/", reviews.comment_add, name="comment_add"),
+    path(draft + "comments/<int:comment_id>/resolve/", reviews.comment_resolve, name="comment_resolve"),
+    path(draft + "update/", updates.draft_update, name="draft_update"),
     path(draft + "undo/", undo.draft_undo, name="draft_undo"),
     path(draft + "redo/", undo.draft_redo, name="draft_redo"),
     path(draft + "preview/", preview.draft_preview, name="draft_preview"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -12,6 +14,12 @@ from designer.models.projects import Project
 
 if TYPE_CHECKING:
     from migrations_engine.schema import Schema
+
+#: Parsed schemas of recently used versions, by (pk, hash): engine schemas are immutable values.
+PARSED_KEPT = 16
+_PARSED: OrderedDict[tuple[int, str], Schema] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+
 
 class ImmutableError(Exception):
     """A schema version was about to change: versions are written once."""
@@ -51,9 +59,24 @@ class SchemaVersion(models.Model):
         super().save(*args, **kwargs)
 
     def schema(self) -> Schema:
+        """The version as an engine schema. Versions never change, so the parsed schema is kept
+        (per process, the last few) and the snapshot is not even read from the database again:
+        parsing a 1,000-table snapshot takes about a second."""
+        key = (self.pk, self.hash)
+        with _PARSED_LOCK:
+            schema = _PARSED.get(key)
+            if schema is not None:
+                _PARSED.move_to_end(key)
+                return schema
         from migrations_engine.snapshot import from_data
 
-        return from_data(self.snapshot)
+        schema = from_data(self.snapshot)
+        if self.pk is not None:
+            with _PARSED_LOCK:
+                _PARSED[key] = schema
+                while len(_PARSED) > PARSED_KEPT:
+                    _PARSED.popitem(last=False)
+        return schema
 
     @property
     def table_count(self) -> int:
