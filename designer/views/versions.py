@@ -10,7 +10,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from designer.access import get_project_for
 from designer.history import version_start
-from designer.models import DIALECT_CHOICES, Project, Role, SchemaVersion
+from designer.models import DIALECT_CHOICES, Draft, Project, Role, SchemaVersion
+from designer.reviewing import verdicts_in_force
 from designer.preview import create_script, dialect_or_default, migration
 from designer.views.changes import version_or_404
 from migrations_engine.schema import Schema
@@ -47,8 +48,18 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if request.htmx:
         return render(request, "designer/version/sql.html", context)
     context |= change_context(project, version, schema, dialect)
+    context |= review_of(version)
     context["column_count"] = sum(len(t.columns) for t in schema.tables)
     return render(request, "designer/version_detail.html", context)
+
+
+def review_of(version: SchemaVersion) -> dict[str, Any]:
+    """The draft published as ``version`` (its review page), with the approvals it had."""
+    draft = Draft.objects.filter(published_as=version).first()
+    if draft is None:
+        return {}
+    approvals = [r for r in verdicts_in_force(draft) if r.is_approval]
+    return {"review_draft": draft, "review_approvals": approvals}
 
 
 def change_context(

@@ -173,3 +173,27 @@ def test_it_links_the_history_downloads(client, cast, version):
 
     assert 'href="/p/shop/history.engine.zip"' in content
     assert 'href="/p/shop/history.alembic.zip"' in content
+
+
+def test_a_version_links_to_its_review_with_the_approvals_it_had(client, cast, draft):
+    from designer import reviewing
+    from designer.models import Membership
+
+    reviewing.submit(draft, cast.architect, "adds things")
+    draft.refresh_from_db()
+    reviewing.give_verdict(draft, Membership.objects.get(user=cast.reviewer), "approved", "fine")
+    version = reviewing.publish(draft, cast.owner, "second")
+    client.force_login(cast.viewer)
+
+    content = client.get(f"/p/shop/v/{version.number}/").content.decode()
+
+    assert f'href="/p/shop/d/{draft.pk}/review/">Review</a>' in content
+    assert "1 approval: reviewer" in content
+
+
+def test_a_version_published_without_review_has_no_review_link(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert "/review/" not in content
