@@ -219,7 +219,7 @@ def comment_add(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
 def comment_resolve(request: HttpRequest, slug: str, draft_id: int, comment_id: int) -> HttpResponse:
     """Resolve a thread, or reopen it (``reopen=1``): its author, the draft's author,
     architects and owners may."""
-    draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER, editing=True)
     thread = Comment.objects.filter(draft=draft, pk=comment_id, parent=None).select_related("draft__project").first()
     if thread is None:
         raise Http404("No such thread")
