@@ -148,15 +148,19 @@ def threads_of(draft: Draft, live_uids: Collection[str]) -> list[Thread]:
     return list(threads.values())
 
 
+ALL_THREADS = "*"
+
+
 def open_thread_counts(draft: Draft) -> Counter[str]:
-    """Open (unresolved) threads per anchored table uid and column uid, in one query: the
-    editor shows them beside each table and column."""
+    """Open (unresolved) threads per table uid (its own and its columns' and constraints') and per
+    column uid, and in all under ``ALL_THREADS``, in one query: the editor shows them beside each
+    table and column."""
     counts: Counter[str] = Counter()
-    rows = Comment.objects.filter(draft=draft, parent=None, resolved_at=None).exclude(anchor_kind="")
+    rows = Comment.objects.filter(draft=draft, parent=None, resolved_at=None)
     for kind, uid, table_uid in rows.values_list("anchor_kind", "anchor_uid", "anchor_table_uid"):
-        if kind == AnchorKind.TABLE:
+        counts[ALL_THREADS] += 1
+        if table_uid:
+            counts[f"table:{table_uid}"] += 1
+        if kind == AnchorKind.COLUMN:
             counts[uid] += 1
-        elif kind == AnchorKind.COLUMN:
-            counts[uid] += 1
-            counts[f"table-columns:{table_uid}"] += 1
     return counts

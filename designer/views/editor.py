@@ -19,6 +19,7 @@ per kind of row for the selected table (and the tables it references), a few for
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from designer.access import get_draft_for
+from designer.comments import ALL_THREADS, open_thread_counts
 from designer.conversion import read_content
 from designer.editor_forms import (
     CheckForm,
@@ -99,9 +101,20 @@ class Editor:
         )
         return list(rows)
 
+    @property
+    def thread_counts(self) -> Counter[str]:
+        """Open comment threads per table and column (one query, once per request)."""
+        if "_threads" not in self.__dict__:
+            self.__dict__["_threads"] = open_thread_counts(self.draft)
+        return self.__dict__["_threads"]
+
     def list_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
         q = self.query.lower()
         shown = [t for t in tables if q in t["name"].lower()] if q else tables
+        counts = self.thread_counts
+        if counts:
+            for t in shown:
+                t["threads"] = counts.get(f"table:{t['uid']}", 0)
         return {
             "table_rows": shown,
             "table_total": len(tables),
@@ -161,7 +174,7 @@ class Editor:
             "schema": schema,
             "messages": [m for m in messages if m.element is None or m.element == row.uid],
             "element_messages": by_element,
-            "column_rows": _column_rows(table, table_url, by_element),
+            "column_rows": _column_rows(table, table_url, by_element, self.thread_counts, self.url("review")),
             "table_url": table_url,
             "table_uids": {t.name: t.id for t in schema.tables},
             "referenced_by": list(referenced_by),
@@ -220,6 +233,7 @@ class Editor:
             "can_edit": self.can_edit,
             "notice": self.notice,
             "editor": self,
+            "open_threads": self.thread_counts.get(ALL_THREADS, 0),
             **self.list_context(tables),
             **self.undo_context(),
             **self.panel_context(tables),
@@ -229,7 +243,9 @@ class Editor:
         return context
 
 
-def _column_rows(table, table_url: str, by_element: dict[str, list]) -> list[dict[str, Any]]:
+def _column_rows(
+    table, table_url: str, by_element: dict[str, list], threads: Counter[str], review_url: str
+) -> list[dict[str, Any]]:
     """What each column row shows; URLs joined here rather than reversed once per column."""
     pk = set(table.primary_key.columns) if table.primary_key else set()
     unique = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
@@ -242,6 +258,8 @@ def _column_rows(table, table_url: str, by_element: dict[str, list]) -> list[dic
             "fk": fks.get(c.name),
             "messages": by_element.get(c.id, []),
             "url": f"{table_url}c/{c.id}/",
+            "threads": threads.get(c.id, 0),
+            "comment_url": f"{review_url}?on=column:{c.id}#comment-form",
         }
         for c in table.columns
     ]

@@ -129,4 +129,25 @@ def test_the_page_runs_a_fixed_number_of_queries(client, cast, size, django_asse
 # Session, user, membership, draft, table check, table list, undo, the table, its foreign keys'
 # targets, the read of the table and its targets (8, and one for the column names of tables
 # their own foreign keys point at), referenced-by, groups, enums.
-EDITOR_PAGE_QUERIES = 21
+EDITOR_PAGE_QUERIES = 22  # 21, plus the open comment threads per table and column
+
+
+def test_open_comment_threads_are_counted_beside_their_table_and_column(client, cast, draft):
+    from designer import comments
+
+    anchor = comments.find_anchor(draft, "column", "c-email")
+    thread = comments.add_comment(draft, cast.reviewer, "Why text?", anchor)
+    comments.add_comment(draft, cast.viewer, "On the draft", comments.Anchor("", "", "", ""))
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "?table=t-customer")).content.decode()
+    comments.set_resolved(thread, cast.architect, resolved=True)
+    resolved = client.get(draft_url(draft, "?table=t-customer")).content.decode()
+
+    column_link = f'href="{draft_url(draft, "review/")}?on=column:c-email#comment-form" title="1 open comment thread"'
+    assert column_link in content
+    assert 'title="1 open comment thread">1</a> ' in content.split('id="table-item-t-customer"')[1].split("</li>")[0]
+    assert 'Review <span class="badge" title="open comment threads">2</span>' in content
+    assert column_link not in resolved
+    assert 'Review <span class="badge" title="open comment threads">1</span>' in resolved
+    assert 'aria-label="Comment on column email"' in content
