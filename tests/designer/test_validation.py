@@ -5,13 +5,14 @@ import pytest
 from designer.validation import (
     ERROR,
     WARNING,
+    Message,
     blocking_problems,
     default_error,
     identifier_errors,
     reserved_in,
     schema_messages,
 )
-from migrations_engine.schema import Schema, Table
+from migrations_engine.schema import Check, Enum, Index, Schema, Table, Unique
 from migrations_engine.types import ColumnType
 from tests.designer.schemas import col, sample_schema
 
@@ -96,3 +97,50 @@ def test_duplicate_table_names_are_errors():
     schema = Schema(tables=(Table("a", id="1"), Table("a", id="2")))
 
     assert "Two tables are called “a”." in blocking_problems(schema)
+
+
+# The engine's check would catch each duplicate below too, but only the designer's own message
+# names the element, so the editor shows it beside that element: each test asserts that message.
+
+
+def test_an_enum_listing_a_value_twice_is_an_error_on_the_enum():
+    schema = Schema(enums=(Enum("mood", ("ok", "meh", "ok"), "e-mood"),))
+
+    assert Message(ERROR, "Enum “mood” lists “ok” twice.", element="e-mood") in (
+        schema_messages(schema)
+    )
+
+
+def test_two_columns_of_one_name_are_an_error_on_the_table():
+    table = Table("a", columns=(col("x", "integer", "c1"), col("x", "text", "c2")), id="t-a")
+
+    assert Message(ERROR, "Table “a” has two columns called “x”.", "t-a") in schema_messages(
+        Schema(tables=(table,))
+    )
+
+
+def test_two_constraints_of_one_name_are_an_error_on_the_table():
+    table = Table(
+        "a",
+        columns=(col("x", "integer", "c1"),),
+        uniques=(Unique(("x",), "a_x", "u1"),),
+        checks=(Check("x > 0", "a_x", "k1"),),
+        id="t-a",
+    )
+
+    assert Message(ERROR, "Table “a” has two constraints called “a_x”.", "t-a") in (
+        schema_messages(Schema(tables=(table,)))
+    )
+
+
+def test_two_indexes_of_one_name_are_an_error_on_the_table():
+    table = Table(
+        "a",
+        columns=(col("x", "integer", "c1"), col("y", "integer", "c2")),
+        indexes=(Index(("x",), "a_idx", id="i1"), Index(("y",), "a_idx", id="i2")),
+        id="t-a",
+    )
+
+    assert Message(ERROR, "Table “a” has two indexes called “a_idx”.", "t-a") in (
+        schema_messages(Schema(tables=(table,)))
+    )
