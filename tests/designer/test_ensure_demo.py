@@ -49,3 +49,13 @@ def test_it_refuses_without_debug(db, settings, django_user_model):
     with pytest.raises(CommandError, match="DEBUG=1"):
         run()
     assert not django_user_model.objects.filter(username="demo").exists()
+
+
+def test_it_creates_a_plain_reviewer_to_try_reviews_with(db, settings):
+    settings.DEBUG = True
+
+    output = run()
+
+    reviewer = authenticate(username="reviewer", password="demo-password")
+    assert reviewer is not None and not reviewer.is_superuser and not reviewer.is_staff
+    assert "log in (another browser) as reviewer / demo-password" in output

@@ -70,3 +70,26 @@ def test_it_is_idempotent(demo):
 def test_it_needs_the_user(db):
     with pytest.raises(CommandError, match="ensure_demo"):
         run(username="nobody")
+
+
+def test_a_draft_waits_in_review_with_the_reviewers_question(demo, django_user_model):
+    reviewer = django_user_model.objects.create_user("reviewer")
+
+    run()
+
+    project = Project.objects.get(slug="sakila")
+    assert Membership.objects.get(project=project, user=reviewer).role == Role.REVIEWER
+    draft = Draft.objects.get(project=project, status=DraftStatus.IN_REVIEW)
+    assert draft.author == demo
+    assert [step.description for step in migration(draft.base_schema(), draft.to_schema(), "postgresql").steps] == [
+        "Add column “phone” (varchar(30)) to table “customer”"
+    ]
+    (thread,) = draft.comments.all()
+    assert thread.author == reviewer and thread.anchor_label == "column “customer”.“phone”"
+
+
+def test_without_a_reviewer_the_draft_waits_for_one(demo):
+    run()
+
+    draft = Draft.objects.get(project__slug="sakila", status=DraftStatus.IN_REVIEW)
+    assert not draft.comments.exists()

@@ -4,10 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 USERNAME = "demo"
 PASSWORD = "demo-password"
+#: A second person, so that a newcomer can try the review (nobody approves their own draft).
+REVIEWER = "reviewer"
 
 
 class Command(BaseCommand):
-    help = "Create or repair the demo superuser (demo / demo-password). Development only."
+    help = (
+        "Create or repair the demo superuser (demo / demo-password) and a demo reviewer "
+        "(reviewer / demo-password). Development only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default="8000", help="port named in the login hint")
@@ -23,5 +28,10 @@ class Command(BaseCommand):
         if created or not user.check_password(PASSWORD):
             user.set_password(PASSWORD)
         user.save()
+        reviewer, _ = get_user_model().objects.get_or_create(username=REVIEWER)
+        if not reviewer.check_password(PASSWORD):
+            reviewer.set_password(PASSWORD)
+            reviewer.save()
         self.stdout.write(f"{'Created' if created else 'Found'} demo user {USERNAME!r}.")
         self.stdout.write(f"Log in at http://127.0.0.1:{port}/ as {USERNAME} / {PASSWORD}")
+        self.stdout.write(f"To review the demo's draft, log in (another browser) as {REVIEWER} / {PASSWORD}")
