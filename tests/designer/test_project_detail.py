@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from designer.models import Draft
@@ -66,4 +68,10 @@ def test_queries_do_not_grow_with_drafts(client, cast, version, django_assert_ma
     client.force_login(cast.owner)
 
     with django_assert_max_num_queries(9):
-        client.get("/p/shop/")
+        response = client.get("/p/shop/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert len(set(re.findall(r'href="/p/shop/d/(\d+)/"', content))) == 5
+    assert 'href="/p/shop/v/1/"' in content
+    assert content.count('class="member-name"') == 4

@@ -48,11 +48,18 @@ def test_it_redirects_anonymous_users_to_login(client, db):
     assert response["Location"] == "/accounts/login/?next=/"
 
 
-def test_it_runs_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+def test_it_runs_a_fixed_number_of_queries(client, cast, version, django_assert_max_num_queries):
     for n in range(5):
         project = Project.objects.create(name=f"P{n}", slug=f"p{n}")
         Membership.objects.create(project=project, user=cast.owner, role=Role.OWNER)
     client.force_login(cast.owner)
 
     with django_assert_max_num_queries(4):
-        client.get("/")
+        response = client.get("/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for slug in ("shop", "p0", "p1", "p2", "p3", "p4"):
+        assert f'href="/p/{slug}/"' in content
+    assert content.count("<td>Owner</td>") == 6
+    assert content.count("<td>v1</td>") == 1 and content.count("none yet") == 5
