@@ -206,8 +206,10 @@ def comment_add(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
             anchor = comments.find_anchor(draft, request.POST["anchor_kind"], request.POST.get("anchor_uid", ""), operations)
         comment = comments.add_comment(draft, request.user, request.POST.get("body", ""), anchor, parent)
     except comments.CommentError as exc:
-        if request.htmx:
-            return render(request, "designer/review/comment_error.html", {"comment_error": str(exc)}, status=422)
+        if request.htmx:  # the discussion again, the message beside the form, what was typed kept
+            context = review_context(request, draft, membership, comment_error=str(exc))
+            context["comment_body"] = request.POST.get("body", "")
+            return render(request, "designer/review/discussion.html", context, status=422)
         return _refused(request, draft, membership, status=422, comment_error=str(exc))
     if request.htmx:
         return _discussion(request, draft, membership)

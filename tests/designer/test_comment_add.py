@@ -90,8 +90,12 @@ def test_htmx_gets_the_discussion_section_only(client, cast, draft):
 def test_an_empty_comment_is_refused_with_htmx(client, cast, draft, body):
     response = post(client, cast.viewer, draft, {"body": body}, **HTMX)
 
+    content = response.content.decode()
     assert response.status_code == 422
-    assert response.content.decode().strip() == '<p class="error" role="alert" id="comment-error">Write something first</p>'
+    # The whole discussion comes back (htmx swaps it), the message beside the form.
+    assert content.lstrip().startswith('<section id="discussion" class="discussion">')
+    assert '<p class="error" role="alert">Write something first</p>' in content
+    assert 'id="comment-form"' in content
     assert not Comment.objects.exists()
     assert not Activity.objects.filter(event=Event.COMMENTED).exists()
 
