@@ -1,7 +1,9 @@
+import re
+
 import pytest
 
 from designer.models import DraftColumn
-from tests.designer.conftest import EDIT_MATRIX, draft_url, htmx_post
+from tests.designer.conftest import EDIT_MATRIX, HTMX, draft_url, htmx_post
 
 
 @pytest.mark.parametrize("role, status", EDIT_MATRIX)
@@ -38,3 +40,15 @@ def test_the_migration_drops_the_column_destructively(client, cast, draft):
     operations = draft.diff_against_base()
     assert [op.kind for op in operations] == ["drop_column"]
     assert operations[0].destructive
+
+
+def test_it_asks_before_deleting(client, cast, draft):
+    # As table delete does: htmx asks; the form's action stays a plain POST without JavaScript.
+    client.force_login(cast.architect)
+
+    content = client.get(draft_url(draft, "t/t-order/"), **HTMX).content.decode()
+
+    url = draft_url(draft, "t/t-order/c/o-total/delete/")
+    (form,) = re.findall(rf'<form method="post" action="{url}"[^>]*>', content)
+    assert f'hx-post="{url}"' in form
+    assert 'hx-confirm="Delete column order.total and the foreign keys that use it?"' in form
