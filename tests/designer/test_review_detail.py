@@ -9,6 +9,7 @@ from designer.models import (
     Draft,
     DraftColumn,
     Membership,
+    Project,
     Role,
     SchemaVersion,
     Verdict,
@@ -58,10 +59,13 @@ def test_it_needs_a_login(client, draft):
 
 
 def test_a_draft_of_another_project_is_not_found(client, cast, draft):
-    other = Draft.objects.create(project=cast.project, title="Elsewhere")
+    other = Project.objects.create(name="Other", slug="other")
+    Membership.objects.create(project=other, user=cast.owner, role=Role.OWNER)
+    elsewhere = Draft.objects.create(project=other, title="Elsewhere", author=cast.owner)
     client.force_login(cast.owner)
 
-    assert client.get(f"/p/shop/d/{other.pk + 1}/{URL}").status_code == 404
+    assert client.get(f"/p/shop/d/{elsewhere.pk}/{URL}").status_code == 404
+    assert client.get(f"/p/other/d/{elsewhere.pk}/{URL}").status_code == 200
 
 
 def test_the_header_says_what_it_is_and_where_it_stands(client, cast, draft):
