@@ -80,12 +80,25 @@ class RoleForm(forms.Form):
 
 
 class DraftCreateForm(forms.Form):
+    """A draft's title and where it starts: one of the project's versions (the latest unless
+    chosen otherwise) or nothing."""
+
     title = forms.CharField(max_length=200, required=False)
-    version = forms.IntegerField(required=False, min_value=1, help_text="empty: start from nothing")
+    version = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "This project has no version %(value)s."},
+    )
 
     def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
+        versions = project.versions.order_by("-number").values_list("number", "message")
+        choices = [(n, f"v{n} · {message[:40]}" if message else f"v{n}") for n, message in versions]
+        field = self.fields["version"]
+        field.choices = [*choices, ("", "nothing (empty schema)")]
+        field.initial = choices[0][0] if choices else ""
 
     def clean_version(self):
         number = self.cleaned_data.get("version")

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
-from designer.models import Draft
+from designer.models import Draft, Project, SchemaVersion
+from tests.designer.schemas import sample_schema
 
 
 @pytest.mark.parametrize(
@@ -39,14 +42,52 @@ def test_a_draft_from_nothing_is_empty(client, cast):
     assert draft.to_schema().tables == ()
 
 
-def test_unknown_versions_are_refused(client, cast, version):
+def test_the_form_offers_the_versions_newest_first_and_nothing(client, cast, version):
+    SchemaVersion.publish(cast.project, sample_schema(), author=cast.owner, message="Add notes")
     client.force_login(cast.architect)
 
-    response = client.post("/p/shop/drafts/new/", {"version": "7", "title": "Typed title"})
+    content = client.get("/p/shop/").content.decode()
+
+    (select,) = re.findall(r'<select name="version"[^>]*>.*?</select>', content, re.S)
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+    assert options == [
+        ("2", " selected", "v2 · Add notes"),
+        ("1", "", "v1 · first"),
+        ("", "", "nothing (empty schema)"),
+    ]
+
+
+def test_without_versions_it_offers_nothing_only(client, cast):
+    client.force_login(cast.architect)
+
+    content = client.get("/p/shop/").content.decode()
+
+    (select,) = re.findall(r'<select name="version"[^>]*>.*?</select>', content, re.S)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", select) == ["nothing (empty schema)"]
+
+
+@pytest.mark.parametrize("typed", ["7", "0", "-1", "abc", "1.5", "1e3", "99999999999999999999"])
+def test_unknown_versions_are_refused(client, cast, version, typed):
+    client.force_login(cast.architect)
+
+    response = client.post("/p/shop/drafts/new/", {"version": typed, "title": "Typed title"})
 
     assert response.status_code == 400
-    assert b"no version 7" in response.content
+    assert f"This project has no version {typed}." in response.content.decode()
     assert b"Typed title" in response.content
+    assert not Draft.objects.exists()
+
+
+def test_a_version_of_another_project_is_refused(client, cast, version):
+    other = Project.objects.create(name="Other", slug="other")
+    for _ in range(3):
+        SchemaVersion.publish(other, sample_schema(), author=cast.owner)
+    client.force_login(cast.architect)
+
+    response = client.post("/p/shop/drafts/new/", {"version": "3", "title": "Mine"})
+
+    assert response.status_code == 400
+    assert b"This project has no version 3." in response.content
     assert not Draft.objects.exists()
 
 
