@@ -145,3 +145,19 @@ def test_a_published_draft_is_read_only(client, cast, draft):
 
     assert client.post(draft_url(draft, URL)).status_code == 403
     assert Review.objects.get().withdrawn_at is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="withdraw_verdict withdraws only the newest verdict: a request for changes the reviewer "
+    "superseded by approving comes back into force when they withdraw the approval",
+)
+def test_withdrawing_leaves_the_reviewer_without_a_verdict(client, cast, submitted):
+    give(submitted, cast.reviewer, Verdict.CHANGES_REQUESTED)
+    give(submitted, cast.reviewer, Verdict.APPROVED)  # supersedes the request
+    client.force_login(cast.reviewer)
+
+    client.post(draft_url(submitted, URL))
+
+    assert status_of(submitted) == DraftStatus.IN_REVIEW
+    assert ">Withdraw my verdict</button>" not in client.get(draft_url(submitted, "review/")).content.decode()
