@@ -324,3 +324,12 @@ def test_a_refused_comment_mails_nobody(client, cast, draft, mailbox, django_cap
         post(client, cast.viewer, draft, {"body": ""})
 
     assert callbacks == [] and mailbox == []
+
+
+def test_what_people_write_is_shown_as_text(client, cast, draft):
+    post(client, cast.viewer, draft, {"body": "<script>alert(1)</script>\nsecond line"})
+
+    page = review_page(client, cast.architect, draft)
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line" in page
