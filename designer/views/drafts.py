@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from designer import reviewing
 from designer.access import get_draft_for, get_project_for
@@ -54,4 +56,6 @@ def draft_abandon(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
     draft, _ = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT, editing=True)
     draft.status = DraftStatus.ABANDONED
     draft.save(update_fields=["status", "updated"])
+    if request.htmx:  # the editor's Abandon button asks first (hx-confirm), then leaves the page
+        return HttpResponseClientRedirect(reverse("designer:project", args=[draft.project.slug]))
     return redirect("designer:project", draft.project.slug)
