@@ -64,7 +64,7 @@ def draft_submitted(draft: Draft, actor: Any) -> None:
 
 def verdict_given(draft: Draft, review: Review) -> None:
     """Tell the author their draft was approved, or that changes were requested."""
-    verdict = review.get_verdict_display().lower()
+    verdict = "approved" if review.is_approval else "requested changes"
     _send_later(
         f"[{draft.project.name}] {review.get_verdict_display()}: {draft.title}",
         f"{review.reviewer} {verdict} on “{draft.title}”.\n\n{review.message}\n\n{review_link(draft)}\n",

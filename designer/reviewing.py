@@ -199,7 +199,8 @@ def withdraw_verdict(draft: Draft, user: Any) -> bool:
     if review is None:
         return False
     with transaction.atomic():
-        Review.objects.filter(pk=review.pk).update(withdrawn_at=timezone.now())
+        # All of them: an older verdict this one superseded must not come back into force.
+        Review.objects.filter(draft=draft, reviewer=user, withdrawn_at=None).update(withdrawn_at=timezone.now())
         Activity.record(
             Event.VERDICT_WITHDRAWN, draft.project, user, draft=draft, detail=review.get_verdict_display()
         )

@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from designer import reviewing
 from designer.access import get_draft_for, get_project_for
 from designer.forms import DraftCreateForm
-from designer.models import Draft, DraftStatus, Role
+from designer.models import Draft, Role
 from designer.views.projects import project_context
 
 
@@ -54,8 +54,7 @@ def draft_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
 @login_required
 def draft_abandon(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
     draft, _ = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT, editing=True)
-    draft.status = DraftStatus.ABANDONED
-    draft.save(update_fields=["status", "updated"])
+    reviewing.abandon(draft, request.user)
     if request.htmx:  # the editor's Abandon button asks first (hx-confirm), then leaves the page
         return HttpResponseClientRedirect(reverse("designer:project", args=[draft.project.slug]))
     return redirect("designer:project", draft.project.slug)

@@ -162,9 +162,9 @@ def review_submit(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
     action = request.POST.get("action", "comment")
     if action == "comment":
         return comment_add(request, slug, draft_id)
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.REVIEWER, editing=True)
     if action not in ACTIONS:
         return HttpResponse("Unknown review action", status=400)
-    draft, membership = get_draft_for(request.user, slug, draft_id, Role.REVIEWER, editing=True)
     if not reviewing.can_review(draft, membership):
         raise PermissionDenied("Nobody approves their own draft")
     try:

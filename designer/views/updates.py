@@ -31,7 +31,9 @@ def draft_update(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
     context = {"project": draft.project, "draft": draft, "membership": membership, "update": update, "choices": choices}
     if request.method != "POST":
         return render(request, "designer/review/update.html", context)
-    if request.POST.get("token") != str(draft.content_token):
+    # The page merged a given draft state with a given version: either moved on, and the
+    # choices made on it may not fit what would be written now.
+    if request.POST.get("token") != str(draft.content_token) or request.POST.get("version") != str(update.latest.number):
         context["stale"] = True
         return render(request, "designer/review/update.html", context, status=409)
     if not update.ready:

@@ -48,3 +48,13 @@ def test_with_htmx_it_sends_the_browser_to_the_project(client, cast, draft):
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/p/shop/"
     assert Draft.objects.get().status == DraftStatus.ABANDONED
+
+
+def test_abandoning_is_in_the_activity(client, cast, draft):
+    from designer.models import Activity, Event
+
+    client.force_login(cast.architect)
+    client.post(f"/p/shop/d/{draft.pk}/abandon/")
+
+    entry = Activity.objects.get(event=Event.ABANDONED)
+    assert entry.draft_id == draft.pk and entry.actor == cast.architect

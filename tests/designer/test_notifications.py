@@ -47,11 +47,6 @@ def test_a_request_for_changes_is_mailed_to_the_author(cast, draft, mailbox, dja
     assert draft_url(draft, "review/") in mailbox[0].body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verdict_given builds the sentence from the verdict's label: 'owner changes requested "
-    "on “Add things”.' instead of 'owner requested changes on “Add things”.'",
-)
 def test_the_verdict_mail_says_who_did_what_in_a_sentence(cast, draft, mailbox, django_capture_on_commit_callbacks):
     reviewing.submit(draft, cast.architect, "")
     with django_capture_on_commit_callbacks(execute=True):

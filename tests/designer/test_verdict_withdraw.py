@@ -147,11 +147,6 @@ def test_a_published_draft_is_read_only(client, cast, draft):
     assert Review.objects.get().withdrawn_at is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="withdraw_verdict withdraws only the newest verdict: a request for changes the reviewer "
-    "superseded by approving comes back into force when they withdraw the approval",
-)
 def test_withdrawing_leaves_the_reviewer_without_a_verdict(client, cast, submitted):
     give(submitted, cast.reviewer, Verdict.CHANGES_REQUESTED)
     give(submitted, cast.reviewer, Verdict.APPROVED)  # supersedes the request
