@@ -42,7 +42,6 @@ ACTIVITY_SHOWN = 30
 
 def project_context(project: Project, membership: Membership, **forms) -> dict:
     """What the project page and its partials show."""
-    latest = project.latest_version()
     return {
         "project": project,
         "membership": membership,
@@ -54,7 +53,7 @@ def project_context(project: Project, membership: Membership, **forms) -> dict:
         "roles": Role.choices,
         "member_form": forms.get("member_form") or MemberAddForm(project=project),
         "draft_form": forms.get("draft_form")
-        or DraftCreateForm(project=project, initial={"version": latest.number if latest else None}),
+        or DraftCreateForm(project=project),  # it preselects the latest version itself
         "member_error": forms.get("member_error", ""),
         "activity": project.activity.select_related("actor", "draft")[:ACTIVITY_SHOWN],
     }
