@@ -151,3 +151,14 @@ def test_open_comment_threads_are_counted_beside_their_table_and_column(client, 
     assert column_link not in resolved
     assert 'Review <span class="badge" title="open comment threads">1</span>' in resolved
     assert 'aria-label="Comment on column email"' in content
+
+
+def test_tables_and_their_keys_have_comment_links_to_the_review(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "?table=t-customer")).content.decode()
+
+    review = draft_url(draft, "review/")
+    assert f'href="{review}?on=table:t-customer#comment-form" aria-label="Comment on table customer"' in content
+    assert f'href="{review}?on=element:i-created#comment-form" aria-label="Comment on index"' in content
+    assert f'href="{review}?on=element:pk-customer#comment-form"' in content
