@@ -59,6 +59,20 @@ def dot_calls(monkeypatch) -> list[str]:
 
 
 @pytest.fixture
+def mailbox(settings, cast) -> list:
+    """Mail kept in ``django.core.mail.outbox``; everyone in the cast has an address."""
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = ""
+    for user in (cast.owner, cast.architect, cast.reviewer, cast.viewer, cast.outsider):
+        user.email = f"{user.username}@example.com"
+        user.save()
+    mail.outbox = []
+    return mail.outbox
+
+
+@pytest.fixture
 def cast(db, django_user_model) -> Cast:
     project = Project.objects.create(name="Shop", slug="shop", dialect="postgresql")
     users = {}

@@ -4,7 +4,6 @@ an operation by uid; replies join their thread; htmx gets the discussion section
 import re
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from designer import comments, editing, reviewing
@@ -272,14 +271,6 @@ def test_an_abandoned_draft_takes_no_comments(client, cast, draft):
 # ---------------------------------------------------------------- mail
 
 
-@pytest.fixture
-def mailbox(settings, cast):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    for user in (cast.owner, cast.architect, cast.reviewer, cast.viewer, cast.outsider):
-        user.email = f"{user.username}@example.com"
-        user.save()
-    mail.outbox = []
-    return mail.outbox
 
 
 def sent_to(mailbox) -> list[str]:

@@ -1,7 +1,6 @@
 """Submit for review (POST …/submit/): architects and owners; mail to reviewers once committed."""
 
 import pytest
-from django.core import mail
 from django.db import transaction
 from django.test import Client
 
@@ -12,15 +11,6 @@ from tests.designer.conftest import draft_url
 URL = "submit/"
 
 
-@pytest.fixture
-def mailbox(settings, cast):
-    """Mail kept in ``django.core.mail.outbox``; everyone in the cast has an address."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    for user in (cast.owner, cast.architect, cast.reviewer, cast.viewer, cast.outsider):
-        user.email = f"{user.username}@example.com"
-        user.save()
-    mail.outbox = []
-    return mail.outbox
 
 
 @pytest.mark.parametrize(

@@ -4,22 +4,12 @@ never to the person who acted nor to users without an address; a failing server 
 import logging
 
 import pytest
-from django.core import mail
 
 from designer import comments, notifications, reviewing
 from designer.models import Draft, DraftStatus, Membership, Verdict
 from tests.designer.conftest import draft_url
 
 
-@pytest.fixture
-def mailbox(settings, cast):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = ""
-    for user in (cast.owner, cast.architect, cast.reviewer, cast.viewer, cast.outsider):
-        user.email = f"{user.username}@example.com"
-        user.save()
-    mail.outbox = []
-    return mail.outbox
 
 
 def verdict(draft, user, kind, message=""):
