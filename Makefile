@@ -14,6 +14,8 @@ bench: setup
 	.venv/bin/python bench/snapshot_diff.py
 	.venv/bin/python bench/erd_render.py
 	.venv/bin/python bench/migrations_apply.py
+	.venv/bin/python bench/designer_editor.py
+	.venv/bin/python bench/designer_review.py
 
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers
