@@ -284,3 +284,39 @@ def test_the_same_draft_published_twice_at_once_makes_one_version(cast, version)
     assert sum(isinstance(o, SchemaVersion) for o in outcomes) == 1, outcomes
     assert SchemaVersion.objects.filter(project=cast.project).count() == 2
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_waits_for_a_rule_being_changed_and_obeys_it(cast, version):
+    # An owner is raising the number of approvals (holding the project row, as the settings
+    # view does) when a publish starts: the publish waits for the change, then applies it.
+    from django.db import transaction
+
+    from designer.models import Project
+
+    draft = Draft.objects.create_from_version(version, cast.architect, title="Rules")
+    reviewing.submit(draft, cast.architect, "")
+    approve(draft, cast.reviewer)
+    locked, publish_started = threading.Event(), threading.Event()
+
+    def raise_rule():
+        with transaction.atomic():
+            project = Project.objects.select_for_update().get(pk=cast.project.pk)
+            project.required_approvals = 2
+            project.save()
+            locked.set()
+            publish_started.wait(5)
+            threading.Event().wait(0.5)  # the publish is waiting on the lock by now
+        return "raised"
+
+    def publish_once_locked():
+        locked.wait(5)
+        publish_started.set()
+        return reviewing.publish(Draft.objects.get(pk=draft.pk), cast.architect, "x")
+
+    raised, published = _at_once(raise_rule, publish_once_locked)
+
+    assert raised == "raised"
+    assert isinstance(published, reviewing.PublishRefused), published
+    assert "1 more approval needed (1 of 2)" in str(published)
+    assert not SchemaVersion.objects.filter(project=cast.project, number=2).exists()
