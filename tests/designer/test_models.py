@@ -117,3 +117,22 @@ def test_undo_states_are_stored_compressed(cast):
     text = json.dumps(change.state, separators=(",", ":"))
     assert len(change.packed_state) * 10 < len(text)
     assert change.state["schema"]["tables"]  # what Undo reads back is the content
+
+
+def test_activity_is_written_once_and_outlives_its_actor(cast, draft):
+    import pytest as _pytest
+
+    from designer import reviewing
+    from designer.models import Activity, ImmutableActivity
+
+    reviewing.submit(draft, cast.architect, "why")
+    entry = Activity.objects.get()
+    entry.detail = "rewritten"
+
+    with _pytest.raises(ImmutableActivity):
+        entry.save()
+    with _pytest.raises(ImmutableActivity):
+        Activity.objects.update(detail="rewritten")
+    cast.architect.delete()  # the entry stays, without its actor
+    kept = Activity.objects.get()
+    assert kept.detail == "why" and kept.actor is None
