@@ -172,18 +172,34 @@ def withdraw(draft: Draft, user: Any) -> None:
         Activity.record(Event.WITHDRAWN, draft.project, user, draft=draft)
 
 
-def give_verdict(draft: Draft, membership: Membership, verdict: Verdict, message: str) -> Review:
-    """Approve the draft's current content, or request changes."""
+class StaleReview(ReviewError):
+    """The verdict was given on a page drawn before the draft's last change."""
+
+
+def give_verdict(
+    draft: Draft, membership: Membership, verdict: Verdict, message: str, seen: str | None = None
+) -> Review:
+    """Approve the draft's content, or request changes. ``seen`` is the content token of the page
+    the reviewer read: if the draft changed since, the verdict is refused (a reviewer approves
+    what they saw, never a change made after). Without it (a script), the current content."""
     if not draft.in_review:
         raise ReviewError("Only a draft in review can be approved or sent back")
     if not can_review(draft, membership):
         raise ReviewError("Nobody approves their own draft")
+    if seen is not None and seen != str(draft.content_token):
+        last = draft.changes.filter(kind="undo").order_by("-id").values_list("description", flat=True).first()
+        raise StaleReview(
+            "Not recorded: the draft changed since this page was drawn"
+            + (f" (last change: “{last}”)" if last else "")
+            + ". Read the change again below, then give your verdict."
+        )
     with transaction.atomic():
         review = Review.objects.create(
             draft=draft,
             reviewer=membership.user,
             verdict=verdict,
-            content_token=draft.content_token,
+            # The token read with the draft: an edit committed since makes it stale at once.
+            content_token=seen or draft.content_token,
             message=message,
         )
         event = Event.APPROVED if verdict == Verdict.APPROVED else Event.CHANGES_REQUESTED

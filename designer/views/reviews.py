@@ -167,8 +167,11 @@ def review_submit(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
         return HttpResponse("Unknown review action", status=400)
     if not reviewing.can_review(draft, membership):
         raise PermissionDenied("Nobody approves their own draft")
+    message = request.POST.get("message", "").strip()[:5000]
     try:
-        reviewing.give_verdict(draft, membership, ACTIONS[action], request.POST.get("message", "").strip()[:5000])
+        reviewing.give_verdict(draft, membership, ACTIONS[action], message, seen=request.POST.get("token"))
+    except reviewing.StaleReview as exc:
+        return _refused(request, draft, membership, status=409, action_error=str(exc), review_message=message)
     except reviewing.ReviewError as exc:
         return _refused(request, draft, membership, action_error=str(exc))
     return _back(draft)

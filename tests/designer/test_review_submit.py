@@ -299,3 +299,30 @@ def test_the_author_is_mailed_the_verdict_on_commit(
 def test_the_author_cannot_approve_through_the_model_either(cast, submitted):
     with pytest.raises(reviewing.ReviewError, match="Nobody approves their own draft"):
         reviewing.give_verdict(submitted, Membership.objects.get(user=cast.architect), Verdict.APPROVED, "")
+
+
+def test_a_verdict_given_on_a_page_drawn_before_an_edit_is_refused(client, cast, submitted):
+    page = review_page(client, cast.reviewer, submitted)
+    seen = page.split('name="token" value="')[1].split('"')[0]
+    with editing.change(Draft.objects.get(pk=submitted.pk), "Drop column customer.email"):
+        editing.delete_column(submitted.tables.get(uid="t-customer").columns.get(uid="c-email"))
+    client.force_login(cast.reviewer)
+
+    response = client.post(draft_url(submitted, URL), {"action": "approve", "message": "fine", "token": seen})
+
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "the draft changed since this page was drawn (last change: “Drop column customer.email”)" in content
+    assert ">fine</textarea>" in content  # what the reviewer wrote is kept
+    assert not Review.objects.exists()
+    assert status_of(submitted) == DraftStatus.IN_REVIEW
+
+
+def test_a_verdict_on_the_page_as_it_is_counts_for_that_content(client, cast, submitted):
+    seen = review_page(client, cast.reviewer, submitted).split('name="token" value="')[1].split('"')[0]
+    client.force_login(cast.reviewer)
+
+    response = client.post(draft_url(submitted, URL), {"action": "approve", "token": seen})
+
+    assert response.status_code == 302
+    assert str(Review.objects.get().content_token) == seen == str(Draft.objects.get(pk=submitted.pk).content_token)
