@@ -199,21 +199,22 @@ def comment_add(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
         parent = Comment.objects.filter(draft=draft, pk=_int(request.POST["parent"])).first()
         if parent is None:
             raise Http404("No such thread")
+    anchor = comments.Anchor("", "", "", "")
     try:
-        anchor = comments.Anchor("", "", "", "")
         if parent is None and request.POST.get("anchor_kind"):
             operations = None
             if request.POST["anchor_kind"] == AnchorKind.OPERATION:
-                change = migration(draft.base_schema(), read_content(draft).schema, draft.project.dialect)
+                change, _ = draft_change(draft, draft.project.dialect)
                 operations = {s.anchor: s.description for s in change.steps}
             anchor = comments.find_anchor(draft, request.POST["anchor_kind"], request.POST.get("anchor_uid", ""), operations)
         comment = comments.add_comment(draft, request.user, request.POST.get("body", ""), anchor, parent)
     except comments.CommentError as exc:
-        if request.htmx:  # the discussion again, the message beside the form, what was typed kept
-            context = review_context(request, draft, membership, comment_error=str(exc))
-            context["comment_body"] = request.POST.get("body", "")
-            return render(request, "designer/review/discussion.html", context, status=422)
-        return _refused(request, draft, membership, status=422, comment_error=str(exc))
+        # The page again with the message beside the form, what was typed and where it was
+        # anchored kept (htmx: the discussion alone).
+        context = review_context(request, draft, membership, comment_error=str(exc), anchor=anchor if anchor.kind else None)
+        context["comment_body"] = request.POST.get("body", "") if parent is None else ""
+        template = "designer/review/discussion.html" if request.htmx else "designer/review/page.html"
+        return render(request, template, context, status=422)
     if request.htmx:
         return _discussion(request, draft, membership)
     return _back(draft, f"comment-{comment.parent_id or comment.pk}")

@@ -324,3 +324,21 @@ def test_what_people_write_is_shown_as_text(client, cast, draft):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line" in page
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_refused_comment_keeps_its_anchor_and_text(client, cast, draft, htmx):
+    client.force_login(cast.reviewer)
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    response = client.post(
+        draft_url(draft, "comments/"),
+        {"body": "x" * 10_001, "anchor_kind": "column", "anchor_uid": "c-email"},
+        **extra,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 422
+    assert "Comment on column “customer”.“email”" in content
+    assert '<input type="hidden" name="anchor_uid" value="c-email">' in content
+    assert "x" * 10_001 + "</textarea>" in content

@@ -204,10 +204,10 @@ def test_an_unknown_dialect_falls_back_to_the_projects(client, cast, drops_statu
     assert 'data-dialect="postgresql"' in content
 
 
-def test_the_diagram_placeholder_loads_the_erd_diff(client, cast, draft):
+def test_the_diagram_placeholder_loads_the_erd_diff_changes_only(client, cast, draft):
     content = page(client, cast.viewer, draft)
 
-    erd = f"/p/shop/d/{draft.pk}/erd/diff/"
+    erd = f"/p/shop/d/{draft.pk}/erd/diff/?view=changes"
     assert f'<section id="erd" class="erd" aria-label="Diagram" hx-get="{erd}" hx-trigger="load"' in content
     assert f'<a href="{erd}">Diagram</a>' in content
 
