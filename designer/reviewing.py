@@ -64,6 +64,10 @@ class ReviewState:
     changes_requested: list[Review] = field(default_factory=list)
     owner_approval_needed: bool = False
     owner_approved: bool = False
+    #: No owner but the author, who cannot approve: the owner rule cannot be met as things are.
+    no_other_owner: bool = False
+    #: Approvals that no longer count because the content changed since (each reviewer's newest).
+    dismissed: list[Review] = field(default_factory=list)
     latest: SchemaVersion | None = None
     base_is_latest: bool = True
 
@@ -84,13 +88,21 @@ class ReviewState:
         for review in self.changes_requested:
             reasons.append(f"{review.reviewer} requested changes")
         if self.owner_approval_needed and not self.owner_approved:
-            reasons.append("the change is destructive: an owner must approve it")
+            reasons.append(
+                "the change is destructive: an owner must approve it"
+                + (", and the only owner wrote it: add another owner, or change the rule" if self.no_other_owner else "")
+            )
         return reasons
 
 
 def verdicts_in_force(draft: Draft) -> list[Review]:
     """Each current reviewer's newest verdict that still counts for the draft's content. A verdict
     by someone no longer a reviewer of the project (or by the author) does not count."""
+    return [review for review in _newest_verdicts(draft) if review.is_in_force(draft.content_token)]
+
+
+def _newest_verdicts(draft: Draft) -> list[Review]:
+    """Each current reviewer's newest verdict that is not withdrawn (two queries)."""
     reviewers = set(
         Membership.objects.filter(
             project_id=draft.project_id, role__in=[Role.REVIEWER, Role.ARCHITECT, Role.OWNER]
@@ -100,22 +112,20 @@ def verdicts_in_force(draft: Draft) -> list[Review]:
     newest: dict[int, Review] = {}
     for review in draft.reviews.filter(withdrawn_at=None).select_related("reviewer").order_by("-created", "-id"):
         newest.setdefault(review.reviewer_id, review)
-    return [
-        review
-        for user_id, review in newest.items()
-        if user_id in reviewers and review.is_in_force(draft.content_token)
-    ]
+    return [review for user_id, review in newest.items() if user_id in reviewers]
 
 
 def review_state(draft: Draft, project: Project, *, destructive: bool | None = None) -> ReviewState:
     """The draft's review against ``project``'s rules. ``destructive`` (whether the change can
     lose data) is computed from the diff when the rules need it and it is not given."""
-    verdicts = verdicts_in_force(draft)
+    newest = _newest_verdicts(draft)
+    verdicts = [v for v in newest if v.is_in_force(draft.content_token)]
     latest = project.latest_version()
     state = ReviewState(
         required=project.required_approvals,
         approvals=[v for v in verdicts if v.is_approval],
         changes_requested=[v for v in verdicts if not v.is_approval],
+        dismissed=[v for v in newest if v.is_approval and v not in verdicts],
         latest=latest,
         base_is_latest=latest is None or draft.base_version_id == latest.pk,
     )
@@ -128,6 +138,7 @@ def review_state(draft: Draft, project: Project, *, destructive: bool | None = N
             )
             state.owner_approval_needed = True
             state.owner_approved = any(v.reviewer_id in owners for v in state.approvals)
+            state.no_other_owner = not (owners - {draft.author_id})
     return state
 
 
@@ -135,10 +146,11 @@ def _status_after_verdicts(draft: Draft) -> None:
     """Move an in-review draft between in review, approved and changes requested."""
     if not draft.in_review:
         return
-    state = review_state(draft, draft.project, destructive=False)
+    # "Approved" only when every approval rule holds, the owner's for a destructive change too.
+    state = review_state(draft, draft.project, destructive=None if draft.project.owner_approval_for_destructive else False)
     if state.changes_requested:
         status = DraftStatus.CHANGES_REQUESTED
-    elif state.approvals and state.approved_enough:
+    elif state.approvals and state.approved_enough and (state.owner_approved or not state.owner_approval_needed):
         status = DraftStatus.APPROVED
     else:
         status = DraftStatus.IN_REVIEW

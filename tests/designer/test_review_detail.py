@@ -95,7 +95,7 @@ def test_what_is_missing_names_who_requested_changes(client, cast, draft):
 
     assert '<span class="status status-changes_requested">Changes requested</span>' in content
     assert "<strong>0 of 1 approval</strong>" in content
-    assert "✗ owner: changes requested" in content
+    assert '<span class="badge danger">✗ owner requested changes</span> <span class="prose">“no”</span>' in content
     assert '<li class="warning">owner requested changes</li>' in content
 
 
@@ -388,3 +388,33 @@ def test_a_large_draft_takes_as_many_queries(client, cast, django_user_model, dj
     assert "thread 38" in content and "reply 39" in content
     assert "14 resolved threads" in content
     assert '<span class="badge">outdated</span> <s>column “x”.“y”</s>' in content
+
+
+def test_a_dismissed_approval_is_shown_beside_the_count_with_the_change_that_did_it(client, cast, draft):
+    reviewing.submit(draft, cast.architect, "")
+    give(draft, cast.reviewer, Verdict.APPROVED, "")
+    with editing.change(Draft.objects.get(pk=draft.pk), "Rename column customer.email"):
+        pass
+
+    content = page(client, cast.architect, draft)
+
+    assert "<strong>0 of 1 approval</strong>" in content
+    assert "✓̶ reviewer: approval dismissed by “Rename column customer.email”" in content
+
+
+def test_the_owner_rule_says_when_only_the_author_could_meet_it(client, cast, draft):
+    from designer.models import Membership, Role
+
+    Membership.objects.filter(project=cast.project, role=Role.OWNER).update(role=Role.REVIEWER)
+    Membership.objects.filter(user=cast.architect).update(role=Role.OWNER)
+    cast.project.owner_approval_for_destructive = True
+    cast.project.save()
+    with editing.change(draft, "Drop column customer.status"):
+        editing.delete_column(draft.tables.get(uid="t-customer").columns.get(uid="c-status"))
+    reviewing.submit(Draft.objects.get(pk=draft.pk), cast.architect, "")
+    give(draft, cast.reviewer, Verdict.APPROVED, "")
+
+    content = page(client, cast.architect, draft)
+
+    assert "an owner must approve it, and the only owner wrote it: add another owner, or change the rule" in content
+    assert Draft.objects.get(pk=draft.pk).status == "in_review"  # not "Approved" while blocked
