@@ -160,7 +160,7 @@ def test_a_request_for_changes_sends_the_draft_back(client, cast, submitted):
     assert status_of(submitted) == DraftStatus.CHANGES_REQUESTED
     entry = Activity.objects.filter(draft=submitted).first()
     assert (entry.event, entry.detail) == (Event.CHANGES_REQUESTED, "name it mail")
-    assert "✗ owner: changes requested" in review_page(client, cast.architect, submitted)
+    assert "✗ owner requested changes</span> <span class=\"prose\">“name it mail”" in review_page(client, cast.architect, submitted)
 
 
 def test_a_reviewers_newest_verdict_is_the_one_in_force(client, cast, submitted):
