@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +40,12 @@ def draft_create(request: HttpRequest, slug: str) -> HttpResponse:
 def draft_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
     """Publish the draft as the next version: every rule is checked in ``reviewing.publish``,
     under a lock; a refusal shows the review page with each reason (status 400)."""
-    draft, membership = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT, editing=True)
+    draft, membership = get_draft_for(request.user, slug, draft_id, Role.ARCHITECT)
+    if draft.published_as_id is not None:
+        # Published already (a second click, the back button): show what it became.
+        return redirect("designer:version", draft.project.slug, draft.published_as.number)
+    if not draft.is_editable:
+        raise PermissionDenied(f"This draft is {draft.get_status_display().lower()}: it is read-only")
     try:
         version = reviewing.publish(draft, request.user, request.POST.get("message", "").strip()[:200])
     except reviewing.PublishRefused as exc:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from designer import comments, reviewing
@@ -81,6 +82,7 @@ def review_context(request: HttpRequest, draft: Draft, membership: Membership, *
         "can_publish": reviewing.can_publish(membership) and draft.is_editable,
         "can_withdraw": draft.in_review and _may_withdraw(draft, membership),
         "can_submit": draft.status == "open" and membership.can_edit,
+        "can_resolve_any": membership.can_edit or membership.user_id == draft.author_id,
         "my_verdict": draft.reviews.filter(reviewer=membership.user, withdrawn_at=None).order_by("-created", "-id").first(),
         "activity": Activity.objects.filter(draft=draft).select_related("actor")[:ACTIVITY_SHOWN],
         "anchor": anchor_on,
@@ -108,6 +110,7 @@ def _may_withdraw(draft: Draft, membership: Membership) -> bool:
     return draft.author_id == membership.user_id or membership.can_manage
 
 
+@never_cache  # the back button must not show "ready to publish" for a draft published since
 @vary_on_headers("HX-Request")
 @login_required
 def review_detail(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
@@ -239,7 +242,9 @@ def comment_resolve(request: HttpRequest, slug: str, draft_id: int, comment_id: 
 
 
 def _discussion(request: HttpRequest, draft: Draft, membership: Membership) -> HttpResponse:
-    return render(request, "designer/review/discussion.html", review_context(request, draft, membership))
+    """The discussion, and the activity out of band (it has a new entry)."""
+    context = review_context(request, draft, membership, activity_oob=True)
+    return render(request, "designer/review/discussion.html", context)
 
 
 def _int(value: str) -> int:

@@ -342,3 +342,13 @@ def test_a_refused_comment_keeps_its_anchor_and_text(client, cast, draft, htmx):
     assert "Comment on column “customer”.“email”" in content
     assert '<input type="hidden" name="anchor_uid" value="c-email">' in content
     assert "x" * 10_001 + "</textarea>" in content
+
+
+def test_the_htmx_answer_brings_the_activity_out_of_band(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    response = client.post(draft_url(draft, "comments/"), {"body": "why?"}, HTTP_HX_REQUEST="true")
+
+    content = response.content.decode()
+    assert '<section id="activity" hx-swap-oob="true">' in content
+    assert "commented" in content.split('id="activity"')[1]

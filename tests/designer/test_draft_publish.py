@@ -195,14 +195,22 @@ def test_a_draft_with_errors_is_not_published(client, cast, reviewed):
     assert not SchemaVersion.objects.filter(number=2).exists()
 
 
-def test_a_merged_draft_is_not_published_twice(client, cast, reviewed):
+def test_a_published_draft_is_not_published_twice(client, cast, reviewed):
     client.force_login(cast.owner)
     client.post(draft_url(reviewed, "publish/"))
 
-    response = client.post(draft_url(reviewed, "publish/"))
+    response = client.post(draft_url(reviewed, "publish/"))  # a second click, or the back button
 
-    assert response.status_code == 403
+    assert response["Location"] == "/p/shop/v/2/"
     assert SchemaVersion.objects.count() == 2
+
+
+def test_an_abandoned_draft_is_not_published(client, cast, reviewed):
+    reviewing.abandon(reviewed, cast.architect)
+    client.force_login(cast.owner)
+
+    assert client.post(draft_url(reviewed, "publish/")).status_code == 403
+    assert SchemaVersion.objects.count() == 1
 
 
 def test_a_draft_only_the_engine_finds_broken_is_not_published(client, cast, draft):

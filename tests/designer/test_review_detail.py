@@ -418,3 +418,37 @@ def test_the_owner_rule_says_when_only_the_author_could_meet_it(client, cast, dr
 
     assert "an owner must approve it, and the only owner wrote it: add another owner, or change the rule" in content
     assert Draft.objects.get(pk=draft.pk).status == "in_review"  # not "Approved" while blocked
+
+
+def test_the_page_is_never_cached(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    response = client.get(draft_url(draft, "review/"))
+
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_resolve_is_offered_only_to_who_may_resolve(client, cast, draft):
+    anchor = comments.Anchor("", "", "", "")
+    comments.add_comment(draft, cast.viewer, "mine", anchor)
+    comments.add_comment(draft, cast.owner, "theirs", anchor)
+
+    as_reviewer = page(client, cast.reviewer, draft)
+    as_viewer = page(client, cast.viewer, draft)
+    as_author = page(client, cast.architect, draft)
+
+    assert ">Resolve</button>" not in as_reviewer
+    assert as_viewer.count(">Resolve</button>") == 1  # their own thread only
+    assert as_author.count(">Resolve</button>") == 2
+
+
+def test_publish_is_disabled_with_the_reasons_until_the_rules_hold(client, cast, draft):
+    reviewing.submit(draft, cast.architect, "")
+    waiting = page(client, cast.architect, draft)
+    give(draft, cast.reviewer, Verdict.APPROVED, "")
+    ready = page(client, cast.architect, draft)
+
+    assert '<button type="submit" class="primary" disabled aria-describedby="publish-needs">Publish</button>' in waiting
+    assert "Publishing needs: 1 more approval needed (0 of 1)." in waiting
+    assert '<button type="submit" class="primary">Publish</button>' in ready
+    assert "Publishing needs" not in ready
