@@ -37,6 +37,7 @@ class Update:
     result: MergeResult
     groups: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    choices: Mapping[str, Side] = field(default_factory=dict)
 
     @property
     def conflicts(self) -> tuple[Conflict, ...]:
@@ -56,7 +57,7 @@ def prepare(draft: Draft, choices: Mapping[str, Side] | None = None) -> Update:
     result = merge(
         draft.base_schema(), ours.schema, latest.schema(), choices or {}, theirs_label=f"v{latest.number}"
     )
-    update = Update(draft, SchemaVersion.objects.get(pk=latest.pk), result)
+    update = Update(draft, SchemaVersion.objects.get(pk=latest.pk), result, choices=dict(choices or {}))
     if result.schema is not None:
         update.problems = blocking_problems(result.schema)
         update.groups = merged_groups(ours.groups, latest.groups, result.schema)
@@ -93,6 +94,10 @@ def apply(update: Update, user: Any) -> None:
             Draft.objects.filter(pk=draft.pk).update(base_version=version)
         detail = f"v{version.number}"
         if update.conflicts:
-            detail += f", {len(update.conflicts)} conflict{'s' if len(update.conflicts) != 1 else ''} settled"
+            settled = "; ".join(
+                f"{c.where}: {'ours' if update.choices.get(c.key) == 'ours' else f'theirs (v{version.number})'}"
+                for c in update.conflicts
+            )
+            detail += f", {len(update.conflicts)} conflict{'s' if len(update.conflicts) != 1 else ''} settled: {settled}"
         Activity.record(Event.UPDATED, draft.project, user, draft=draft, detail=detail)
 

@@ -216,7 +216,8 @@ def test_a_chosen_side_wins(client, cast, conflicting, side, expected):
     assert response.status_code == 302
     assert email_type(conflicting) == expected
     assert Draft.objects.get(pk=conflicting.pk).base_version.number == 2
-    assert Activity.objects.get(event=Event.UPDATED).detail == "v2, 1 conflict settled"
+    settled = "ours" if side == "ours" else "theirs (v2)"
+    assert Activity.objects.get(event=Event.UPDATED).detail == f"v2, 1 conflict settled: column “customer”.“email”: {settled}"
 
 
 def test_an_unknown_side_counts_as_no_choice(client, cast, conflicting):

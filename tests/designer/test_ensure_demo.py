@@ -59,3 +59,12 @@ def test_it_creates_a_plain_reviewer_to_try_reviews_with(db, settings):
     reviewer = authenticate(username="reviewer", password="demo-password")
     assert reviewer is not None and not reviewer.is_superuser and not reviewer.is_staff
     assert "log in (another browser) as reviewer / demo-password" in output
+
+
+def test_the_demo_users_have_addresses_so_notifications_show_on_the_console(db, settings, django_user_model):
+    settings.DEBUG = True
+
+    run()
+
+    assert django_user_model.objects.get(username="demo").email == "demo@example.com"
+    assert django_user_model.objects.get(username="reviewer").email == "reviewer@example.com"

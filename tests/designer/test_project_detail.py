@@ -75,3 +75,15 @@ def test_queries_do_not_grow_with_drafts(client, cast, version, django_assert_ma
     assert len(set(re.findall(r'href="/p/shop/d/(\d+)/"', content))) == 5
     assert 'href="/p/shop/v/1/"' in content
     assert content.count('class="member-name"') == 4
+
+
+def test_each_draft_links_to_its_review(client, cast, draft):
+    from designer import reviewing
+
+    reviewing.submit(draft, cast.architect, "")
+    client.force_login(cast.reviewer)
+
+    content = client.get("/p/shop/").content.decode()
+
+    assert f'<a href="/p/shop/d/{draft.pk}/review/" class="review-link"><strong>review</strong></a>' in content
+    assert '<span class="status status-in_review">In review</span>' in content

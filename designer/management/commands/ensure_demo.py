@@ -25,13 +25,16 @@ class Command(BaseCommand):
             )
         user, created = get_user_model().objects.get_or_create(username=USERNAME)
         user.is_active = user.is_staff = user.is_superuser = True
+        # Addresses at example.com: review notifications show on the console (no mail leaves).
+        user.email = user.email or "demo@example.com"
         if created or not user.check_password(PASSWORD):
             user.set_password(PASSWORD)
         user.save()
         reviewer, _ = get_user_model().objects.get_or_create(username=REVIEWER)
         if not reviewer.check_password(PASSWORD):
             reviewer.set_password(PASSWORD)
-            reviewer.save()
+        reviewer.email = reviewer.email or "reviewer@example.com"
+        reviewer.save()
         self.stdout.write(f"{'Created' if created else 'Found'} demo user {USERNAME!r}.")
         self.stdout.write(f"Log in at http://127.0.0.1:{port}/ as {USERNAME} / {PASSWORD}")
         self.stdout.write(f"To review the demo's draft, log in (another browser) as {REVIEWER} / {PASSWORD}")
