@@ -128,6 +128,6 @@ def test_only_the_open_tables_line_of_the_table_list_is_redrawn(client, cast, dr
 
     content = response.content.decode()
     assert 'id="table-list"' not in content
-    assert content.count('hx-swap-oob="true"') == 2  # the table's line and the undo bar
+    assert content.count('hx-swap-oob="true"') == 3  # the table's line, the undo bar, the draft's state
     line = content[content.index('<li id="table-item-t-order"') :]
     assert '<span class="muted">6</span>' in line[: line.index("</li>")]

@@ -162,3 +162,22 @@ def test_tables_and_their_keys_have_comment_links_to_the_review(client, cast, dr
     assert f'href="{review}?on=table:t-customer#comment-form" aria-label="Comment on table customer"' in content
     assert f'href="{review}?on=element:i-created#comment-form" aria-label="Comment on index"' in content
     assert f'href="{review}?on=element:pk-customer#comment-form"' in content
+
+
+def test_an_edit_that_dismisses_an_approval_redraws_the_drafts_state(client, cast, draft):
+    from designer import reviewing
+    from designer.models import Membership
+
+    reviewing.submit(draft, cast.architect, "")
+    draft.refresh_from_db()
+    reviewing.give_verdict(draft, Membership.objects.get(user=cast.reviewer), "approved", "")
+    client.force_login(cast.architect)
+
+    response = client.post(
+        draft_url(draft, "t/t-customer/columns/new/"),
+        {"name": "phone", "type": "varchar(30)", "nullable": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    content = response.content.decode()
+    assert '<span id="draft-status" class="status status-in_review" hx-swap-oob="true">In review</span>' in content
