@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.designer_editor import configure, measure, wide_schema  # noqa: E402
+from bench.designer_editor import configure, measure, wide_schema
 
 TARGET_SECONDS = 1.0
 

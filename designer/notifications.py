@@ -39,7 +39,7 @@ def _send_later(subject: str, body: str, users: Iterable[Any], actor: Any) -> No
     def send() -> None:
         try:
             send_mass_mail(messages, fail_silently=False)
-        except Exception:  # noqa: BLE001 - mail is best effort; the action is done
+        except Exception:  # mail is best effort: the action itself is done
             logger.exception("could not send %d review notification(s): %s", len(messages), subject)
 
     transaction.on_commit(send)

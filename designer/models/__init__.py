@@ -1,9 +1,7 @@
 """The designer's models, one module per area: projects and members, published versions,
 drafts and their content, reviews (verdicts, comments, activity)."""
 
-from designer.models.projects import DIALECT_CHOICES, DIALECTS, Membership, Project, Role
-from designer.models.versions import ImmutableError, SchemaVersion, SchemaVersionQuerySet
-from designer.models.drafts import (  # noqa: I001 - after the models it points at
+from designer.models.drafts import (
     EDITABLE_STATUSES,
     REVIEW_STATUSES,
     UNDO_LIMIT,
@@ -22,7 +20,8 @@ from designer.models.drafts import (  # noqa: I001 - after the models it points 
     TableGroup,
     new_uid,
 )
-from designer.models.reviews import (  # noqa: I001
+from designer.models.projects import DIALECT_CHOICES, DIALECTS, Membership, Project, Role
+from designer.models.reviews import (
     Activity,
     AnchorKind,
     Comment,
@@ -31,20 +30,17 @@ from designer.models.reviews import (  # noqa: I001
     Review,
     Verdict,
 )
+from designer.models.versions import ImmutableError, SchemaVersion, SchemaVersionQuerySet
 
 __all__ = [
-    "Activity",
-    "AnchorKind",
-    "Comment",
-    "Event",
-    "ImmutableActivity",
-    "REVIEW_STATUSES",
-    "Review",
-    "Verdict",
     "DIALECTS",
     "DIALECT_CHOICES",
     "EDITABLE_STATUSES",
+    "REVIEW_STATUSES",
     "UNDO_LIMIT",
+    "Activity",
+    "AnchorKind",
+    "Comment",
     "Draft",
     "DraftChange",
     "DraftChanged",
@@ -57,12 +53,16 @@ __all__ = [
     "DraftStatus",
     "DraftTable",
     "DraftUnique",
+    "Event",
+    "ImmutableActivity",
     "ImmutableError",
     "Membership",
     "Project",
+    "Review",
     "Role",
     "SchemaVersion",
     "SchemaVersionQuerySet",
     "TableGroup",
+    "Verdict",
     "new_uid",
 ]

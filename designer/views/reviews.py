@@ -9,14 +9,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from designer import comments, reviewing
 from designer.access import get_draft_for
 from designer.conversion import read_content
-from designer.models import DIALECT_CHOICES, Activity, AnchorKind, Comment, Draft, Membership, Role, Verdict
+from designer.models import (
+    DIALECT_CHOICES,
+    Activity,
+    AnchorKind,
+    Comment,
+    Draft,
+    Membership,
+    Role,
+    Verdict,
+)
 from designer.preview import dialect_or_default, migration
 
 ACTIVITY_SHOWN = 100

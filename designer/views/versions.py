@@ -11,8 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 from designer.access import get_project_for
 from designer.history import version_start
 from designer.models import DIALECT_CHOICES, Draft, Project, Role, SchemaVersion
-from designer.reviewing import verdicts_in_force
 from designer.preview import create_script, dialect_or_default, migration
+from designer.reviewing import verdicts_in_force
 from designer.views.changes import version_or_404
 from migrations_engine.schema import Schema
 
