@@ -4,9 +4,12 @@
   the key is derived from a fixed string, and advisory locks are per database.
 - MySQL/MariaDB: ``GET_LOCK(name, timeout)``; lock names are server-wide, so the name holds the
   database's.
-- SQLite: no session lock exists; every migration's transaction starts with ``BEGIN IMMEDIATE``,
-  which waits up to the busy timeout for another writer, and the runner re-reads the history
-  inside it. ``SQLiteLock`` sets the busy timeout and turns "database is locked" into
+- SQLite: the database has no session lock, so runners lock a file beside it
+  (``<database>-migrations.lock``, ``flock``, polled until the timeout; it holds the holder's
+  pid) for the whole session: a second runner waits before reading the history or copying the
+  schema for validation. Other writers do not take that lock: every migration's transaction also
+  starts with ``BEGIN IMMEDIATE``, which waits up to the busy timeout, and the runner re-reads the
+  history inside it. ``SQLiteLock`` sets the busy timeout and turns "database is locked" into
   ``RunnerLocked``.
 
 A runner that cannot get the lock in time fails with "database is locked by another migration
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import time
 from types import TracebackType
 from typing import ClassVar
@@ -136,17 +140,69 @@ class MySQLLock(RunnerLock):
 
 
 class SQLiteLock(RunnerLock):
+    poll_seconds: ClassVar[float] = 0.05
+    _file: int | None = None
+    _runner_holds = False
+
+    @property
+    def path(self) -> str | None:
+        """The lock file, or None for a database no other connection can open (in memory)."""
+        database = self.db.url.database
+        if not database or database == ":memory:" or database.startswith("file::memory:"):
+            return None
+        return f"{database}-migrations.lock"
+
     def acquire(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        path = self.path
+        if path is not None and _flock is not None:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            deadline = time.monotonic() + self.timeout
+            while True:
+                try:
+                    _flock.flock(descriptor, _flock.LOCK_EX | _flock.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self._runner_holds = True
+                        error = self.locked_error()
+                        os.close(descriptor)
+                        raise error from None
+                    time.sleep(self.poll_seconds)
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+            self._file = descriptor
         self.held = True
 
     def release(self) -> None:
+        if self._file is not None:
+            # Closing the descriptor releases the lock; the file stays (unlinking it would let a
+            # waiter lock a file nobody else opens any more).
+            os.close(self._file)
+            self._file = None
         self.held = False
 
+    def holder(self) -> str:
+        path = self.path
+        try:
+            with open(path or "", encoding="ascii") as file:
+                pid = file.read().strip()
+        except (OSError, ValueError):
+            return ""
+        return f"pid {pid}" if pid.isdigit() else ""
+
     def locked_error(self) -> RunnerLocked:
+        if self._runner_holds:
+            return super().locked_error()
         return RunnerLocked(
             f"database is locked by another migration runner or writer (SQLite cannot tell which); waited {self.timeout:g} s"
         )
+
+
+try:
+    import fcntl as _flock
+except ImportError:  # Windows: no flock; SQLite's own write lock alone keeps runners apart there
+    _flock = None  # type: ignore[assignment]
 
 
 def lock_for(db: Database, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> RunnerLock:
