@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,30 @@ def test_a_column_made_not_null_and_narrower_gets_its_old_values_back(tmp_path, 
     migrate.rollback(to=1)
     assert values(db_url, "user", ["id", "nickname"]) == [(1, "ann"), (2, None)]
     assert_schema(db_url, wide)
+
+
+def test_a_narrowed_primary_key_column_is_saved_with_every_other_column(tmp_path, db_url):
+    """The key column itself changes: rows are found again by the other columns, never by the key."""
+    label = Column("label", ColumnType.parse("varchar(20)"), id="price.label")
+
+    def prices(code: str) -> Schema:
+        columns = (Column("code", ColumnType.parse(code), nullable=False, id="price.code"), label)
+        return with_default_names(Schema((Table("price", columns, PrimaryKey(("code",)), id="price"),)))
+
+    wide, narrow = prices("decimal(10,2)"), prices("decimal(10,0)")
+    folder = folder_of(tmp_path / "m", db_url.dialect, [wide, narrow])
+    migrate = runner(folder, db_url, validate=True)[0]
+    migrate.migrate(to=1)
+    insert_rows(db_url, {"price": [{"code": "1.25", "label": "a"}, {"code": "2.75", "label": "b"}, {"code": "10.50", "label": None}]})
+    (backup,) = planned_backups(folder.read()[1])
+    assert (backup.column, backup.keys, backup.key_is_primary) == ("code", ("label",), False)
+    migrate.migrate()
+    assert_schema(db_url, narrow)
+    migrate.rollback(to=1)
+    assert_schema(db_url, wide)
+    restored = {name: Decimal(str(code)) for code, name in values(db_url, "price", ["code", "label"])}
+    assert restored == {"a": Decimal("1.25"), "b": Decimal("2.75"), None: Decimal("10.5")}
+    assert backup_names(db_url) == set()
 
 
 # ---------------------------------------------------------------- a dropped table
