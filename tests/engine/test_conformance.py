@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from migrations_engine.conformance import runner as conformance_runner
 from migrations_engine.conformance.__main__ import main
 from migrations_engine.conformance.cases import (
     Case,
@@ -34,6 +35,7 @@ from migrations_engine.conformance.runner import (
     run_dialect,
     server_url,
 )
+from migrations_engine.render import Statement
 from migrations_engine.schema import Column, Index, Schema, Table
 from migrations_engine.types import ColumnType
 
@@ -367,3 +369,75 @@ def test_a_postgresql_case_naming_a_table_before_creating_it_runs_in_passes():
     assert forward.operations > 0
     assert rejected.status == OUT_OF_SCOPE and rejected.group == SERVER_REJECTS
     assert 'type "no_such_type" does not exist' in rejected.reason
+
+
+# ---------------------------------------------------------------- classification
+# The pass-rate gate counts FAILED against the engine and leaves OUT_OF_SCOPE out: an engine error
+# must never land in the second, and only the case's own SQL may be "rejected by the server".
+
+ADD_AGE = Case(
+    "sqlite3def",
+    "tests_x",
+    "AddAge",
+    "CREATE TABLE users (id integer PRIMARY KEY);",
+    "CREATE TABLE users (id integer PRIMARY KEY, age integer);",
+)
+
+
+def one_sqlite_outcome(case_: Case = ADD_AGE) -> Outcome:
+    (outcome,) = run_dialect("sqlite", [case_], None).outcomes
+    return outcome
+
+
+def test_a_case_the_engine_handles_passes():
+    outcome = one_sqlite_outcome()
+    assert (outcome.status, outcome.group, outcome.operations) == (PASSED, "", 1)
+
+
+def test_an_engine_error_fails_the_case_at_its_step(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr(conformance_runner, "diff", broken)
+    outcome = one_sqlite_outcome()
+    assert (outcome.status, outcome.group, outcome.reason) == (FAILED, "diff", "diff: the engine broke")
+
+
+def test_engine_sql_the_server_rejects_fails_the_case_rather_than_putting_it_out_of_scope(monkeypatch):
+    monkeypatch.setattr(conformance_runner, "render", lambda *args: [Statement("ALTER TABLE nowhere ADD COLUMN age integer", 0)])
+    outcome = one_sqlite_outcome()
+    assert (outcome.status, outcome.group) == (FAILED, "up failed")
+    assert outcome.reason == "up failed: statement 1/1 `ALTER TABLE nowhere ADD COLUMN age integer`: no such table: nowhere"
+    assert outcome.detail == "ALTER TABLE nowhere ADD COLUMN age integer;"
+
+
+def test_engine_sql_landing_on_the_wrong_schema_fails_the_case(monkeypatch):
+    monkeypatch.setattr(conformance_runner, "render", lambda *args: [])
+    outcome = one_sqlite_outcome()
+    assert (outcome.status, outcome.group) == (FAILED, "after up: schema differs")
+
+
+def test_a_bug_of_the_runner_itself_fails_only_that_case(monkeypatch):
+    def broken(case_, box):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(conformance_runner, "run_case", broken)
+    run = run_dialect("sqlite", [ADD_AGE, ADD_AGE], None)
+    assert [(o.status, o.group, o.reason) for o in run.outcomes] == [(FAILED, "runner", "runner: 'oops'")] * 2
+    assert run.pass_rate == 0.0
+
+
+def test_only_the_cases_own_sql_is_rejected_by_the_server():
+    rejected = one_sqlite_outcome(Case("sqlite3def", "tests_x", "Bad", "CREATE TABLE t (a int,);", ""))
+    assert (rejected.status, rejected.group) == (OUT_OF_SCOPE, SERVER_REJECTS)
+    assert rejected.reason.startswith(f"{SERVER_REJECTS} (`current`): ")
+    forward = one_sqlite_outcome(
+        Case("sqlite3def", "tests_x", "Forward", "", "CREATE INDEX t_a ON t (a);\nCREATE TABLE t (a int);")
+    )
+    assert forward.status == PASSED, forward.reason  # failed as written, ran in passes
+
+
+def test_the_pass_rate_leaves_out_of_scope_cases_out():
+    run = DialectRun("sqlite", "SQLite 3", [Outcome(ADD_AGE, PASSED), Outcome(ADD_AGE, FAILED), Outcome(ADD_AGE, OUT_OF_SCOPE)])
+    assert (run.in_scope, run.pass_rate) == (2, 50.0)
+    assert DialectRun("sqlite", "SQLite 3", [Outcome(ADD_AGE, OUT_OF_SCOPE)]).pass_rate is None
