@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from migrations_engine.connection import connect
 from migrations_engine.dialects import get_dialect
 from migrations_engine.dialects.sqlite import affinity
@@ -467,6 +469,41 @@ def test_a_rebuild_keeps_rows_indexes_and_foreign_keys_both_ways(sqlite_url):
     assert rows(sqlite_url, 'SELECT "id" FROM "child" ORDER BY "id"') == [(2,), (3,)]
     assert rows(sqlite_url, 'SELECT max("id") FROM "parent"') == [(5,)]
     assert rows(sqlite_url, "SELECT name, seq FROM sqlite_sequence") == [("parent", 5)]
+
+
+def test_a_column_added_with_the_unique_covering_it_keeps_the_unique(sqlite_url):
+    # ALTER TABLE ADD COLUMN cannot add a constraint: a column that a unique of the table after the
+    # change names must come with a rebuild, or the unique is silently lost.
+    before = Schema(tables=(Table("tag", (Column("id", ColumnType("integer"), nullable=False),), PrimaryKey(("id",), "tag_pkey")),))
+    code = Column("code", ColumnType("text"))
+    op = AddColumn("tag", code)
+    after = Schema(tables=(replace(op.apply(before).table("tag"), uniques=(Unique(("code",), "tag_code_key"),)),))
+    run(sqlite_url, sqlite.create_table_sql(before.table("tag"), before))
+    run(sqlite_url, ['INSERT INTO "tag" VALUES (1), (2)'])
+    run(sqlite_url, sqlite.render(op, before, after))
+    assert introspect(sqlite_url) == after
+    run(sqlite_url, ["UPDATE \"tag\" SET \"code\" = 'x' WHERE \"id\" = 1"])
+    with pytest.raises(Exception, match="UNIQUE constraint failed"):
+        run(sqlite_url, ["UPDATE \"tag\" SET \"code\" = 'x' WHERE \"id\" = 2"])
+
+
+def test_a_column_dropped_with_the_unique_covering_it_is_a_rebuild(sqlite_url):
+    # SQLite refuses DROP COLUMN for a column a unique (its automatic index) covers.
+    integer = ColumnType("integer")
+    tag = Table(
+        "tag",
+        (Column("id", integer, nullable=False), Column("code", ColumnType("text")), Column("rank", integer)),
+        PrimaryKey(("id",), "tag_pkey"),
+        uniques=(Unique(("code",), "tag_code_key"), Unique(("rank",), "tag_rank_key")),
+    )
+    before = Schema(tables=(tag,))
+    op = DropColumn("tag", tag.column("code"))
+    after = Schema(tables=(replace(op.apply(before).table("tag"), uniques=(Unique(("rank",), "tag_rank_key"),)),))
+    run(sqlite_url, sqlite.create_table_sql(tag, before))
+    run(sqlite_url, ["INSERT INTO \"tag\" VALUES (1, 'x', 1), (2, 'y', 2)"])
+    run(sqlite_url, sqlite.render(op, before, after))
+    assert introspect(sqlite_url) == after
+    assert rows(sqlite_url, 'SELECT "id", "rank" FROM "tag" ORDER BY "id"') == [(1, 1), (2, 2)]
 
 
 def test_rename_column_rebuilds_where_sqlite_is_older_than_3_25(sqlite_url):
