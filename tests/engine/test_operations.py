@@ -343,23 +343,35 @@ def test_a_primary_key_added_under_an_index_name_is_refused():
         AddPrimaryKey("log", PrimaryKey(("n",), name="log_key")).apply(with_index)
 
 
+def _with(table: str, **changes: object) -> Schema:
+    return BASE.replace_table(table, replace(BASE.table(table), **changes))
+
+
+USER_T, LOG_T = BASE.table("user"), BASE.table("log")
+# (operation, the schema it must leave)
 ALLOWED = [
-    AddCheck("user", Check("1 = 1", name=INDEX.name)),
-    AddForeignKey("user", ForeignKey(("id",), "order", ("id",), name=INDEX.name)),
-    CreateIndex("user", Index(("e-mail",), name="user_chk")),
-    RenameIndex("user", INDEX, "user_chk"),
-    RenameConstraint("user", "user_chk", INDEX.name),
-    RenameConstraint("user", "user_chk", "user_chk"),
-    RenameIndex("user", INDEX, INDEX.name),
+    (AddCheck("user", Check("1 = 1", name=INDEX.name)), _with("user", checks=(*USER_T.checks, Check("1 = 1", name=INDEX.name)))),
+    (
+        AddForeignKey("user", ForeignKey(("id",), "order", ("id",), name=INDEX.name)),
+        _with("user", foreign_keys=(ForeignKey(("id",), "order", ("id",), name=INDEX.name),)),
+    ),
+    (
+        CreateIndex("user", Index(("e-mail",), name="user_chk")),
+        _with("user", indexes=(*USER_T.indexes, Index(("e-mail",), name="user_chk"))),
+    ),
+    (RenameIndex("user", INDEX, "user_chk"), _with("user", indexes=(replace(INDEX, name="user_chk"),))),
+    (RenameConstraint("user", "user_chk", INDEX.name), _with("user", checks=(replace(CHECK, name=INDEX.name),))),
+    (RenameConstraint("user", "user_chk", "user_chk"), BASE),
+    (RenameIndex("user", INDEX, INDEX.name), BASE),
     # Per table only: validate.problems reports an index name in two tables, but a diff of two
     # MySQL schemas (index names per table there) must still plan.
-    CreateIndex("log", Index(("at",), name=INDEX.name)),
+    (CreateIndex("log", Index(("at",), name=INDEX.name)), _with("log", indexes=(Index(("at",), name=INDEX.name),))),
 ]
 
 
-@pytest.mark.parametrize("op", ALLOWED, ids=[f"{op.kind}-{n}" for n, op in enumerate(ALLOWED)])
-def test_names_that_do_not_clash_in_the_table_are_accepted(op):
-    op.apply(BASE)
+@pytest.mark.parametrize("op, expected", ALLOWED, ids=[f"{op.kind}-{n}" for n, (op, _) in enumerate(ALLOWED)])
+def test_names_that_do_not_clash_in_the_table_are_accepted(op, expected):
+    assert op.apply(BASE) == expected
 
 
 def test_adding_and_removing_tables_keeps_the_canonical_order():
