@@ -684,7 +684,10 @@ def test_operations_render_on_the_old_schema_as_given():
     with pytest.raises(SchemaError):
         apply_all(ops, old)
     assert equivalent(apply_all(ops, with_default_names(old)), with_default_names(new))
-    assert render(ops, old, "postgresql")
+    assert [(s.sql, s.operation) for s in render(ops, old, "postgresql")] == [
+        ('ALTER TABLE "author" RENAME TO "writer"', 0),
+        ('ALTER TABLE "writer" RENAME CONSTRAINT "author_pkey" TO "writer_pkey"', 1),
+    ]
 
 
 def test_a_default_on_a_removed_enum_value_goes_before_the_value():
