@@ -12,7 +12,8 @@ name. The steps run in an order that is always safe to execute:
 4. rename enums, tables, columns, then keys, constraints and indexes whose name alone changed
    ("renames have to come first" among what survives; swaps go through temporary names);
 5. create enums and add enum values;
-6. create tables (without foreign keys), add columns, alter columns;
+6. create tables (without foreign keys), change tables' default character sets, add columns,
+   alter columns;
 7. remove or reorder enum values (no default uses them any more), drop enums no column uses;
 8. add primary keys, unique and check constraints, indexes; rename indexes;
 9. add foreign keys (every table exists now, so cycles of foreign keys work). A new table's
@@ -57,6 +58,7 @@ from .operations import (
     RenameEnum,
     RenameIndex,
     RenameTable,
+    SetTableCharset,
     SetTableComment,
 )
 from .schema import Column, ForeignKey, Schema, Table
@@ -279,6 +281,7 @@ class _Differ:
         self.rename_keys_constraints_indexes()
         self.create_enums_and_add_values()
         self.create_tables()
+        self.set_table_charsets()
         self.add_columns()
         self.drop_deferred_columns()
         self.alter_columns()
@@ -431,6 +434,14 @@ class _Differ:
         for table in order:
             keep = tuple(fk for fk in table.foreign_keys if (table.name, fk.name) in inline)
             self.plan.add(CreateTable(replace(table, foreign_keys=keep)))
+
+    def set_table_charsets(self) -> None:
+        """A table's default character set changes before columns are added or altered: a new
+        column, or one that goes back to the default, takes the new one."""
+        for pair in self.changed_pairs:
+            current, n = self.plan.schema.table(pair.new.name), pair.new
+            if (current.charset, current.collation) != (n.charset, n.collation):
+                self.plan.add(SetTableCharset(n.name, current.charset, current.collation, n.charset, n.collation))
 
     def add_columns(self) -> None:
         for pair in self.pairs:

@@ -373,6 +373,38 @@ class SetTableComment(Operation):
         return f"Set the comment of table {_q(self.table)} to {self.new!r}"
 
 
+@dataclass(frozen=True)
+class SetTableCharset(Operation):
+    """Change a table's default character set and collation (MySQL/MariaDB). Its columns that
+    use the default follow it (their text is converted); the others keep theirs."""
+
+    kind: ClassVar[str] = "set_table_charset"
+    table: str  # type: ignore[assignment]
+    old_charset: str | None
+    old_collation: str | None
+    new_charset: str | None
+    new_collation: str | None
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return schema.replace_table(self.table, replace(table, charset=self.new_charset, collation=self.new_collation))
+
+    def reverse(self) -> Operation:
+        return SetTableCharset(self.table, self.new_charset, self.new_collation, self.old_charset, self.old_collation)
+
+    def describe(self) -> str:
+        return f"Change the default of table {_q(self.table)}: " + _charset_words(self.new_charset, self.new_collation, "the dialect's")
+
+
+def _charset_words(charset: str | None, collation: str | None, fallback: str) -> str:
+    if charset is None and collation is None:
+        return f"{fallback} character set and collation"
+    parts = [f"character set {charset}" if charset else f"{fallback} character set"]
+    if collation:
+        parts.append(f"collation {collation}")
+    return " ".join(parts)
+
+
 # ---------------------------------------------------------------- columns
 
 
@@ -545,6 +577,10 @@ class AlterColumn(Operation):
             changes.append("make it an identity" if self.new.identity else "stop being an identity")
         if self.comment_changed:
             changes.append("remove the comment" if self.new.comment is None else f"comment {self.new.comment!r}")
+        if (self.old.charset, self.old.collation) != (self.new.charset, self.new.collation):
+            changes.append(_charset_words(self.new.charset, self.new.collation, "the table's"))
+        if self.old.on_update != self.new.on_update:
+            changes.append("stop setting it on update" if self.new.on_update is None else f"on update {self.new.on_update}")
         return f"Change column {_q(self.old.name)} of table {_q(self.table)}: " + "; ".join(changes)
 
 

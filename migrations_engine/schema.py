@@ -39,6 +39,11 @@ class Column:
     identity: bool = False
     comment: str | None = None
     id: str | None = None
+    #: MySQL/MariaDB: the column's character set and collation; None = the table's default.
+    charset: str | None = None
+    collation: str | None = None
+    #: MySQL/MariaDB: the expression set on every UPDATE (``CURRENT_TIMESTAMP``), or None.
+    on_update: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,10 @@ class Table:
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
     id: str | None = None
+    #: MySQL/MariaDB: the table's default character set (None = utf8mb4, what the dialect
+    #: writes) and collation (None = the character set's default collation).
+    charset: str | None = None
+    collation: str | None = None
 
     def __post_init__(self) -> None:
         # Canonical order: constraints sorted by name, so equality ignores how they were listed.

@@ -30,7 +30,9 @@ from .schema import (
 from .types import ColumnType
 from .validate import problems
 
-FORMAT = "schema-snapshot/1"
+FORMAT = "schema-snapshot/2"
+#: Older formats still read: 1 lacks character sets, collations and ON UPDATE (all None).
+READABLE_FORMATS = ("schema-snapshot/1", FORMAT)
 
 # The keys each object may hold, in the order they are written; any other key is refused.
 DOCUMENT_KEYS = ("format", "hash", "enums", "tables")
@@ -39,6 +41,8 @@ TABLE_KEYS = (
     "id",
     "name",
     "comment",
+    "charset",
+    "collation",
     "columns",
     "primary_key",
     "foreign_keys",
@@ -46,7 +50,7 @@ TABLE_KEYS = (
     "checks",
     "indexes",
 )
-COLUMN_KEYS = ("id", "name", "type", "nullable", "default", "identity", "comment")
+COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "comment")
 DEFAULT_KEYS = ("value", "expression")
 PRIMARY_KEY_KEYS = ("id", "name", "columns")
 FOREIGN_KEY_KEYS = ("id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update")
@@ -78,8 +82,11 @@ def column_to_data(column: Column) -> dict[str, Any]:
             "id": column.id,
             "name": column.name,
             "type": str(column.type),
+            "charset": column.charset,
+            "collation": column.collation,
             "nullable": None if column.nullable else False,
             "default": default,
+            "on_update": column.on_update,
             "identity": column.identity or None,
             "comment": column.comment,
         }
@@ -93,6 +100,8 @@ def table_to_data(table: Table) -> dict[str, Any]:
             "id": table.id,
             "name": table.name,
             "comment": table.comment,
+            "charset": table.charset,
+            "collation": table.collation,
             "columns": [column_to_data(c) for c in table.columns],
             "primary_key": _element({"id": pk.id, "name": pk.name, "columns": list(pk.columns)})
             if pk
@@ -154,7 +163,24 @@ def to_data(schema: Schema, *, named: bool = True) -> dict[str, Any]:
     must stay unnamed); such data is not a snapshot of the schema ``from_data`` returns.
     """
     body = _body(with_default_names(schema) if named else schema)
-    return {"format": FORMAT, "hash": _hash(body), **body}
+    return {"format": format_of(body), "hash": _hash(body), **body}
+
+
+#: Keys format 2 added; a schema using none of them is written as format 1, byte for byte as
+#: before, so older engines (and snapshots already saved) see no change.
+FORMAT_2_TABLE_KEYS = ("charset", "collation")
+FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update")
+
+
+def format_of(body: dict[str, Any]) -> str:
+    """The oldest format that holds ``body``."""
+    for table in body["tables"]:
+        if any(key in table for key in FORMAT_2_TABLE_KEYS):
+            return FORMAT
+        for column in table.get("columns", ()):
+            if any(key in column for key in FORMAT_2_COLUMN_KEYS):
+                return FORMAT
+    return READABLE_FORMATS[0]
 
 
 def _hash(body: dict[str, Any]) -> str:
@@ -256,6 +282,9 @@ def _read_column(r: _Reader) -> Column:
         identity=r.get("identity", bool, False),
         comment=r.get("comment", str),
         id=r.get("id", str),
+        charset=r.get("charset", str),
+        collation=r.get("collation", str),
+        on_update=r.get("on_update", str),
     )
 
 
@@ -268,6 +297,8 @@ def _read_table(r: _Reader) -> Table:
         name=r.name(),
         id=r.get("id", str),
         comment=r.get("comment", str),
+        charset=r.get("charset", str),
+        collation=r.get("collation", str),
         columns=tuple(_read_column(c) for c in r.items("columns", COLUMN_KEYS)),
         primary_key=pk,
         foreign_keys=tuple(
@@ -306,9 +337,10 @@ def _read_table(r: _Reader) -> Table:
 def from_data(data: Any) -> Schema:
     """A schema from snapshot data; raises ``SnapshotFormatError`` naming the faulty place."""
     root = _Reader(data, "snapshot")
-    if data.get("format") != FORMAT:
+    if data.get("format") not in READABLE_FORMATS:
         raise SnapshotFormatError(
-            f"snapshot: unknown format {data.get('format')!r} (this engine reads {FORMAT!r})"
+            f"snapshot: unknown format {data.get('format')!r}"
+            f" (this engine reads {' and '.join(map(repr, READABLE_FORMATS))})"
         )
     root.refuse_unknown(DOCUMENT_KEYS)
     as_read = Schema(

@@ -40,6 +40,7 @@ from ..operations import (
     DropPrimaryKey,
     DropUnique,
     RenameConstraint,
+    SetTableCharset,
 )
 from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
@@ -90,7 +91,9 @@ class MySQLDialect(Dialect):
     }
 
     sql_create_table = "CREATE TABLE %(table)s (\n  %(definition)s\n) %(options)s"
-    sql_table_options = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    sql_table_options = "ENGINE=InnoDB DEFAULT CHARSET=%(charset)s"
+    sql_table_charset = "ALTER TABLE %(table)s DEFAULT CHARACTER SET = %(charset)s%(collation)s"
+    default_charset: ClassVar[str] = "utf8mb4"
     sql_alter_table = "ALTER TABLE %(table)s %(changes)s"
     sql_modify_column = "MODIFY COLUMN %(definition)s"
     sql_add_primary_key = "ADD PRIMARY KEY (%(columns)s)"
@@ -151,6 +154,22 @@ class MySQLDialect(Dialect):
         literal = self.literal_sql(value, column.type)
         return f"({literal})" if self.needs_expression_default(column.type) else literal
 
+    def on_update_sql(self, column: Column) -> str:
+        """``CURRENT_TIMESTAMP`` with the column's precision (MySQL refuses another), else verbatim."""
+        assert column.on_update is not None
+        now = _NOW.match(column.on_update)
+        if now:
+            precision = now.group(3) or _precision(column.type)
+            return f"CURRENT_TIMESTAMP({precision})" if precision else "CURRENT_TIMESTAMP"
+        return column.on_update
+
+    def table_options(self, table: Table) -> str:
+        """``ENGINE=InnoDB DEFAULT CHARSET=<the table's, utf8mb4 by default> [COLLATE=...]``."""
+        options = self.sql_table_options % {"charset": table.charset or self.default_charset}
+        if table.collation:
+            options += " COLLATE=" + table.collation
+        return options
+
     def needs_expression_default(self, column_type: ColumnType) -> bool:
         """True for types MySQL 8 gives no literal default: TEXT, BLOB, JSON (and natives alike)."""
         if column_type.is_native:
@@ -166,7 +185,8 @@ class MySQLDialect(Dialect):
         return super().zero_value(column, schema)
 
     def column_definition(self, column: Column, schema: Schema, table: Table | None = None, *, auto_increment: bool | None = None, default: str | None = None) -> str:
-        """``name type NULL|NOT NULL [DEFAULT ...] [AUTO_INCREMENT] [COMMENT '...']``.
+        """``name type [CHARACTER SET cs] [COLLATE co] NULL|NOT NULL [DEFAULT ...] [ON UPDATE ...]
+        [AUTO_INCREMENT] [COMMENT '...']``: everything, since ``MODIFY`` forgets what is not written.
 
         ``auto_increment`` defaults to: the column is an identity and leads a key of ``table``.
         ``default`` replaces the column's own DEFAULT (a temporary one while adding a column).
@@ -175,11 +195,18 @@ class MySQLDialect(Dialect):
         """
         if auto_increment is None:
             auto_increment = column.identity and (table is None or leads_a_key(table, column.name))
-        parts = [self.quote(column.name), self.type_sql(column.type, schema), "NULL" if column.nullable else "NOT NULL"]
+        parts = [self.quote(column.name), self.type_sql(column.type, schema)]
+        if column.charset:
+            parts.append("CHARACTER SET " + column.charset)
+        if column.collation:
+            parts.append("COLLATE " + column.collation)
+        parts.append("NULL" if column.nullable else "NOT NULL")
         if default is None and column.default is not None and not auto_increment:
             default = self.default_sql(column)
         if default is not None:
             parts.append("DEFAULT " + default)
+        if column.on_update:
+            parts.append("ON UPDATE " + self.on_update_sql(column))
         if auto_increment:
             parts.append("AUTO_INCREMENT")
         if column.comment:
@@ -233,7 +260,7 @@ class MySQLDialect(Dialect):
                 )
         lines = [self.column_definition(c, schema, table) for c in table.columns]
         lines += self.constraint_definitions(table, schema)
-        options = self.sql_table_options
+        options = self.table_options(table)
         if table.comment:
             options += " COMMENT=" + self.string_literal(table.comment)
         return [
@@ -398,12 +425,33 @@ class MySQLDialect(Dialect):
         statements.append(self._alter(op.table, [self.sql_modify_column % {"definition": self.column_definition(op.new, after, table)}]))
         return statements
 
+    def set_table_charset(self, op: SetTableCharset, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """The table's new default, then a ``MODIFY`` of each text column that uses the default,
+        which converts its values: a column without a character set follows its table's."""
+        table = after.table(op.table)
+        collation = f" COLLATE = {op.new_collation}" if op.new_collation else ""
+        statements = [self.sql_table_charset % {"table": self.quote(op.table), "charset": op.new_charset or self.default_charset, "collation": collation}]
+        following = [c for c in table.columns if c.charset is None and c.collation is None and is_text(c.type)]
+        if following:
+            statements.append(self._alter(op.table, [self.sql_modify_column % {"definition": self.column_definition(c, after, table)} for c in following]))
+        return statements
+
     def alter_enum(self, op: AlterEnum, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """Enums are column types here: every column of the enum gets its new value list."""
         return [
             self._alter(table.name, [self.sql_modify_column % {"definition": self.column_definition(column, after, table)}])
             for table, column in after.columns_of_enum(op.new.name)
         ]
+
+
+_NATIVE_TEXT = re.compile(r"^\s*(char|varchar|tinytext|text|mediumtext|longtext|enum|set)\b", re.IGNORECASE)
+
+
+def is_text(column_type: ColumnType) -> bool:
+    """True for types that hold text in a character set (uuid has its own: ascii)."""
+    if column_type.is_native:
+        return bool(_NATIVE_TEXT.match(column_type.native or ""))
+    return column_type.kind in ("char", "varchar", "text", "enum")
 
 
 def _precision(column_type: ColumnType) -> int | None:

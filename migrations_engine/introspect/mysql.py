@@ -1,7 +1,11 @@
-"""Reading a MySQL 8 or MariaDB schema (``DATABASE()``) from information_schema in six queries.
+"""Reading a MySQL 8 or MariaDB schema (``DATABASE()``) from information_schema in seven queries.
+
+Character sets and collations are read where they differ from what the dialect writes when
+none is named: a table's from utf8mb4 and its character set's default collation, a column's
+from its table's.
 
 The number of queries does not depend on the number of tables: the server's flavour, tables,
-columns, index parts, foreign key columns and check constraints are each read for the whole
+columns, index parts, foreign key columns, check constraints and collations are each read for the whole
 database at once and put together in Python.
 
 Types map back to logical types when the spelling is exactly what ``dialects.mysql`` writes
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import cache
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
@@ -23,10 +28,11 @@ from ..connection import Database
 from ..expressions import quoted_end, unquote_names
 from ..naming import primary_key_name
 from ..schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..dialects.mysql import MySQLDialect
 from ..types import ColumnType
 
 _TABLES = """
-SELECT TABLE_NAME, TABLE_COMMENT
+SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
 ORDER BY TABLE_NAME
@@ -34,7 +40,7 @@ ORDER BY TABLE_NAME
 
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
-       CHARACTER_SET_NAME, COLUMN_COMMENT
+       CHARACTER_SET_NAME, COLUMN_COMMENT, COLLATION_NAME
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION
@@ -56,6 +62,12 @@ JOIN information_schema.REFERENTIAL_CONSTRAINTS r
  AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_SCHEMA = DATABASE()
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+
+# Each collation's character set, and whether it is that character set's default.
+_COLLATIONS = """
+SELECT COLLATION_NAME, CHARACTER_SET_NAME, IS_DEFAULT
+FROM information_schema.COLLATIONS
 """
 
 # MariaDB names checks per table and says whether one was written on a column.
@@ -102,6 +114,8 @@ _PLAIN_TYPES = {
     "longblob": "binary",
 }
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# EXTRA: "on update current_timestamp(6)" (MariaDB), "DEFAULT_GENERATED on update CURRENT_TIMESTAMP(6)" (MySQL 8).
+_ON_UPDATE = re.compile(r"\bon update (current_timestamp(?:\(\d*\))?)", re.IGNORECASE)
 _NOW = re.compile(r"^current_timestamp(?:\((\d*)\))?$", re.IGNORECASE)
 # MySQL 8 shows a parenthesised string default as _utf8mb4\'text\' (its quotes escaped).
 _INTRODUCED_STRING = re.compile(r"^_[a-z0-9]+'(.*)'$", re.IGNORECASE | re.DOTALL)
@@ -119,6 +133,7 @@ def read_schema(database: Database) -> Schema:
         index_parts=database.query(_INDEX_PARTS),
         foreign_key_columns=database.query(_FOREIGN_KEY_COLUMNS),
         checks=database.query(_CHECKS_MARIADB if mariadb else _CHECKS_MYSQL),
+        collations=database.query(_COLLATIONS),
     )
     return Schema(tables=reader.tables())
 
@@ -135,8 +150,14 @@ def _rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 class _Reader:
     """Puts the rows of the bulk queries together, table by table."""
 
-    def __init__(self, *, mariadb: bool, tables: list[tuple[Any, ...]], columns: list[tuple[Any, ...]], index_parts: list[tuple[Any, ...]], foreign_key_columns: list[tuple[Any, ...]], checks: list[tuple[Any, ...]]) -> None:
+    def __init__(self, *, mariadb: bool, tables: list[tuple[Any, ...]], columns: list[tuple[Any, ...]], index_parts: list[tuple[Any, ...]], foreign_key_columns: list[tuple[Any, ...]], checks: list[tuple[Any, ...]], collations: list[tuple[Any, ...]] = ()) -> None:  # type: ignore[assignment]
         self.mariadb = mariadb
+        self.charset_of: dict[str, str] = {}
+        self.default_collation: dict[str, str] = {}
+        for collation, charset, is_default in _rows(list(collations)):
+            self.charset_of[collation] = charset
+            if str(is_default).lower() == "yes":
+                self.default_collation[charset] = collation
         self.table_rows = _rows(tables)
         self.columns: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         for row in _rows(columns):
@@ -152,15 +173,23 @@ class _Reader:
             self.checks[table].append(tuple(check))
 
     def tables(self) -> tuple[Table, ...]:
-        return tuple(self.table(name, comment) for name, comment in self.table_rows)
+        return tuple(self.table(name, comment, collation) for name, comment, collation in self.table_rows)
 
-    def table(self, name: str, comment: str | None) -> Table:
+    def table(self, name: str, comment: str | None, collation: str | None = None) -> Table:
         json_columns, checks = self.read_checks(name)
         foreign_keys = tuple(self.foreign_key(fk, parts) for fk, parts in self.foreign_keys[name].items())
         primary_key, uniques, indexes = self.read_indexes(name, foreign_keys)
+        charset = self.charset_of.get(collation or "")
+        columns = tuple(
+            self.with_charset(read_column(row[:7], self.mariadb, json=row[0] in json_columns), row[5], row[7], charset, collation)
+            for row in self.columns[name]
+        )
+        table_charset = charset if charset != MySQLDialect.default_charset else None
         return Table(
             name=name,
-            columns=tuple(read_column(row, self.mariadb, json=row[0] in json_columns) for row in self.columns[name]),
+            charset=table_charset,
+            collation=collation if collation and collation != self.default_collation.get(charset or "") else None,
+            columns=columns,
             primary_key=primary_key,
             foreign_keys=foreign_keys,
             uniques=uniques,
@@ -168,6 +197,15 @@ class _Reader:
             indexes=indexes,
             comment=comment or None,
         )
+
+    def with_charset(self, column: Column, charset: str | None, collation: str | None, table_charset: str | None, table_collation: str | None) -> Column:
+        """``column`` with the character set and collation it has where they differ from what it
+        would get without them: the table's, or its own character set's default collation."""
+        if charset is None or column.type.kind in ("uuid", "json"):  # not text, or the type says it
+            return column
+        own_charset = charset if charset != table_charset else None
+        implied = table_collation if own_charset is None else self.default_collation.get(charset)
+        return replace(column, charset=own_charset, collation=collation if collation != implied else None)
 
     def read_checks(self, table: str) -> tuple[set[str], tuple[Check, ...]]:
         """MariaDB's JSON columns (hidden ``json_valid`` checks), and the other checks."""
@@ -222,6 +260,7 @@ def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> C
     identity = "auto_increment" in extra
     generated = "generated" in extra and "default_generated" not in extra
     read = read_default_mariadb if mariadb else read_default_mysql
+    on_update = _ON_UPDATE.search(extra)
     return Column(
         name=name,
         type=column_type,
@@ -229,6 +268,7 @@ def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> C
         default=None if identity or generated else read(default, extra, column_type),
         identity=identity,
         comment=comment or None,
+        on_update=_expression(on_update.group(1), column_type).value if on_update else None,
     )
 
 

@@ -545,3 +545,41 @@ def test_a_native_year_column_added_not_null_gets_a_numeric_temporary_default():
     before = Schema((Table("t", (Column("id", ColumnType.parse("integer")),)),))
     after = AddColumn("t", column).apply(before)
     assert "DEFAULT ''" not in " ".join(dialect.render(AddColumn("t", column), before, after))
+
+
+# ---------------------------------------------------------------- character sets, collations, ON UPDATE
+
+
+def test_create_table_writes_character_sets_collations_and_on_update():
+    t = Table(
+        "t",
+        (
+            Column("name", ColumnType.parse("varchar(20)"), charset="utf8mb4", collation="utf8mb4_bin"),
+            Column(
+                "at",
+                ColumnType.parse("timestamp(3)"),
+                nullable=False,
+                default=Default("CURRENT_TIMESTAMP", expression=True),
+                on_update="now()",
+            ),
+        ),
+        charset="latin1",
+        collation="latin1_bin",
+    )
+    sql = get_dialect("mysql").create_table_sql(t, Schema(tables=(t,)))
+    assert sql == [
+        "CREATE TABLE `t` (\n"
+        "  `name` varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,\n"
+        "  `at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_bin"
+    ]
+
+
+def test_postgresql_and_sqlite_refuse_a_change_of_table_character_set():
+    from migrations_engine.operations import SetTableCharset
+    from migrations_engine.render import render
+
+    schema = Schema(tables=(Table("t", (Column("a", ColumnType.parse("integer")),)),))
+    for dialect in ("postgresql", "sqlite"):
+        with pytest.raises(UnsupportedChange):
+            render([SetTableCharset("t", None, None, "latin1", None)], schema, dialect)

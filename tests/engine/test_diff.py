@@ -728,3 +728,45 @@ def test_swap_the_names_of_two_elements_with_ids(attr, element):
 
 def _steps_with_problems(old: Schema, ops: list[Operation]) -> list[str]:
     return [op.describe() for op, state in zip(ops, _steps(old, ops)) if problems(state)]
+
+
+# ---------------------------------------------------------------- character sets, collations, ON UPDATE
+
+
+def _one_table(*columns, **options):
+    from migrations_engine.schema import Table as T_
+
+    return Schema(tables=(T_("t", tuple(columns), **options),))
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"charset": "utf8mb4"}, "character set utf8mb4"),
+        ({"collation": "utf8mb4_bin"}, "the table's character set collation utf8mb4_bin"),
+        ({"on_update": "CURRENT_TIMESTAMP"}, "on update CURRENT_TIMESTAMP"),
+    ],
+)
+def test_a_change_of_charset_collation_or_on_update_alone_alters_the_column(change, words):
+    from migrations_engine.operations import AlterColumn as AC
+    from migrations_engine.schema import Column as C_
+    from migrations_engine.types import ColumnType as CT
+
+    column = C_("a", CT.parse("varchar(9)"))
+    old, new = _one_table(column), _one_table(replace(column, **change))
+    ops = diff(old, new)
+    assert len(ops) == 1 and isinstance(ops[0], AC)
+    assert words in ops[0].describe()
+    assert diff(new, old) == [ops[0].reverse()]
+
+
+def test_a_change_of_the_tables_charset_is_one_operation_with_its_reverse():
+    from migrations_engine.operations import SetTableCharset as STC
+    from migrations_engine.schema import Column as C_
+    from migrations_engine.types import ColumnType as CT
+
+    column = C_("a", CT.parse("varchar(9)"))
+    old, new = _one_table(column), _one_table(column, charset="latin1", collation="latin1_bin")
+    assert diff(old, new) == [STC("t", None, None, "latin1", "latin1_bin")]
+    assert diff(new, old) == [STC("t", "latin1", "latin1_bin", None, None)]
+    assert diff(old, new)[0].describe() == "Change the default of table “t”: character set latin1 collation latin1_bin"

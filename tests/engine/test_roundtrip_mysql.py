@@ -400,3 +400,111 @@ def test_identity_led_by_a_unique_instead_of_the_primary_key(urls):
     rows = {"codes": [{"code": "a", "n": 0}, {"code": "b", "n": 0}]}
     up = round_trip(urls, Schema((old,)), Schema((new,)), rows)
     assert up[-1] == "ALTER TABLE `codes` ADD CONSTRAINT `codes_n_key` UNIQUE (`n`), MODIFY COLUMN `n` bigint NOT NULL AUTO_INCREMENT"
+
+
+# ---------------------------------------------------------------- what is read is written back (issue 11)
+
+
+def _live_roundtrip(url: DatabaseURL, other: DatabaseURL, create_sql: str) -> Schema:
+    """Create a table by hand, inspect it, create the inspected schema in ``other``: identical."""
+    run(url, [create_sql])
+    live = introspect(url)
+    create_schema(other, live)
+    assert normalized(introspect(other)) == normalized(live)
+    return live
+
+
+def _values(url: DatabaseURL, sql: str) -> list[tuple]:
+    with connect(url) as db:
+        return [tuple(row) for row in db.query(sql)]
+
+
+def _change_comment(live: Schema, table_name: str, column: str, comment: str) -> Schema:
+    t = live.table(table_name)
+    return live.replace_table(table_name, t.replace_column(column, replace(t.column(column), comment=comment)))
+
+
+def test_column_charset_in_a_latin1_table_survives_a_comment_change(urls):
+    url, other = urls
+    live = _live_roundtrip(
+        url,
+        other,
+        "CREATE TABLE people (id int NOT NULL PRIMARY KEY,"
+        " name varchar(20) CHARACTER SET utf8mb4 NULL,"
+        " note varchar(20) COLLATE latin1_bin NULL,"
+        " plain varchar(20) NULL) DEFAULT CHARSET=latin1",
+    )
+    people = live.table("people")
+    assert (people.charset, people.collation) == ("latin1", None)
+    assert (people.column("name").charset, people.column("name").collation) == ("utf8mb4", None)
+    assert (people.column("note").charset, people.column("note").collation) == (None, "latin1_bin")
+    assert (people.column("plain").charset, people.column("plain").collation) == (None, None)
+    run(url, ["INSERT INTO people VALUES (1, '名前 café', 'é', 'à')"])
+
+    new = _change_comment(live, "people", "name", "who")
+    up = [s.sql for s in render(diff(live, new), live, "mysql")]
+    assert up == ["ALTER TABLE `people` MODIFY COLUMN `name` varchar(20) CHARACTER SET utf8mb4 NULL COMMENT 'who'"]
+    run(url, up)
+    assert normalized(introspect(url)) == normalized(new)
+    assert _values(url, "SELECT id, name, note, plain FROM people") == [(1, "名前 café", "é", "à")]
+
+
+def test_table_and_column_collations_round_trip(urls):
+    url, other = urls
+    live = _live_roundtrip(
+        url,
+        other,
+        "CREATE TABLE t (id int NOT NULL PRIMARY KEY, a varchar(10) COLLATE utf8mb4_bin NULL,"
+        " b text CHARACTER SET latin1 COLLATE latin1_general_ci NULL)"
+        " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+    )
+    t = live.table("t")
+    assert (t.charset, t.collation) == (None, "utf8mb4_unicode_ci")
+    assert (t.column("a").charset, t.column("a").collation) == (None, "utf8mb4_bin")
+    assert (t.column("b").charset, t.column("b").collation) == ("latin1", "latin1_general_ci")
+
+
+def test_charset_and_collation_changes(urls):
+    """A change of a column's character set alone, and of a table's default, with its reverse."""
+    old = Schema(tables=(table("t", key(), col("a", "varchar(20)"), col("b", "varchar(20)", charset="utf8mb4"), charset="latin1"),))
+    new = Schema(tables=(table("t", key(), col("a", "varchar(20)"), col("b", "varchar(20)", charset="utf8mb4", collation="utf8mb4_bin")),))
+    rows = {"t": [{"id": 1, "a": "café", "b": "名前"}]}
+    up = roundtrip(old, new, *urls, rows=rows)
+    assert up[0] == "ALTER TABLE `t` DEFAULT CHARACTER SET = utf8mb4"
+    assert up[1] == "ALTER TABLE `t` MODIFY COLUMN `a` varchar(20) NULL"
+    assert _values(urls[0], "SELECT a, b FROM t") == [("café", "名前")]
+
+
+def test_on_update_current_timestamp_survives_a_comment_change(urls):
+    url, other = urls
+    live = _live_roundtrip(
+        url,
+        other,
+        "CREATE TABLE film (id int NOT NULL PRIMARY KEY, title varchar(20) NULL,"
+        " last_update timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,"
+        " fine datetime(3) NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP(3))",
+    )
+    film = live.table("film")
+    assert film.column("last_update").on_update == "CURRENT_TIMESTAMP"
+    assert film.column("fine").on_update == "CURRENT_TIMESTAMP"
+    assert film.column("title").on_update is None
+    run(url, ["INSERT INTO film (id, title, last_update) VALUES (1, 'x', '2001-02-03 04:05:06')"])
+
+    new = _change_comment(live, "film", "last_update", "when")
+    up = [s.sql for s in render(diff(live, new), live, "mysql")]
+    assert up == [
+        "ALTER TABLE `film` MODIFY COLUMN `last_update` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP"
+        " ON UPDATE CURRENT_TIMESTAMP COMMENT 'when'"
+    ]
+    run(url, up)
+    assert normalized(introspect(url)) == normalized(new)
+    assert _values(url, "SELECT CAST(last_update AS char) FROM film") == [("2001-02-03 04:05:06",)]
+    run(url, ["UPDATE film SET title = 'y'"])
+    assert _values(url, "SELECT last_update > '2001-02-03 04:05:06', fine IS NOT NULL FROM film") == [(1, 1)]
+
+
+def test_on_update_added_and_removed(urls):
+    old = Schema(tables=(table("t", key(), col("at", "timestamptz", nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True))),))
+    new = Schema(tables=(table("t", key(), col("at", "timestamptz", nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True), on_update="CURRENT_TIMESTAMP")),))
+    up = roundtrip(old, new, *urls, rows={"t": [{"id": 1}]})
+    assert up == ["ALTER TABLE `t` MODIFY COLUMN `at` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"]

@@ -12,7 +12,7 @@ from hypothesis import given
 from migrations_engine import snapshot
 from migrations_engine.errors import SnapshotFormatError
 from migrations_engine.naming import with_default_names
-from migrations_engine.schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.schema import Check, Column, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from migrations_engine.types import ColumnType
 from migrations_engine.validate import problems
 
@@ -204,7 +204,8 @@ def test_hash_changes_with_the_content(change):
 
 
 def test_edited_snapshot_with_its_old_hash_is_refused():
-    text = snapshot.dumps(sample_schema()).replace('"total"', '"grand total"')
+    # The column renamed, and in its check, so that the content is sound and only the hash is wrong.
+    text = snapshot.dumps(sample_schema()).replace('"total"', '"grand total"').replace('\\"total\\"', '\\"grand total\\"')
     with pytest.raises(SnapshotFormatError, match="content hash does not match"):
         snapshot.loads(text)
 
@@ -245,8 +246,8 @@ def _table(**fields) -> dict:
 
 MALFORMED = [
     (["not", "an", "object"], "snapshot: expected an object, got list"),
-    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1')"),
-    ({"format": "schema-snapshot/2", "tables": []}, "snapshot: unknown format 'schema-snapshot/2'"),
+    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1' and 'schema-snapshot/2')"),
+    ({"format": "schema-snapshot/3", "tables": []}, "snapshot: unknown format 'schema-snapshot/3'"),
     (_data(tables={}), "snapshot.tables: wrong kind of value {}"),
     (_data(tables=[3]), "snapshot.tables[0]: expected an object, got int"),
     (_data(tables=[{"columns": []}]), "snapshot.tables[0]: missing 'name'"),
@@ -427,3 +428,47 @@ def test_example_in_the_format_document_loads_and_its_hash_is_right():
     schema = snapshot.loads(text)  # refuses a wrong hash
     assert snapshot.to_data(schema) == json.loads(text)
     assert [t.name for t in schema.tables] == ["order", "user"]
+
+
+# ---------------------------------------------------------------- format 2: character sets, ON UPDATE
+
+
+def test_format_2_keys_round_trip() -> None:
+    schema = Schema(
+        tables=(
+            Table(
+                "t",
+                (
+                    Column("name", ColumnType.parse("varchar(20)"), charset="utf8mb4", collation="utf8mb4_bin"),
+                    Column(
+                        "changed",
+                        ColumnType.parse("timestamptz"),
+                        nullable=False,
+                        default=Default("CURRENT_TIMESTAMP", expression=True),
+                        on_update="CURRENT_TIMESTAMP",
+                    ),
+                ),
+                charset="latin1",
+                collation="latin1_bin",
+            ),
+        )
+    )
+    text = snapshot.dumps(schema)
+    data = json.loads(text)
+    assert data["format"] == "schema-snapshot/2"
+    assert data["tables"][0]["charset"] == "latin1"
+    assert data["tables"][0]["columns"][0] == {
+        "name": "name", "type": "varchar(20)", "charset": "utf8mb4", "collation": "utf8mb4_bin"
+    }
+    assert data["tables"][0]["columns"][1]["on_update"] == "CURRENT_TIMESTAMP"
+    assert snapshot.loads(text) == schema
+    assert snapshot.dumps(snapshot.loads(text)) == text
+
+
+def test_format_1_snapshots_are_read_and_written_back_identically() -> None:
+    text = snapshot.dumps(Schema(tables=(Table("t", (Column("x", ColumnType.parse("integer")),)),)))
+    assert json.loads(text)["format"] == "schema-snapshot/1"  # nothing of format 2 set
+    loaded = snapshot.loads(text)
+    assert loaded.table("t").column("x").charset is None
+    assert loaded.table("t").charset is None
+    assert snapshot.dumps(loaded) == text
