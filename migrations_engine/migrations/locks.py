@@ -28,6 +28,11 @@ from typing import ClassVar
 from ..connection import Database
 from .errors import RunnerLocked
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; SQLite's own write lock alone keeps runners apart there
+    fcntl = None  # type: ignore[assignment]
+
 LOCK_NAME = "migrations_engine runner"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
@@ -155,12 +160,12 @@ class SQLiteLock(RunnerLock):
     def acquire(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         path = self.path
-        if path is not None and _flock is not None:
+        if path is not None and fcntl is not None:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
             deadline = time.monotonic() + self.timeout
             while True:
                 try:
-                    _flock.flock(descriptor, _flock.LOCK_EX | _flock.LOCK_NB)
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
@@ -197,12 +202,6 @@ class SQLiteLock(RunnerLock):
         return RunnerLocked(
             f"database is locked by another migration runner or writer (SQLite cannot tell which); waited {self.timeout:g} s"
         )
-
-
-try:
-    import fcntl as _flock
-except ImportError:  # Windows: no flock; SQLite's own write lock alone keeps runners apart there
-    _flock = None  # type: ignore[assignment]
 
 
 def lock_for(db: Database, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> RunnerLock:
