@@ -579,6 +579,8 @@ class AlterColumn(Operation):
             changes.append("remove the comment" if self.new.comment is None else f"comment {self.new.comment!r}")
         if (self.old.charset, self.old.collation) != (self.new.charset, self.new.collation):
             changes.append(_charset_words(self.new.charset, self.new.collation, "the table's"))
+        if self.old.serial != self.new.serial:
+            changes.append("make it a serial" if self.new.serial else "make it an identity instead of a serial")
         if self.old.on_update != self.new.on_update:
             changes.append("stop setting it on update" if self.new.on_update is None else f"on update {self.new.on_update}")
         return f"Change column {_q(self.old.name)} of table {_q(self.table)}: " + "; ".join(changes)

@@ -50,7 +50,7 @@ TABLE_KEYS = (
     "checks",
     "indexes",
 )
-COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "comment")
+COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "serial", "comment")
 DEFAULT_KEYS = ("value", "expression")
 PRIMARY_KEY_KEYS = ("id", "name", "columns")
 FOREIGN_KEY_KEYS = ("id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update")
@@ -88,6 +88,7 @@ def column_to_data(column: Column) -> dict[str, Any]:
             "default": default,
             "on_update": column.on_update,
             "identity": column.identity or None,
+            "serial": column.serial or None,
             "comment": column.comment,
         }
     )
@@ -169,7 +170,7 @@ def to_data(schema: Schema, *, named: bool = True) -> dict[str, Any]:
 #: Keys format 2 added; a schema using none of them is written as format 1, byte for byte as
 #: before, so older engines (and snapshots already saved) see no change.
 FORMAT_2_TABLE_KEYS = ("charset", "collation")
-FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update")
+FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update", "serial")
 
 
 def format_of(body: dict[str, Any]) -> str:
@@ -285,6 +286,7 @@ def _read_column(r: _Reader) -> Column:
         charset=r.get("charset", str),
         collation=r.get("collation", str),
         on_update=r.get("on_update", str),
+        serial=r.get("serial", bool, False),
     )
 
 

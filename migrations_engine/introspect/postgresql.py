@@ -6,7 +6,7 @@ indexes and enums are each read for the whole schema at once and put together in
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
 partitioned tables (not views, not partitions); columns with types mapped back to logical kinds
 when the spelling is exactly the one the dialect writes (else ``postgresql:<format_type>``);
-defaults, identity (serial columns count as identity), comments; primary keys, foreign keys,
+defaults, identity (serial columns are identities of the serial kind), comments; primary keys, foreign keys,
 uniques, checks; plain-column btree indexes that back no constraint (expression indexes and
 other access methods are skipped); enum types with their values in order.
 """
@@ -243,7 +243,12 @@ def read_column(row: Row) -> Column:
         default=None if identity or serial or generated else read_default(default, type_name if is_enum else type_text),
         identity=identity or serial,
         comment=comment,
+        serial=bool(serial) and not identity and column_type.kind in SERIAL_KINDS,
     )
+
+
+#: The types a serial column can have (smallserial, serial, bigserial).
+SERIAL_KINDS = ("smallint", "integer", "bigint")
 
 
 @cache  # a schema repeats a few dozen types over thousands of columns

@@ -770,3 +770,16 @@ def test_a_change_of_the_tables_charset_is_one_operation_with_its_reverse():
     assert diff(old, new) == [STC("t", None, None, "latin1", "latin1_bin")]
     assert diff(new, old) == [STC("t", "latin1", "latin1_bin", None, None)]
     assert diff(old, new)[0].describe() == "Change the default of table “t”: character set latin1 collation latin1_bin"
+
+
+def test_a_serial_becoming_an_identity_alone_alters_the_column():
+    from migrations_engine.operations import AlterColumn as AC
+    from migrations_engine.schema import Column as C_
+    from migrations_engine.types import ColumnType as CT
+
+    column = C_("id", CT.parse("integer"), nullable=False, identity=True, serial=True)
+    old, new = _one_table(column), _one_table(replace(column, serial=False))
+    ops = diff(old, new)
+    assert len(ops) == 1 and isinstance(ops[0], AC)
+    assert ops[0].describe() == "Change column “id” of table “t”: make it an identity instead of a serial"
+    assert diff(new, old) == [ops[0].reverse()]

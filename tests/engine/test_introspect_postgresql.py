@@ -136,10 +136,10 @@ def test_enum_values_keep_their_order(pg_url):
 def test_serial_column_reads_as_identity(pg_url):
     run(pg_url, "CREATE TABLE t (id serial PRIMARY KEY, big bigserial, n integer DEFAULT nextval('t_id_seq'))")
     columns = introspect(pg_url).table("t").columns
-    assert [(c.identity, c.default, c.nullable) for c in columns] == [
-        (True, None, False),
-        (True, None, False),
-        (False, Default("nextval('t_id_seq'::regclass)", expression=True), True),
+    assert [(c.identity, c.serial, c.default, c.nullable) for c in columns] == [
+        (True, True, None, False),
+        (True, True, None, False),
+        (False, False, Default("nextval('t_id_seq'::regclass)", expression=True), True),
     ]
 
 

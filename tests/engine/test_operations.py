@@ -102,6 +102,7 @@ CASES = [
     (AlterColumn("user", EMAIL, replace(EMAIL, comment=None)), "e-mail", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, charset="latin1", collation="latin1_bin")), "e-mail", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, on_update="CURRENT_TIMESTAMP")), "e-mail", False),
+    (AlterColumn("user", EMAIL, replace(EMAIL, serial=True)), "e-mail", False),
     (AlterColumn("log", LOG.columns[0], replace(LOG.columns[0], identity=True)), "n", False),
     (AlterColumn("order", ORDER.columns[1], replace(ORDER.columns[1], nullable=True)), "user id", False),
     (AddPrimaryKey("log", PrimaryKey(("n",), name="log_pkey")), "n", False),

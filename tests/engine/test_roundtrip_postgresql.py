@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from migrations_engine.compare import normalized
 from migrations_engine.connection import connect
 from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
@@ -565,3 +566,47 @@ def test_add_identity_with_hostile_names(pg_url, pg_url_b):
     run(pg_url, [s.sql for s in render(diff(one(old), one(new)), one(old), "postgresql")])
     run(pg_url, ['INSERT INTO "it\'s ""x""" DEFAULT VALUES'])
     assert query(pg_url, "SELECT max(\"Ünï 'c'\") FROM \"it's \"\"x\"\"\"") == [(5,)]
+
+
+# ---------------------------------------------------------------- serial kept as serial (issue 11)
+
+
+def _rows(url: DatabaseURL, sql: str) -> list[tuple]:
+    with connect(url) as db:
+        return [tuple(row) for row in db.query(sql)]
+
+
+def test_serial_columns_are_read_and_written_back_as_serial(pg_url, pg_url_b):
+    run(pg_url, ["CREATE TABLE t (id serial PRIMARY KEY, big bigserial, small smallserial, v text)", "INSERT INTO t (v) VALUES ('a')"])
+    live = introspect(pg_url)
+    t = live.table("t")
+    assert [(c.identity, c.serial) for c in t.columns[:3]] == [(True, True)] * 3
+    up = [s.sql for s in render(diff(Schema(), live), Schema(), "postgresql")]
+    assert '"id" serial NOT NULL' in up[0] and '"big" bigserial NOT NULL' in up[0] and '"small" smallserial NOT NULL' in up[0]
+    run(pg_url_b, up)
+    assert normalized(introspect(pg_url_b)) == normalized(live)
+    # a down script dropping and creating the table again gives a serial back, not an identity
+    ops = diff(live, Schema())
+    run(pg_url, [s.sql for s in render(ops, live, "postgresql")])
+    run(pg_url, [s.sql for s in render_down(ops, Schema(), "postgresql")])
+    assert normalized(introspect(pg_url)) == normalized(live)
+    assert _rows(pg_url, "SELECT attidentity FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'id'") == [("",)]
+
+
+def test_serial_survives_a_comment_change_and_becomes_an_identity_and_back(pg_url, pg_url_b):
+    run(pg_url, ["CREATE TABLE t (id serial PRIMARY KEY, v text)", "INSERT INTO t (v) VALUES ('a'), ('b')"])
+    live = introspect(pg_url)
+    t = live.table("t")
+    commented = live.replace_table("t", t.replace_column("id", replace(t.column("id"), comment="key")))
+    run(pg_url, [s.sql for s in render(diff(live, commented), live, "postgresql")])
+    assert normalized(introspect(pg_url)) == normalized(commented)
+    identity = commented.replace_table("t", t.replace_column("id", replace(t.column("id"), comment="key", serial=False)))
+    ops = diff(commented, identity)
+    assert "make it an identity instead of a serial" in ops[0].describe()
+    run(pg_url, [s.sql for s in render(ops, commented, "postgresql")])
+    assert normalized(introspect(pg_url)) == normalized(identity)
+    run(pg_url, ["INSERT INTO t (v) VALUES ('c')"])
+    run(pg_url, [s.sql for s in render_down(ops, identity, "postgresql")])
+    assert normalized(introspect(pg_url)) == normalized(commented)
+    run(pg_url, ["INSERT INTO t (v) VALUES ('d')"])
+    assert _rows(pg_url, "SELECT id, v FROM t ORDER BY id") == [(1, "a"), (2, "b"), (3, "c"), (4, "d")]

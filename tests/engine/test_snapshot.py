@@ -465,6 +465,15 @@ def test_format_2_keys_round_trip() -> None:
     assert snapshot.dumps(snapshot.loads(text)) == text
 
 
+def test_serial_is_written_only_as_true_and_in_format_2() -> None:
+    serial = Column("id", ColumnType.parse("integer"), nullable=False, identity=True, serial=True)
+    data = snapshot.to_data(Schema(tables=(Table("t", (serial,)),)))
+    assert data["format"] == "schema-snapshot/2"
+    assert data["tables"][0]["columns"][0] == {"name": "id", "type": "integer", "nullable": False, "identity": True, "serial": True}
+    plain = snapshot.to_data(Schema(tables=(Table("t", (replace(serial, serial=False),)),)))
+    assert plain["format"] == "schema-snapshot/1" and "serial" not in plain["tables"][0]["columns"][0]
+
+
 def test_format_1_snapshots_are_read_and_written_back_identically() -> None:
     text = snapshot.dumps(Schema(tables=(Table("t", (Column("x", ColumnType.parse("integer")),)),)))
     assert json.loads(text)["format"] == "schema-snapshot/1"  # nothing of format 2 set
