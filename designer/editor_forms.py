@@ -16,6 +16,7 @@ from designer.editing import ColumnData
 from designer.models import Draft, DraftColumn, DraftEnum, DraftTable, TableGroup
 from designer.validation import (
     default_error,
+    expression_errors,
     foreign_key_errors,
     identifier_errors,
     parse_type,
@@ -115,12 +116,19 @@ class ColumnForm(_NamedForm):
     comment = forms.CharField(required=False)
 
     def __init__(
-        self, *args, table: Table, schema: Schema, column_uid: str | None = None, **kwargs
+        self,
+        *args,
+        table: Table,
+        schema: Schema,
+        column_uid: str | None = None,
+        dialect: str | None = None,
+        **kwargs,
     ) -> None:
         if column_uid is not None and "initial" not in kwargs and not args:
             kwargs["initial"] = column_initial(table, column_uid)
         super().__init__(*args, **kwargs)
         self.table, self.schema, self.column_uid = table, schema, column_uid
+        self.dialect = dialect
 
     def clean_name(self) -> str:
         name = super().clean_name()
@@ -135,7 +143,7 @@ class ColumnForm(_NamedForm):
         text = self.cleaned_data.get("type", "").strip()
         if not text:
             raise forms.ValidationError("The column needs a type.")
-        column_type, error = parse_type(text, [e.name for e in self.schema.enums])
+        column_type, error = parse_type(text, [e.name for e in self.schema.enums], self.dialect)
         if error:
             raise forms.ValidationError(error)
         return str(column_type)
@@ -149,6 +157,9 @@ class ColumnForm(_NamedForm):
             values = self.schema.enum(column_type.enum).values if column_type.kind == "enum" else ()
             error = default_error(default, column_type, values)
             if error:
+                self.add_error("default", error)
+        if default and data.get("default_is_expression"):
+            for error in expression_errors(default, "default", self.dialect, columns=()):
                 self.add_error("default", error)
         if data.get("identity"):
             if text and text not in ("smallint", "integer", "bigint"):
@@ -237,8 +248,21 @@ class IndexForm(_ColumnsForm):
         help_text="a partial index's condition (PostgreSQL, SQLite)",
     )
 
+    def __init__(self, *args, table: Table, dialect: str | None = None, **kwargs) -> None:
+        super().__init__(*args, table=table, **kwargs)
+        self.dialect = dialect
+
     def _names_in_use(self) -> set[str]:
         return {i.name for i in self.table.indexes if i.name}
+
+    def clean_where(self) -> str:
+        where = self.cleaned_data.get("where", "")
+        if where.strip():
+            for error in expression_errors(
+                where, "condition", self.dialect, self.table.column_names, table=self.table.name
+            ):
+                self.add_error("where", error)
+        return where
 
 
 class UniqueForm(_ColumnsForm):
@@ -254,9 +278,17 @@ class CheckForm(_NamedForm):
     )
     name = forms.CharField(max_length=200, required=False, strip=False)
 
-    def __init__(self, *args, table: Table, **kwargs) -> None:
+    def __init__(self, *args, table: Table, dialect: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.table = table
+        self.table, self.dialect = table, dialect
+
+    def clean_expression(self) -> str:
+        expression = self.cleaned_data.get("expression", "")
+        for error in expression_errors(
+            expression, "condition", self.dialect, self.table.column_names, table=self.table.name
+        ):
+            self.add_error("expression", error)
+        return expression
 
 
 class ForeignKeyForm(_ColumnsForm):

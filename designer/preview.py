@@ -91,7 +91,7 @@ def _failure(exc: Exception) -> str:
 
 def create_script(schema: Schema, dialect: str) -> tuple[str, str]:
     """``(sql, error)``: the script creating ``schema`` from nothing."""
-    found = problems(schema)
+    found = problems(schema, dialect=dialect)
     if found:
         return "", "Fix these first: " + "; ".join(found)
     try:
@@ -103,7 +103,7 @@ def create_script(schema: Schema, dialect: str) -> tuple[str, str]:
 
 def migration(old: Schema, new: Schema, dialect: str) -> Migration:
     """The migration from ``old`` to ``new``: each step described, and the up and down scripts."""
-    found = problems(new)
+    found = problems(new, dialect=dialect)
     if found:
         return Migration(error="Fix these first: " + "; ".join(found), dialect=dialect)
     try:

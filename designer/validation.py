@@ -24,7 +24,9 @@ from functools import cache
 from designer.models import DIALECT_CHOICES, DIALECTS
 from migrations_engine.dialects import get_dialect
 from migrations_engine.errors import SchemaError
+from migrations_engine.expressions import expression_problems
 from migrations_engine.schema import Column, ForeignKey, Schema, Table
+from migrations_engine.type_checks import type_problems
 from migrations_engine.types import ColumnType
 from migrations_engine.validate import problems
 
@@ -94,15 +96,37 @@ def identifier_warnings(name: str, what: str) -> list[str]:
     ]
 
 
-def parse_type(text: str, enums: Iterable[str]) -> tuple[ColumnType | None, str]:
-    """``(type, "")`` or ``(None, why not)`` for a type typed into the picker."""
+def parse_type(
+    text: str, enums: Iterable[str], dialect: str | None = None
+) -> tuple[ColumnType | None, str]:
+    """``(type, "")`` or ``(None, why not)`` for a type typed into the picker; its arguments
+    checked against ``dialect``'s limits (``type_checks``)."""
     try:
         column_type = ColumnType.parse(text)
     except SchemaError as exc:
         return None, str(exc)[0].upper() + str(exc)[1:] + "."
     if column_type.kind == "enum" and column_type.enum not in set(enums):
         return None, f"There is no enum “{column_type.enum}” in this draft."
+    found = type_problems(column_type, dialect)
+    if found:
+        return None, " ".join(problem[0].upper() + problem[1:] + "." for problem in found)
     return column_type, ""
+
+
+def expression_errors(
+    text: str,
+    what: str,
+    dialect: str | None,
+    columns: Iterable[str] | None = None,
+    table: str | None = None,
+) -> list[str]:
+    """Why ``text`` typed as a check condition, an index condition or an expression default is
+    not exactly one SQL expression of ``dialect`` naming only ``columns`` (``()``: none)."""
+    label = {"condition": "The condition", "default": "The default"}[what]
+    return [
+        f"{label} {problem}."
+        for problem in expression_problems(text, dialect, columns, table=table)
+    ]
 
 
 def default_error(value: str, column_type: ColumnType, enum_values: Iterable[str] = ()) -> str:

@@ -13,8 +13,10 @@ cannot read is left as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
+
+from .errors import SchemaError
 
 #: Tried in order: PostgreSQL and SQLite read "x" as a name, MySQL as a string.
 _READERS = ("postgres", "sqlite", "mysql")
@@ -151,3 +153,289 @@ def _reserved_words() -> frozenset[str]:
     from sqlalchemy.dialects.sqlite.base import SQLiteIdentifierPreparer
 
     return frozenset(POSTGRESQL | RESERVED_WORDS_MYSQL | RESERVED_WORDS_MARIADB | SQLiteIdentifierPreparer.reserved_words)
+
+
+# ---------------------------------------------------------------- checking expressions
+#
+# A check condition, an expression default or a partial-index condition is pasted into the SQL
+# between parentheses (``CHECK (...)``, ``DEFAULT (...)``, ``WHERE ...``). Text that closes those
+# parentheses, ends the statement or comments out the rest would run as SQL of its own: those
+# are refused always ("unsafe"). Designer input is held to more ("strict"): sqlglot reads it as
+# exactly one expression, with no comment, statement or subquery, and naming only the table's
+# columns. Text read from a live database that sqlglot cannot read is let through when it is
+# safe: the database accepted it.
+
+#: sqlglot's name for each engine dialect; readers tried in order when the dialect is unknown.
+_SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
+_ALL_READERS = ("postgresql", "sqlite", "mysql")
+
+
+class ExpressionError(SchemaError):
+    """A SQL expression of the schema that cannot be written into a statement; ``problems``
+    lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def unsafe_problems(text: str, dialect: str) -> list[str]:
+    """Why ``text`` would not stay inside its parentheses in ``dialect``'s SQL (empty when it
+    would): an unclosed string, name or comment, a ``;``, a parenthesis closed that was not
+    opened or left open, or a comment running to the end."""
+    import sqlglot
+    from sqlglot.tokens import TokenType
+
+    if not text.strip():
+        return ["is empty"]
+    try:
+        tokens = sqlglot.tokenize(text, read=_SQLGLOT_DIALECTS[dialect])
+    except Exception:  # sqlglot's TokenError and kin
+        return ["has an unclosed string, quoted name or comment"]
+    found: list[str] = []
+    depth = 0
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            if not any("';'" in problem for problem in found):
+                found.append("holds a ';': write one expression, no statements")
+        elif token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth < 0:
+                found.append("closes a parenthesis it did not open")
+                depth = 0
+    if depth > 0:
+        found.append("leaves a parenthesis open")
+    if tokens and text[tokens[-1].end + 1 :].strip():
+        found.append("ends in a comment, which would swallow the rest of the statement")
+    return found
+
+
+def expression_problems(
+    text: str,
+    dialect: str | None,
+    columns: Iterable[str] | None = None,
+    *,
+    table: str | None = None,
+    strict: bool = True,
+) -> list[str]:
+    """Why ``text`` is not one SQL expression of ``dialect`` naming only ``columns`` (empty when
+    it is). Each reason is a clause to follow the expression's description ("the check …").
+
+    ``columns`` None: names are not checked; ``()``: the expression may name no column (a
+    default). ``dialect`` None: the first of PostgreSQL, SQLite, MySQL that reads it.
+    ``strict=False`` (text read from a database): only unsafe text is refused, and text sqlglot
+    cannot read passes.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    readers = (dialect,) if dialect else _ALL_READERS
+    first_unsafe: list[str] | None = None
+    first_failure = ""
+    for reader in readers:
+        unsafe = unsafe_problems(text, reader)
+        if unsafe:
+            first_unsafe = first_unsafe or unsafe
+            continue
+        try:
+            trees = [t for t in sqlglot.parse(text, read=_SQLGLOT_DIALECTS[reader]) if t is not None]
+            tokens = sqlglot.tokenize(text, read=_SQLGLOT_DIALECTS[reader])
+        except Exception as exc:  # sqlglot raises several kinds
+            first_failure = first_failure or str(exc).splitlines()[0]
+            continue
+        if len(trees) != 1:
+            return ["is not one expression"]
+        tree = trees[0]
+        found: list[str] = []
+        if strict and any(token.comments for token in tokens):
+            found.append("holds a comment: write the expression alone")
+        statement = tree.find(exp.Query, exp.Command, exp.DDL, exp.DML, exp.Drop, exp.Create, exp.Alter)
+        if statement is not None:
+            found.append("holds a statement or a subquery: write one expression")
+        if columns is not None:
+            found += _column_problems(tree, list(columns), table)
+        return found
+    if not first_failure:
+        return first_unsafe or []  # unsafe in every dialect tried
+    if not strict:
+        return []  # safe where it was tried, and a database accepted it
+    return [f"cannot be read as SQL ({first_failure})" if first_failure else "cannot be read as SQL"]
+
+
+def _column_problems(tree, columns: list[str], table: str | None) -> list[str]:
+    from sqlglot import exp
+
+    exact = set(columns)
+    folded = {name.lower() for name in columns}
+    found: list[str] = []
+    for column in tree.find_all(exp.Column):
+        identifier = column.this
+        if not isinstance(identifier, exp.Identifier):
+            continue
+        name = identifier.name
+        if column.table and table is not None and column.table.lower() != table.lower():
+            found.append(f"names table “{column.table}”, not this one")
+            continue
+        known = name in exact if identifier.args.get("quoted") else name.lower() in folded
+        if not known:
+            problem = (
+                "names a column, which a default cannot" if not columns and not exact
+                else f"names column “{name}”, which the table does not have"
+            )
+            if problem not in found:
+                found.append(problem)
+    return found
+
+
+def check_expression(
+    text: str, dialect: str | None, columns: Iterable[str] | None = None, *, what: str = "The expression", table: str | None = None
+) -> str:
+    """``text`` when it is one expression (``expression_problems``, strict); else raises
+    ``ExpressionError`` whose sentences start with ``what``."""
+    found = expression_problems(text, dialect, columns, table=table)
+    if found:
+        raise ExpressionError([f"{what} “{text}” {problem}" for problem in found])
+    return text
+
+
+# ---------------------------------------------------------------- functions per dialect
+#
+# A function one database has and another lacks: written in the target's own spelling where
+# the two are the same function (sqlglot's reading of each agrees, e.g. ``now()`` and
+# ``CURRENT_TIMESTAMP``), refused by name otherwise, so that the script does not fail on the
+# server (SQLite would take ``DEFAULT (now())`` and fail every insert).
+
+#: For each dialect: functions it lacks (lower case) → the same function in its spelling, or
+#: None when it has none.
+MISSING_FUNCTIONS: dict[str, dict[str, str | None]] = {
+    "sqlite": {
+        "now": "CURRENT_TIMESTAMP",
+        "current_timestamp": "CURRENT_TIMESTAMP",  # as a call: CURRENT_TIMESTAMP()
+        "utc_timestamp": "CURRENT_TIMESTAMP",
+        "curdate": "CURRENT_DATE",
+        "current_date": "CURRENT_DATE",
+        "curtime": "CURRENT_TIME",
+        "current_time": "CURRENT_TIME",
+        "gen_random_uuid": None,
+        "uuid": None,
+        "uuid_generate_v4": None,
+        "localtimestamp": None,
+        "clock_timestamp": None,
+        "statement_timestamp": None,
+        "transaction_timestamp": None,
+    },
+    "mysql": {
+        "gen_random_uuid": None,
+        "uuid_generate_v4": None,
+        "clock_timestamp": None,
+        "statement_timestamp": None,
+        "transaction_timestamp": None,
+        "datetime": None,
+        "strftime": None,
+        "julianday": None,
+        "randomblob": None,
+        "unixepoch": None,
+    },
+    "postgresql": {
+        "curdate": "CURRENT_DATE",
+        "curtime": "CURRENT_TIME",
+        "uuid": None,
+        "utc_timestamp": None,
+        "datetime": None,
+        "strftime": None,
+        "julianday": None,
+        "randomblob": None,
+        "unixepoch": None,
+        "ifnull": None,
+    },
+}
+_LABELS = {"postgresql": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite"}
+
+
+def portable_expression(text: str, dialect: str) -> str:
+    """``text`` with each call of a function ``dialect`` lacks written as its own equivalent
+    (``MISSING_FUNCTIONS``); the rest of the text kept as written. Raises ``UnsupportedChange``
+    naming a function it lacks and has no equivalent of, or text that would not stay one
+    expression in ``dialect``'s SQL (``unsafe_problems``)."""
+    from .errors import UnsupportedChange
+
+    unsafe = unsafe_problems(text, dialect)
+    if unsafe:  # e.g. a MySQL string with a backslash escape, written for PostgreSQL
+        raise UnsupportedChange(f"{_LABELS[dialect]} would not read {text!r} as one expression: it {unsafe[0]}")
+    missing = MISSING_FUNCTIONS.get(dialect, {})
+    lowered = text.lower()
+    if not any(name in lowered for name in missing):
+        return text  # the common case
+    import sqlglot
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = sqlglot.tokenize(text, read=_SQLGLOT_DIALECTS[dialect])
+    except Exception:  # sqlglot's TokenError and kin
+        return text
+    replacements: list[tuple[int, int, str]] = []
+    for position, token in enumerate(tokens[:-1]):
+        name = token.text.lower()
+        if name not in missing or token.token_type == TokenType.STRING or token.token_type == TokenType.IDENTIFIER:
+            continue
+        if tokens[position + 1].token_type != TokenType.L_PAREN:
+            continue  # a bare word (CURRENT_TIMESTAMP) or a column of that name
+        closing = _closing_paren(tokens, position + 1)
+        if closing is None:
+            return text
+        equivalent = missing[name]
+        if equivalent is None or closing != position + 2:  # an equivalent only for no arguments
+            raise UnsupportedChange(f"{_LABELS[dialect]} has no function {token.text}(): cannot write {text!r}")
+        replacements.append((token.start, tokens[closing].end, equivalent))
+    for start, end, equivalent in reversed(replacements):
+        text = text[:start] + equivalent + text[end + 1 :]
+    return text
+
+
+def _closing_paren(tokens, opening: int) -> int | None:
+    from sqlglot.tokens import TokenType
+
+    depth = 0
+    for position in range(opening, len(tokens)):
+        kind = tokens[position].token_type
+        depth += 1 if kind == TokenType.L_PAREN else -1 if kind == TokenType.R_PAREN else 0
+        if depth == 0:
+            return position
+    return None
+
+
+def with_portable_expressions(value, dialect: str):
+    """``value`` (an operation, a schema, or any element of them) with every expression default,
+    ``ON UPDATE`` expression, check and partial-index condition passed through
+    ``portable_expression``; the same object when nothing changes."""
+    from dataclasses import fields, is_dataclass, replace
+
+    from .schema import Check, Column, Default, Index
+
+    if isinstance(value, tuple):
+        mapped = tuple(with_portable_expressions(item, dialect) for item in value)
+        return value if all(a is b for a, b in zip(mapped, value)) else mapped
+    if not is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    if isinstance(value, Default) and value.expression:
+        new = portable_expression(value.value, dialect)
+        return value if new == value.value else replace(value, value=new)
+    if isinstance(value, Check):
+        changes["expression"] = portable_expression(value.expression, dialect)
+    elif isinstance(value, Index) and value.where:
+        changes["where"] = portable_expression(value.where, dialect)
+    elif isinstance(value, Column) and value.on_update:
+        changes["on_update"] = portable_expression(value.on_update, dialect)
+    for field in fields(value):
+        if field.name in changes or not field.init:
+            continue
+        current = getattr(value, field.name)
+        if isinstance(current, (tuple,)) or is_dataclass(current):
+            mapped = with_portable_expressions(current, dialect)
+            if mapped is not current:
+                changes[field.name] = mapped
+    changes = {name: new for name, new in changes.items() if new is not getattr(value, name) and new != getattr(value, name)}
+    return replace(value, **changes) if changes else value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .dialects import Dialect, get_dialect
+from .expressions import with_portable_expressions
 from .naming import with_default_names
 from .operations import Operation, reverse_all
 from .schema import Schema
@@ -10,9 +11,14 @@ from .statement import Statement
 
 
 def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -> list[Statement]:
-    """The statements for ``operations`` run in order on a database holding ``start``."""
+    """The statements for ``operations`` run in order on a database holding ``start``.
+
+    Functions the dialect lacks are written as its equivalent, or refused by name
+    (``expressions.portable_expression``): ``now()`` is ``CURRENT_TIMESTAMP`` on SQLite."""
     target = get_dialect(dialect) if isinstance(dialect, str) else dialect
     start = with_default_names(start)  # operations name every constraint; so must the start
+    start = with_portable_expressions(start, target.name)
+    operations = [with_portable_expressions(op, target.name) for op in operations]
     return [Statement(sql, index) for index, sql in target.render_all(operations, start)]
 
 

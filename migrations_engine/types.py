@@ -8,6 +8,10 @@ A type is written as text in snapshots and in the designer's type picker:
   ``binary``, ``binary(16)`` and ``enum(name)`` (a named enum of the schema; a name with
   parentheses, a leading ``"`` or surrounding spaces is written in double quotes, inner ``"``
   doubled: ``enum("mood (v2)")``);
+* common spellings, read as the logical type they name: ``int``, ``int2``/``int4``/``int8``,
+  ``numeric``, ``real``, ``float4``/``float8``, ``double precision``, ``bool``, ``character``,
+  ``character varying``, ``datetime``, ``timestamp [(p)] with[out] time zone``, ``time without
+  time zone`` (``_ALIASES``);
 * native: ``<dialect>:<type as the dialect writes it>``, for example ``postgresql:inet`` or
   ``mysql:mediumint unsigned``. A native type renders verbatim on its own dialect.
 """
@@ -46,6 +50,29 @@ LOGICAL_KINDS = frozenset(
 _LENGTH_KINDS = frozenset({"char", "varchar", "binary"})
 _PRECISION_KINDS = frozenset({"time", "timestamp", "timestamptz"})
 
+#: Common spellings of the portable types (PostgreSQL's, MySQL's, standard SQL's), read as them.
+_ALIASES = {
+    "int": "integer",
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "numeric": "decimal",
+    "real": "float",
+    "float4": "float",
+    "float8": "double",
+    "double precision": "double",
+    "bool": "boolean",
+    "character": "char",
+    "character varying": "varchar",
+    "datetime": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "time without time zone": "time",
+}
+_ALIAS_RE = re.compile(
+    r"^\s*(?P<head>[a-z][a-z0-9 ]*?)\s*(?P<args>\([^)]*\))?\s*(?P<zone>with(?:out)?\s+time\s+zone)?\s*$",
+    re.IGNORECASE,
+)
 _LOGICAL_RE = re.compile(r"^\s*([a-z]+)\s*(?:\(\s*([^)]*?)\s*\))?\s*$", re.IGNORECASE)
 _ENUM_RE = re.compile(r"^\s*enum\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
 _QUOTED_RE = re.compile(r'^"((?:[^"]|"")*)"$', re.DOTALL)
@@ -104,7 +131,7 @@ class ColumnType:
         enum_match = _ENUM_RE.match(text)
         if enum_match:
             return cls("enum", enum=_read_enum_name(text, enum_match.group(1)))
-        match = _LOGICAL_RE.match(text)
+        match = _LOGICAL_RE.match(_canonical_spelling(text))
         if not match:
             raise SchemaError(f"cannot read type {text!r}")
         kind, args = match.group(1).lower(), match.group(2)
@@ -140,6 +167,20 @@ class ColumnType:
 
     def with_enum(self, name: str) -> ColumnType:
         return ColumnType("enum", enum=name)
+
+
+def _canonical_spelling(text: str) -> str:
+    """``text`` with a common spelling of a portable type (``_ALIASES``) replaced by the type's
+    own name, its arguments kept: ``character varying(20)`` → ``varchar(20)``,
+    ``timestamp(3) with time zone`` → ``timestamptz(3)``."""
+    match = _ALIAS_RE.match(text)
+    if not match:
+        return text
+    head = " ".join(match["head"].lower().split())
+    if match["zone"]:
+        head += " " + " ".join(match["zone"].lower().split())
+    alias = _ALIASES.get(head)
+    return text if alias is None else alias + (match["args"] or "")
 
 
 def _needs_quotes(name: str) -> bool:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .expressions import expression_problems
 from .schema import Schema, Table
+from .type_checks import type_problems
 
 
 def _duplicates(names: list[str]) -> list[str]:
     return [name for name, count in Counter(names).items() if count > 1]
 
 
-def _table_problems(table: Table, schema: Schema) -> list[str]:
+def _table_problems(table: Table, schema: Schema, dialect: str | None = None) -> list[str]:
     where = f"table {table.name!r}"
     found = [f"{where}: column {n!r} appears twice" for n in _duplicates(list(table.column_names))]
     columns = set(table.column_names)
@@ -49,6 +51,8 @@ def _table_problems(table: Table, schema: Schema) -> list[str]:
     for column in table.columns:
         if column.type.kind == "enum" and not schema.has_enum(column.type.enum or ""):
             found.append(f"{where}: column {column.name!r} uses unknown enum {column.type.enum!r}")
+        found += [f"{where}: column {column.name!r}: {problem}" for problem in type_problems(column.type, dialect)]
+    found += _expression_problems(table, dialect)
     names = [c.name for c in (*table.foreign_keys, *table.uniques, *table.checks) if c.name]
     if table.primary_key and table.primary_key.name:
         names.append(table.primary_key.name)
@@ -61,6 +65,27 @@ def _table_problems(table: Table, schema: Schema) -> list[str]:
         if n in index_names
     ]
     return [f.replace("  ", " ") for f in found]
+
+
+def _expression_problems(table: Table, dialect: str | None) -> list[str]:
+    """Checks, partial-index conditions and expression defaults that would not stay one
+    expression in the SQL, or name columns the table lacks (``expressions.expression_problems``,
+    lenient: text sqlglot cannot read passes when it is safe, as a database may have written it)."""
+    where = f"table {table.name!r}"
+    found: list[str] = []
+    columns = table.column_names
+    for check in table.checks:
+        for problem in expression_problems(check.expression, dialect, columns, table=table.name, strict=False):
+            found.append(f"{where}: check {check.name or ''} {check.expression!r} {problem}")
+    for index in table.indexes:
+        if index.where:
+            for problem in expression_problems(index.where, dialect, columns, table=table.name, strict=False):
+                found.append(f"{where}: index {index.name or ''} condition {index.where!r} {problem}")
+    for column in table.columns:
+        if column.default is not None and column.default.expression:
+            for problem in expression_problems(column.default.value, dialect, None, strict=False):
+                found.append(f"{where}: default of column {column.name!r} {column.default.value!r} {problem}")
+    return found
 
 
 def _keyed_names(table: Table) -> list[str]:
@@ -86,11 +111,13 @@ def _index_names_across_tables(schema: Schema) -> list[str]:
     ]
 
 
-def problems(schema: Schema, *, index_names_per_schema: bool = True) -> list[str]:
+def problems(schema: Schema, *, index_names_per_schema: bool = True, dialect: str | None = None) -> list[str]:
     """Every structural problem of ``schema`` as a sentence; empty when it is sound.
 
     ``index_names_per_schema=False`` allows one index name in several tables, as MySQL does:
-    snapshots read from a MySQL database must load.
+    snapshots read from a MySQL database must load. ``dialect``: expressions are read as that
+    database's SQL (else as the first of PostgreSQL, SQLite, MySQL that reads them), and type
+    arguments checked against its limits (else only against what no database takes).
     """
     found = [f"table {n!r} appears twice" for n in _duplicates([t.name for t in schema.tables])]
     found += [f"enum {n!r} appears twice" for n in _duplicates([e.name for e in schema.enums])]
@@ -99,7 +126,7 @@ def problems(schema: Schema, *, index_names_per_schema: bool = True) -> list[str
             found.append(f"enum {enum.name!r} has no values")
         found += [f"enum {enum.name!r}: value {v!r} appears twice" for v in _duplicates(list(enum.values))]
     for table in schema.tables:
-        found += _table_problems(table, schema)
+        found += _table_problems(table, schema, dialect)
     if index_names_per_schema:
         found += _index_names_across_tables(schema)
     return found

@@ -33,7 +33,7 @@ def column_add(request: HttpRequest, slug: str, draft_id: int, table_uid: str) -
     editor = editor_for(request, slug, draft_id, editing=True)
     row = table_or_404(editor, table_uid)
     table, schema = engine_table(editor, row)
-    form = ColumnForm(request.POST, table=table, schema=schema)
+    form = ColumnForm(request.POST, table=table, schema=schema, dialect=editor.draft.project.dialect)
     if not form.is_valid():
         editor.forms["add_column_form"] = form
         return editor_response(editor, ok=False)
@@ -55,7 +55,9 @@ def column_edit(
     if request.method != "POST":
         return _show_form(editor)
     table, schema = engine_table(editor, row)
-    form = ColumnForm(request.POST, table=table, schema=schema, column_uid=column.uid)
+    form = ColumnForm(
+        request.POST, table=table, schema=schema, column_uid=column.uid, dialect=editor.draft.project.dialect
+    )
     if not form.is_valid():
         editor.forms["column_form"] = form
         return editor_response(editor, ok=False)

@@ -43,7 +43,7 @@ def index_add(request: HttpRequest, slug: str, draft_id: int, table_uid: str) ->
     editor, row, table = _table_editor(request, slug, draft_id, table_uid)
     return _add(
         editor,
-        IndexForm(request.POST, table=table),
+        IndexForm(request.POST, table=table, dialect=editor.draft.project.dialect),
         "index_form",
         f"Add index on {row.name}",
         lambda d: editing.add_index(row, d["columns"], unique=d["unique"], name=d["name"], where=d["where"]),
@@ -69,7 +69,7 @@ def check_add(request: HttpRequest, slug: str, draft_id: int, table_uid: str) ->
     editor, row, table = _table_editor(request, slug, draft_id, table_uid)
     return _add(
         editor,
-        CheckForm(request.POST, table=table),
+        CheckForm(request.POST, table=table, dialect=editor.draft.project.dialect),
         "check_form",
         f"Add check constraint on {row.name}",
         lambda d: editing.add_check(row, d["expression"], name=d["name"]),

@@ -85,6 +85,17 @@ def test_expression_defaults_are_kept_verbatim(client, cast, draft):
         ({"type": "enum(status)", "default": "lost"}, "is not a value of enum “status”"),
         ({"type": "json", "default": "{oops"}, "is not valid JSON"),
         ({"type": "text", "identity": "on"}, "Only smallint, integer and bigint"),
+        (
+            {"type": "text", "default": "'x'); DROP TABLE items; --", "default_is_expression": "on"},
+            "The default closes a parenthesis it did not open",
+        ),
+        ({"type": "integer", "default": "total + 1", "default_is_expression": "on"}, "a default cannot"),
+        ({"type": "varchar(99999999999999999999)"}, "an argument no database takes"),
+        ({"type": "varchar(10485761)"}, "PostgreSQL allows varchar up to 10485760"),
+        ({"type": "decimal(1001,2)"}, "PostgreSQL allows up to 1000 digits"),
+        ({"type": "decimal(2,5)"}, "more decimals (5) than digits (2)"),
+        ({"type": "timestamp(12)"}, "at most 6 fractional digits"),
+        ({"type": "integer", "default": "1; SELECT 2", "default_is_expression": "on"}, "holds a &#x27;;&#x27;"),
     ],
 )
 def test_bad_input_is_refused_beside_the_field_and_kept(client, cast, draft, fields, message):
@@ -131,3 +142,32 @@ def test_only_the_open_tables_line_of_the_table_list_is_redrawn(client, cast, dr
     assert content.count('hx-swap-oob="true"') == 3  # the table's line, the undo bar, the draft's state
     line = content[content.index('<li id="table-item-t-order"') :]
     assert '<span class="muted">6</span>' in line[: line.index("</li>")]
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("double precision", "double"),
+        ("int4", "integer"),
+        ("int8", "bigint"),
+        ("character varying(40)", "varchar(40)"),
+        ("timestamp with time zone", "timestamptz"),
+        ("bool", "boolean"),
+        ("decimal(1000,2)", "decimal(1000,2)"),  # PostgreSQL's limit, this project's database
+    ],
+)
+def test_common_spellings_are_read_as_the_portable_type(client, cast, draft, typed, kept):
+    response = htmx_post(client, cast.architect, draft_url(draft, URL), column(type=typed))
+
+    assert response.status_code == 200
+    assert str(draft.to_schema().table("order").column("shipped").type) == kept
+
+
+def test_type_limits_are_the_projects_database_ones(client, cast, draft):
+    cast.project.dialect = "mysql"
+    cast.project.save()
+
+    response = htmx_post(client, cast.architect, draft_url(draft, URL), column(type="decimal(1000,2)"))
+
+    assert response.status_code == 422
+    assert "MySQL allows up to 65 digits" in response.content.decode()

@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import escape
 
 from designer.models import DraftColumn
 from migrations_engine.operations import RenameColumn
@@ -117,3 +118,16 @@ def test_a_rename_carries_into_checks_and_index_conditions(client, cast, draft):
         RenameColumn(table="customer", old_name="number", new_name="num"),
         RenameColumn(table="order", old_name="total", new_name="amount"),
     ]
+
+
+def test_an_expression_default_that_breaks_out_is_refused_and_kept(client, cast, draft):
+    typed = "'x'); DROP TABLE items; --"
+    response = htmx_post(
+        client, cast.architect, draft_url(draft, URL), fields(default=typed, default_is_expression="on")
+    )
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "The default closes a parenthesis it did not open" in content
+    assert escape(typed) in content
+    assert DraftColumn.objects.get(uid="c-email").default is None

@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import escape
 
 from designer.models import DraftIndex
 from tests.designer.conftest import EDIT_MATRIX, draft_url, htmx_post
@@ -68,3 +69,26 @@ def test_it_refuses_a_taken_name_and_unknown_columns(client, cast, draft):
     assert response.status_code == 422
     assert "is not one of the available choices" in content
     assert "has a index called “customer_created_idx” already" in content
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("status = 'active'); DROP TABLE customer; --", "closes a parenthesis it did not open"),
+        ("stat = 'active'", "names column “stat”, which the table does not have"),
+        ("status = 'active'; DELETE FROM customer", "holds a &#x27;;&#x27;"),
+    ],
+)
+def test_a_condition_that_is_not_one_expression_on_its_columns_is_refused(client, cast, draft, where, message):
+    response = htmx_post(
+        client,
+        cast.architect,
+        draft_url(draft, URL),
+        {"index-columns": ["c-email"], "index-where": where, "index-name": "partial_email"},
+    )
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert message in content
+    assert escape(where) in content
+    assert not any(i.name == "partial_email" for i in draft.to_schema().table("customer").indexes)

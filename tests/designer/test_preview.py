@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 
-from designer.preview import anchor_of, anchors, migration
+from designer.preview import anchor_of, anchors, create_script, migration
 from migrations_engine.operations import AddColumn, DropColumn, RenameColumn, RenameTable
-from migrations_engine.schema import Column, Schema, Table
+from migrations_engine.schema import Column, Default, Schema, Table
 from migrations_engine.types import ColumnType
 from tests.designer.change_schemas import STATUS_LOSS, without_status
 from tests.designer.schemas import sample_schema
@@ -68,3 +68,28 @@ def test_a_schema_with_problems_has_no_steps():
     change = migration(Schema(), broken, "postgresql")
 
     assert change.error.startswith("Fix these first") and change.steps == []
+
+
+def _with_default(expression: str) -> Schema:
+    table = Table("event", columns=(Column("at", ColumnType.parse("timestamp"), default=Default(expression, True)),))
+    return Schema(tables=(table,))
+
+
+def test_a_now_default_is_written_as_each_database_has_it():
+    assert "DEFAULT CURRENT_TIMESTAMP" in create_script(_with_default("now()"), "sqlite")[0]
+    assert "DEFAULT now()" in create_script(_with_default("now()"), "postgresql")[0]
+    assert "DEFAULT CURRENT_TIMESTAMP" in create_script(_with_default("now()"), "mysql")[0]
+
+
+def test_a_function_the_database_lacks_is_an_error_naming_it():
+    change = migration(Schema(), _with_default("gen_random_uuid()"), "sqlite")
+
+    assert change.error == "SQLite has no function gen_random_uuid(): cannot write 'gen_random_uuid()'"
+    assert [s.kind for s in change.steps] == ["create_table"]
+
+
+def test_type_limits_and_expressions_are_the_previewed_databases_ones():
+    table = Table("t", columns=(Column("price", ColumnType.parse("decimal(100,2)")),))
+
+    assert create_script(Schema(tables=(table,)), "postgresql")[1] == ""
+    assert "MySQL allows up to 65 digits" in create_script(Schema(tables=(table,)), "mysql")[1]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given
 
-from migrations_engine.schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.schema import Check, Column, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from migrations_engine.types import ColumnType
 from migrations_engine.validate import problems
 
@@ -167,3 +167,26 @@ def test_a_mysql_snapshot_may_reuse_an_index_name_in_two_tables():
     schema = Schema(tuple(Table(name, (column,), indexes=(Index(("a",), name="idx_a"),)) for name in ("t1", "t2")))
     assert any("per schema" in p for p in problems(schema))
     assert snapshot.loads(snapshot.dumps(schema)) == schema
+
+
+def test_expressions_that_break_out_or_name_unknown_columns_are_problems():
+    table = Table(
+        "items",
+        (Column("price", ColumnType("integer"), default=Default("0); DROP TABLE items; --", True)),),
+        checks=(Check("pric >= 0", "positive"), Check("price >= 0); DROP TABLE customers; --", "sneaky")),
+        indexes=(Index(("price",), "cheap", where="price < 10; DELETE FROM items"),),
+    )
+
+    found = problems(Schema(tables=(table,)))
+
+    assert "table 'items': check positive 'pric >= 0' names column “pric”, which the table does not have" in found
+    assert any(p.startswith("table 'items': check sneaky") and "closes a parenthesis" in p for p in found)
+    assert any(p.startswith("table 'items': index cheap condition") and "holds a ';'" in p for p in found)
+    assert any(p.startswith("table 'items': default of column 'price'") for p in found)
+
+
+def test_safe_expressions_sqlglot_cannot_read_are_no_problem():
+    # As a database may write them; the database accepted them.
+    table = Table("items", (Column("price", ColumnType("integer")),), checks=(Check("price > ALL 0", "c"),))
+
+    assert problems(Schema(tables=(table,))) == []
