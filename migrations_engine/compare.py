@@ -13,8 +13,13 @@ from .schema import Schema, Table, strip_ids
 
 
 def normalized(schema: Schema) -> Schema:
-    """``schema`` without ids, with columns in name order and expressions in one spelling."""
+    """``schema`` without ids, with columns in name order and expressions (and SQLite's declared
+    types) in one spelling."""
     bare = strip_ids(schema)
+    if any(c.declared_type for t in bare.tables for c in t.columns):
+        bare = replace(bare, tables=tuple(
+            replace(t, columns=tuple(replace(c, declared_type=None) for c in t.columns)) for t in bare.tables
+        ))
     return replace(
         bare,
         tables=tuple(

@@ -141,7 +141,8 @@ def _content(element: Any) -> tuple[Any, ...]:
     cls = type(element)
     names = _CONTENT_FIELDS.get(cls)
     if names is None:
-        names = _CONTENT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("id", "name"))
+        # A column's declared_type is how SQLite spells its type, not what it is.
+        names = _CONTENT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("id", "name", "declared_type"))
     return tuple(getattr(element, n) for n in names)
 
 
@@ -453,7 +454,9 @@ class _Differ:
             for _, n in pair.columns.pairs:
                 current = self.plan.schema.table(pair.new.name).column(n.name)
                 if not _column_unchanged(current, n):
-                    self.plan.add(AlterColumn(pair.new.name, current, replace(n, id=current.id)))
+                    # The declared spelling of the type stays while the type does, and only then.
+                    declared = (n.declared_type or current.declared_type) if n.type == current.type else None
+                    self.plan.add(AlterColumn(pair.new.name, current, replace(n, id=current.id, declared_type=declared)))
 
     def drop_enums(self) -> None:
         for enum in self.enums.removed:

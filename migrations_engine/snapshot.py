@@ -50,7 +50,7 @@ TABLE_KEYS = (
     "checks",
     "indexes",
 )
-COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "serial", "comment")
+COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "serial", "comment", "declared_type")
 DEFAULT_KEYS = ("value", "expression")
 PRIMARY_KEY_KEYS = ("id", "name", "columns")
 FOREIGN_KEY_KEYS = ("id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update")
@@ -90,6 +90,7 @@ def column_to_data(column: Column) -> dict[str, Any]:
             "identity": column.identity or None,
             "serial": column.serial or None,
             "comment": column.comment,
+            "declared_type": column.declared_type,
         }
     )
 
@@ -170,7 +171,7 @@ def to_data(schema: Schema, *, named: bool = True) -> dict[str, Any]:
 #: Keys format 2 added; a schema using none of them is written as format 1, byte for byte as
 #: before, so older engines (and snapshots already saved) see no change.
 FORMAT_2_TABLE_KEYS = ("charset", "collation")
-FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update", "serial")
+FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update", "serial", "declared_type")
 
 
 def format_of(body: dict[str, Any]) -> str:
@@ -287,6 +288,7 @@ def _read_column(r: _Reader) -> Column:
         collation=r.get("collation", str),
         on_update=r.get("on_update", str),
         serial=r.get("serial", bool, False),
+        declared_type=r.get("declared_type", str),
     )
 
 

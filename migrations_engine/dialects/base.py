@@ -184,9 +184,13 @@ class Dialect:
             return self.default_sql(column)
         return self.zero_value(column, schema)
 
+    def column_type_sql(self, column: Column, schema: Schema) -> str:
+        """The column's type in a column definition. Optional: SQLite keeps a declared spelling."""
+        return self.type_sql(column.type, schema)
+
     def column_definition(self, column: Column, schema: Schema, table: Table | None = None) -> str:
         """``name type [NOT NULL] [DEFAULT ...]`` (identity and comments are dialect additions)."""
-        parts = [self.quote(column.name), self.type_sql(column.type, schema)]
+        parts = [self.quote(column.name), self.column_type_sql(column, schema)]
         if not column.nullable:
             parts.append("NOT NULL")
         if column.default is not None:

@@ -136,6 +136,10 @@ class SQLiteDialect(Dialect):
         pk = table.primary_key
         return column.identity and pk is not None and pk.columns == (column.name,) and column.type.is_integer
 
+    def column_type_sql(self, column: Column, schema: Schema) -> str:
+        """The type as it was declared (``declared_type``), so a rebuild keeps its spelling."""
+        return column.declared_type or self.type_sql(column.type, schema)
+
     def column_definition(self, column: Column, schema: Schema, table: Table | None = None) -> str:
         """``name type [NOT NULL] [DEFAULT ...]``, or the inline primary key of a rowid identity."""
         if table is None or not self.is_rowid_identity(column, table):

@@ -111,7 +111,23 @@ def _column(row: Row, declared: Declared) -> Column:
         nullable=not notnull,
         default=default_of(default, column_type),
         identity=name.lower() in declared.autoincrement,
+        declared_type=_spelling(declared_type or "", column_type),
     )
+
+
+def _spelling(declared: str, column_type: ColumnType) -> str | None:
+    """The declared type where the dialect would write ``column_type`` otherwise (a rebuild keeps it)."""
+    text = declared.strip()
+    if not text or column_type.is_native or text == _dialect_spelling(column_type):
+        return None
+    return text
+
+
+@lru_cache(maxsize=None)
+def _dialect_spelling(column_type: ColumnType) -> str:
+    from ..dialects.sqlite import SQLiteDialect  # the dialect imports nothing from here
+
+    return SQLiteDialect().type_sql(column_type, Schema())
 
 
 def _foreign_keys(

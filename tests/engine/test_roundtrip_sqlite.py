@@ -352,3 +352,41 @@ def test_rename_an_index(sqlite_url, sqlite_url_b):
     new = replace(old, indexes=(Index(("a",), "new name", unique=True, where="a > 1", id="i"),))
     up = roundtrip(one(old), one(new), sqlite_url, sqlite_url_b, {"t": [{"a": 1}, {"a": 2}]})
     assert up == ['DROP INDEX "old name"', 'CREATE UNIQUE INDEX "new name" ON "t" ("a") WHERE a > 1']
+
+
+# ---------------------------------------------------------------- declared types kept (issue 11)
+
+
+def _declared(url: DatabaseURL) -> list[tuple]:
+    return query(url, "SELECT name, type FROM pragma_table_xinfo('t') ORDER BY cid")
+
+
+def test_a_rebuild_keeps_the_declared_types_of_the_columns_it_does_not_change(sqlite_url, sqlite_url_b):
+    run(
+        sqlite_url,
+        [
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, at DATETIME, price NUMERIC(12,2), f FLOAT, v varchar(10), w TEXT)",
+            "INSERT INTO t VALUES (1, '2001-02-03 04:05:06', 12.5, 1.5, 'x', 'y')",
+        ],
+    )
+    before = _declared(sqlite_url)
+    live = introspect(sqlite_url)
+    assert live.table("t").column("at").declared_type == "DATETIME"
+    assert live.table("t").column("w").declared_type is None  # what the dialect writes anyway
+    # the CREATE script written from the live schema declares the same types
+    create_schema(sqlite_url_b, live)
+    assert _declared(sqlite_url_b) == before
+    # a change that rebuilds the table (NOT NULL on w) leaves the other columns' declarations
+    t = live.table("t")
+    new = live.replace_table("t", t.replace_column("w", replace(t.column("w"), nullable=False)))
+    up = [s.sql for s in render(diff(live, new), live, "sqlite")]
+    assert any(sql.startswith('CREATE TABLE "new__t"') for sql in up)
+    run(sqlite_url, up)
+    assert _declared(sqlite_url) == before
+    assert query(sqlite_url, "SELECT id, at, price, f, v, w FROM t") == [(1, "2001-02-03 04:05:06", 12.5, 1.5, "x", "y")]
+    # a column whose type changes gets the dialect's spelling of its new type
+    t = new.table("t")
+    retyped = new.replace_table("t", t.replace_column("at", replace(t.column("at"), type=ColumnType.parse("text"))))
+    run(sqlite_url, [s.sql for s in render(diff(new, retyped), new, "sqlite")])
+    assert dict(_declared(sqlite_url))["at"] == "TEXT"
+    assert dict(_declared(sqlite_url))["price"] == "NUMERIC(12,2)"

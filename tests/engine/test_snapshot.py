@@ -481,3 +481,17 @@ def test_format_1_snapshots_are_read_and_written_back_identically() -> None:
     assert loaded.table("t").column("x").charset is None
     assert loaded.table("t").charset is None
     assert snapshot.dumps(loaded) == text
+
+
+def test_declared_type_is_written_in_format_2_and_ignored_by_the_diff() -> None:
+    from migrations_engine.compare import equivalent
+    from migrations_engine.diff import diff
+
+    column = Column("at", ColumnType.parse("timestamp"), declared_type="DATETIME")
+    schema = Schema(tables=(Table("t", (column,)),))
+    data = snapshot.to_data(schema)
+    assert data["format"] == "schema-snapshot/2"
+    assert data["tables"][0]["columns"][0] == {"name": "at", "type": "timestamp", "declared_type": "DATETIME"}
+    assert snapshot.from_data(data) == schema
+    plain = Schema(tables=(Table("t", (replace(column, declared_type=None),)),))
+    assert diff(schema, plain) == [] and equivalent(schema, plain)
