@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from .dialects import Dialect, get_dialect
+from .errors import UnsupportedChange
 from .expressions import with_portable_expressions
 from .naming import with_default_names
 from .operations import Operation, reverse_all
 from .schema import Schema
 from .statement import Statement
+from .type_checks import written_type_problems
 
 
 def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -> list[Statement]:
     """The statements for ``operations`` run in order on a database holding ``start``.
 
     Functions the dialect lacks are written as its equivalent, or refused by name
-    (``expressions.portable_expression``): ``now()`` is ``CURRENT_TIMESTAMP`` on SQLite."""
+    (``expressions.portable_expression``): ``now()`` is ``CURRENT_TIMESTAMP`` on SQLite. Types
+    the operations write past the dialect's limits are refused (``type_checks``)."""
     target = get_dialect(dialect) if isinstance(dialect, str) else dialect
     start = with_default_names(start)  # operations name every constraint; so must the start
     start = with_portable_expressions(start, target.name)
     operations = [with_portable_expressions(op, target.name) for op in operations]
+    too_large = written_type_problems(operations, target.name)
+    if too_large:
+        raise UnsupportedChange("; ".join(too_large))
     return [Statement(sql, index) for index, sql in target.render_all(operations, start)]
 
 

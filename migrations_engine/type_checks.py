@@ -67,3 +67,29 @@ def type_problems(column_type: ColumnType, dialect: str | None = None) -> list[s
         if seconds_limit is not None and column_type.precision > seconds_limit:
             found.append(f"type {shown}: {label} keeps at most {seconds_limit} fractional digits of a second")
     return found
+
+
+def written_type_problems(operations, dialect: str) -> list[str]:
+    """``type_problems`` for ``dialect`` of every column the operations create or change (not
+    of those they drop: a live database's column is what it is), one sentence each."""
+    from dataclasses import fields, is_dataclass
+
+    from .schema import Column
+
+    def columns_in(value) -> list[Column]:
+        if isinstance(value, Column):
+            return [value]
+        if isinstance(value, tuple):
+            return [c for item in value for c in columns_in(item)]
+        if is_dataclass(value) and not isinstance(value, type):
+            return [c for f in fields(value) for c in columns_in(getattr(value, f.name))]
+        return []
+
+    found: list[str] = []
+    for op in operations:
+        if op.kind.startswith("drop"):
+            continue
+        written = [op.new] if op.kind == "alter_column" else columns_in(op)
+        for column in written:
+            found += [f"column {column.name!r}: {p}" for p in type_problems(column.type, dialect) if p not in found]
+    return list(dict.fromkeys(found))

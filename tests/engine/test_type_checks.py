@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from migrations_engine.diff import diff
+from migrations_engine.errors import UnsupportedChange
+from migrations_engine.render import render
 from migrations_engine.schema import Column, Schema, Table
 from migrations_engine.type_checks import type_problems
 from migrations_engine.types import ColumnType
@@ -88,3 +91,13 @@ def test_problems_checks_types_for_the_dialect_asked():
 )
 def test_common_spellings_read_as_the_portable_types(text, expected):
     assert str(ColumnType.parse(text)) == expected
+
+
+def test_rendering_refuses_types_past_the_dialects_limits():
+    wide = Schema(tables=(Table("t", (Column("price", ColumnType.parse("decimal(100,2)")),)),))
+
+    assert render(diff(Schema(), wide), Schema(), "postgresql")
+    with pytest.raises(UnsupportedChange, match="column 'price': type decimal\\(100,2\\): MySQL allows up to 65 digits"):
+        render(diff(Schema(), wide), Schema(), "mysql")
+    # Dropping such a column (read from a database that took it) writes no type.
+    assert render(diff(wide, Schema()), wide, "mysql")
