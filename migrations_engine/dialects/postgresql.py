@@ -103,6 +103,13 @@ class PostgreSQLDialect(Dialect):
             parts.append("NOT NULL")
         return " ".join(parts)
 
+    def column_type_sql(self, column: Column, schema: Schema) -> str:
+        """The type, and ``COLLATE "C"`` when the column has a collation of its own."""
+        return self._with_collation(self.type_sql(column.type, schema), column)
+
+    def _with_collation(self, type_sql: str, column: Column) -> str:
+        return f"{type_sql} COLLATE {self.quote(column.collation)}" if column.collation else type_sql
+
     def is_serial(self, column: Column) -> bool:
         return column.identity and column.serial and column.type.kind in self.serial_types
 
@@ -182,12 +189,13 @@ class PostgreSQLDialect(Dialect):
         )
         statements = []
         default_dropped = old.identity and not new.identity
-        if op.type_changed:
+        collation_changed = old.collation != new.collation
+        if op.type_changed or collation_changed:
             if had_default:
                 statements.append(self._alter(op.table, old.name, self.sql_drop_default))
                 default_dropped = True
             change = self.sql_alter_column_type % {
-                "type": self.type_sql(new.type, after),
+                "type": self.column_type_sql(new, after),
                 "cast": self.cast_sql(new.name, old.type, new.type, after),
             }
             statements.append(self._alter(op.table, new.name, change))

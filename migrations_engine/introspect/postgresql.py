@@ -6,7 +6,7 @@ indexes and enums are each read for the whole schema at once and put together in
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
 partitioned tables (not views, not partitions); columns with types mapped back to logical kinds
 when the spelling is exactly the one the dialect writes (else ``postgresql:<format_type>``);
-defaults, identity (serial columns are identities of the serial kind), comments; primary keys, foreign keys,
+defaults, identity (serial columns are identities of the serial kind), collations, comments; primary keys, foreign keys,
 uniques, checks; plain-column btree indexes that back no constraint (expression indexes and
 other access methods are skipped); enum types with their values in order.
 """
@@ -55,7 +55,9 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
            AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
            AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
                = 'nextval(' || pg_catalog.quote_literal(dep.objid::regclass::text) || '::regclass)'
-       )
+       ),
+       (SELECT co.collname FROM pg_catalog.pg_collation co
+        WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -234,7 +236,7 @@ class _Reader:
 
 def read_column(row: Row) -> Column:
     """A column from the columns query's row, from ``attname`` on."""
-    name, type_text, is_enum, type_name, not_null, identity, default, generated, comment, serial = row
+    name, type_text, is_enum, type_name, not_null, identity, default, generated, comment, serial, collation = row
     column_type = ColumnType("enum", enum=type_name) if is_enum else read_type(type_text)
     return Column(
         name=name,
@@ -244,6 +246,7 @@ def read_column(row: Row) -> Column:
         identity=identity or serial,
         comment=comment,
         serial=bool(serial) and not identity and column_type.kind in SERIAL_KINDS,
+        collation=collation,
     )
 
 

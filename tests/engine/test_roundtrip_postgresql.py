@@ -610,3 +610,28 @@ def test_serial_survives_a_comment_change_and_becomes_an_identity_and_back(pg_ur
     assert normalized(introspect(pg_url)) == normalized(commented)
     run(pg_url, ["INSERT INTO t (v) VALUES ('d')"])
     assert _rows(pg_url, "SELECT id, v FROM t ORDER BY id") == [(1, "a"), (2, "b"), (3, "c"), (4, "d")]
+
+
+# ---------------------------------------------------------------- column collations (issue 11)
+
+
+def test_column_collation_is_read_written_and_kept_by_a_comment_change(pg_url, pg_url_b):
+    run(pg_url, ['CREATE TABLE t (id integer PRIMARY KEY, name text COLLATE "C", plain text)', "INSERT INTO t VALUES (1, 'b', 'x'), (2, 'B', 'y')"])
+    live = introspect(pg_url)
+    t = live.table("t")
+    assert (t.column("name").collation, t.column("plain").collation) == ("C", None)
+    up = [s.sql for s in render(diff(Schema(), live), Schema(), "postgresql")]
+    assert '"name" text COLLATE "C"' in up[0]
+    run(pg_url_b, up)
+    assert normalized(introspect(pg_url_b)) == normalized(live)
+    commented = live.replace_table("t", t.replace_column("name", replace(t.column("name"), comment="who")))
+    run(pg_url, [s.sql for s in render(diff(live, commented), live, "postgresql")])
+    assert normalized(introspect(pg_url)) == normalized(commented)
+    assert _rows(pg_url, "SELECT name FROM t ORDER BY name") == [("B",), ("b",)]
+
+
+def test_a_change_of_collation_alone(pg_url, pg_url_b):
+    old = table("t", col("v", "varchar(10)", default=Default("a")))
+    new = table("t", col("v", "varchar(10)", default=Default("a"), collation="C"))
+    up = roundtrip(one(old), one(new), pg_url, pg_url_b, {"t": [{"v": "x"}, {"v": None}]})
+    assert any('COLLATE "C"' in sql for sql in up)
