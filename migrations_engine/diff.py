@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from .expressions import rename_columns_in
 from .naming import with_default_names
 from .operations import (
+    COMMENTED_ELEMENTS,
     AddCheck,
     AddColumn,
     AddForeignKey,
@@ -58,8 +59,10 @@ from .operations import (
     RenameEnum,
     RenameIndex,
     RenameTable,
+    SetComment,
     SetTableCharset,
     SetTableComment,
+    SetTableOptions,
 )
 from .schema import Column, ForeignKey, Schema, Table
 
@@ -141,8 +144,10 @@ def _content(element: Any) -> tuple[Any, ...]:
     cls = type(element)
     names = _CONTENT_FIELDS.get(cls)
     if names is None:
-        # A column's declared_type is how SQLite spells its type, not what it is.
-        names = _CONTENT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("id", "name", "declared_type"))
+        # A column's declared_type is how SQLite spells its type, not what it is. The comment of
+        # a key, constraint or index is set in place (SetComment), never by re-creating it.
+        ignored = {"id", "name", "declared_type"} | (set() if cls is Column else {"comment"})
+        names = _CONTENT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ignored)
     return tuple(getattr(element, n) for n in names)
 
 
@@ -283,6 +288,7 @@ class _Differ:
         self.create_enums_and_add_values()
         self.create_tables()
         self.set_table_charsets()
+        self.set_table_options()
         self.add_columns()
         self.drop_deferred_columns()
         self.alter_columns()
@@ -291,6 +297,7 @@ class _Differ:
         self.add_keys_constraints_indexes()
         self.add_foreign_keys()
         self.set_table_comments()
+        self.set_element_comments()
         return self.plan.operations
 
     def _keys_dropped(self) -> set[tuple[str, frozenset[str]]]:
@@ -416,7 +423,7 @@ class _Differ:
             self.plan.add(CreateEnum(enum))
         for _, n in self.enums.pairs:
             current = self.plan.schema.enum(n.name)
-            target = replace(n, id=current.id)
+            target = replace(n, id=current.id, comment=current.comment)  # comments: SetComment
             change = AlterEnum(current, target)
             if change.only_adds and change.added:
                 self.plan.add(change)
@@ -428,7 +435,7 @@ class _Differ:
         for _, n in self.enums.pairs:
             current = self.plan.schema.enum(n.name)
             if current.values != n.values:
-                self.plan.add(AlterEnum(current, replace(n, id=current.id)))
+                self.plan.add(AlterEnum(current, replace(n, id=current.id, comment=current.comment)))
 
     def create_tables(self) -> None:
         order, inline = creation_order(self.added_tables)
@@ -443,6 +450,12 @@ class _Differ:
             current, n = self.plan.schema.table(pair.new.name), pair.new
             if (current.charset, current.collation) != (n.charset, n.collation):
                 self.plan.add(SetTableCharset(n.name, current.charset, current.collation, n.charset, n.collation))
+
+    def set_table_options(self) -> None:
+        for pair in self.changed_pairs:
+            current, n = self.plan.schema.table(pair.new.name), pair.new
+            if (current.without_rowid, current.strict) != (n.without_rowid, n.strict):
+                self.plan.add(SetTableOptions(n.name, current.without_rowid, current.strict, n.without_rowid, n.strict))
 
     def add_columns(self) -> None:
         for pair in self.pairs:
@@ -536,6 +549,27 @@ class _Differ:
             current = self.plan.schema.table(pair.new.name)
             if current.comment != pair.new.comment:
                 self.plan.add(SetTableComment(pair.new.name, current.comment, pair.new.comment))
+
+
+    def set_element_comments(self) -> None:
+        """Comments of keys, constraints, indexes and enums: set last, on what now exists."""
+        for pair in self.changed_pairs:
+            current, n = self.plan.schema.table(pair.new.name), pair.new
+            if n.primary_key is not None and current.primary_key is not None:
+                if current.primary_key.comment != n.primary_key.comment:
+                    self.plan.add(SetComment(n.name, "primary_key", n.primary_key.name or "", current.primary_key.comment, n.primary_key.comment))
+            for element, attr in COMMENTED_ELEMENTS.items():
+                if attr is None:
+                    continue
+                now = {item.name: item for item in getattr(current, attr)}
+                for item in getattr(n, attr):
+                    before = now.get(item.name)
+                    if before is not None and before.comment != item.comment:
+                        self.plan.add(SetComment(n.name, element, item.name, before.comment, item.comment))
+        for _, n in self.enums.pairs:
+            current = self.plan.schema.enum(n.name)
+            if current.comment != n.comment:
+                self.plan.add(SetComment(None, "enum", n.name, current.comment, n.comment))
 
 
 def creation_order(tables: list[Table]) -> tuple[list[Table], set[tuple[str, str | None]]]:

@@ -31,6 +31,27 @@ class Default:
 
 
 @dataclass(frozen=True)
+class Generated:
+    """A generated (computed) column: its expression, and whether the value is stored on write
+    (``STORED``) or computed on read (``VIRTUAL``; MySQL and SQLite only, PostgreSQL 15 stores)."""
+
+    expression: str
+    stored: bool = True
+
+
+@dataclass(frozen=True)
+class SequenceOptions:
+    """PostgreSQL: the options of an identity's (or a serial's) sequence; None = the default."""
+
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: ColumnType
@@ -52,6 +73,17 @@ class Column:
     #: (``DATETIME``, ``NUMERIC(12,2)``, ``FLOAT``), written back as it is while ``type`` stays.
     #: A spelling, not a change: the diff and ``compare`` do not look at it.
     declared_type: str | None = None
+    #: PostgreSQL: an identity ``GENERATED ALWAYS`` (inserts may not give a value) rather than
+    #: ``BY DEFAULT``. Only with ``identity`` and not ``serial``.
+    identity_always: bool = False
+    #: PostgreSQL: the options of the identity's or serial's sequence, None = all defaults.
+    sequence: SequenceOptions | None = None
+    #: A generated column's expression and kind; such a column has no default.
+    generated: Generated | None = None
+
+
+# Constraint timing (PostgreSQL; SQLite for foreign keys): ``deferrable`` may be checked at
+# commit; ``initially_deferred`` is, unless a transaction says otherwise (implies deferrable).
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,9 @@ class PrimaryKey:
     columns: tuple[str, ...]
     name: str | None = None
     id: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +105,13 @@ class ForeignKey:
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
     id: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    #: PostgreSQL: added ``NOT VALID`` (rows present then were not checked).
+    not_valid: bool = False
+    #: PostgreSQL: ``MATCH FULL`` (None = MATCH SIMPLE, the default).
+    match: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +119,11 @@ class Unique:
     columns: tuple[str, ...]
     name: str | None = None
     id: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    #: PostgreSQL 15+: NULLs are equal to each other for this constraint.
+    nulls_not_distinct: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,15 +131,69 @@ class Check:
     expression: str
     name: str | None = None
     id: str | None = None
+    #: PostgreSQL: added ``NOT VALID`` (rows present then were not checked).
+    not_valid: bool = False
+    #: PostgreSQL: ``NO INHERIT`` (not applied to child tables).
+    no_inherit: bool = False
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    """How one element of an index is indexed, besides which column (or expression) it is.
+
+    The defaults are a plain ascending column: an index whose keys are all default keeps
+    ``Index.keys`` empty.
+    """
+
+    #: The matching ``Index.columns`` entry is an SQL expression, not a column name.
+    expression: bool = False
+    descending: bool = False
+    #: ``FIRST`` or ``LAST`` (PostgreSQL), only where it differs from the order's default.
+    nulls: str | None = None
+    #: PostgreSQL: the operator class (``text_pattern_ops``), None = the type's default.
+    opclass: str | None = None
+    #: PostgreSQL: the collation the key sorts by, None = the column's.
+    collation: str | None = None
+    #: MySQL/MariaDB: a prefix length (the first N characters or bytes).
+    length: int | None = None
+
+
+PLAIN_KEY = IndexKey()
 
 
 @dataclass(frozen=True)
 class Index:
+    #: One entry per element: a column name, or an expression's SQL where its key says so.
     columns: tuple[str, ...]
     name: str | None = None
     unique: bool = False
     where: str | None = None
     id: str | None = None
+    #: Per element, in the order of ``columns``; empty when every element is a plain column.
+    keys: tuple[IndexKey, ...] = ()
+    #: PostgreSQL: ``INCLUDE`` columns, stored in the index but not part of its key.
+    include: tuple[str, ...] = ()
+    #: The access method when not the default B-tree: PostgreSQL ``hash``, ``gin``, ``gist``,
+    #: ``brin``, ``spgist``; MySQL/MariaDB ``fulltext``.
+    method: str | None = None
+    #: PostgreSQL 15+: a unique index where NULLs are equal to each other.
+    nulls_not_distinct: bool = False
+    comment: str | None = None
+
+    def key(self, position: int) -> IndexKey:
+        """The key options of the element at ``position`` (plain when ``keys`` is empty)."""
+        return self.keys[position] if self.keys else PLAIN_KEY
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The columns the index names directly: its non-expression elements, then INCLUDE."""
+        named = tuple(c for n, c in enumerate(self.columns) if not self.key(n).expression)
+        return named + self.include
+
+    @property
+    def has_expressions(self) -> bool:
+        return any(key.expression for key in self.keys)
 
 
 @dataclass(frozen=True)
@@ -100,6 +201,7 @@ class Enum:
     name: str
     values: tuple[str, ...]
     id: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +219,9 @@ class Table:
     #: writes) and collation (None = the character set's default collation).
     charset: str | None = None
     collation: str | None = None
+    #: SQLite: ``WITHOUT ROWID`` (the primary key is the storage key) and ``STRICT`` typing.
+    without_rowid: bool = False
+    strict: bool = False
 
     def __post_init__(self) -> None:
         # Canonical order: constraints sorted by name, so equality ignores how they were listed.

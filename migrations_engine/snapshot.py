@@ -21,28 +21,35 @@ from .schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
+    SequenceOptions,
     Table,
     Unique,
 )
 from .types import ColumnType
 from .validate import problems
 
-FORMAT = "schema-snapshot/2"
-#: Older formats still read: 1 lacks character sets, collations and ON UPDATE (all None).
-READABLE_FORMATS = ("schema-snapshot/1", FORMAT)
+FORMAT = "schema-snapshot/3"
+#: Older formats still read: 1 lacks character sets, collations and ON UPDATE (all None);
+#: 2 lacks generated columns, identity options, index keys and methods, constraint timing,
+#: table options and comments on constraints, indexes and enums (all defaults).
+READABLE_FORMATS = ("schema-snapshot/1", "schema-snapshot/2", FORMAT)
 
 # The keys each object may hold, in the order they are written; any other key is refused.
 DOCUMENT_KEYS = ("format", "hash", "enums", "tables")
-ENUM_KEYS = ("id", "name", "values")
+ENUM_KEYS = ("id", "name", "values", "comment")
 TABLE_KEYS = (
     "id",
     "name",
     "comment",
     "charset",
     "collation",
+    "without_rowid",
+    "strict",
     "columns",
     "primary_key",
     "foreign_keys",
@@ -50,13 +57,23 @@ TABLE_KEYS = (
     "checks",
     "indexes",
 )
-COLUMN_KEYS = ("id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity", "serial", "comment", "declared_type")
+COLUMN_KEYS = (
+    "id", "name", "type", "charset", "collation", "nullable", "default", "on_update", "identity",
+    "identity_always", "serial", "sequence", "generated", "comment", "declared_type",
+)
 DEFAULT_KEYS = ("value", "expression")
-PRIMARY_KEY_KEYS = ("id", "name", "columns")
-FOREIGN_KEY_KEYS = ("id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update")
-UNIQUE_KEYS = ("id", "name", "columns")
-CHECK_KEYS = ("id", "name", "expression")
-INDEX_KEYS = ("id", "name", "columns", "unique", "where")
+GENERATED_KEYS = ("expression", "stored")
+SEQUENCE_KEYS = ("start", "increment", "min_value", "max_value", "cache", "cycle")
+TIMING_KEYS = ("deferrable", "initially_deferred")
+PRIMARY_KEY_KEYS = ("id", "name", "columns", *TIMING_KEYS, "comment")
+FOREIGN_KEY_KEYS = (
+    "id", "name", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "match",
+    *TIMING_KEYS, "not_valid", "comment",
+)
+UNIQUE_KEYS = ("id", "name", "columns", "nulls_not_distinct", *TIMING_KEYS, "comment")
+CHECK_KEYS = ("id", "name", "expression", "not_valid", "no_inherit", "comment")
+INDEX_KEYS = ("id", "name", "columns", "keys", "include", "method", "unique", "nulls_not_distinct", "where", "comment")
+INDEX_KEY_KEYS = ("expression", "descending", "nulls", "opclass", "collation", "length")
 
 
 # ---------------------------------------------------------------- dump
@@ -71,12 +88,47 @@ def _element(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _flags(**flags: bool) -> dict[str, Any]:
+    """Boolean keys written only when true."""
+    return {key: True if value else None for key, value in flags.items()}
+
+
+def _sequence_to_data(sequence: SequenceOptions | None) -> dict[str, Any] | None:
+    if sequence is None:
+        return None
+    return _element(
+        {
+            "start": sequence.start,
+            "increment": sequence.increment,
+            "min_value": sequence.min_value,
+            "max_value": sequence.max_value,
+            "cache": sequence.cache,
+            **_flags(cycle=sequence.cycle),
+        }
+    )
+
+
+def _index_key_to_data(key: IndexKey) -> dict[str, Any]:
+    return _element(
+        {
+            **_flags(expression=key.expression, descending=key.descending),
+            "nulls": key.nulls,
+            "opclass": key.opclass,
+            "collation": key.collation,
+            "length": key.length,
+        }
+    )
+
+
 def column_to_data(column: Column) -> dict[str, Any]:
     default = None
     if column.default is not None:
         default = {"value": column.default.value}
         if column.default.expression:
             default["expression"] = True
+    generated = None
+    if column.generated is not None:
+        generated = {"expression": column.generated.expression, "stored": column.generated.stored}
     return _element(
         {
             "id": column.id,
@@ -88,9 +140,29 @@ def column_to_data(column: Column) -> dict[str, Any]:
             "default": default,
             "on_update": column.on_update,
             "identity": column.identity or None,
+            "identity_always": column.identity_always or None,
             "serial": column.serial or None,
+            "sequence": _sequence_to_data(column.sequence),
+            "generated": generated,
             "comment": column.comment,
             "declared_type": column.declared_type,
+        }
+    )
+
+
+def index_to_data(index: Index) -> dict[str, Any]:
+    return _element(
+        {
+            "id": index.id,
+            "name": index.name,
+            "columns": list(index.columns),
+            "keys": [_index_key_to_data(k) for k in index.keys],
+            "include": list(index.include),
+            "method": index.method,
+            "unique": index.unique or None,
+            "nulls_not_distinct": index.nulls_not_distinct or None,
+            "where": index.where,
+            "comment": index.comment,
         }
     )
 
@@ -104,8 +176,17 @@ def table_to_data(table: Table) -> dict[str, Any]:
             "comment": table.comment,
             "charset": table.charset,
             "collation": table.collation,
+            **_flags(without_rowid=table.without_rowid, strict=table.strict),
             "columns": [column_to_data(c) for c in table.columns],
-            "primary_key": _element({"id": pk.id, "name": pk.name, "columns": list(pk.columns)})
+            "primary_key": _element(
+                {
+                    "id": pk.id,
+                    "name": pk.name,
+                    "columns": list(pk.columns),
+                    **_flags(deferrable=pk.deferrable, initially_deferred=pk.initially_deferred),
+                    "comment": pk.comment,
+                }
+            )
             if pk
             else None,
             "foreign_keys": [
@@ -118,30 +199,46 @@ def table_to_data(table: Table) -> dict[str, Any]:
                         "ref_columns": list(fk.ref_columns),
                         "on_delete": fk.on_delete,
                         "on_update": fk.on_update,
+                        "match": fk.match,
+                        **_flags(
+                            deferrable=fk.deferrable,
+                            initially_deferred=fk.initially_deferred,
+                            not_valid=fk.not_valid,
+                        ),
+                        "comment": fk.comment,
                     }
                 )
                 for fk in table.foreign_keys
             ],
             "uniques": [
-                _element({"id": u.id, "name": u.name, "columns": list(u.columns)})
+                _element(
+                    {
+                        "id": u.id,
+                        "name": u.name,
+                        "columns": list(u.columns),
+                        **_flags(
+                            nulls_not_distinct=u.nulls_not_distinct,
+                            deferrable=u.deferrable,
+                            initially_deferred=u.initially_deferred,
+                        ),
+                        "comment": u.comment,
+                    }
+                )
                 for u in table.uniques
             ],
             "checks": [
-                _element({"id": c.id, "name": c.name, "expression": c.expression})
-                for c in table.checks
-            ],
-            "indexes": [
                 _element(
                     {
-                        "id": i.id,
-                        "name": i.name,
-                        "columns": list(i.columns),
-                        "unique": i.unique or None,
-                        "where": i.where,
+                        "id": c.id,
+                        "name": c.name,
+                        "expression": c.expression,
+                        **_flags(not_valid=c.not_valid, no_inherit=c.no_inherit),
+                        "comment": c.comment,
                     }
                 )
-                for i in table.indexes
+                for c in table.checks
             ],
+            "indexes": [index_to_data(i) for i in table.indexes],
         }
     )
 
@@ -150,7 +247,8 @@ def _body(schema: Schema) -> dict[str, Any]:
     """The document without ``format`` and ``hash``: what the hash covers. Names as given."""
     return {
         "enums": [
-            _element({"id": e.id, "name": e.name, "values": list(e.values)}) for e in schema.enums
+            _element({"id": e.id, "name": e.name, "values": list(e.values), "comment": e.comment})
+            for e in schema.enums
         ],
         "tables": [table_to_data(t) for t in schema.tables],
     }
@@ -168,20 +266,45 @@ def to_data(schema: Schema, *, named: bool = True) -> dict[str, Any]:
     return {"format": format_of(body), "hash": _hash(body), **body}
 
 
-#: Keys format 2 added; a schema using none of them is written as format 1, byte for byte as
-#: before, so older engines (and snapshots already saved) see no change.
-FORMAT_2_TABLE_KEYS = ("charset", "collation")
-FORMAT_2_COLUMN_KEYS = ("charset", "collation", "on_update", "serial", "declared_type")
+#: The keys each format added, per kind of element: a schema using none of a format's keys is
+#: written in an older format, byte for byte as before, so older engines (and snapshots already
+#: saved) see no change.
+_ADDED_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "schema-snapshot/2": {
+        "table": ("charset", "collation"),
+        "column": ("charset", "collation", "on_update", "serial", "declared_type"),
+    },
+    "schema-snapshot/3": {
+        "enum": ("comment",),
+        "table": ("without_rowid", "strict"),
+        "column": ("identity_always", "sequence", "generated"),
+        "primary_key": (*TIMING_KEYS, "comment"),
+        "foreign_keys": ("match", *TIMING_KEYS, "not_valid", "comment"),
+        "uniques": ("nulls_not_distinct", *TIMING_KEYS, "comment"),
+        "checks": ("not_valid", "no_inherit", "comment"),
+        "indexes": ("keys", "include", "method", "nulls_not_distinct", "comment"),
+    },
+}
+
+
+def _elements_by_kind(body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {"enum": list(body["enums"]), "table": list(body["tables"])}
+    for table in body["tables"]:
+        found.setdefault("column", []).extend(table.get("columns", ()))
+        if "primary_key" in table:
+            found.setdefault("primary_key", []).append(table["primary_key"])
+        for kind in ("foreign_keys", "uniques", "checks", "indexes"):
+            found.setdefault(kind, []).extend(table.get(kind, ()))
+    return found
 
 
 def format_of(body: dict[str, Any]) -> str:
     """The oldest format that holds ``body``."""
-    for table in body["tables"]:
-        if any(key in table for key in FORMAT_2_TABLE_KEYS):
-            return FORMAT
-        for column in table.get("columns", ()):
-            if any(key in column for key in FORMAT_2_COLUMN_KEYS):
-                return FORMAT
+    elements = _elements_by_kind(body)
+    for version in reversed(list(_ADDED_KEYS)):
+        for kind, keys in _ADDED_KEYS[version].items():
+            if any(key in element for element in elements.get(kind, ()) for key in keys):
+                return version
     return READABLE_FORMATS[0]
 
 
@@ -276,6 +399,21 @@ def _read_column(r: _Reader) -> Column:
         column_type = ColumnType.parse(type_text)
     except SchemaError as exc:
         raise SnapshotFormatError(f"{r.where}.type: {exc}") from None
+    generated = None
+    g = r.child("generated", GENERATED_KEYS)
+    if g is not None:
+        generated = Generated(g.get("expression", str, required=True), g.get("stored", bool, True))
+    sequence = None
+    q = r.child("sequence", SEQUENCE_KEYS)
+    if q is not None:
+        sequence = SequenceOptions(
+            start=q.get("start", int),
+            increment=q.get("increment", int),
+            min_value=q.get("min_value", int),
+            max_value=q.get("max_value", int),
+            cache=q.get("cache", int),
+            cycle=q.get("cycle", bool, False),
+        )
     return Column(
         name=r.name(),
         type=column_type,
@@ -289,6 +427,42 @@ def _read_column(r: _Reader) -> Column:
         on_update=r.get("on_update", str),
         serial=r.get("serial", bool, False),
         declared_type=r.get("declared_type", str),
+        identity_always=r.get("identity_always", bool, False),
+        sequence=sequence,
+        generated=generated,
+    )
+
+
+def _timing(r: _Reader) -> dict[str, bool]:
+    return {key: r.get(key, bool, False) for key in TIMING_KEYS}
+
+
+def _read_index_key(r: _Reader) -> IndexKey:
+    nulls = r.get("nulls", str)
+    if nulls is not None and nulls.upper() not in ("FIRST", "LAST"):
+        raise SnapshotFormatError(f"{r.where}.nulls: expected 'FIRST' or 'LAST', got {nulls!r}")
+    return IndexKey(
+        expression=r.get("expression", bool, False),
+        descending=r.get("descending", bool, False),
+        nulls=nulls.upper() if nulls else None,
+        opclass=r.get("opclass", str),
+        collation=r.get("collation", str),
+        length=r.get("length", int),
+    )
+
+
+def _read_index(i: _Reader) -> Index:
+    return Index(
+        columns=i.names("columns"),
+        name=i.get("name", str),
+        unique=i.get("unique", bool, False),
+        where=i.get("where", str),
+        id=i.get("id", str),
+        keys=tuple(_read_index_key(k) for k in i.items("keys", INDEX_KEY_KEYS)),
+        include=i.names("include", required=False),
+        method=i.get("method", str),
+        nulls_not_distinct=i.get("nulls_not_distinct", bool, False),
+        comment=i.get("comment", str),
     )
 
 
@@ -296,13 +470,17 @@ def _read_table(r: _Reader) -> Table:
     pk = None
     p = r.child("primary_key", PRIMARY_KEY_KEYS)
     if p is not None:
-        pk = PrimaryKey(p.names("columns"), p.get("name", str), p.get("id", str))
+        pk = PrimaryKey(
+            p.names("columns"), p.get("name", str), p.get("id", str), **_timing(p), comment=p.get("comment", str)
+        )
     return Table(
         name=r.name(),
         id=r.get("id", str),
         comment=r.get("comment", str),
         charset=r.get("charset", str),
         collation=r.get("collation", str),
+        without_rowid=r.get("without_rowid", bool, False),
+        strict=r.get("strict", bool, False),
         columns=tuple(_read_column(c) for c in r.items("columns", COLUMN_KEYS)),
         primary_key=pk,
         foreign_keys=tuple(
@@ -314,27 +492,36 @@ def _read_table(r: _Reader) -> Table:
                 on_delete=f.action("on_delete"),
                 on_update=f.action("on_update"),
                 id=f.get("id", str),
+                match=f.get("match", str),
+                not_valid=f.get("not_valid", bool, False),
+                comment=f.get("comment", str),
+                **_timing(f),
             )
             for f in r.items("foreign_keys", FOREIGN_KEY_KEYS)
         ),
         uniques=tuple(
-            Unique(u.names("columns"), u.get("name", str), u.get("id", str))
+            Unique(
+                u.names("columns"),
+                u.get("name", str),
+                u.get("id", str),
+                nulls_not_distinct=u.get("nulls_not_distinct", bool, False),
+                comment=u.get("comment", str),
+                **_timing(u),
+            )
             for u in r.items("uniques", UNIQUE_KEYS)
         ),
         checks=tuple(
-            Check(c.get("expression", str, required=True), c.get("name", str), c.get("id", str))
+            Check(
+                c.get("expression", str, required=True),
+                c.get("name", str),
+                c.get("id", str),
+                not_valid=c.get("not_valid", bool, False),
+                no_inherit=c.get("no_inherit", bool, False),
+                comment=c.get("comment", str),
+            )
             for c in r.items("checks", CHECK_KEYS)
         ),
-        indexes=tuple(
-            Index(
-                columns=i.names("columns"),
-                name=i.get("name", str),
-                unique=i.get("unique", bool, False),
-                where=i.get("where", str),
-                id=i.get("id", str),
-            )
-            for i in r.items("indexes", INDEX_KEYS)
-        ),
+        indexes=tuple(_read_index(i) for i in r.items("indexes", INDEX_KEYS)),
     )
 
 
@@ -344,13 +531,13 @@ def from_data(data: Any) -> Schema:
     if data.get("format") not in READABLE_FORMATS:
         raise SnapshotFormatError(
             f"snapshot: unknown format {data.get('format')!r}"
-            f" (this engine reads {' and '.join(map(repr, READABLE_FORMATS))})"
+            f" (this engine reads {', '.join(map(repr, READABLE_FORMATS))})"
         )
     root.refuse_unknown(DOCUMENT_KEYS)
     as_read = Schema(
         tables=tuple(_read_table(t) for t in root.items("tables", TABLE_KEYS)),
         enums=tuple(
-            Enum(e.name(), e.names("values"), e.get("id", str))
+            Enum(e.name(), e.names("values"), e.get("id", str), e.get("comment", str))
             for e in root.items("enums", ENUM_KEYS)
         ),
     )
@@ -398,3 +585,7 @@ def column_from_data(data: Any, where: str = "column") -> Column:
 def table_from_data(data: Any, where: str = "table") -> Table:
     """One table as ``table_to_data`` writes it, names as given (none are filled in)."""
     return _read_table(_Reader(data, where, TABLE_KEYS))
+
+
+def index_from_data(data: Any, where: str = "index") -> Index:
+    return _read_index(_Reader(data, where, INDEX_KEYS))

@@ -36,7 +36,9 @@ def _table_problems(table: Table, schema: Schema, dialect: str | None = None) ->
     for unique in table.uniques:
         missing("unique constraint", unique.name, unique.columns)
     for index in table.indexes:
-        missing("index", index.name, index.columns)
+        missing("index", index.name, index.column_names if index.columns else ())
+        if index.keys and len(index.keys) != len(index.columns):
+            found.append(f"{where}: index {index.name or ''} has {len(index.columns)} elements but {len(index.keys)} keys")
     for fk in table.foreign_keys:
         missing("foreign key", fk.name, fk.columns)
         if len(fk.columns) != len(fk.ref_columns):
@@ -81,10 +83,20 @@ def _expression_problems(table: Table, dialect: str | None) -> list[str]:
         if index.where:
             for problem in expression_problems(index.where, dialect, columns, table=table.name, strict=False):
                 found.append(f"{where}: index {index.name or ''} condition {index.where!r} {problem}")
+        for n, element in enumerate(index.columns):
+            if index.key(n).expression:
+                for problem in expression_problems(element, dialect, columns, table=table.name, strict=False):
+                    found.append(f"{where}: index {index.name or ''} expression {element!r} {problem}")
     for column in table.columns:
         if column.default is not None and column.default.expression:
             for problem in expression_problems(column.default.value, dialect, None, strict=False):
                 found.append(f"{where}: default of column {column.name!r} {column.default.value!r} {problem}")
+        if column.generated is not None:
+            expression = column.generated.expression
+            for problem in expression_problems(expression, dialect, columns, table=table.name, strict=False):
+                found.append(f"{where}: generated column {column.name!r} {expression!r} {problem}")
+            if column.default is not None:
+                found.append(f"{where}: generated column {column.name!r} cannot have a default")
     return found
 
 

@@ -265,6 +265,11 @@ class Dialect:
         """Statements setting a column's comment. Mandatory where comments exist."""
         return []
 
+    def element_comment_sql(self, table: str | None, element: str, name: str, comment: str | None) -> list[str]:
+        """Statements setting the comment of a key, constraint, index (``element`` as in
+        ``operations.COMMENTED_ELEMENTS``) or enum. Mandatory where such comments exist."""
+        return []
+
     # ------------------------------------------------------------ dispatch
 
     def render_all(self, operations: Sequence[Operation], start: Schema) -> list[tuple[int, str]]:
@@ -371,6 +376,9 @@ class Dialect:
     def rename_constraint(self, op: Any, before: Schema, after: Schema) -> list[str]:
         """Rename a key or constraint (``op.constraint_in(before)`` tells which kind it is)."""
         return [self.sql_rename_constraint % {"table": self.quote(op.table), "old": self.quote(op.old_name), "new": self.quote(op.new_name)}]
+
+    def set_comment(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return self.element_comment_sql(op.table, op.element, op.name, op.new)
 
     def create_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
         """Create a named enum type. Dialects with inline enums emit nothing."""

@@ -35,14 +35,30 @@ from migrations_engine.operations import (
     RenameEnum,
     RenameIndex,
     RenameTable,
+    SetComment,
     SetTableCharset,
     SetTableComment,
+    SetTableOptions,
     apply_all,
     operations_from_data,
     operations_to_data,
     reverse_all,
 )
-from migrations_engine.schema import Check, Column, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Generated,
+    Index,
+    IndexKey,
+    PrimaryKey,
+    Schema,
+    SequenceOptions,
+    Table,
+    Unique,
+)
 from migrations_engine.types import ColumnType
 
 T = ColumnType.parse
@@ -103,6 +119,16 @@ CASES = [
     (AlterColumn("user", EMAIL, replace(EMAIL, charset="latin1", collation="latin1_bin")), "e-mail", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, on_update="CURRENT_TIMESTAMP")), "e-mail", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, serial=True)), "e-mail", False),
+    (AlterColumn("user", USER.columns[0], replace(USER.columns[0], identity_always=True)), "id", False),
+    (AlterColumn("user", USER.columns[0], replace(USER.columns[0], sequence=SequenceOptions(start=10, cycle=True))), "id", False),
+    (AlterColumn("log", LOG.columns[1], replace(LOG.columns[1], generated=Generated("now()", stored=True))), "at", False),
+    (SetTableOptions("log", False, False, True, True), "log", False),
+    (SetComment("user", "primary_key", "user_pkey", None, "the key"), "user_pkey", False),
+    (SetComment("user", "unique", UNIQUE.name, None, "one each"), UNIQUE.name, False),
+    (SetComment("user", "check", "user_chk", None, "set"), "user_chk", False),
+    (SetComment("user", "index", INDEX.name, None, "by mood"), INDEX.name, False),
+    (SetComment("order", "foreign_key", FK.name, None, "owner"), FK.name, False),
+    (SetComment(None, "enum", "mood", None, "how they feel"), "mood", False),
     (AlterColumn("log", LOG.columns[0], replace(LOG.columns[0], identity=True)), "n", False),
     (AlterColumn("order", ORDER.columns[1], replace(ORDER.columns[1], nullable=True)), "user id", False),
     (AddPrimaryKey("log", PrimaryKey(("n",), name="log_pkey")), "n", False),
@@ -114,6 +140,14 @@ CASES = [
     (AddCheck("log", Check('"n" > 0', name="positive")), "positive", False),
     (DropCheck("user", CHECK), "user_chk", False),
     (CreateIndex("log", Index(("at", "n"), name="log_at", unique=True, where='"at" IS NOT NULL')), "log_at", False),
+    (
+        CreateIndex(
+            "log",
+            Index(("lower(n::text)", "at"), name="log_expr", keys=(IndexKey(expression=True), IndexKey(descending=True, nulls="LAST")), include=("n",), method="btree"),
+        ),
+        "log_expr",
+        False,
+    ),
     (DropIndex("user", INDEX), INDEX.name, False),
     (RenameIndex("user", INDEX, "by mood"), "by mood", False),
     (RenameConstraint("user", "user_pkey", "user pk"), "user pk", False),

@@ -246,8 +246,8 @@ def _table(**fields) -> dict:
 
 MALFORMED = [
     (["not", "an", "object"], "snapshot: expected an object, got list"),
-    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1' and 'schema-snapshot/2')"),
-    ({"format": "schema-snapshot/3", "tables": []}, "snapshot: unknown format 'schema-snapshot/3'"),
+    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1', 'schema-snapshot/2', 'schema-snapshot/3')"),
+    ({"format": "schema-snapshot/4", "tables": []}, "snapshot: unknown format 'schema-snapshot/4'"),
     (_data(tables={}), "snapshot.tables: wrong kind of value {}"),
     (_data(tables=[3]), "snapshot.tables[0]: expected an object, got int"),
     (_data(tables=[{"columns": []}]), "snapshot.tables[0]: missing 'name'"),
@@ -495,3 +495,59 @@ def test_declared_type_is_written_in_format_2_and_ignored_by_the_diff() -> None:
     assert snapshot.from_data(data) == schema
     plain = Schema(tables=(Table("t", (replace(column, declared_type=None),)),))
     assert diff(schema, plain) == [] and equivalent(schema, plain)
+
+
+def test_format_3_attributes_round_trip_and_are_written_only_when_set() -> None:
+    from migrations_engine.schema import (
+        Check, ForeignKey, Generated, Index, IndexKey, PrimaryKey, SequenceOptions, Unique,
+    )
+
+    integer = ColumnType.parse("integer")
+    schema = Schema(
+        tables=(
+            Table(
+                "t",
+                (
+                    Column("id", integer, nullable=False, identity=True, identity_always=True,
+                           sequence=SequenceOptions(start=100, increment=5, cycle=True)),
+                    Column("twice", integer, generated=Generated("id * 2", stored=False)),
+                    Column("email", ColumnType.parse("text")),
+                ),
+                primary_key=PrimaryKey(("id",), "t_pkey", deferrable=True, comment="the key"),
+                foreign_keys=(ForeignKey(("twice",), "t", ("id",), "t_twice_fkey", deferrable=True,
+                                         initially_deferred=True, not_valid=True, match="FULL"),),
+                uniques=(Unique(("email",), "t_email_key", nulls_not_distinct=True, comment="one each"),),
+                checks=(Check("id > 0", "t_id_check", not_valid=True, no_inherit=True),),
+                indexes=(
+                    Index(("lower(email)", "id"), "t_lower_idx",
+                          keys=(IndexKey(expression=True), IndexKey(descending=True, nulls="LAST")),
+                          include=("twice",), method="btree", comment="lookups"),
+                ),
+                without_rowid=True,
+                strict=True,
+            ),
+        )
+    )
+    data = snapshot.to_data(schema)
+    assert data["format"] == "schema-snapshot/3"
+    table = data["tables"][0]
+    assert table["without_rowid"] is True and table["strict"] is True
+    assert table["columns"][0]["sequence"] == {"start": 100, "increment": 5, "cycle": True}
+    assert table["columns"][1]["generated"] == {"expression": "id * 2", "stored": False}
+    assert table["indexes"][0]["keys"] == [{"expression": True}, {"descending": True, "nulls": "LAST"}]
+    assert table["foreign_keys"][0]["match"] == "FULL"
+    assert snapshot.loads(snapshot.dumps(schema)) == schema
+    # An index with only plain keys writes no "keys" and stays in format 1.
+    plain = Schema(tables=(Table("t", (Column("x", integer),), indexes=(Index(("x",), "t_x_idx"),)),))
+    assert snapshot.to_data(plain)["format"] == "schema-snapshot/1"
+    assert "keys" not in snapshot.to_data(plain)["tables"][0]["indexes"][0]
+
+
+def test_an_index_key_count_that_does_not_match_its_elements_is_refused() -> None:
+    data = {
+        "format": "schema-snapshot/3",
+        "tables": [{"name": "t", "columns": [{"name": "x", "type": "integer"}],
+                    "indexes": [{"name": "i", "columns": ["x"], "keys": [{}, {"descending": True}]}]}],
+    }
+    with pytest.raises(SnapshotFormatError, match="1 elements but 2 keys"):
+        snapshot.from_data(data)
