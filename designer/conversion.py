@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from designer.models import (
     Draft,
@@ -31,14 +31,59 @@ from migrations_engine.schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
+    SequenceOptions,
     Table,
     Unique,
 )
-from migrations_engine.snapshot import table_from_data, to_data
+from migrations_engine.snapshot import table_from_data, table_to_data, to_data
 from migrations_engine.types import ColumnType
+
+
+#: Per kind of element, the snapshot keys a draft row keeps in its ``extra`` field: what the
+#: engine reads from databases and the editor has no field for. Kept as the snapshot writes
+#: them, except INCLUDE columns, which are column uids like every other column list.
+EXTRA_KEYS: dict[str, tuple[str, ...]] = {
+    "table": ("charset", "collation", "without_rowid", "strict"),
+    "column": (
+        "charset", "collation", "on_update", "identity_always", "serial", "sequence", "generated",
+        "declared_type",
+    ),
+    "primary_key": ("deferrable", "initially_deferred", "comment"),
+    "foreign_key": ("match", "deferrable", "initially_deferred", "not_valid", "comment"),
+    "unique": ("nulls_not_distinct", "deferrable", "initially_deferred", "comment"),
+    "check": ("not_valid", "no_inherit", "comment"),
+    "index": ("keys", "include", "method", "nulls_not_distinct", "comment"),
+    "enum": ("comment",),
+}
+
+E = TypeVar("E")
+
+
+def extra_of(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The part of an element's snapshot data that goes into its row's ``extra``."""
+    return {key: data[key] for key in EXTRA_KEYS[kind] if key in data}
+
+
+def with_extra(element: E, extra: dict[str, Any], column_names: Any = None) -> E:
+    """``element`` with the attributes its row's ``extra`` holds. ``column_names`` turns the
+    uids of INCLUDE columns back into names."""
+    if not extra:
+        return element
+    values = dict(extra)
+    if "sequence" in values:
+        values["sequence"] = SequenceOptions(**values["sequence"])
+    if "generated" in values:
+        values["generated"] = Generated(**values["generated"])
+    if "keys" in values:
+        values["keys"] = tuple(IndexKey(**key) for key in values["keys"])
+    if "include" in values:
+        values["include"] = column_names(values["include"])
+    return replace(element, **values)  # type: ignore[type-var]
 
 
 @dataclass
@@ -87,7 +132,7 @@ class DraftContent:
         schema = Schema(
             tables=tuple(table_from_data(t) for t in body.get("tables", [])),
             enums=tuple(
-                Enum(e["name"], tuple(e.get("values", [])), e.get("id"))
+                Enum(e["name"], tuple(e.get("values", [])), e.get("id"), e.get("comment"))
                 for e in body.get("enums", [])
             ),
         )
@@ -106,7 +151,9 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
     if table_uids is not None:
         tables = tables.filter(uid__in=list(table_uids))
     table_rows = list(
-        tables.values("id", "uid", "name", "comment", "group_id", "pk_columns", "pk_name", "pk_uid")
+        tables.values(
+            "id", "uid", "name", "comment", "group_id", "pk_columns", "pk_name", "pk_uid", "pk_extra", "extra"
+        )
     )
     if table_uids is None:
         ids: Any = None
@@ -130,10 +177,11 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
         "default_is_expression",
         "identity",
         "comment",
+        "extra",
     )
-    indexes = children(DraftIndex, "uid", "name", "columns", "unique", "where")
-    uniques = children(DraftUnique, "uid", "name", "columns")
-    checks = children(DraftCheck, "uid", "name", "expression")
+    indexes = children(DraftIndex, "uid", "name", "columns", "unique", "where", "extra")
+    uniques = children(DraftUnique, "uid", "name", "columns", "extra")
+    checks = children(DraftCheck, "uid", "name", "expression", "extra")
     fks = children(
         DraftForeignKey,
         "uid",
@@ -145,8 +193,9 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
         "ref_columns",
         "on_delete",
         "on_update",
+        "extra",
     )
-    enums = list(DraftEnum.objects.filter(draft=draft).values("uid", "name", "values"))
+    enums = list(DraftEnum.objects.filter(draft=draft).values("uid", "name", "values", "extra"))
     groups = list(TableGroup.objects.filter(draft=draft).values("id", "uid", "name", "colour"))
 
     # Column names by (table id, column uid): the referenced tables of foreign keys may lie
@@ -169,47 +218,43 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
         default = None
         if c["default"] is not None:
             default = Default(c["default"], c["default_is_expression"])
-        by_table[c["table_id"]]["columns"].append(
-            Column(
-                name=c["name"],
-                type=ColumnType.parse(c["type"]),
-                nullable=c["nullable"],
-                default=default,
-                identity=c["identity"],
-                comment=c["comment"],
-                id=c["uid"],
-            )
+        column = Column(
+            name=c["name"],
+            type=ColumnType.parse(c["type"]),
+            nullable=c["nullable"],
+            default=default,
+            identity=c["identity"],
+            comment=c["comment"],
+            id=c["uid"],
         )
+        by_table[c["table_id"]]["columns"].append(with_extra(column, c["extra"]))
     for i in indexes:
-        by_table[i["table_id"]]["indexes"].append(
-            Index(
-                column_names(i["table_id"], i["columns"]),
-                i["name"] or None,
-                i["unique"],
-                i["where"],
-                i["uid"],
-            )
+        index = Index(
+            column_names(i["table_id"], i["columns"]),
+            i["name"] or None,
+            i["unique"],
+            i["where"],
+            i["uid"],
         )
+        in_table = lambda uids, table_id=i["table_id"]: column_names(table_id, uids)  # noqa: E731
+        by_table[i["table_id"]]["indexes"].append(with_extra(index, i["extra"], in_table))
     for u in uniques:
-        by_table[u["table_id"]]["uniques"].append(
-            Unique(column_names(u["table_id"], u["columns"]), u["name"] or None, u["uid"])
-        )
+        unique = Unique(column_names(u["table_id"], u["columns"]), u["name"] or None, u["uid"])
+        by_table[u["table_id"]]["uniques"].append(with_extra(unique, u["extra"]))
     for k in checks:
-        by_table[k["table_id"]]["checks"].append(
-            Check(k["expression"], k["name"] or None, k["uid"])
-        )
+        check = Check(k["expression"], k["name"] or None, k["uid"])
+        by_table[k["table_id"]]["checks"].append(with_extra(check, k["extra"]))
     for f in fks:
-        by_table[f["table_id"]]["foreign_keys"].append(
-            ForeignKey(
-                columns=column_names(f["table_id"], f["columns"]),
-                ref_table=f["ref_table__name"],
-                ref_columns=column_names(f["ref_table_id"], f["ref_columns"]),
-                name=f["name"] or None,
-                on_delete=f["on_delete"],
-                on_update=f["on_update"],
-                id=f["uid"],
-            )
+        fk = ForeignKey(
+            columns=column_names(f["table_id"], f["columns"]),
+            ref_table=f["ref_table__name"],
+            ref_columns=column_names(f["ref_table_id"], f["ref_columns"]),
+            name=f["name"] or None,
+            on_delete=f["on_delete"],
+            on_update=f["on_update"],
+            id=f["uid"],
         )
+        by_table[f["table_id"]]["foreign_keys"].append(with_extra(fk, f["extra"]))
 
     tables_out = []
     group_tables: dict[int, list[str]] = defaultdict(list)
@@ -222,24 +267,24 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
                 row["pk_name"] or None,
                 row["pk_uid"] or None,
             )
-        tables_out.append(
-            Table(
-                name=row["name"],
-                columns=tuple(parts["columns"]),
-                primary_key=pk,
-                foreign_keys=tuple(parts["foreign_keys"]),
-                uniques=tuple(parts["uniques"]),
-                checks=tuple(parts["checks"]),
-                indexes=tuple(parts["indexes"]),
-                comment=row["comment"],
-                id=row["uid"],
-            )
+            pk = with_extra(pk, row["pk_extra"])
+        table = Table(
+            name=row["name"],
+            columns=tuple(parts["columns"]),
+            primary_key=pk,
+            foreign_keys=tuple(parts["foreign_keys"]),
+            uniques=tuple(parts["uniques"]),
+            checks=tuple(parts["checks"]),
+            indexes=tuple(parts["indexes"]),
+            comment=row["comment"],
+            id=row["uid"],
         )
+        tables_out.append(with_extra(table, row["extra"]))
         if row["group_id"]:
             group_tables[row["group_id"]].append(row["uid"])
     schema = Schema(
         tables=tuple(tables_out),
-        enums=tuple(Enum(e["name"], tuple(e["values"]), e["uid"]) for e in enums),
+        enums=tuple(with_extra(Enum(e["name"], tuple(e["values"]), e["uid"]), e["extra"]) for e in enums),
     )
     return DraftContent(
         schema,
@@ -278,7 +323,13 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
     _bulk(
         DraftEnum,
         [
-            DraftEnum(draft=draft, uid=uids.take(e.id), name=e.name, values=list(e.values))
+            DraftEnum(
+                draft=draft,
+                uid=uids.take(e.id),
+                name=e.name,
+                values=list(e.values),
+                extra={"comment": e.comment} if e.comment else {},
+            )
             for e in schema.enums
         ],
         draft,
@@ -286,8 +337,11 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
 
     table_rows: list[DraftTable] = []
     column_uids: dict[str, dict[str, str]] = {}  # table name -> column name -> uid
+    # Each table as the snapshot writes it: where its rows' ``extra`` comes from.
+    data_of = {table.name: table_to_data(table) for table in schema.tables}
     for table in schema.tables:
         table_uid = uids.take(table.id)
+        data = data_of[table.name]
         column_uids[table.name] = {c.name: uids.take(c.id) for c in table.columns}
         pk = table.primary_key
         table_rows.append(
@@ -300,6 +354,8 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                 pk_columns=[column_uids[table.name].get(c, c) for c in pk.columns] if pk else [],
                 pk_name=(pk.name or "") if pk else "",
                 pk_uid=uids.take(pk.id) if pk else "",
+                pk_extra=extra_of("primary_key", data["primary_key"]) if pk else {},
+                extra=extra_of("table", data),
             )
         )
     _bulk(DraftTable, table_rows, draft, need_ids=True)
@@ -312,7 +368,8 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
     columns, indexes, uniques, checks, fks = [], [], [], [], []
     for table in schema.tables:
         row = table_by_name[table.name]
-        for position, c in enumerate(table.columns):
+        data = data_of[table.name]
+        for position, (c, c_data) in enumerate(zip(table.columns, data.get("columns", []), strict=True)):
             columns.append(
                 DraftColumn(
                     draft=draft,
@@ -326,9 +383,13 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                     default_is_expression=bool(c.default and c.default.expression),
                     identity=c.identity,
                     comment=c.comment,
+                    extra=extra_of("column", c_data),
                 )
             )
-        for i in table.indexes:
+        for i, i_data in zip(table.indexes, data.get("indexes", []), strict=True):
+            extra = extra_of("index", i_data)
+            if "include" in extra:
+                extra["include"] = cols(table.name, extra["include"])
             indexes.append(
                 DraftIndex(
                     draft=draft,
@@ -338,9 +399,10 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                     columns=cols(table.name, i.columns),
                     unique=i.unique,
                     where=i.where,
+                    extra=extra,
                 )
             )
-        for u in table.uniques:
+        for u, u_data in zip(table.uniques, data.get("uniques", []), strict=True):
             uniques.append(
                 DraftUnique(
                     draft=draft,
@@ -348,9 +410,10 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                     uid=uids.take(u.id),
                     name=u.name or "",
                     columns=cols(table.name, u.columns),
+                    extra=extra_of("unique", u_data),
                 )
             )
-        for k in table.checks:
+        for k, k_data in zip(table.checks, data.get("checks", []), strict=True):
             checks.append(
                 DraftCheck(
                     draft=draft,
@@ -358,9 +421,10 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                     uid=uids.take(k.id),
                     name=k.name or "",
                     expression=k.expression,
+                    extra=extra_of("check", k_data),
                 )
             )
-        for f in table.foreign_keys:
+        for f, f_data in zip(table.foreign_keys, data.get("foreign_keys", []), strict=True):
             if f.ref_table not in table_by_name:
                 continue  # the engine's validation refuses such schemas; never written
             fks.append(
@@ -374,6 +438,7 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                     ref_columns=cols(f.ref_table, f.ref_columns),
                     on_delete=f.on_delete,
                     on_update=f.on_update,
+                    extra=extra_of("foreign_key", f_data),
                 )
             )
     for model, rows in (

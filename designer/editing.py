@@ -114,6 +114,8 @@ def _write_column(column: DraftColumn, data: ColumnData) -> None:
     column.default = data.default if data.default not in (None, "") else None
     column.default_is_expression = data.default_is_expression and column.default is not None
     column.identity, column.comment = data.identity, data.comment or None
+    if not column.identity:  # what only an identity has goes with it
+        column.extra = {k: v for k, v in column.extra.items() if k not in ("identity_always", "serial", "sequence")}
     column.save()
     table = column.table
     if renamed_from is not None:
@@ -140,11 +142,22 @@ def _rename_in_expressions(table: DraftTable, old: str, new: str) -> None:
         if expression != check.expression:
             check.expression = expression
             check.save(update_fields=["expression"])
-    for index in DraftIndex.objects.filter(table=table, where__isnull=False):
-        where = rename_column_in(index.where, old, new, table.name)
-        if where != index.where:
-            index.where = where
-            index.save(update_fields=["where"])
+    for index in DraftIndex.objects.filter(table=table):
+        keys = index.extra.get("keys") or [{}] * len(index.columns)
+        columns = [
+            rename_column_in(element, old, new, table.name) if key.get("expression") else element
+            for element, key in zip(index.columns, keys)
+        ]
+        where = index.where and rename_column_in(index.where, old, new, table.name)
+        if (where, columns) != (index.where, index.columns):
+            index.where, index.columns = where, columns
+            index.save(update_fields=["where", "columns"])
+    for column in DraftColumn.objects.filter(table=table, extra__has_key="generated"):
+        generated = column.extra["generated"]
+        expression = rename_column_in(generated["expression"], old, new, table.name)
+        if expression != generated["expression"]:
+            column.extra["generated"] = {**generated, "expression": expression}
+            column.save(update_fields=["extra"])
 
 
 def _drop_from_primary_key(table: DraftTable, uid: str) -> None:
@@ -162,11 +175,17 @@ def delete_column(column: DraftColumn) -> None:
     for model in (DraftIndex, DraftUnique):
         for element in model.objects.filter(table=table):
             if uid in element.columns:
+                keys = element.extra.get("keys")
+                if keys:  # per-element options follow their elements
+                    element.extra["keys"] = [k for c, k in zip(element.columns, keys) if c != uid]
                 element.columns = [c for c in element.columns if c != uid]
                 if element.columns:
-                    element.save(update_fields=["columns"])
+                    element.save(update_fields=["columns", "extra"])
                 else:
                     element.delete()
+            elif uid in element.extra.get("include", ()):
+                element.extra["include"] = [c for c in element.extra["include"] if c != uid]
+                element.save(update_fields=["extra"])
     doomed = [fk.pk for fk in DraftForeignKey.objects.filter(table=table) if uid in fk.columns]
     doomed += [
         fk.pk for fk in DraftForeignKey.objects.filter(ref_table=table) if uid in fk.ref_columns

@@ -444,6 +444,21 @@ def _rename_in(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if c == old else c for c in columns)
 
 
+def _index_with_column_renamed(index: Index, old: str, new: str, table: str) -> Index:
+    """``index`` naming column ``new`` where it named ``old``: its column elements, the
+    columns its expressions and condition use, and its INCLUDE columns."""
+    elements = tuple(
+        rename_column_in(element, old, new, table) if index.key(n).expression else (new if element == old else element)
+        for n, element in enumerate(index.columns)
+    )
+    return replace(
+        index,
+        columns=elements,
+        include=_rename_in(index.include, old, new),
+        where=index.where and rename_column_in(index.where, old, new, table),
+    )
+
+
 @dataclass(frozen=True)
 class AddColumn(Operation):
     kind: ClassVar[str] = "add_column"
@@ -510,13 +525,19 @@ class RenameColumn(Operation):
             primary_key=replace(pk, columns=_rename_in(pk.columns, old, new)) if pk else None,
             foreign_keys=tuple(replace(fk, columns=_rename_in(fk.columns, old, new)) for fk in table.foreign_keys),
             uniques=tuple(replace(u, columns=_rename_in(u.columns, old, new)) for u in table.uniques),
-            indexes=tuple(
-                replace(i, columns=_rename_in(i.columns, old, new), where=i.where and rename_column_in(i.where, old, new, self.table))
-                for i in table.indexes
-            ),
+            indexes=tuple(_index_with_column_renamed(i, old, new, self.table) for i in table.indexes),
             # The databases rewrite these too (MySQL 8 refuses the rename instead: its dialect
             # drops and re-adds the checks around it).
             checks=tuple(replace(c, expression=rename_column_in(c.expression, old, new, self.table)) for c in table.checks),
+        )
+        table = replace(
+            table,
+            columns=tuple(
+                replace(c, generated=replace(c.generated, expression=rename_column_in(c.generated.expression, old, new, self.table)))
+                if c.generated is not None
+                else c
+                for c in table.columns
+            ),
         )
         schema = schema.replace_table(self.table, table)
         for other, fk in schema.referencing(self.table):

@@ -282,6 +282,9 @@ class DraftEnum(models.Model):
     uid = models.CharField(max_length=64, default=new_uid)
     name = models.CharField(max_length=200)
     values = models.JSONField(default=list)
+    #: The engine's attributes the editor has no field for, as the snapshot writes them
+    #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -303,6 +306,10 @@ class DraftTable(models.Model):
     pk_columns = models.JSONField(default=list, blank=True)
     pk_name = models.CharField(max_length=200, blank=True)
     pk_uid = models.CharField(max_length=64, blank=True)
+    pk_extra = models.JSONField(default=dict, blank=True)
+    #: The engine's attributes the editor has no field for, as the snapshot writes them
+    #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -325,6 +332,9 @@ class DraftColumn(models.Model):
     default_is_expression = models.BooleanField(default=False)
     identity = models.BooleanField(default=False)
     comment = models.TextField(null=True, blank=True)
+    #: The engine's attributes the editor has no field for, as the snapshot writes them
+    #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["table", "position"]
@@ -343,6 +353,9 @@ class _TableElement(models.Model):
     draft = models.ForeignKey(Draft, models.CASCADE, related_name="+")
     uid = models.CharField(max_length=64, default=new_uid)
     name = models.CharField(max_length=200, blank=True)
+    #: The engine's attributes the editor has no field for, as the snapshot writes them
+    #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True

@@ -132,3 +132,87 @@ def test_replacing_content_takes_bulk_queries(cast, django_assert_max_num_querie
         draft.replace_content(Schema(), [])
 
     assert not DraftTable.objects.filter(draft=draft).exists()
+
+
+def _every_engine_attribute() -> Schema:
+    """A schema using every attribute the editor has no field for (read from databases)."""
+    from migrations_engine.schema import (
+        Check, Column, Enum, ForeignKey, Generated, Index, IndexKey, PrimaryKey, SequenceOptions,
+        Table, Unique,
+    )
+    from migrations_engine.types import ColumnType
+
+    t = ColumnType.parse
+    table = Table(
+        "film",
+        (
+            Column("id", t("integer"), nullable=False, identity=True, identity_always=True,
+                   sequence=SequenceOptions(start=10, increment=2, cycle=True), id="c1"),
+            Column("title", t("varchar(40)"), charset="utf8mb4", collation="utf8mb4_bin", id="c2"),
+            Column("twice", t("integer"), generated=Generated('"id" * 2', stored=False), id="c3"),
+            Column("changed", t("timestamp"), on_update="CURRENT_TIMESTAMP", declared_type="DATETIME", id="c4"),
+            Column("n", t("integer"), identity=False, serial=False, id="c5"),
+        ),
+        primary_key=PrimaryKey(("id",), "film_pkey", "pk1", deferrable=True, comment="the key"),
+        foreign_keys=(ForeignKey(("n",), "film", ("id",), "film_n_fkey", id="f1", deferrable=True,
+                                 initially_deferred=True, not_valid=True, match="FULL", comment="self"),),
+        uniques=(Unique(("title",), "film_title_key", "u1", nulls_not_distinct=True, comment="one"),),
+        checks=(Check('"n" > 0', "film_n_check", "k1", not_valid=True, no_inherit=True, comment="positive"),),
+        indexes=(
+            Index(("lower(title)", "n"), "film_lower_idx", id="i1",
+                  keys=(IndexKey(expression=True), IndexKey(descending=True, nulls="LAST", opclass="int4_ops")),
+                  include=("changed",), method="btree", comment="search"),
+        ),
+        comment="films",
+        id="t1",
+        charset="latin1",
+        collation="latin1_bin",
+        without_rowid=True,
+        strict=True,
+    )
+    return Schema(tables=(table,), enums=(Enum("mood", ("a", "b"), "e1", comment="feelings"),))
+
+
+def test_every_engine_attribute_survives_a_draft(cast):
+    schema = _every_engine_attribute()
+
+    draft = Draft.objects.create_from_schema(cast.project, schema, None, cast.architect)
+
+    assert draft.to_schema() == schema
+
+
+def test_renaming_a_column_renames_it_in_include_and_deleting_it_drops_its_key(client, cast):
+    from designer.editing import delete_column
+
+    schema = _every_engine_attribute()
+    draft = Draft.objects.create_from_schema(cast.project, schema, None, cast.architect)
+    DraftColumn.objects.filter(draft=draft, uid="c4").update(name="modified")
+    index = draft.to_schema().table("film").indexes[0]
+    assert index.include == ("modified",)
+
+    delete_column(DraftColumn.objects.get(draft=draft, uid="c5"))
+    index = draft.to_schema().table("film").indexes[0]
+    assert index.columns == ("lower(title)",) and [k.expression for k in index.keys] == [True]
+
+    delete_column(DraftColumn.objects.get(draft=draft, uid="c4"))
+    assert draft.to_schema().table("film").indexes[0].include == ()
+
+
+def test_renaming_a_column_in_the_editor_renames_it_in_index_expressions_and_generated_columns(cast):
+    from designer.editing import ColumnData, update_column
+
+    schema = _every_engine_attribute()
+    draft = Draft.objects.create_from_schema(cast.project, schema, None, cast.architect)
+    title = DraftColumn.objects.get(draft=draft, uid="c2")
+    update_column(title, ColumnData(name="name", type="varchar(40)"))
+    film = draft.to_schema().table("film")
+    assert film.indexes[0].columns[0] == "lower(name)"
+    assert film.column("name").charset == "utf8mb4"
+
+    update_column(DraftColumn.objects.get(draft=draft, uid="c1"), ColumnData(name="ident", type="integer", nullable=False))
+    film = draft.to_schema().table("film")
+    assert film.column("twice").generated.expression == '"ident" * 2'
+    film = draft.to_schema().table("film")
+    film = replace(film, columns=tuple(replace(c, name="id") if c.name == "ident" else c for c in film.columns))
+    assert not film.column("id").identity and film.column("id").identity_always is False
+    assert film.column("id").sequence is None and film.column("id").serial is False

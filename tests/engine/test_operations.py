@@ -499,3 +499,26 @@ def test_data_loss_is_overridden_wherever_destructive_is():
         overrides_destructive = cls.destructive is not Operation.destructive
         overrides_data_loss = cls.data_loss is not Operation.data_loss
         assert overrides_destructive == overrides_data_loss, cls.kind
+
+
+def test_renaming_a_column_follows_it_into_index_expressions_include_and_generated_columns():
+    table = Table(
+        "t",
+        (
+            Column("a", T("text")),
+            Column("b", T("integer")),
+            Column("len", T("integer"), generated=Generated('length("a")', stored=True)),
+        ),
+        indexes=(
+            Index(('lower("a")', "b"), "t_idx", keys=(IndexKey(expression=True), IndexKey()), include=("a",)),
+            Index(("a",), "t_a_idx"),
+        ),
+    )
+    schema = Schema(tables=(table,))
+    after = RenameColumn("t", "a", "a b").apply(schema).table("t")
+    by_name = {i.name: i for i in after.indexes}
+    assert by_name["t_idx"].columns == ('lower("a b")', "b")
+    assert by_name["t_idx"].include == ("a b",)
+    assert by_name["t_a_idx"].columns == ("a b",)
+    assert after.column("len").generated == Generated('length("a b")', stored=True)
+    assert RenameColumn("t", "a b", "a").apply(RenameColumn("t", "a", "a b").apply(schema)) == schema
