@@ -181,3 +181,17 @@ def test_an_edit_that_dismisses_an_approval_redraws_the_drafts_state(client, cas
 
     content = response.content.decode()
     assert '<span id="draft-status" class="status status-in_review" hx-swap-oob="true">In review</span>' in content
+
+
+def test_attributes_read_from_a_database_show_read_only_beside_the_column(client, cast):
+    from tests.designer.test_conversion import _every_engine_attribute
+
+    draft = Draft.objects.create_from_schema(cast.project, _every_engine_attribute(), None, cast.architect)
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "?table=t1")).content.decode()
+
+    assert 'title="generated as (&quot;id&quot; * 2) VIRTUAL">gen</abbr>' in content
+    assert 'title="counts by itself, GENERATED ALWAYS; sequence options kept">auto</abbr>' in content
+    assert 'title="ON UPDATE CURRENT_TIMESTAMP">upd</abbr>' in content
+    assert 'title="character set utf8mb4 collation utf8mb4_bin">cs</abbr>' in content
