@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from designer.models import DIALECTS
 from migrations_engine.diff import diff
 from migrations_engine.errors import EngineError
+from migrations_engine.lossy import type_losses
 from migrations_engine.operations import (
+    AddColumn,
     AlterColumn,
     AlterEnum,
     CreateTable,
@@ -26,6 +28,7 @@ from migrations_engine.operations import (
     RenameConstraint,
     RenameEnum,
     RenameTable,
+    SetComment,
     SetTableComment,
     reverse_all,
 )
@@ -67,6 +70,9 @@ class Migration:
     dialect: str = ""
     #: What running the down script can lose (its operations' ``data_loss``), in its order.
     down_data_loss: list[str] = field(default_factory=list)
+    #: Columns the change creates or retypes whose type the dialect only approximates
+    #: (``migrations_engine.lossy``), one sentence each.
+    lossy: list[str] = field(default_factory=list)
 
     @property
     def destructive(self) -> bool:
@@ -129,7 +135,21 @@ def migration(old: Schema, new: Schema, dialect: str) -> Migration:
         down=script_text(down, down_operations),
         dialect=dialect,
         down_data_loss=[loss for op in down_operations if (loss := op.data_loss())],
+        lossy=[str(loss) for loss in type_losses(new, dialect, only=typed_columns(operations))],
     )
+
+
+def typed_columns(operations: list[Operation]) -> set[tuple[str, str]]:
+    """The ``(table, column)`` pairs whose type ``operations`` set: created or retyped."""
+    typed: set[tuple[str, str]] = set()
+    for op in operations:
+        if isinstance(op, CreateTable):
+            typed.update((op.table.name, c.name) for c in op.table.columns)
+        elif isinstance(op, AddColumn):
+            typed.add((op.table, op.column.name))
+        elif isinstance(op, AlterColumn) and op.type_changed:
+            typed.add((op.table, op.new.name))
+    return typed
 
 
 # ---------------------------------------------------------------- anchors
@@ -194,6 +214,8 @@ def _element_of(op: Operation, before: Schema) -> tuple[str | None, str]:
             return before.table(op.table).column(op.old_name).id, f"{op.table}.{op.old_name}"
         if isinstance(op, RenameConstraint):
             return op.constraint_in(before).id, f"{op.table}.{op.old_name}"
+        if isinstance(op, SetComment):
+            return None, ".".join(n for n in (op.table, op.name) if n)
     except EngineError:
         pass  # not in ``before``: the name will do
     old_name = getattr(op, "old_name", None)

@@ -105,3 +105,13 @@ def test_without_htmx_it_is_a_page(client, cast, draft):
     response = client.get(draft_url(draft, "preview/"))
 
     assert b"<html" in response.content and b"Full CREATE script" in response.content
+
+
+def test_a_type_the_dialect_only_approximates_is_flagged_lossy(client, cast, draft):
+    DraftColumn.objects.filter(uid="c-email").update(type="boolean")
+
+    content = preview(client, cast.viewer, draft, "?dialect=mysql")
+
+    assert '<span class="badge warning" title="the dialect writes a near type">lossy</span>' in content
+    assert "customer.email (boolean) is lossy on mysql: MySQL has no boolean type" in content
+    assert "lossy" not in preview(client, cast.viewer, draft, "?dialect=postgresql")
