@@ -487,9 +487,25 @@ class DropColumn(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         table = schema.table(self.table)
-        table.column(self.column.name)
+        name = self.column.name
+        table.column(name)
+        # The databases would take these with the column (or refuse): the model must not keep
+        # them naming a column that is gone. The diff drops them first; a hand-made list must too.
+        users = [
+            f"{kind} {_q(element.name or '')}"
+            for kind, element, columns in (
+                *(("primary key", k, k.columns) for k in (table.primary_key,) if k is not None),
+                *(("unique constraint", u, u.columns) for u in table.uniques),
+                *(("index", i, i.column_names) for i in table.indexes),
+                *(("foreign key", f, f.columns) for f in table.foreign_keys),
+                *(("foreign key", f, f.ref_columns) for _, f in schema.referencing(self.table)),
+            )
+            if name in columns
+        ]
+        if users:
+            raise SchemaError(f"cannot drop column {self.table}.{name}: drop its {', '.join(dict.fromkeys(users))} first")
         return schema.replace_table(
-            self.table, replace(table, columns=tuple(c for c in table.columns if c.name != self.column.name))
+            self.table, replace(table, columns=tuple(c for c in table.columns if c.name != name))
         )
 
     def reverse(self) -> Operation:

@@ -109,7 +109,7 @@ CASES = [
     (SetTableCharset("user", None, None, "latin1", "latin1_bin"), "user", False),
     (AddColumn("user", Column("age", T("smallint"))), "age", False),
     (AddColumn("user", Column("age", T("smallint"), nullable=False, default=Default("0"))), "age", False),
-    (DropColumn("user", BASE.table("user").column("mood")), "mood", True),
+    (DropColumn("log", BASE.table("log").column("at")), "at", True),
     (RenameColumn("user", "id", "ident"), "ident", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, type=T("text"))), "e-mail", False),
     (AlterColumn("user", EMAIL, replace(EMAIL, type=T("varchar(10)"))), "e-mail", True),
@@ -522,3 +522,24 @@ def test_renaming_a_column_follows_it_into_index_expressions_include_and_generat
     assert by_name["t_a_idx"].columns == ("a b",)
     assert after.column("len").generated == Generated('length("a b")', stored=True)
     assert RenameColumn("t", "a b", "a").apply(RenameColumn("t", "a", "a b").apply(schema)) == schema
+
+
+@pytest.mark.parametrize(
+    "table, column, named",
+    [
+        ("user", "e-mail", "unique constraint"),
+        ("user", "mood", "index"),
+        ("user", "id", "primary key"),
+        ("order", "user id", "foreign key"),
+    ],
+)
+def test_dropping_a_column_something_still_uses_is_refused_naming_it(table, column, named):
+    op = DropColumn(table, BASE.table(table).column(column))
+    with pytest.raises(SchemaError, match=f"cannot drop column {table}.{column}: drop its {named}"):
+        op.apply(BASE)
+
+
+def test_dropping_a_column_a_foreign_key_references_is_refused():
+    schema = Schema(tables=(replace(USER, primary_key=None, uniques=(), indexes=()), ORDER))
+    with pytest.raises(SchemaError, match="drop its foreign key"):
+        DropColumn("user", USER.columns[0]).apply(with_default_names(schema))
