@@ -39,7 +39,9 @@ from ..operations import (
     DropIndex,
     DropPrimaryKey,
     DropUnique,
+    COMMENTED_ELEMENTS,
     RenameConstraint,
+    SetComment,
     SetTableCharset,
 )
 from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
@@ -96,13 +98,16 @@ class MySQLDialect(Dialect):
     default_charset: ClassVar[str] = "utf8mb4"
     sql_alter_table = "ALTER TABLE %(table)s %(changes)s"
     sql_modify_column = "MODIFY COLUMN %(definition)s"
-    sql_add_primary_key = "ADD PRIMARY KEY (%(columns)s)"
+    sql_drop_column_clause = "DROP COLUMN %(column)s"
+    sql_copy_column = "UPDATE %(table)s SET %(new)s = %(old)s"
+    sql_add_primary_key = "ADD %(definition)s"
     sql_drop_primary_key = "ALTER TABLE %(table)s DROP PRIMARY KEY"
     sql_drop_foreign_key = "ALTER TABLE %(table)s DROP FOREIGN KEY %(name)s"
     # DROP CONSTRAINT: MariaDB >= 10.2 and MySQL >= 8.0.19 (DROP CHECK is MySQL only).
     sql_drop_check = "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s"
     sql_drop_index = "DROP INDEX %(name)s ON %(table)s"
-    sql_add_index = "ADD %(unique)sINDEX %(name)s (%(columns)s)"
+    sql_create_index = "CREATE %(unique)sINDEX %(name)s ON %(table)s (%(columns)s)%(options)s"
+    sql_add_index = "ADD %(unique)sINDEX %(name)s (%(columns)s)%(options)s"
     sql_drop_index_clause = "DROP INDEX %(name)s"
     sql_rename_index = "ALTER TABLE %(table)s RENAME INDEX %(old)s TO %(new)s"
     sql_table_comment = "ALTER TABLE %(table)s COMMENT = %(comment)s"
@@ -200,6 +205,8 @@ class MySQLDialect(Dialect):
             parts.append("CHARACTER SET " + column.charset)
         if column.collation:
             parts.append("COLLATE " + column.collation)
+        if column.generated is not None:
+            return " ".join(parts + [self.generated_sql(column)])
         parts.append("NULL" if column.nullable else "NOT NULL")
         if default is None and column.default is not None and not auto_increment:
             default = self.default_sql(column)
@@ -213,11 +220,41 @@ class MySQLDialect(Dialect):
             parts.append("COMMENT " + self.string_literal(column.comment))
         return " ".join(parts)
 
+    def generated_sql(self, column: Column) -> str:
+        """``GENERATED ALWAYS AS (expr) VIRTUAL|STORED [NOT NULL] [COMMENT '...']``.
+
+        MariaDB refuses NULL and NOT NULL on a generated column (MySQL 8 takes both): NULL is
+        left unwritten, NOT NULL written for MySQL 8, whose generated columns may have it.
+        A generated column has no DEFAULT, ON UPDATE or AUTO_INCREMENT.
+        """
+        assert column.generated is not None
+        parts = [f"GENERATED ALWAYS AS ({column.generated.expression.strip()})", "STORED" if column.generated.stored else "VIRTUAL"]
+        if not column.nullable:
+            parts.append("NOT NULL")
+        if column.comment:
+            parts.append("COMMENT " + self.string_literal(column.comment))
+        return " ".join(parts)
+
     def primary_key_definition(self, pk: PrimaryKey) -> str:
-        return f"PRIMARY KEY ({self.quote_columns(pk.columns)})"
+        """``PRIMARY KEY (...) [COMMENT '...']``: the primary key is an index, which takes a comment."""
+        refuse_options(pk)
+        return f"PRIMARY KEY ({self.quote_columns(pk.columns)})" + self.comment_clause(pk.comment)
+
+    def unique_definition(self, unique: Unique) -> str:
+        refuse_options(unique)
+        return f"UNIQUE ({self.quote_columns(unique.columns)})" + self.comment_clause(unique.comment)
+
+    def check_definition(self, check: Check) -> str:
+        refuse_options(check)
+        return f"CHECK ({check.expression})"
+
+    def comment_clause(self, comment: str | None) -> str:
+        """`` COMMENT '...'`` for a key or index, or nothing."""
+        return f" COMMENT {self.string_literal(comment)}" if comment else ""
 
     def foreign_key_definition(self, fk: ForeignKey) -> str:
         """Both actions always written: MariaDB reads an unwritten one back as RESTRICT."""
+        refuse_options(fk)
         if "SET DEFAULT" in (fk.on_delete, fk.on_update):
             raise UnsupportedChange(
                 f"MySQL's InnoDB refuses SET DEFAULT in foreign key {fk.name!r}: "
@@ -247,8 +284,48 @@ class MySQLDialect(Dialect):
         return out
 
     def index_definition(self, index: Index) -> str:
-        self.index_where_sql(index)
         return self.sql_add_index.removeprefix("ADD ") % self._index_args(index)
+
+    def create_index_sql(self, table: str, index: Index) -> str:
+        """``CREATE [UNIQUE|FULLTEXT] INDEX name ON table (col(len) DESC, ...) [COMMENT '...']``."""
+        return self.sql_create_index % {**self._index_args(index), "table": self.quote(table)}
+
+    def index_key_sql(self, index: Index, position: int) -> str:
+        """One element of an index: the column, its prefix length, DESC."""
+        key = index.key(position)
+        if key.expression:
+            raise UnsupportedChange(
+                f"index {index.name!r} has the expression {index.columns[position]!r}: MariaDB has no "
+                "functional indexes (and the engine writes none for MySQL 8); index a generated column instead"
+            )
+        if key.opclass or key.collation or key.nulls:
+            raise UnsupportedChange(
+                f"index {index.name!r}: MySQL has no operator classes, collations or NULLS FIRST/LAST "
+                f"in index keys ({index.columns[position]!r})"
+            )
+        sql = self.quote(index.columns[position])
+        if key.length is not None:
+            sql += f"({key.length})"
+        return sql + (" DESC" if key.descending else "")
+
+    def index_kind(self, index: Index) -> str:
+        """``UNIQUE ``, ``FULLTEXT `` or nothing; refuses what MySQL indexes cannot be."""
+        self.index_where_sql(index)
+        if index.method not in (None, "btree", "fulltext"):
+            raise UnsupportedChange(
+                f"index {index.name!r} uses {index.method!r}: MySQL's InnoDB has B-tree and FULLTEXT indexes only"
+            )
+        if index.include:
+            raise UnsupportedChange(f"index {index.name!r}: MySQL has no INCLUDE columns ({', '.join(index.include)})")
+        if index.nulls_not_distinct:
+            raise UnsupportedChange(f"index {index.name!r}: MySQL has no NULLS NOT DISTINCT")
+        if index.method == "fulltext":
+            if index.unique:
+                raise UnsupportedChange(f"index {index.name!r}: a FULLTEXT index cannot be unique")
+            if any(index.key(n).length is not None or index.key(n).descending for n in range(len(index.columns))):
+                raise UnsupportedChange(f"FULLTEXT index {index.name!r} takes neither prefix lengths nor DESC")
+            return "FULLTEXT "
+        return "UNIQUE " if index.unique else ""
 
     def create_table_sql(self, table: Table, schema: Schema) -> list[str]:
         """One CREATE TABLE holding columns, keys, checks, indexes, foreign keys and comments."""
@@ -272,7 +349,12 @@ class MySQLDialect(Dialect):
         return [self.sql_table_comment % {"table": self.quote(table), "comment": self.string_literal(comment or "")}]
 
     def _index_args(self, index: Index) -> dict[str, str]:
-        return {"unique": "UNIQUE " if index.unique else "", "name": self.quote(index.name or ""), "columns": self.quote_columns(index.columns)}
+        return {
+            "unique": self.index_kind(index),
+            "name": self.quote(index.name or ""),
+            "columns": ", ".join(self.index_key_sql(index, n) for n in range(len(index.columns))),
+            "options": self.comment_clause(index.comment),
+        }
 
     def _alter(self, table: str, changes: list[str]) -> str:
         return self.sql_alter_table % {"table": self.quote(table), "changes": ", ".join(changes)}
@@ -318,7 +400,7 @@ class MySQLDialect(Dialect):
         return first, last
 
     def add_primary_key(self, op: AddPrimaryKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
-        change = self.sql_add_primary_key % {"columns": self.quote_columns(op.primary_key.columns)}
+        change = self.sql_add_primary_key % {"definition": self.primary_key_definition(op.primary_key)}
         return [self.key_change_sql(op.table, [change], before, after)]
 
     def drop_primary_key(self, op: DropPrimaryKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
@@ -401,7 +483,7 @@ class MySQLDialect(Dialect):
         column = op.column
         table = after.table(op.table)
         auto = column.identity and leads_a_key(table, column.name)
-        needs_value = not column.nullable and column.default is None and not auto
+        needs_value = not column.nullable and column.default is None and not auto and column.generated is None
         temporary = self._temporary_default(column, after) if needs_value else None
         definition = self.column_definition(column, after, table, default=temporary)
         statements = [self.sql_add_column % {"table": self.quote(op.table), "definition": definition}]
@@ -414,7 +496,27 @@ class MySQLDialect(Dialect):
         return f"({zero})" if self.needs_expression_default(column.type) else zero
 
     def alter_column(self, op: AlterColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
-        """``MODIFY COLUMN`` with the whole new definition, after filling NULLs if it becomes NOT NULL."""
+        """``MODIFY COLUMN`` with the whole new definition, after filling NULLs if it becomes NOT NULL.
+
+        Generated columns: both servers change an expression, or turn a column STORED or back to
+        a plain one, in place; a change to or from VIRTUAL otherwise (VIRTUAL ↔ STORED, VIRTUAL
+        ↔ plain) makes the column again (``rebuild_column``).
+        """
+        old, new = op.old, op.new
+        if old.generated is not None or new.generated is not None:
+            virtual = (old.generated is not None and not old.generated.stored) or (new.generated is not None and not new.generated.stored)
+            same_kind = old.generated is not None and new.generated is not None and old.generated.stored == new.generated.stored
+            if virtual and not same_kind:
+                return self.rebuild_column(op, before, after)
+            if old.generated is not None and new.generated is None and not new.nullable:
+                # A STORED column becomes a plain NOT NULL one: keep its values, fill its NULLs.
+                loose = replace(new, nullable=True)
+                return [
+                    self._alter(op.table, [self._modify(loose, after, auto_increment=False)]),
+                    *self.alter_column(AlterColumn(op.table, loose, new), before, after),
+                ]
+            if new.generated is not None:
+                return [self._alter(op.table, [self.sql_modify_column % {"definition": self.column_definition(new, after)}])]
         table = after.table(op.table)
         statements = []
         if op.old.nullable and not op.new.nullable:
@@ -424,6 +526,79 @@ class MySQLDialect(Dialect):
             )
         statements.append(self._alter(op.table, [self.sql_modify_column % {"definition": self.column_definition(op.new, after, table)}]))
         return statements
+
+    def rebuild_column(self, op: AlterColumn, before: Schema, after: Schema) -> list[str]:
+        """Make a column again where MySQL cannot MODIFY it (to or from VIRTUAL), in its place.
+
+        The indexes, keys and checks naming it are dropped and added again in the same ALTER
+        TABLE (a dropped column leaves the indexes it was part of, shortened). A plain column
+        coming from a VIRTUAL one keeps its values: it is added under a temporary name, filled,
+        and takes the old one's name. Foreign keys on the column are refused.
+        """
+        old_table, table = before.table(op.table), after.table(op.table)
+        name = op.new.name
+        if any(name in fk.columns for fk in table.foreign_keys) or any(
+            fk.ref_table == table.name and name in fk.ref_columns for _, fk in after.referencing(table.name)
+        ):
+            raise UnsupportedChange(f"MySQL makes {table.name}.{name} again to change its kind of generated column: drop its foreign keys first")
+        position = table.column_names.index(name)
+        place = f"AFTER {self.quote(table.column_names[position - 1])}" if position else "FIRST"
+        drops, adds = self._column_dependents(old_table, table, name)
+        if op.new.generated is not None:
+            definition = self.column_definition(op.new, after, table)
+            return [self._alter(table.name, [*drops, self.sql_drop_column_clause % {"column": self.quote(name)}, f"ADD COLUMN {definition} {place}", *adds])]
+        temporary = _free_column_name(table, f"{name}__new")
+        loose = replace(op.new, name=temporary, nullable=True, identity=False, default=None)
+        statements = [
+            self.sql_add_column % {"table": self.quote(table.name), "definition": self.column_definition(loose, after) + f" AFTER {self.quote(name)}"},
+            self.sql_copy_column % {"table": self.quote(table.name), "new": self.quote(temporary), "old": self.quote(name)},
+        ]
+        if not op.new.nullable:
+            statements.append(self.sql_fill_nulls % {"table": self.quote(table.name), "column": self.quote(temporary), "value": self.fill_value(op.new, after)})
+        change = f"CHANGE COLUMN {self.quote(temporary)} {self.column_definition(op.new, after, table)}"
+        statements.append(self._alter(table.name, [*drops, self.sql_drop_column_clause % {"column": self.quote(name)}, change, *adds]))
+        return statements
+
+    def _column_dependents(self, old: Table, new: Table, column: str) -> tuple[list[str], list[str]]:
+        """Clauses dropping the keys, indexes and checks of ``old`` naming ``column``, and adding
+        those of ``new`` again."""
+        def named(table: Table) -> tuple[list[Any], list[Index], list[Check]]:
+            keys = [k for k in ([table.primary_key] if table.primary_key else []) + list(table.uniques) if column in k.columns]
+            return keys, [i for i in table.indexes if column in i.columns], [c for c in table.checks if re.search(rf"\b{re.escape(column)}\b", c.expression)]
+
+        old_keys, old_indexes, old_checks = named(old)
+        new_keys, new_indexes, new_checks = named(new)
+        drops = ["DROP PRIMARY KEY" if isinstance(k, PrimaryKey) else self.sql_drop_index_clause % {"name": self.quote(k.name or "")} for k in old_keys]
+        drops += [self.sql_drop_index_clause % {"name": self.quote(i.name or "")} for i in old_indexes]
+        drops += [f"DROP CONSTRAINT {self.quote(c.name or '')}" for c in old_checks]
+        adds = [self.sql_add_primary_key % {"definition": self.primary_key_definition(k)} if isinstance(k, PrimaryKey) else f"ADD CONSTRAINT {self.quote(k.name or '')} {self.unique_definition(k)}" for k in new_keys]
+        adds += [self.sql_add_index % self._index_args(i) for i in new_indexes]
+        adds += [f"ADD CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}" for c in new_checks]
+        return drops, adds
+
+    def set_comment(self, op: SetComment, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """A key's or index's comment is an index option, set by making the index again in one
+        ALTER TABLE. Foreign keys and checks have none (refused); enums are column types, whose
+        comment MySQL has nowhere to keep: nothing is written for it."""
+        if op.element == "enum":
+            return []
+        table = after.table(op.table or "")
+        if op.element == "primary_key":
+            assert table.primary_key is not None
+            return [self._alter(table.name, ["DROP PRIMARY KEY", self.sql_add_primary_key % {"definition": self.primary_key_definition(table.primary_key)}])]
+        if op.element == "unique":
+            unique = next(u for u in table.uniques if u.name == op.name)
+            drop = self.sql_drop_index_clause % {"name": self.quote(op.name)}
+            return [self._alter(table.name, [drop, f"ADD CONSTRAINT {self.quote(op.name)} {self.unique_definition(unique)}"])]
+        if op.element == "index":
+            index = next(i for i in table.indexes if i.name == op.name)
+            return [self._alter(table.name, self._remake_index(index))]
+        refuse_options(next(e for e in getattr(table, COMMENTED_ELEMENTS[op.element] or "") if e.name == op.name))
+        return []  # a comment removed that MySQL could never have held
+
+    def element_comment_sql(self, table: str | None, element: str, name: str, comment: str | None) -> list[str]:
+        """Not used: ``set_comment`` needs the whole index to make it again."""
+        raise UnsupportedChange(f"MySQL sets the comment of {element} {name!r} by making it again (set_comment)")
 
     def set_table_charset(self, op: SetTableCharset, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """The table's new default, then a ``MODIFY`` of each text column that uses the default,
@@ -442,6 +617,36 @@ class MySQLDialect(Dialect):
             self._alter(table.name, [self.sql_modify_column % {"definition": self.column_definition(column, after, table)}])
             for table, column in after.columns_of_enum(op.new.name)
         ]
+
+
+def _free_column_name(table: Table, base: str) -> str:
+    name, n = base, 1
+    while table.has_column(name):
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+def refuse_options(element: PrimaryKey | Unique | ForeignKey | Check) -> None:
+    """Refuse what a key or constraint holds that MySQL cannot keep, rather than drop it silently:
+    constraint timing, NOT VALID, NO INHERIT, MATCH, NULLS NOT DISTINCT, and comments on foreign
+    keys and checks (MySQL keeps comments on indexes only, so on primary keys and uniques)."""
+    kind = {PrimaryKey: "primary key", Unique: "unique constraint", ForeignKey: "foreign key", Check: "check constraint"}[type(element)]
+    where = f"{kind} {element.name!r}"
+    if getattr(element, "deferrable", False) or getattr(element, "initially_deferred", False):
+        raise UnsupportedChange(f"MySQL checks every constraint at once: {where} cannot be DEFERRABLE")
+    if getattr(element, "not_valid", False):
+        raise UnsupportedChange(f"MySQL has no NOT VALID constraints: {where} would check existing rows")
+    if getattr(element, "no_inherit", False):
+        raise UnsupportedChange(f"MySQL has no table inheritance: {where} cannot be NO INHERIT")
+    if getattr(element, "nulls_not_distinct", False):
+        raise UnsupportedChange(f"MySQL has no NULLS NOT DISTINCT: {where} lets NULLs repeat")
+    if getattr(element, "match", None):
+        raise UnsupportedChange(f"MySQL's InnoDB ignores MATCH {element.match}: {where} would be MATCH SIMPLE")  # type: ignore[union-attr]
+    if isinstance(element, (ForeignKey, Check)) and element.comment:
+        raise UnsupportedChange(
+            f"MySQL has no comments on foreign keys or checks: {where} cannot keep its comment {element.comment!r}"
+        )
 
 
 _NATIVE_TEXT = re.compile(r"^\s*(char|varchar|tinytext|text|mediumtext|longtext|enum|set)\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
 from ..connection import Database
 from ..expressions import quoted_end, unquote_names
 from ..naming import primary_key_name
-from ..schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..schema import PLAIN_KEY, Check, Column, Default, ForeignKey, Generated, Index, IndexKey, PrimaryKey, Schema, Table, Unique
 from ..dialects.mysql import MySQLDialect
 from ..types import ColumnType
 
@@ -40,14 +40,17 @@ ORDER BY TABLE_NAME
 
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
-       CHARACTER_SET_NAME, COLUMN_COMMENT, COLLATION_NAME
+       CHARACTER_SET_NAME, COLUMN_COMMENT, COLLATION_NAME, GENERATION_EXPRESSION
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 
+# COLLATION is 'D' for a descending part; MySQL 8 gives a functional part's EXPRESSION (with
+# COLUMN_NAME NULL), MariaDB has no such column.
 _INDEX_PARTS = """
-SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION,
+       INDEX_COMMENT, %(expression)s
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
@@ -120,6 +123,8 @@ _NOW = re.compile(r"^current_timestamp(?:\((\d*)\))?$", re.IGNORECASE)
 # MySQL 8 shows a parenthesised string default as _utf8mb4\'text\' (its quotes escaped).
 _INTRODUCED_STRING = re.compile(r"^_[a-z0-9]+'(.*)'$", re.IGNORECASE | re.DOTALL)
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+#: MySQL 8's character set introducers before string literals in expressions (``_utf8mb4'x'``).
+_INTRODUCER = re.compile(r"(?<![\w`])_[a-z0-9]+'", re.IGNORECASE)
 _PREPARER = MySQLDialect_pymysql(paramstyle="named").identifier_preparer
 
 
@@ -130,7 +135,7 @@ def read_schema(database: Database) -> Schema:
         mariadb=mariadb,
         tables=database.query(_TABLES),
         columns=database.query(_COLUMNS),
-        index_parts=database.query(_INDEX_PARTS),
+        index_parts=database.query(_INDEX_PARTS % {"expression": "NULL" if mariadb else "EXPRESSION"}),
         foreign_key_columns=database.query(_FOREIGN_KEY_COLUMNS),
         checks=database.query(_CHECKS_MARIADB if mariadb else _CHECKS_MYSQL),
         collations=database.query(_COLLATIONS),
@@ -181,7 +186,7 @@ class _Reader:
         primary_key, uniques, indexes = self.read_indexes(name, foreign_keys)
         charset = self.charset_of.get(collation or "")
         columns = tuple(
-            self.with_charset(read_column(row[:7], self.mariadb, json=row[0] in json_columns), row[5], row[7], charset, collation)
+            self.with_charset(read_column(row[:7], self.mariadb, json=row[0] in json_columns, generation=row[8]), row[5], row[7], charset, collation)
             for row in self.columns[name]
         )
         table_charset = charset if charset != MySQLDialect.default_charset else None
@@ -224,21 +229,30 @@ class _Reader:
         return json_columns, tuple(checks)
 
     def read_indexes(self, table: str, foreign_keys: tuple[ForeignKey, ...]) -> tuple[PrimaryKey | None, tuple[Unique, ...], tuple[Index, ...]]:
-        """PRIMARY, unique indexes as uniques, other indexes; skipped: fulltext, spatial, prefix
-        and expression indexes, and the indexes MySQL made for foreign keys."""
+        """PRIMARY, unique indexes of plain columns as uniques, other indexes with their keys
+        (prefix lengths, DESC, MySQL 8's expressions), FULLTEXT and comments; skipped: spatial
+        indexes, and the indexes MySQL made for foreign keys."""
         primary_key, uniques, indexes = None, [], []
         made_for_keys = {(fk.name, fk.columns) for fk in foreign_keys}
         for name, parts in self.indexes[table].items():
-            non_unique, index_type = parts[0][0], parts[0][3]
-            if index_type in ("FULLTEXT", "SPATIAL") or any(c is None or sub is not None for _, c, sub, _ in parts):
+            non_unique, index_type, comment = parts[0][0], parts[0][3], parts[0][5] or None
+            if index_type == "SPATIAL":
                 continue
-            columns = tuple(part[1] for part in parts)
+            columns = tuple(column if column is not None else normalize_expression(expression or "") for _, column, _, _, _, _, expression in parts)
+            keys = tuple(
+                IndexKey(expression=column is None, descending=order == "D", length=None if sub is None else int(sub))
+                for _, column, sub, _, order, _, _ in parts
+            )
+            plain = all(key == PLAIN_KEY for key in keys)
+            method = "fulltext" if index_type == "FULLTEXT" else None
             if name == "PRIMARY":
-                primary_key = PrimaryKey(columns, primary_key_name(table))
-            elif not int(non_unique):
-                uniques.append(Unique(columns, name))
-            elif (name, columns) not in made_for_keys:
-                indexes.append(Index(columns, name))
+                primary_key = PrimaryKey(columns, primary_key_name(table), comment=comment)
+            elif not int(non_unique) and plain:
+                uniques.append(Unique(columns, name, comment=comment))
+            elif (name, columns) in made_for_keys and plain and comment is None and method is None:
+                continue
+            else:
+                indexes.append(Index(columns, name, unique=not int(non_unique), keys=keys if not plain else (), method=method, comment=comment))
         return primary_key, tuple(uniques), tuple(indexes)
 
     def foreign_key(self, name: str, parts: list[tuple[Any, ...]]) -> ForeignKey:
@@ -252,13 +266,18 @@ class _Reader:
         )
 
 
-def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> Column:
-    """A column from (name, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, charset, comment)."""
+def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False, generation: str | None = None) -> Column:
+    """A column from (name, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, charset, comment)
+    and GENERATION_EXPRESSION."""
     name, type_text, nullable, default, extra, charset, comment = row
     column_type = ColumnType("json") if json else read_type(type_text, charset)
     extra = (extra or "").lower()
     identity = "auto_increment" in extra
-    generated = "generated" in extra and "default_generated" not in extra
+    # EXTRA: "VIRTUAL GENERATED" / "STORED GENERATED" (both servers; MySQL 8 also says
+    # "DEFAULT_GENERATED" of an expression default, which is no generated column).
+    generated = None
+    if re.search(r"\b(virtual|stored|persistent) generated\b", extra):
+        generated = Generated(read_generation_expression(generation or "", mariadb), stored="virtual" not in extra)
     read = read_default_mariadb if mariadb else read_default_mysql
     on_update = _ON_UPDATE.search(extra)
     return Column(
@@ -269,7 +288,20 @@ def read_column(row: tuple[Any, ...], mariadb: bool, *, json: bool = False) -> C
         identity=identity,
         comment=comment or None,
         on_update=_expression(on_update.group(1), column_type).value if on_update else None,
+        generated=generated,
     )
+
+
+def read_generation_expression(text: str, mariadb: bool) -> str:
+    """A generated column's expression as the model writes it, read as a check's clause is:
+    names unquoted where they need no quotes, outer parentheses gone.
+
+    MariaDB gives the expression as it prints it (`` `a` + 1``); MySQL 8 escapes it as a string
+    body and puts a character set introducer before string literals (``_utf8mb4\\'x\\'``).
+    """
+    if not mariadb:
+        text = _INTRODUCER.sub("'", unescape_string(text))
+    return normalize_expression(text)
 
 
 @cache  # a schema repeats a few dozen types over thousands of columns

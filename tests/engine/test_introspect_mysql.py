@@ -27,6 +27,7 @@ from migrations_engine.schema import (
     Enum,
     ForeignKey,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     Table,
@@ -267,7 +268,11 @@ def test_prefix_fulltext_and_unique_indexes(mysql_url):
     assert (table.primary_key, table.uniques, table.indexes) == (
         PrimaryKey(("id",), "t_pkey"),
         (Unique(("c", "b"), "u"),),
-        (Index(("b", "c", "id"), "multi"),),
+        (
+            Index(("b",), "ft", method="fulltext"),
+            Index(("b", "c", "id"), "multi"),
+            Index(("a",), "pre", keys=(IndexKey(length=10),)),
+        ),
     )
 
 
