@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .dialects import NAMES, canonical_name, get_dialect
 from .errors import EngineError
@@ -33,23 +34,26 @@ class _Parser(argparse.ArgumentParser):
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from . import snapshot
-    from .sources import load_source
+    from .sources import read_source
 
-    schema = load_source(args.source)
-    sys.stdout.write(snapshot.dumps(schema))
+    source = read_source(args.source)
+    _note_unmanaged(source.unmanaged)
+    sys.stdout.write(snapshot.dumps(source.schema))
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .diff import diff
     from .render import render, render_down, script_text
-    from .sources import load_sources, source_dialect
+    from .sources import read_sources, source_dialect
+    from .unmanaged import check
 
     dialect = args.dialect or source_dialect(args.to_source) or source_dialect(args.from_source)
     if dialect is None:
         raise UsageError("diff: give --dialect (postgresql, mysql or sqlite) when both sides are snapshot files")
     target = get_dialect(dialect)
-    old, new = load_sources(args.from_source, args.to_source)
+    old_source, new_source = read_sources(args.from_source, args.to_source)
+    old, new = old_source.schema, new_source.schema
     operations = diff(old, new)
     if args.down:
         statements = render_down(operations, new, target)
@@ -57,10 +61,24 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         statements = render(operations, old, target)
         shown = operations
+    # The script runs on FROM (on TO with --down): what that database holds beyond the engine's
+    # model is listed, and kept (a script that would drop or break it is refused).
+    runs_on = new_source if args.down else old_source
+    _note_unmanaged(runs_on.unmanaged)
+    check(shown, new if args.down else old, target.name, runs_on.unmanaged, statements)
     if not operations:
         print("-- no changes", file=sys.stderr)
     sys.stdout.write(script_text(statements, shown))
     return 0
+
+
+def _note_unmanaged(objects: Sequence[Any]) -> None:
+    """The note on what a database holds that the engine does not model (stderr: stdout is the output)."""
+    from .unmanaged import note_text
+
+    note = note_text(objects)
+    if note:
+        print(note, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
 
 from . import snapshot
 from .introspect import introspect
 from .schema import Schema
+from .unmanaged import UnmanagedObject
 from .urls import looks_like_url, parse_url
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A schema with what its database holds that the engine does not model (nothing for a
+    snapshot file: see ``migrations_engine.unmanaged``)."""
+
+    schema: Schema
+    unmanaged: tuple[UnmanagedObject, ...] = ()
+    live: bool = False
 
 
 def source_dialect(source: str) -> str | None:
@@ -24,13 +40,36 @@ def load_source(source: str) -> Schema:
     return snapshot.load(source)
 
 
+def read_source(source: str) -> Source:
+    """``load_source``'s schema with the database's unmanaged objects, read on one connection."""
+    if not looks_like_url(source):
+        return Source(snapshot.load(source))
+    from .connection import connect
+    from .migrations.history import without_runner_tables
+    from .unmanaged import read_unmanaged
+
+    with connect(source, create=False) as database:
+        schema = without_runner_tables(introspect(database))
+        return Source(schema, tuple(read_unmanaged(database)), live=True)
+
+
 def load_sources(*sources: str) -> list[Schema]:
-    """Several schemas; PostgreSQL ones read concurrently.
+    """Several schemas; PostgreSQL ones read concurrently."""
+    return _each(load_source, sources)
+
+
+def read_sources(*sources: str) -> list[Source]:
+    """Several ``read_source``; PostgreSQL ones read concurrently."""
+    return _each(read_source, sources)
+
+
+def _each(read: Callable[[str], T], sources: tuple[str, ...]) -> list[T]:
+    """``read`` of each source, in order.
 
     PostgreSQL does the catalog work on the server, so two reads overlap well; reading SQLite
     files, snapshots or PyMySQL's rows is Python work that threads only slow down.
     """
     if len(sources) < 2 or not all(source_dialect(s) == "postgresql" for s in sources):
-        return [load_source(s) for s in sources]
+        return [read(s) for s in sources]
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-        return list(pool.map(load_source, sources))
+        return list(pool.map(read, sources))

@@ -148,6 +148,7 @@ class Runner:
             steps = plan_migrate(migrations, applier.reconcile(migrations, history.rows()), to, resume)
             for step in steps:
                 step.migration.script(db.dialect)  # every pending migration has SQL for this database
+            self._keep_unmanaged(db, [(step.migration, step.start) for step in steps])
             if steps and self.options.validate:
                 # Scratch databases need the schema machinery: loaded only here.
                 from .validation import Validator
@@ -183,6 +184,7 @@ class Runner:
         undone: list[Migration] = []
         with self._session() as (db, history, applier):
             targets = plan_rollback(migrations, applier.reconcile(migrations, history.rows()), to)
+            self._keep_unmanaged(db, [(migration, 0) for migration, _ in targets], down=True)
             applier.prepare()
             with Watch(self._say, self.watch_every).running() as watch:
                 for migration, row in targets:
@@ -278,6 +280,40 @@ class Runner:
             yield db, history_for(db)
         finally:
             db.close()
+
+    def _keep_unmanaged(self, db: Database, migrations: list[tuple[Migration, int]], down: bool = False) -> None:
+        """Refuse, before anything runs, scripts that would drop, recreate or break what the
+        database holds beyond the engine's model (views, triggers …: ``unmanaged``).
+
+        ``migrations`` are the ones to run in order with the statement each starts at (not 0 for
+        one being resumed: its operations done already are not held against the objects); their
+        down scripts when ``down``. Costs one catalog read when the database holds none.
+        """
+        if not migrations:
+            return
+        from ..unmanaged import check, read_unmanaged
+
+        objects = read_unmanaged(db)
+        if not objects:
+            return
+        from ..operations import Operation, reverse_all
+        from ..statement import Statement
+
+        operations: list[Operation] = []
+        statements: list[Statement] = []
+        labels: list[str] = []
+        done: set[int] = set()
+        for migration, start in migrations:
+            script = migration.script(db.dialect)
+            offset = len(operations)
+            own = reverse_all(migration.operations) if down else migration.operations
+            statements += [Statement(s.sql, s.operation + offset) for s in (script.down if down else script.up)]
+            done.update(offset + j for j in range(len(own)) if start and script.up_start(j + 1) <= start)
+            labels += [f"{'rollback of ' if down else ''}migration {migration.label}, operation {j + 1}" for j in range(len(own))]
+            operations += own
+        first = migrations[0][0]
+        start_schema = first.schema if down else first.schema_before(0)
+        check(operations, start_schema, db.dialect, objects, statements, where=labels.__getitem__, done=done)
 
     def _drift(self, db: Database, migration: Migration) -> list[str]:
         from ..compare import differences

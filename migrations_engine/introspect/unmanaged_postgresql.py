@@ -1,0 +1,127 @@
+"""PostgreSQL: what the engine does not model in ``current_schema()``, with the tables and columns
+each object depends on as ``pg_depend`` records them (see ``migrations_engine.unmanaged``).
+
+Three queries. Objects that can depend on tables (views, materialized views, triggers, policies,
+rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
+with their dependencies; the others (functions, sequences not owned by a column, domains, types
+other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
+out: the extension is listed instead. A trigger also depends on the columns of its table that its
+function's body names (plpgsql and SQL functions; a mention counts as a use), which PostgreSQL
+does not record.
+"""
+
+from __future__ import annotations
+
+from ..connection import Database
+from ..unmanaged import ON_A_TABLE, UnmanagedObject, named_dependencies
+
+#: An object's rows: kind, name, its own table (or NULL), the class and oid whose ``pg_depend``
+#: rows give its dependencies (NULL: none looked up).
+_DEPENDENT = """
+WITH ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()),
+extension_member AS (
+  SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
+),
+objects(kind, name, own, classid, objid) AS (
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, c.relname, NULL::oid,
+         'pg_catalog.pg_rewrite'::regclass, r.oid
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('v', 'm')
+    AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
+  UNION ALL
+  SELECT 'trigger', t.tgname, t.tgrelid, 'pg_catalog.pg_trigger'::regclass, t.oid
+  FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND NOT t.tgisinternal
+  UNION ALL
+  SELECT 'policy', p.polname, p.polrelid, 'pg_catalog.pg_policy'::regclass, p.oid
+  FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+  WHERE c.relnamespace = (SELECT oid FROM ns)
+  UNION ALL
+  SELECT 'rule', r.rulename, r.ev_class, 'pg_catalog.pg_rewrite'::regclass, r.oid
+  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance child' END, c.relname, i.inhparent,
+         NULL::oid, NULL::oid
+  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+  WHERE c.relnamespace = (SELECT oid FROM ns)
+  UNION ALL
+  SELECT 'publication', p.pubname, pr.prrelid, 'pg_catalog.pg_publication_rel'::regclass, pr.oid
+  FROM pg_catalog.pg_publication p LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prpubid = p.oid
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+         p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL::oid,
+         'pg_catalog.pg_proc'::regclass, p.oid
+  FROM pg_catalog.pg_proc p
+  WHERE p.pronamespace = (SELECT oid FROM ns)
+    AND (p.oid, 'pg_catalog.pg_proc'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
+    AND NOT EXISTS (  -- a range type's constructors belong to the type
+      SELECT 1 FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
+)
+SELECT o.kind, o.name, own.relname, t.relname, a.attname
+FROM objects o
+LEFT JOIN pg_catalog.pg_class own ON own.oid = o.own
+LEFT JOIN pg_catalog.pg_depend d
+  ON d.classid = o.classid AND d.objid = o.objid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+LEFT JOIN pg_catalog.pg_class t
+  ON t.oid = d.refobjid AND t.relnamespace = (SELECT oid FROM ns) AND t.relkind IN ('r', 'p')
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+ORDER BY o.kind, o.name, own.relname NULLS FIRST, t.relname, d.refobjsubid
+"""
+
+_LISTED = """
+WITH ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()),
+extension_member AS (
+  SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
+)
+SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'foreign table' END, c.relname
+FROM pg_catalog.pg_class c
+WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('S', 'f')
+  AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
+  AND NOT EXISTS (  -- a serial's or identity's sequence belongs to its column
+    SELECT 1 FROM pg_catalog.pg_depend d
+    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+      AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'c' THEN 'composite type' ELSE 'type' END,
+       t.typname
+FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+WHERE t.typnamespace = (SELECT oid FROM ns) AND t.typtype IN ('b', 'c', 'd', 'r')
+  AND (t.typtype <> 'c' OR c.relkind = 'c')        -- not a table's or a view's row type
+  AND NOT (t.typcategory = 'A' AND t.typelem <> 0)  -- not an array type
+  AND (t.oid, 'pg_catalog.pg_type'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
+UNION ALL
+SELECT 'extension', e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'
+"""
+
+
+#: Each trigger's table with its columns, and its function's body: PostgreSQL records no
+#: dependency of a trigger on the columns its function uses (``NEW.last_update``).
+_TRIGGER_BODIES = """
+SELECT t.tgname, c.relname, p.prosrc,
+       ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)::text[]
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND NOT t.tgisinternal AND l.lanname IN ('plpgsql', 'sql')
+"""
+
+
+def read_unmanaged(database: Database) -> list[UnmanagedObject]:
+    depends: dict[tuple[str, str, str | None], list[tuple[str, str | None]]] = {}
+    for kind, name, own, table, column in database.query(_DEPENDENT):
+        # Triggers, policies and rules are named per table: two of one name are two objects.
+        pairs = depends.setdefault((kind, name, own if kind in ON_A_TABLE else None), [])
+        for pair in ((own, None), (table, None), (table, column)):
+            if pair[0] is not None and pair not in pairs:
+                pairs.append(pair)
+    for name, table, body, columns in database.query(_TRIGGER_BODIES):
+        pairs = depends[("trigger", name, table)]
+        pairs += [pair for pair in named_dependencies(body or "", {table: columns}, table) if pair not in pairs]
+    objects = [UnmanagedObject(kind, name, tuple(pairs)) for (kind, name, _), pairs in depends.items()]
+    objects += [UnmanagedObject(kind, name) for kind, name in database.query(_LISTED)]
+    return objects

@@ -1,0 +1,41 @@
+"""SQLite: the views, triggers and virtual tables of the ``main`` database, which the engine does not
+model (see ``migrations_engine.unmanaged``).
+
+SQLite records no dependencies: a view depends on the tables and columns its SQL names, a trigger
+on its table (``tbl_name``) and on the tables and columns its SQL names (``named_dependencies``,
+which counts a mention as a use).
+"""
+
+from __future__ import annotations
+
+from ..connection import Database
+from ..unmanaged import UnmanagedObject, named_dependencies
+
+_OBJECTS = """
+SELECT type, name, tbl_name, sql FROM sqlite_master
+WHERE type IN ('view', 'trigger') OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')
+ORDER BY type, name
+"""
+_COLUMNS = """
+SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY m.name, p.cid
+"""
+
+
+def read_unmanaged(database: Database) -> list[UnmanagedObject]:
+    found = database.query(_OBJECTS)
+    if not found:
+        return []
+    columns: dict[str, list[str]] = {}
+    for table, column in database.query(_COLUMNS):
+        columns.setdefault(table, []).append(column)
+    objects = []
+    for kind, name, table, sql in found:
+        if kind == "view":
+            objects.append(UnmanagedObject("view", name, named_dependencies(sql or "", columns)))
+        elif kind == "trigger":
+            objects.append(UnmanagedObject("trigger", name, named_dependencies(sql or "", columns, table)))
+        else:
+            objects.append(UnmanagedObject("virtual table", name))
+    return objects
