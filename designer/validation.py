@@ -315,7 +315,7 @@ def foreign_key_errors(table: Table, fk: ForeignKey, schema: Schema) -> list[str
                 "(MySQL refuses this key)."
             )
     keys = [set(u.columns) for u in ref.uniques] + [
-        set(i.columns) for i in ref.indexes if i.unique and not i.where
+        set(i.columns) for i in ref.indexes if i.unique and not i.where and not i.has_expressions
     ]
     if ref.primary_key:
         keys.append(set(ref.primary_key.columns))

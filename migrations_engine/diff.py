@@ -188,7 +188,7 @@ def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, st
     return replace(
         table,
         name=tables.get(table.name, table.name),
-        columns=tuple(replace(c, name=columns.get(c.name, c.name)) for c in table.columns),
+        columns=tuple(_translate_column(c, columns, table.name) for c in table.columns),
         primary_key=replace(pk, columns=cols(pk.columns)) if pk else None,
         foreign_keys=tuple(
             replace(
@@ -201,11 +201,29 @@ def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, st
         ),
         uniques=tuple(replace(u, columns=cols(u.columns)) for u in table.uniques),
         indexes=tuple(
-            replace(i, columns=cols(i.columns), where=i.where and rename_columns_in(i.where, columns, table.name))
+            replace(
+                i,
+                columns=tuple(
+                    rename_columns_in(element, columns, table.name) if i.key(n).expression else columns.get(element, element)
+                    for n, element in enumerate(i.columns)
+                ),
+                include=cols(i.include),
+                where=i.where and rename_columns_in(i.where, columns, table.name),
+            )
             for i in table.indexes
         ),
         checks=tuple(replace(c, expression=rename_columns_in(c.expression, columns, table.name)) for c in table.checks),
     )
+
+
+def _translate_column(column: Column, columns: dict[str, str], table: str) -> Column:
+    """A column as it reads after the renames: its name, and those its generated expression uses."""
+    renamed = replace(column, name=columns.get(column.name, column.name)) if column.name in columns else column
+    if column.generated is not None and columns:
+        expression = rename_columns_in(column.generated.expression, columns, table)
+        if expression != column.generated.expression:
+            renamed = replace(renamed, generated=replace(column.generated, expression=expression))
+    return renamed
 
 
 def diff(old: Schema, new: Schema) -> list[Operation]:

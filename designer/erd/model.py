@@ -137,7 +137,7 @@ def ordered_groups(assigned: Iterable[Group]) -> dict[str, Group]:
 def unique_sets(table: EngineTable) -> list[frozenset[str]]:
     """Column sets whose values are unique: the primary key, unique constraints and indexes."""
     sets = [frozenset(u.columns) for u in table.uniques]
-    sets += [frozenset(i.columns) for i in table.indexes if i.unique and not i.where]
+    sets += [frozenset(i.columns) for i in table.indexes if i.unique and not i.where and not i.has_expressions]
     if table.primary_key:
         sets.append(frozenset(table.primary_key.columns))
     return sets

@@ -783,3 +783,58 @@ def test_a_serial_becoming_an_identity_alone_alters_the_column():
     assert len(ops) == 1 and isinstance(ops[0], AC)
     assert ops[0].describe() == "Change column “id” of table “t”: make it an identity instead of a serial"
     assert diff(new, old) == [ops[0].reverse()]
+
+
+def test_a_renamed_column_is_only_renamed_where_expressions_include_and_generated_columns_use_it():
+    from migrations_engine.schema import Generated, IndexKey
+
+    def schema(name: str) -> Schema:
+        quoted = f'"{name}"'
+        return with_default_names(
+            Schema(
+                tables=(
+                    Table(
+                        "t",
+                        (
+                            Column(name, ColumnType.parse("text"), id="a"),
+                            Column("len", ColumnType.parse("integer"), generated=Generated(f"length({quoted})"), id="l"),
+                        ),
+                        indexes=(
+                            Index((f"lower({quoted})",), "t_lower", keys=(IndexKey(expression=True),), id="i"),
+                            Index(("len",), "t_len", include=(name,), id="j"),
+                        ),
+                        id="t",
+                    ),
+                )
+            )
+        )
+
+    ops = diff(schema("a b"), schema("c d"))
+    assert [op.describe() for op in ops] == ["Rename column “a b” of table “t” to “c d”"]
+    assert RenameColumn("t", "a b", "c d").apply(schema("a b")) == schema("c d")
+
+
+def test_a_comment_on_an_index_or_constraint_is_set_in_place_never_by_recreating_it():
+    from migrations_engine.operations import SetComment
+
+    def schema(comment: str | None) -> Schema:
+        table = Table(
+            "t",
+            (Column("a", ColumnType.parse("integer"), nullable=False),),
+            primary_key=PrimaryKey(("a",), "t_pkey", comment=comment),
+            uniques=(Unique(("a",), "t_a_key", comment=comment),),
+            indexes=(Index(("a",), "t_a_idx", comment=comment),),
+            checks=(Check("a > 0", "t_a_check", comment=comment),),
+        )
+        return Schema(tables=(table,), enums=(Enum("mood", ("x",), comment=comment),))
+
+    ops = diff(schema(None), schema("why"))
+    assert all(isinstance(op, SetComment) for op in ops)
+    assert sorted((op.element, op.name, op.new) for op in ops) == [
+        ("check", "t_a_check", "why"), ("enum", "mood", "why"), ("index", "t_a_idx", "why"),
+        ("primary_key", "t_pkey", "why"), ("unique", "t_a_key", "why"),
+    ]
+    back = schema("why")
+    for op in reversed(ops):
+        back = op.reverse().apply(back)
+    assert back == schema(None)
