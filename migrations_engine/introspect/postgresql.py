@@ -6,9 +6,16 @@ indexes and enums are each read for the whole schema at once and put together in
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
 partitioned tables (not views, not partitions); columns with types mapped back to logical kinds
 when the spelling is exactly the one the dialect writes (else ``postgresql:<format_type>``);
-defaults, identity (serial columns are identities of the serial kind), collations, comments; primary keys, foreign keys,
-uniques, checks; plain-column btree indexes that back no constraint (expression indexes and
-other access methods are skipped); enum types with their values in order.
+defaults, identity (serial columns are identities of the serial kind; ALWAYS or BY DEFAULT),
+the options of an identity's or serial's sequence (None where they are the defaults), generated
+columns, collations, comments; primary keys, foreign keys, uniques, checks with their timing,
+NOT VALID, NO INHERIT, MATCH FULL, NULLS NOT DISTINCT and comments; indexes that back no
+constraint, with their keys (expressions, DESC, NULLS FIRST/LAST, operator class and collation
+where not the defaults), INCLUDE columns, access method, NULLS NOT DISTINCT and comment; enum
+types with their values in order and their comment.
+
+Expressions (checks, generated columns, index keys and predicates) are read as ``pg_get_expr``
+prints them, without the parentheses around the whole, so a schema read twice compares equal.
 """
 
 from __future__ import annotations
@@ -26,9 +33,13 @@ from ..schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
+    PLAIN_KEY,
     PrimaryKey,
     Schema,
+    SequenceOptions,
     Table,
     Unique,
 )
@@ -57,7 +68,19 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
                = 'nextval(' || pg_catalog.quote_literal(dep.objid::regclass::text) || '::regclass)'
        ),
        (SELECT co.collname FROM pg_catalog.pg_collation co
-        WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
+        WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation),
+       a.attidentity, a.attgenerated,
+       (SELECT ARRAY[format_type(s.seqtypid, NULL), s.seqstart::text, s.seqincrement::text,
+                     s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle::text]
+        FROM pg_catalog.pg_depend dep
+        JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+          AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+          AND (dep.deptype = 'i' OR (dep.deptype = 'a' AND ad.adbin IS NOT NULL
+               AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
+                   = 'nextval(' || pg_catalog.quote_literal(dep.objid::regclass::text) || '::regclass)'))
+        ORDER BY dep.deptype DESC LIMIT 1)
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -74,7 +97,11 @@ SELECT con.conrelid, con.conname, con.contype, con.conkey, ref.relname,
        ARRAY(SELECT ra.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
              JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum
              ORDER BY k.position),
-       con.confdeltype, con.confupdtype, pg_catalog.pg_get_expr(con.conbin, con.conrelid)
+       con.confdeltype, con.confupdtype, pg_catalog.pg_get_expr(con.conbin, con.conrelid),
+       con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, con.confmatchtype,
+       COALESCE((SELECT ci.indnullsnotdistinct FROM pg_catalog.pg_index ci
+                 WHERE ci.indexrelid = con.conindid AND con.contype = 'u'), false),
+       pg_catalog.obj_description(con.oid, 'pg_constraint')
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid
@@ -83,26 +110,38 @@ WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY con.conrelid, con.conname
 """
 
+# Per key: the expression (non-pretty, as checks are read; pretty, to find the key in the
+# definition), DESC and NULLS FIRST bits, the operator class where not the type's default.
 _INDEXES = """
 SELECT i.indrelid, ic.relname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid)
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+       am.amname, i.indoption::int2[], i.indnullsnotdistinct,
+       pg_catalog.obj_description(i.indexrelid, 'pg_class'),
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, position)
+             JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid ORDER BY u.position),
+       pg_catalog.pg_get_indexdef(i.indexrelid, 0, true)
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND am.amname = 'btree' AND i.indexprs IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid
                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname
 """
 
 _ENUMS = """
-SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
+SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder),
+       pg_catalog.obj_description(t.oid, 'pg_type')
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
 WHERE t.typnamespace = %s
-GROUP BY t.typname
+GROUP BY t.oid, t.typname
 """
 
 Row = tuple[Any, ...]
@@ -162,7 +201,9 @@ def read_schema(database: Database) -> Schema:
         constraints=database.query(_CONSTRAINTS, (oid,)),
         indexes=database.query(_INDEXES, (oid,)),
     )
-    enums = tuple(Enum(name, tuple(values)) for name, values in database.query(_ENUMS, (oid,)))
+    enums = tuple(
+        Enum(name, tuple(values), comment=comment) for name, values, comment in database.query(_ENUMS, (oid,))
+    )
     return Schema(tables=reader.tables(), enums=enums)
 
 
@@ -193,13 +234,21 @@ class _Reader:
         primary_key = None
         foreign_keys, uniques, checks = [], [], []
         for row in self.constraints[oid]:
-            _, conname, contype, conkey, *_, expression = row
+            _, conname, contype, conkey, *_ = row
+            expression, deferrable, deferred, validated, no_inherit, _, nulls_not_distinct, remark = row[8:]
+            timing = {"deferrable": deferrable, "initially_deferred": deferred}
             if contype == "p":
-                primary_key = PrimaryKey(self.names(oid, conkey), conname)
+                primary_key = PrimaryKey(self.names(oid, conkey), conname, comment=remark, **timing)
             elif contype == "u":
-                uniques.append(Unique(self.names(oid, conkey), conname))
+                uniques.append(
+                    Unique(
+                        self.names(oid, conkey), conname, nulls_not_distinct=nulls_not_distinct, comment=remark, **timing
+                    )
+                )
             elif contype == "c":
-                checks.append(Check(strip_parentheses(expression), conname))
+                checks.append(
+                    Check(strip_parentheses(expression), conname, not_valid=not validated, no_inherit=no_inherit, comment=remark)
+                )
             elif contype == "f":
                 foreign_keys.append(self.foreign_key(oid, row))
         return Table(
@@ -214,7 +263,8 @@ class _Reader:
         )
 
     def foreign_key(self, oid: int, row: Row) -> ForeignKey:
-        _, name, _, conkey, ref_table, ref_columns, on_delete, on_update, _ = row
+        _, name, _, conkey, ref_table, ref_columns, on_delete, on_update, _ = row[:9]
+        deferrable, deferred, validated, _, match, _, comment = row[9:]
         return ForeignKey(
             columns=self.names(oid, conkey),
             ref_table=ref_table,
@@ -222,21 +272,112 @@ class _Reader:
             name=name,
             on_delete=_ACTIONS[on_delete],
             on_update=_ACTIONS[on_update],
+            deferrable=deferrable,
+            initially_deferred=deferred,
+            not_valid=not validated,
+            match=_MATCH.get(match),
+            comment=comment,
         )
 
     def index(self, oid: int, row: Row) -> Index:
-        _, name, unique, keys, key_count, predicate = row
+        _, name, unique, attnums, key_count, predicate, method, options, nulls_not_distinct, comment = row[:10]
+        expressions, pretty_keys, opclasses, definition = row[10:]
+        attnums = list(attnums)
+        collations = key_collations(definition, method, pretty_keys)
+        columns, keys = [], []
+        for position in range(key_count):
+            expression = attnums[position] == 0
+            columns.append(strip_parentheses(expressions[position]) if expression else self.attnames[oid][attnums[position]])
+            descending, nulls_first = bool(options[position] & 1), bool(options[position] & 2)
+            nulls = None
+            if nulls_first != descending:  # NULLS LAST is the default ascending, FIRST descending
+                nulls = "FIRST" if nulls_first else "LAST"
+            keys.append(
+                IndexKey(
+                    expression=expression,
+                    descending=descending,
+                    nulls=nulls,
+                    opclass=opclasses[position],
+                    collation=collations[position],
+                )
+            )
         return Index(
-            columns=self.names(oid, list(keys)[:key_count]),
+            columns=tuple(columns),
             name=name,
             unique=unique,
             where=strip_parentheses(predicate) if predicate else None,
+            keys=() if all(key == PLAIN_KEY for key in keys) else tuple(keys),
+            include=self.names(oid, attnums[key_count:]),
+            method=None if method == "btree" else method,
+            nulls_not_distinct=nulls_not_distinct,
+            comment=comment,
         )
+
+
+_MATCH = {"f": "FULL"}
+
+
+def key_collations(definition: str, method: str, keys: list[str]) -> list[str | None]:
+    """The ``COLLATE`` of each key in an index's pretty definition (``pg_get_indexdef`` writes
+    one only where it differs from the key's own collation), given each key's pretty text."""
+    opening = _find_outside_quotes(definition, f" USING {method} (")
+    if opening < 0:
+        return [None] * len(keys)
+    start = opening + len(f" USING {method} (")
+    elements = _split_top_level(definition[start : start + _closing_paren(definition[start - 1 :]) - 1])
+    collations: list[str | None] = []
+    for position, key in enumerate(keys):
+        element = elements[position].strip() if position < len(elements) else ""
+        rest = element[len(key) :] if element.startswith(key) else ""
+        match = _COLLATE.match(rest)
+        collations.append(_unquote(match.group(1)) if match else None)
+    return collations
+
+
+_COLLATE = re.compile(r'^\s+COLLATE\s+((?:"(?:[^"]|"")+"|[^\s"]+))')
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
+
+
+def _find_outside_quotes(text: str, needle: str) -> int:
+    quote = ""
+    for position, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif text.startswith(needle, position):
+            return position
+    return -1
+
+
+def _split_top_level(text: str) -> list[str]:
+    """``text`` split at the commas outside parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for position, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:position])
+            start = position + 1
+    parts.append(text[start:])
+    return parts
 
 
 def read_column(row: Row) -> Column:
     """A column from the columns query's row, from ``attname`` on."""
-    name, type_text, is_enum, type_name, not_null, identity, default, generated, comment, serial, collation = row
+    name, type_text, is_enum, type_name, not_null, identity, default, generated, comment, serial, collation = row[:11]
+    attidentity, attgenerated, sequence = row[11:]
     column_type = ColumnType("enum", enum=type_name) if is_enum else read_type(type_text)
     return Column(
         name=name,
@@ -247,7 +388,38 @@ def read_column(row: Row) -> Column:
         comment=comment,
         serial=bool(serial) and not identity and column_type.kind in SERIAL_KINDS,
         collation=collation,
+        identity_always=attidentity == "a",
+        sequence=read_sequence(sequence) if identity or serial else None,
+        generated=Generated(strip_parentheses(default)) if attgenerated == "s" and default else None,
     )
+
+
+#: The range of each type a sequence can have: what MINVALUE and MAXVALUE default to.
+_SEQUENCE_RANGES = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+
+def read_sequence(values: list[str] | None) -> SequenceOptions | None:
+    """A sequence's options from ``pg_sequence`` (type, start, increment, min, max, cache,
+    cycle), each None where it is what PostgreSQL chooses when it is not given; None when all are."""
+    if values is None:
+        return None
+    type_name, *numbers, cycle_text = values
+    start, increment, low, high, cache = (int(n) for n in numbers)
+    type_low, type_high = _SEQUENCE_RANGES.get(type_name, _SEQUENCE_RANGES["bigint"])
+    default_low, default_high = (1, type_high) if increment > 0 else (type_low, -1)
+    options = SequenceOptions(
+        start=None if start == (low if increment > 0 else high) else start,
+        increment=None if increment == 1 else increment,
+        min_value=None if low == default_low else low,
+        max_value=None if high == default_high else high,
+        cache=None if cache == 1 else cache,
+        cycle=cycle_text == "true",
+    )
+    return None if options == SequenceOptions() else options
 
 
 #: The types a serial column can have (smallserial, serial, bigserial).
