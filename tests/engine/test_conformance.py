@@ -243,8 +243,24 @@ def test_markdown_report_has_source_summary_failures_and_groups():
     assert "MIT" in text and "29164effe8e1" in text
     assert "| postgresql | PostgreSQL 15 | 4 | 2 | 1 | 1 | 2 | 50.0% |" in text
     assert "- `tests_a/Fail`: up failed: boom \\| bang" in text
-    assert "- views (1): `tests_a/View`" in text
+    assert "- views (1) (why: not managed by the engine, deliberately: " in text
+    assert "(docs/engine.md)): `tests_a/View`" in text
     assert "  - `tests_b/Bad`: (`desired`): syntax error" in text
+
+
+def test_every_reason_a_rule_gives_has_its_defence():
+    from migrations_engine.conformance.cases import _COMMON_RULES, _DIALECT_RULES, why
+
+    reasons = [reason for reason, _ in _COMMON_RULES] + [r for rules in _DIALECT_RULES.values() for r, _ in rules]
+    reasons += ["functional indexes (MariaDB has none)", "for another server (flavor mysql)", "sqldef expects an error (case has `error`)"]
+    assert [reason for reason in reasons if not why(reason)] == []
+
+
+def test_a_failure_with_a_note_shows_why(monkeypatch):
+    from migrations_engine.conformance import report
+
+    monkeypatch.setitem(report.FAILURE_NOTES, "tests_a/Fail", "the server cannot do it")
+    assert "- `tests_a/Fail`: up failed: boom \\| bang (why: the server cannot do it)" in markdown([fake_run()])
 
 
 def test_summary_text_is_an_aligned_table():
@@ -337,7 +353,7 @@ def test_a_small_sqlite_run_passes_skips_and_reports(tmp_path, capsys):
     assert "sqlite" in out and "100.0%" in out
     text = report.read_text(encoding="utf-8")
     assert "| sqlite | SQLite " in text and "| 3 | 1 | 1 | 0 | 2 | 100.0% |" in text
-    assert "- views (1): `tests_fixture/View`" in text
+    assert "- views (1) (why: not managed by the engine" in text and "(docs/engine.md)): `tests_fixture/View`" in text
     assert "`tests_fixture/Broken`: (`desired`): " in text
     assert "passed       tests_fixture/AddColumn (" in err
     assert "sqlite: 3/3 cases, 1 passed, 0 failed, 2 out of scope" in err
