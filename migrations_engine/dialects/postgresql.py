@@ -446,10 +446,13 @@ class PostgreSQLDialect(Dialect):
             if had_default:
                 statements.append(self._alter(op.table, old.name, self.sql_drop_default))
                 default_dropped = True
-            change = self.sql_alter_column_type % {
-                "type": self.column_type_sql(new, after),
-                "cast": self.cast_sql(new.name, old.type, new.type, after),
-            }
+            if new.generated is not None:  # computed again by its expression: no USING
+                change = f"TYPE {self.column_type_sql(new, after)}"
+            else:
+                change = self.sql_alter_column_type % {
+                    "type": self.column_type_sql(new, after),
+                    "cast": self.cast_sql(new.name, old.type, new.type, after),
+                }
             statements.append(self._alter(op.table, new.name, change))
         if wants_default and (op.default_changed or default_dropped or op.type_changed):
             change = self.sql_set_default % {"default": self.default_sql(new)}
@@ -649,7 +652,11 @@ class PostgreSQLDialect(Dialect):
     def _convert_enum_columns(self, table: Table, columns: list[Column], enum: Enum) -> list[str]:
         names = [c.name for c in columns]
         checks = [c for c in table.checks if any(n in c.expression for n in names)]
-        indexes = [i for i in table.indexes if i.where and any(n in i.where for n in names)]
+        indexes = [
+            i
+            for i in table.indexes
+            if any(n in text for n in names for text in [i.where or "", *(e for p, e in enumerate(i.columns) if i.key(p).expression)])
+        ]
         quoted = self.quote(table.name)
         statements = [
             self.sql_drop_check % {"table": quoted, "name": self.quote(c.name or "")} for c in checks
