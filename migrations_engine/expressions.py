@@ -275,6 +275,8 @@ def _column_problems(tree, columns: list[str], table: str | None) -> list[str]:
         if not isinstance(identifier, exp.Identifier):
             continue
         name = identifier.name
+        if isinstance(column.parent, exp.Is) and column.arg_key == "expression" and not identifier.args.get("quoted"):
+            continue  # ``x IS DOCUMENT``, ``IS NORMALIZED``: predicates sqlglot reads as a column
         if column.table and table is not None and column.table.lower() != table.lower():
             found.append(f"names table “{column.table}”, not this one")
             continue

@@ -36,7 +36,8 @@ def _table_problems(table: Table, schema: Schema, dialect: str | None = None) ->
     for unique in table.uniques:
         missing("unique constraint", unique.name, unique.columns)
     for index in table.indexes:
-        missing("index", index.name, index.column_names if index.columns else ())
+        if index.column_names or not index.columns:
+            missing("index", index.name, index.column_names)  # expressions are checked below
         if index.keys and len(index.keys) != len(index.columns):
             found.append(f"{where}: index {index.name or ''} has {len(index.columns)} elements but {len(index.keys)} keys")
     for fk in table.foreign_keys:
@@ -98,6 +99,42 @@ def _expression_problems(table: Table, dialect: str | None) -> list[str]:
             if column.default is not None:
                 found.append(f"{where}: generated column {column.name!r} cannot have a default")
     return found
+
+
+def _expressions(table: Table) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """Every SQL expression of ``table``: (what it is, its text, the columns it may name)."""
+    columns = table.column_names
+    found: list[tuple[str, str, tuple[str, ...] | None]] = []
+    found += [(f"check {c.name or ''}", c.expression, columns) for c in table.checks]
+    for index in table.indexes:
+        if index.where:
+            found.append((f"index {index.name or ''} condition", index.where, columns))
+        found += [
+            (f"index {index.name or ''} expression", element, columns)
+            for n, element in enumerate(index.columns)
+            if index.key(n).expression
+        ]
+    for column in table.columns:
+        if column.default is not None and column.default.expression:
+            found.append((f"default of column {column.name!r}", column.default.value, None))
+        if column.generated is not None:
+            found.append((f"generated column {column.name!r}", column.generated.expression, columns))
+    return found
+
+
+def unchecked_expressions(schema: Schema, dialect: str | None = None) -> list[str]:
+    """Expressions kept as read because sqlglot cannot parse them (a database accepted them, so
+    ``problems`` lets them through): their columns and functions went unchecked. One sentence
+    each, for a note beside a diff or an inspection."""
+    notes = []
+    for table in schema.tables:
+        for what, text, columns in _expressions(table):
+            if expression_problems(text, dialect, columns, table=table.name, strict=False):
+                continue  # a problem of its own, reported by ``problems``
+            strict = expression_problems(text, dialect, columns, table=table.name)
+            if any(problem.startswith("cannot be read as SQL") for problem in strict):
+                notes.append(f"table {table.name!r}: {what} {text!r} was kept as written, unchecked (sqlglot cannot read it)")
+    return [note.replace("  ", " ") for note in notes]
 
 
 def _keyed_names(table: Table) -> list[str]:

@@ -254,3 +254,10 @@ def test_rendering_refuses_text_that_is_one_expression_only_in_another_dialect()
     assert "CHECK (note <> 'x\\'); DROP TABLE items; --')" in script_text(render(diff(Schema(), schema), Schema(), "mysql"))
     with pytest.raises(UnsupportedChange, match="PostgreSQL would not read .* closes a parenthesis"):
         render(diff(Schema(), schema), Schema(), "postgresql")
+
+
+def test_predicates_sqlglot_reads_as_a_column_after_is_are_not_unknown_columns():
+    # PostgreSQL writes these back in checks on xml/text columns; they must load.
+    for text in ("x IS DOCUMENT", "x IS NOT DOCUMENT", "x IS NFC NORMALIZED"):
+        assert expression_problems(text, "postgresql", ["x"]) == []
+    assert expression_problems("pric IS NULL", "postgresql", ["x"]) == ["names column “pric”, which the table does not have"]

@@ -190,3 +190,27 @@ def test_safe_expressions_sqlglot_cannot_read_are_no_problem():
     table = Table("items", (Column("price", ColumnType("integer")),), checks=(Check("price > ALL 0", "c"),))
 
     assert problems(Schema(tables=(table,))) == []
+
+
+def test_expressions_sqlglot_cannot_read_are_noted_as_unchecked_not_refused():
+    from migrations_engine.schema import Check, Column, Generated, Index, IndexKey, Schema, Table
+    from migrations_engine.types import ColumnType
+    from migrations_engine.validate import problems, unchecked_expressions
+
+    odd = "xmlexists('//a' PASSING x)"  # PostgreSQL's XML function: sqlglot does not read it
+    table = Table(
+        "t",
+        (Column("x", ColumnType.parse("postgresql:xml")), Column("n", ColumnType.parse("integer"), generated=Generated("n2 + 1"))),
+        checks=(Check(odd, "t_x_check"), Check("x IS DOCUMENT", "t_ok")),
+        indexes=(Index((odd,), "t_doc_idx", keys=(IndexKey(expression=True),)),),
+    )
+    schema = Schema(tables=(table,))
+    notes = unchecked_expressions(schema, "postgresql")
+    assert notes == [
+        f"table 't': check t_x_check {odd!r} was kept as written, unchecked (sqlglot cannot read it)",
+        f"table 't': index t_doc_idx expression {odd!r} was kept as written, unchecked (sqlglot cannot read it)",
+    ]
+    # The generated column names an unknown column: a problem, not an unchecked note; and
+    # ``x IS DOCUMENT`` (which sqlglot reads as ``x IS <a column DOCUMENT>``) is none.
+    found = problems(schema, dialect="postgresql")
+    assert len(found) == 1 and "names column “n2”" in found[0]
