@@ -17,9 +17,10 @@ import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..errors import UnsupportedChange
 from ..naming import primary_key_name
-from ..operations import AddColumn, DropColumn, RenameColumn, RenameIndex
-from ..schema import Column, Schema, Table
+from ..operations import AddColumn, DropColumn, Operation, RenameColumn, RenameIndex
+from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..statement import SQLITE_FOREIGN_KEYS_OFF
 from ..types import ColumnType
 from .base import Dialect
@@ -34,6 +35,36 @@ _CONSTANT = re.compile(
     re.IGNORECASE,
 )
 _CURRENT = frozenset({"CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"})
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: The only declared types a STRICT table takes (https://sqlite.org/stricttables.html).
+STRICT_TYPES = frozenset({"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"})
+#: The STRICT type of each logical type that reads back as itself from it (a boolean and an enum
+#: through their CHECK, see ``SQLiteDialect.value_check_sql``).
+_STRICT_SPELLING = {
+    "integer": "INTEGER",
+    "float": "REAL",
+    "text": "TEXT",
+    "binary": "BLOB",
+    "boolean": "INTEGER",
+    "enum": "TEXT",
+}
+#: What to use instead, for the logical types a STRICT table cannot declare.
+_STRICT_INSTEAD = {
+    "smallint": "integer (SQLite integers are all 64-bit)",
+    "bigint": "integer (SQLite integers are all 64-bit)",
+    "double": "float (REAL, the same 8-byte float)",
+    "decimal": "float (REAL) or text, or sqlite:ANY to keep values as given",
+    "char": "text (SQLite does not enforce lengths)",
+    "varchar": "text (SQLite does not enforce lengths)",
+    "date": "text (ISO dates)",
+    "time": "text (ISO times)",
+    "timestamp": "text (ISO timestamps)",
+    "timestamptz": "text (ISO timestamps with their offset)",
+    "uuid": "text",
+    "json": "text",
+    "binary": "binary without a length (BLOB)",
+}
 
 
 def affinity(declared_type: str) -> str:
@@ -115,7 +146,8 @@ class SQLiteDialect(Dialect):
     # ------------------------------------------------------------ building blocks
 
     def enum_type_sql(self, column_type: ColumnType, schema: Schema) -> str:
-        """SQLite has no enums: an enum column is TEXT (and reads back as ``text``)."""
+        """SQLite has no enums: an enum column is TEXT, its values held by a CHECK
+        (``enum_check_sql``)."""
         return "TEXT"
 
     def boolean_literal(self, value: bool) -> str:
@@ -131,19 +163,67 @@ class SQLiteDialect(Dialect):
     def is_rowid_identity(self, column: Column, table: Table) -> bool:
         """True for an identity column that is the whole primary key: ``INTEGER PRIMARY KEY AUTOINCREMENT``.
 
-        SQLite has no other identity: elsewhere ``identity`` renders nothing (see the docs).
+        SQLite has no other identity: elsewhere ``identity`` renders nothing (see the docs). A
+        WITHOUT ROWID table has no rowid to count with (``create_table_sql`` refuses one there).
         """
         pk = table.primary_key
-        return column.identity and pk is not None and pk.columns == (column.name,) and column.type.is_integer
+        return (
+            column.identity
+            and not table.without_rowid
+            and pk is not None
+            and pk.columns == (column.name,)
+            and column.type.is_integer
+        )
 
     def column_type_sql(self, column: Column, schema: Schema) -> str:
         """The type as it was declared (``declared_type``), so a rebuild keeps its spelling."""
         return column.declared_type or self.type_sql(column.type, schema)
 
+    def strict_type_sql(self, column: Column, table: Table) -> str:
+        """The type of ``column`` in a STRICT table, which accepts INT, INTEGER, REAL, TEXT, BLOB
+        and ANY only: a declared spelling among those, else the one that reads back as the
+        column's type. Types no STRICT type reads back as are refused, naming the one to use."""
+        declared = column.declared_type
+        if declared and declared.strip().upper() in STRICT_TYPES:
+            return declared
+        column_type = column.type
+        if column_type.is_native and column_type.dialect == self.name:
+            if (column_type.native or "").strip().upper() in STRICT_TYPES:
+                return column_type.native or ""
+        elif column_type.length is None and column_type.precision is None and column_type.kind in _STRICT_SPELLING:
+            return _STRICT_SPELLING[column_type.kind]
+        use = _STRICT_INSTEAD.get(column_type.kind, "a native sqlite type among them (sqlite:ANY keeps any value)")
+        raise UnsupportedChange(
+            f"table {table.name!r} is STRICT, which declares INT, INTEGER, REAL, TEXT, BLOB or ANY only: "
+            f"column {column.name!r} of type {column_type} cannot be declared there (it would read back as "
+            f"another type); use {use}, or make the table not STRICT"
+        )
+
     def column_definition(self, column: Column, schema: Schema, table: Table | None = None) -> str:
-        """``name type [NOT NULL] [DEFAULT ...]``, or the inline primary key of a rowid identity."""
-        if table is None or not self.is_rowid_identity(column, table):
-            return super().column_definition(column, schema, table)
+        """``name type [COLLATE c] [NOT NULL] [GENERATED ALWAYS AS (...) kind | DEFAULT ...] [CHECK]``,
+        or the inline primary key of a rowid identity.
+
+        An enum column or a boolean one carries the CHECK that holds its values (``value_check_sql``).
+        """
+        if table is not None and self.is_rowid_identity(column, table):
+            return self._rowid_identity_definition(column, table)
+        type_sql = self.strict_type_sql(column, table) if table is not None and table.strict else self.column_type_sql(column, schema)
+        parts = [self.quote(column.name), type_sql]
+        if column.collation:
+            parts.append("COLLATE " + self.collation_sql(column.collation))
+        if not column.nullable:
+            parts.append("NOT NULL")
+        if column.generated is not None:
+            kind = "STORED" if column.generated.stored else "VIRTUAL"
+            parts.append(f"GENERATED ALWAYS AS ({column.generated.expression.strip()}) {kind}")
+        elif column.default is not None:
+            parts.append("DEFAULT " + self.default_sql(column))
+        check = self.value_check_sql(column, schema)
+        if check:
+            parts.append(check)
+        return " ".join(parts)
+
+    def _rowid_identity_definition(self, column: Column, table: Table) -> str:
         assert table.primary_key is not None
         # AUTOINCREMENT requires exactly INTEGER; SQLite integers are 64-bit whatever the spelling.
         parts = [self.quote(column.name), "INTEGER"]
@@ -154,6 +234,68 @@ class SQLiteDialect(Dialect):
             parts += ["CONSTRAINT", self.quote(name)]
         parts.append("PRIMARY KEY AUTOINCREMENT")
         return " ".join(parts)
+
+    def collation_sql(self, collation: str) -> str:
+        """A collation name: bare when it is a plain word (``NOCASE``), else quoted."""
+        return collation if _WORD.fullmatch(collation) else self.quote(collation)
+
+    def value_check_sql(self, column: Column, schema: Schema) -> str:
+        """The column CHECK standing for what SQLite has no type for, so the meaning holds.
+
+        An enum column is TEXT with ``CONSTRAINT "<enum>" CHECK ("col" IN ('a', 'b'))``: the
+        constraint's name is the enum's, which is how ``introspect.sqlite`` reads the column back
+        as that enum (SQLite reports the name when a value is refused, ``CHECK constraint failed:
+        mood``). A boolean column gets ``CHECK ("col" IN (0, 1))``. NULL passes both checks (an
+        ``IN`` of NULL is NULL), so a nullable column still takes NULL.
+        """
+        kind = column.type.kind
+        if column.type.is_native or kind not in ("enum", "boolean"):
+            return ""
+        name = self.quote(column.name)
+        if kind == "boolean":
+            return f"CHECK ({name} IN (0, 1))"
+        enum = schema.enum(column.type.enum or "")
+        values = ", ".join(self.string_literal(v) for v in enum.values)
+        return f"CONSTRAINT {self.quote(enum.name)} CHECK ({name} IN ({values}))"
+
+    def foreign_key_definition(self, fk: ForeignKey) -> str:
+        """As standard SQL, with ``DEFERRABLE [INITIALLY DEFERRED]`` (SQLite defers a foreign key
+        only when it is both). MATCH and NOT VALID are refused: SQLite would ignore them."""
+        self._refuse_options(fk)
+        sql = super().foreign_key_definition(fk)
+        if fk.deferrable or fk.initially_deferred:
+            sql += " DEFERRABLE"
+            if fk.initially_deferred:
+                sql += " INITIALLY DEFERRED"
+        return sql
+
+    def primary_key_definition(self, pk: PrimaryKey) -> str:
+        self._refuse_options(pk)
+        return super().primary_key_definition(pk)
+
+    def unique_definition(self, unique: Unique) -> str:
+        self._refuse_options(unique)
+        return super().unique_definition(unique)
+
+    def check_definition(self, check: Check) -> str:
+        self._refuse_options(check)
+        return super().check_definition(check)
+
+    def _refuse_options(self, element: PrimaryKey | Unique | ForeignKey | Check) -> None:
+        """Refuse what SQLite would accept in silence and not do, rather than drop it silently."""
+        kind = {PrimaryKey: "primary key", Unique: "unique constraint", ForeignKey: "foreign key", Check: "check"}
+        where = f"{kind[type(element)]} {element.name!r}"
+        timed = getattr(element, "deferrable", False) or getattr(element, "initially_deferred", False)
+        if timed and not isinstance(element, ForeignKey):
+            raise UnsupportedChange(f"SQLite defers foreign keys only: {where} cannot be DEFERRABLE")
+        if getattr(element, "not_valid", False):
+            raise UnsupportedChange(f"SQLite has no NOT VALID constraints: {where} would check existing rows")
+        if getattr(element, "no_inherit", False):
+            raise UnsupportedChange(f"SQLite has no table inheritance: {where} cannot be NO INHERIT")
+        if getattr(element, "nulls_not_distinct", False):
+            raise UnsupportedChange(f"SQLite has no NULLS NOT DISTINCT: {where} lets NULLs repeat")
+        if getattr(element, "match", None):
+            raise UnsupportedChange(f"SQLite ignores MATCH {element.match}: {where} would be MATCH SIMPLE")  # type: ignore[union-attr]
 
     def constraint_definitions(self, table: Table, schema: Schema) -> list[str]:
         """Table-level constraints; unnamed ones stay unnamed (they read back with conventional names)."""
@@ -174,14 +316,68 @@ class SQLiteDialect(Dialect):
         """CREATE TABLE with every constraint (foreign keys too), then its indexes. No comments."""
         return [self._create_table_statement(table, schema), *self._create_indexes(table)]
 
+    def table_options_sql(self, table: Table) -> str:
+        """`` WITHOUT ROWID, STRICT`` (either or both) after the closing parenthesis.
+
+        A WITHOUT ROWID table needs a primary key and has no AUTOINCREMENT: both are refused here
+        rather than by SQLite halfway through a migration."""
+        options = []
+        if table.without_rowid:
+            if table.primary_key is None:
+                raise UnsupportedChange(f"table {table.name!r}: a WITHOUT ROWID table needs a primary key")
+            counted = [c.name for c in table.columns if c.identity and table.primary_key.columns == (c.name,)]
+            if counted:
+                raise UnsupportedChange(
+                    f"table {table.name!r}: a WITHOUT ROWID table has no AUTOINCREMENT (identity column {counted[0]!r})"
+                )
+            options.append("WITHOUT ROWID")
+        if table.strict:
+            options.append("STRICT")
+        return " " + ", ".join(options) if options else ""
+
     def _create_table_statement(self, table: Table, schema: Schema, name: str | None = None) -> str:
         """CREATE TABLE for ``table``, optionally under another ``name`` (the rebuild's temporary one)."""
         lines = [self.column_definition(c, schema, table) for c in table.columns]
         lines += self.constraint_definitions(table, schema)
-        return self.sql_create_table % {"table": self.quote(name or table.name), "definition": ",\n  ".join(lines)}
+        statement = self.sql_create_table % {"table": self.quote(name or table.name), "definition": ",\n  ".join(lines)}
+        return statement + self.table_options_sql(table)
 
     def _create_indexes(self, table: Table) -> list[str]:
         return [self.create_index_sql(table.name, index) for index in table.indexes]
+
+    def create_index_sql(self, table: str, index: Index) -> str:
+        """``CREATE [UNIQUE] INDEX name ON table (key, ...) [WHERE ...]``; a key is a quoted column
+        or a parenthesised expression, then ``COLLATE c`` and ``DESC`` where given. What SQLite
+        indexes cannot be (methods, INCLUDE, operator classes, NULLS FIRST/LAST, prefixes) is refused."""
+        where = f"index {index.name!r}"
+        if index.method not in (None, "btree"):
+            raise UnsupportedChange(f"{where} uses {index.method!r}: SQLite has B-tree indexes only")
+        if index.include:
+            raise UnsupportedChange(f"{where}: SQLite has no INCLUDE columns ({', '.join(index.include)})")
+        if index.nulls_not_distinct:
+            raise UnsupportedChange(f"{where}: SQLite has no NULLS NOT DISTINCT")
+        return self.sql_create_index % {
+            "unique": "UNIQUE " if index.unique else "",
+            "name": self.quote(index.name or ""),
+            "table": self.quote(table),
+            "columns": ", ".join(self.index_key_sql(index, n) for n in range(len(index.columns))),
+            "where": self.index_where_sql(index),
+        }
+
+    def index_key_sql(self, index: Index, position: int) -> str:
+        key = index.key(position)
+        element = index.columns[position]
+        if key.opclass or key.nulls or key.length is not None:
+            raise UnsupportedChange(
+                f"index {index.name!r}: SQLite has no operator classes, NULLS FIRST/LAST or prefix lengths "
+                f"in index keys ({element!r})"
+            )
+        parts = [f"({element.strip()})" if key.expression else self.quote(element)]
+        if key.collation:
+            parts.append("COLLATE " + self.collation_sql(key.collation))
+        if key.descending:
+            parts.append("DESC")
+        return " ".join(parts)
 
     # ------------------------------------------------------------ tables
 
@@ -213,6 +409,8 @@ class SQLiteDialect(Dialect):
             keyed.update(table.primary_key.columns)
         if column.identity or column.name in keyed:
             return False
+        if column.generated is not None:  # SQLite cannot add a STORED column: "cannot add a STORED column"
+            return not column.generated.stored
         if column.default is None:
             return column.nullable
         if not column.default.expression:
@@ -237,17 +435,65 @@ class SQLiteDialect(Dialect):
     def _column_in_use(self, name: str, table: Table, schema: Schema) -> bool:
         """True when a key, index, check or foreign key names the column: SQLite refuses to drop it then."""
         used = {c for u in table.uniques for c in u.columns}
-        used.update(c for i in table.indexes for c in i.columns)
+        used.update(c for i in table.indexes for c in i.column_names)
         used.update(c for fk in table.foreign_keys for c in fk.columns)
         used.update(c for t, fk in schema.referencing(table.name) for c in fk.ref_columns)
         if table.primary_key is not None:
             used.update(table.primary_key.columns)
         expressions = [c.expression for c in table.checks] + [i.where for i in table.indexes if i.where]
+        expressions += [e for i in table.indexes for n, e in enumerate(i.columns) if i.key(n).expression]
+        expressions += [c.generated.expression for c in table.columns if c.generated is not None and c.name != name]
         return name in used or any(_mentions(e, name) for e in expressions)
 
     def alter_column(self, op: Any, before: Schema, after: Schema) -> list[str]:
-        """Every column change is a rebuild (none when only the comment changed: SQLite keeps none)."""
+        """Every column change is a rebuild (none when only the comment changed: SQLite keeps none).
+        A generated column whose expression or kind changes is computed anew for every row."""
         return self._rebuild(op.table, before, after)
+
+    # ------------------------------------------------------------ table options, enums
+
+    def set_table_options(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """WITHOUT ROWID and STRICT are fixed at CREATE TABLE: turning either on or off rebuilds."""
+        return self._rebuild(op.table, before, after)
+
+    def alter_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """The CHECK of every column of the enum follows its values: each such table is rebuilt
+        (rows holding a removed value make the copy, and so the migration, fail)."""
+        return self._rebuild_users(op.new.name, before, after)
+
+    def rename_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """The enum's name is its CHECK's name (``value_check_sql``): the tables using it are rebuilt."""
+        return self._rebuild_users(op.new_name, before, after)
+
+    def _rebuild_users(self, enum: str, before: Schema, after: Schema) -> list[str]:
+        tables = dict.fromkeys(table.name for table, _ in after.columns_of_enum(enum))
+        return [sql for name in tables for sql in self._rebuild(name, before, after)]
+
+    # ------------------------------------------------------------ what rebuilds
+
+    def rebuilds(self, op: Operation, before: Schema, after: Schema) -> bool:
+        """True when rendering ``op`` (on ``before``, giving ``after``) rebuilds a table, which
+        drops what the engine does not manage on it (triggers; views naming it must go first)."""
+        return bool(self.rebuilt_tables(op, before, after))
+
+    def rebuilt_tables(self, op: Operation, before: Schema, after: Schema) -> list[str]:
+        """The tables rendering ``op`` rebuilds (several for a change of an enum), in order.
+
+        Read from the statements themselves, so it cannot disagree with them: a rebuild is the
+        only statement renaming a table's temporary copy (``_remake_table``, step 5) to its name.
+        """
+        if op.kind in ("create_table", "drop_table", "rename_table"):
+            return []
+        statements = set(self.render(op, before, after))
+        return [
+            table.name
+            for table in after.tables
+            if self._rename_back_sql(table.name, after) in statements
+        ]
+
+    def _rename_back_sql(self, name: str, schema_after: Schema) -> str:
+        temporary = self._temporary_name(name, schema_after)
+        return self.sql_rename_table % {"old": self.quote(temporary), "new": self.quote(name)}
 
     # ------------------------------------------------------------ keys and constraints: all rebuilds
 
@@ -337,7 +583,7 @@ class SQLiteDialect(Dialect):
         if any(self.is_rowid_identity(c, table_after) for c in table_after.columns):
             statements += self._carry_sequence(old_name, temporary)
         statements.append(self.sql_drop_table % {"table": self.quote(old_name)})
-        statements.append(self.sql_rename_table % {"old": self.quote(temporary), "new": self.quote(name)})
+        statements.append(self._rename_back_sql(name, schema_after))
         statements += self._create_indexes(table_after)
         checked = self._checked_tables(table_after, schema_after)
         statements += [self.sql_foreign_key_check % {"table": self.quote(t)} for t in checked]
@@ -356,6 +602,8 @@ class SQLiteDialect(Dialect):
         """INSERT ... SELECT filling the new table; columns left out take their default."""
         targets, values = [], []
         for column in table_after.columns:
+            if column.generated is not None:
+                continue  # SQLite computes it (a STORED one anew for every row)
             if column.name in column_map:
                 old = table_before.column(column_map[column.name])
                 values.append(self._copy_value(old, column, table_after, schema))

@@ -26,7 +26,22 @@ from sqlglot.tokens import Token, TokenType
 
 from ..connection import Database
 from ..naming import check_name, foreign_key_name, primary_key_name, unique_name
-from ..schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..errors import UnsupportedChange
+from ..schema import (
+    PLAIN_KEY,
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Generated,
+    Index,
+    IndexKey,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
 from ..types import ColumnType
 
 # Ordinary tables only: not SQLite's own (sqlite_sequence, sqlite_stat1), not virtual ones.
@@ -35,10 +50,11 @@ _OBJECTS = """
 SELECT m.type, m.name, m.sql FROM sqlite_master m
 WHERE m.type IN ('table', 'index') AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND m.sql IS NOT NULL
 """
+# hidden: 0 a column, 2 a VIRTUAL generated one, 3 a STORED one (1: a virtual table's hidden column).
 _COLUMNS = f"""
-SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk
+SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
 FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
-WHERE {_TABLES} AND p.hidden = 0
+WHERE {_TABLES} AND p.hidden IN (0, 2, 3)
 ORDER BY m.name, p.cid
 """
 _FOREIGN_KEYS = f"""
@@ -47,10 +63,11 @@ FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
 WHERE {_TABLES}
 ORDER BY m.name, p.id, p.seq
 """
+# Key elements only (key = 1): cid -2 is an expression, whose text only the CREATE INDEX holds.
 _INDEXES = f"""
-SELECT m.name, l.name, l."unique", l.origin, l.partial, i.name
-FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_info(l.name) i
-WHERE {_TABLES}
+SELECT m.name, l.name, l."unique", l.origin, l.partial, i.name, i.cid, i."desc"
+FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_xinfo(l.name) i
+WHERE {_TABLES} AND i."key" = 1
 ORDER BY m.name, l.name, i.seqno
 """
 
@@ -71,7 +88,7 @@ def read_schema(database: Database) -> Schema:
         uniques, plain_indexes = _indexes(name, indexes.get(name, []), declared, index_sql)
         fks = _foreign_keys(name, foreign_keys.get(name, []), declared, primary_keys)
         tables.append(replace(table, foreign_keys=fks, uniques=uniques, indexes=plain_indexes))
-    return Schema(tables=tuple(tables))
+    return _with_enums(tables, {name: parse_create_table(table_sql.get(name, "")) for name in columns})
 
 
 Row = tuple[Any, ...]
@@ -91,43 +108,152 @@ def _primary_key_columns(column_rows: list[Row]) -> tuple[str, ...]:
 
 
 def _table(name: str, column_rows: list[Row], declared: Declared, primary_keys: dict[str, tuple[str, ...]]) -> Table:
-    """The table with its columns, primary key and checks."""
+    """The table with its columns, primary key, checks and options.
+
+    A boolean column's ``CHECK ("col" IN (0, 1))`` is what the dialect writes for every boolean
+    (``SQLiteDialect.value_check_sql``): it is part of the column, not a check of the table. In a
+    STRICT table, where a boolean is declared INTEGER, that check is what tells it is a boolean.
+    """
     pk_columns = primary_keys[name.lower()]
     pk_name = declared.primary_key_name or primary_key_name(name)
+    columns = []
+    boolean_checks: set[int] = set()
+    for row in column_rows:
+        column = _column(row, declared)
+        check = next((n for n, c in enumerate(declared.checks) if c[2] == column.name.lower() and _is_boolean_check(c[1], column.name)), None)
+        if check is not None and not column.type.is_native:
+            if column.type.kind == "boolean":
+                boolean_checks.add(check)
+            elif declared.strict and column.type.kind == "integer":
+                column = replace(column, type=ColumnType("boolean"), declared_type=None)
+                boolean_checks.add(check)
+        columns.append(column)
     return Table(
         name=name,
-        columns=tuple(_column(row, declared) for row in column_rows),
+        columns=tuple(columns),
         primary_key=PrimaryKey(pk_columns, pk_name) if pk_columns else None,
-        checks=tuple(Check(expr, given or check_name(name, expr)) for given, expr in declared.checks),
+        checks=tuple(
+            Check(expr, given or check_name(name, expr))
+            for n, (given, expr, _) in enumerate(declared.checks)
+            if n not in boolean_checks
+        ),
+        without_rowid=declared.without_rowid,
+        strict=declared.strict,
     )
 
 
 def _column(row: Row, declared: Declared) -> Column:
-    name, declared_type, notnull, default, _pk = row
+    name, declared_type, notnull, default, _pk, hidden = row
     column_type = column_type_of(declared_type or "")
+    key = name.lower()
+    generated = None
+    if hidden in (2, 3):
+        generated = Generated(declared.generated.get(key, ""), stored=hidden == 3)
     return Column(
         name=name,
         type=column_type,
         nullable=not notnull,
-        default=default_of(default, column_type),
-        identity=name.lower() in declared.autoincrement,
-        declared_type=_spelling(declared_type or "", column_type),
+        default=None if generated else default_of(default, column_type),
+        identity=key in declared.autoincrement,
+        declared_type=_spelling(declared_type or "", column_type, declared.strict),
+        collation=declared.collations.get(key),
+        generated=generated,
     )
 
 
-def _spelling(declared: str, column_type: ColumnType) -> str | None:
+def _spelling(declared: str, column_type: ColumnType, strict: bool = False) -> str | None:
     """The declared type where the dialect would write ``column_type`` otherwise (a rebuild keeps it)."""
     text = declared.strip()
-    if not text or column_type.is_native or text == _dialect_spelling(column_type):
+    if not text or column_type.is_native or text == _dialect_spelling(column_type, strict):
         return None
     return text
 
 
 @lru_cache(maxsize=None)
-def _dialect_spelling(column_type: ColumnType) -> str:
+def _dialect_spelling(column_type: ColumnType, strict: bool = False) -> str:
     from ..dialects.sqlite import SQLiteDialect  # the dialect imports nothing from here
 
-    return SQLiteDialect().type_sql(column_type, Schema())
+    dialect = SQLiteDialect()
+    if strict:
+        try:
+            return dialect.strict_type_sql(Column("c", column_type), Table("t", strict=True))
+        except UnsupportedChange:
+            return ""
+    return dialect.type_sql(column_type, Schema())
+
+
+def _is_boolean_check(expression: str, column: str) -> bool:
+    """True for ``"col" IN (0, 1)`` on ``column`` (any quoting, spacing or case)."""
+    tokens = _tokenize(expression) or []
+    shape = [(t.token_type, t.text) for t in tokens]
+    if len(shape) != 7 or shape[0][1].lower() != column.lower() or shape[0][0] == TokenType.STRING:
+        return False
+    return [(k, text.upper()) for k, text in shape[1:]] == [
+        (TokenType.IN, "IN"), (TokenType.L_PAREN, "("), (TokenType.NUMBER, "0"),
+        (TokenType.COMMA, ","), (TokenType.NUMBER, "1"), (TokenType.R_PAREN, ")"),
+    ]  # fmt: skip
+
+
+def enum_check_values(expression: str, column: str) -> tuple[str, ...] | None:
+    """The values of ``"col" IN ('a', 'b')`` on ``column`` (strings only), else None."""
+    tokens = _tokenize(expression) or []
+    if len(tokens) < 4 or tokens[0].token_type == TokenType.STRING or tokens[0].text.lower() != column.lower():
+        return None
+    if tokens[1].token_type != TokenType.IN or tokens[2].token_type != TokenType.L_PAREN:
+        return None
+    if tokens[-1].token_type != TokenType.R_PAREN:
+        return None
+    inner = tokens[3:-1]
+    values = inner[0::2]
+    commas = inner[1::2]
+    if any(t.token_type != TokenType.STRING for t in values) or any(t.token_type != TokenType.COMMA for t in commas):
+        return None
+    if inner and len(values) != len(commas) + 1:
+        return None
+    return tuple(t.text for t in values)
+
+
+def _with_enums(tables: list[Table], declared: dict[str, Declared]) -> Schema:
+    """The schema, with enum columns read from the CHECK the dialect writes for them.
+
+    A TEXT column holding a named column-level ``CONSTRAINT "mood" CHECK ("col" IN ('a', 'b'))``
+    is a column of enum ``mood`` with those values (``SQLiteDialect.value_check_sql``), and the
+    check is not a check of the table. Where columns disagree on one enum's values (a table not
+    rebuilt since), none of them is read as the enum: they stay TEXT with their checks, so the
+    difference shows.
+    """
+    found: dict[str, list[tuple[str, str, tuple[str, ...], str]]] = defaultdict(list)
+    for table in tables:
+        checks = declared[table.name].checks
+        for column in table.columns:
+            if column.type != ColumnType("text") or (column.declared_type or "TEXT").upper() != "TEXT":
+                continue
+            for name, expression, owner in checks:
+                if not name or owner != column.name.lower():
+                    continue
+                values = enum_check_values(expression, column.name)
+                if values is not None:
+                    found[name].append((table.name, column.name, values, expression))
+                    break
+    enums = {name: uses[0][2] for name, uses in found.items() if len({use[2] for use in uses}) == 1}
+    if not enums:
+        return Schema(tables=tuple(tables))
+    out = []
+    for table in tables:
+        uses = [(name, column, expression) for name in enums for t, column, _, expression in found[name] if t == table.name]
+        if uses:
+            typed = {column: name for name, column, _ in uses}
+            checks = {(name, expression) for name, _, expression in uses}
+            table = replace(
+                table,
+                columns=tuple(
+                    replace(c, type=ColumnType("enum", enum=typed[c.name]), declared_type=None) if c.name in typed else c
+                    for c in table.columns
+                ),
+                checks=tuple(c for c in table.checks if (c.name, c.expression) not in checks),
+            )
+        out.append(table)
+    return Schema(tables=tuple(out), enums=tuple(Enum(name, values) for name, values in enums.items()))
 
 
 def _foreign_keys(
@@ -142,6 +268,7 @@ def _foreign_keys(
         if any(c is None for c in ref_columns):  # REFERENCES t without columns: t's primary key
             ref_columns = primary_keys.get(ref_table.lower(), ref_columns)
         key = (_folded(columns), ref_table.lower())
+        deferrable, initially_deferred = declared.foreign_key_timing.get(key, (False, False))
         found.append(
             ForeignKey(
                 columns=columns,
@@ -150,6 +277,8 @@ def _foreign_keys(
                 name=declared.foreign_key_names.get(key) or foreign_key_name(table, columns),
                 on_delete=on_delete.upper(),
                 on_update=on_update.upper(),
+                deferrable=deferrable,
+                initially_deferred=initially_deferred,
             )
         )
     return tuple(found)
@@ -161,15 +290,28 @@ def _indexes(
     """Unique constraints (origin 'u') and indexes made by CREATE INDEX (origin 'c')."""
     uniques, indexes = [], []
     for name, parts in _group(rows).items():
-        unique, origin, partial, _ = parts[0]
+        unique, origin, partial = parts[0][:3]
         columns = tuple(p[3] for p in parts)
-        if any(c is None for c in columns):  # an expression index: not modelled
-            continue
         if origin == "u":
+            if any(c is None for c in columns):
+                continue
             uniques.append(Unique(columns, declared.unique_names.get(_folded(columns)) or unique_name(table, columns)))
         elif origin == "c":
-            where = index_where(index_sql.get(name, "")) if partial else None
-            indexes.append(Index(columns, name, unique=bool(unique), where=where))
+            sql = index_sql.get(name, "")
+            where = index_where(sql) if partial else None
+            elements = index_elements(sql)
+            if len(elements) != len(parts):
+                elements = [("", None)] * len(parts)
+            names, keys = [], []
+            for (_, _, _, column, cid, descending), (text, collation) in zip(parts, elements):
+                expression = cid == -2
+                if expression and not text:  # its text unreadable: an index the model cannot hold
+                    break
+                names.append(text if expression else column)
+                keys.append(IndexKey(expression=expression, descending=bool(descending), collation=collation))
+            else:
+                plain = all(key == PLAIN_KEY for key in keys)
+                indexes.append(Index(tuple(names), name, unique=bool(unique), where=where, keys=() if plain else tuple(keys)))
     return tuple(uniques), tuple(indexes)
 
 
@@ -277,10 +419,17 @@ class Declared:
 
     primary_key_name: str | None = None
     autoincrement: set[str] = field(default_factory=set)
-    checks: list[tuple[str | None, str]] = field(default_factory=list)  # (name, expression)
+    # (name, expression, column folded: None for a table-level check)
+    checks: list[tuple[str | None, str, str | None]] = field(default_factory=list)
     unique_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # columns → name
     # (columns, referenced table) → name
     foreign_key_names: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
+    # (columns, referenced table) → (DEFERRABLE, INITIALLY DEFERRED)
+    foreign_key_timing: dict[tuple[tuple[str, ...], str], tuple[bool, bool]] = field(default_factory=dict)
+    generated: dict[str, str] = field(default_factory=dict)  # column → expression
+    collations: dict[str, str] = field(default_factory=dict)  # column → collation
+    without_rowid: bool = False
+    strict: bool = False
 
 
 _WORDY = (TokenType.IDENTIFIER, TokenType.STRING)
@@ -399,7 +548,8 @@ def parse_create_table(sql: str) -> Declared:
     opening = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
     if opening is None:  # CREATE TABLE ... AS SELECT
         return declared
-    body = tokens[opening + 1 : _closing(tokens, opening)]
+    closing = _closing(tokens, opening)
+    body = tokens[opening + 1 : closing]
     for part in _split(body):
         cursor = _Tokens(part, sql)
         if cursor.word() in _TABLE_CONSTRAINT_WORDS:
@@ -407,6 +557,9 @@ def parse_create_table(sql: str) -> Declared:
         else:
             column = cursor.name()
             _read_constraints(cursor, declared, column=column)
+    options = {" ".join(t.text.upper() for t in option) for option in _split(tokens[closing + 1 :])}
+    declared.without_rowid = "WITHOUT ROWID" in options
+    declared.strict = "STRICT" in options
     return declared
 
 
@@ -424,7 +577,7 @@ def _read_constraints(cursor: _Tokens, declared: Declared, column: str | None) -
             if name:
                 declared.unique_names[_folded(columns)] = name
         elif cursor.take("CHECK"):
-            declared.checks.append((name, cursor.text(cursor.group())))
+            declared.checks.append((name, cursor.text(cursor.group()), column.lower() if column is not None else None))
         elif cursor.take("FOREIGN", "KEY"):
             columns = _names(cursor.group())
             if cursor.take("REFERENCES"):
@@ -434,6 +587,12 @@ def _read_constraints(cursor: _Tokens, declared: Declared, column: str | None) -
         elif cursor.take("AUTOINCREMENT"):
             if column is not None:
                 declared.autoincrement.add(column.lower())
+        elif column is not None and (cursor.take("GENERATED", "ALWAYS") or cursor.word() == "AS"):
+            if cursor.take("AS"):
+                declared.generated[column.lower()] = cursor.text(cursor.group())
+        elif cursor.take("COLLATE"):
+            if column is not None and not cursor.done():
+                declared.collations[column.lower()] = cursor.name()
         else:
             cursor.skip()  # a type, NOT NULL, DEFAULT ..., COLLATE ..., ON DELETE ...
         name = None  # a constraint name belongs to the constraint right after it
@@ -445,8 +604,54 @@ def _read_reference(cursor: _Tokens, declared: Declared, name: str | None, colum
         return
     ref_table = cursor.name()
     cursor.group()
+    key = (_folded(columns), ref_table.lower())
     if name:
-        declared.foreign_key_names[(_folded(columns), ref_table.lower())] = name
+        declared.foreign_key_names[key] = name
+    # The clauses of the reference (ON DELETE/UPDATE, MATCH, timing), up to anything else.
+    deferrable = initially_deferred = False
+    while not cursor.done():
+        if cursor.take("ON"):
+            cursor.skip()  # DELETE / UPDATE
+            if not cursor.take("SET", "NULL") and not cursor.take("SET", "DEFAULT") and not cursor.take("NO", "ACTION"):
+                cursor.skip()
+        elif cursor.take("MATCH"):
+            cursor.skip()
+        elif cursor.take("NOT", "DEFERRABLE"):
+            deferrable = False
+        elif cursor.take("DEFERRABLE"):
+            deferrable = True
+        elif cursor.take("INITIALLY", "DEFERRED"):
+            initially_deferred = True
+        elif cursor.take("INITIALLY", "IMMEDIATE"):
+            initially_deferred = False
+        else:
+            break
+    # SQLite defers a foreign key only when it is DEFERRABLE INITIALLY DEFERRED.
+    declared.foreign_key_timing[key] = (deferrable, deferrable and initially_deferred)
+
+
+def index_elements(sql: str) -> list[tuple[str, str | None]]:
+    """Each element of a ``CREATE INDEX``'s list: its text without an explicit ``COLLATE c`` and
+    ``ASC``/``DESC`` (and without the parentheses wrapping a whole expression), and that
+    collation. Empty when the text cannot be read."""
+    tokens = _tokenize(sql)
+    if not tokens:
+        return []
+    opening = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
+    if opening is None:
+        return []
+    cursor = _Tokens(tokens, sql)
+    elements = []
+    for part in _split(tokens[opening + 1 : _closing(tokens, opening)]):
+        if part and part[-1].token_type not in _WORDY and part[-1].text.upper() in ("ASC", "DESC"):
+            part = part[:-1]
+        collation = None
+        if len(part) >= 3 and part[-2].token_type == TokenType.COLLATE:
+            collation, part = part[-1].text, part[:-2]
+        if len(part) >= 2 and part[0].token_type == TokenType.L_PAREN and _closing(part, 0) == len(part) - 1:
+            part = part[1:-1]
+        elements.append((cursor.text(part), collation))
+    return elements
 
 
 def index_where(sql: str) -> str | None:

@@ -14,7 +14,20 @@ from migrations_engine.introspect import introspect
 from migrations_engine.introspect.sqlite import column_type_of, default_of, index_where, parse_create_table, read_schema
 from migrations_engine.naming import check_name, foreign_key_name, primary_key_name, unique_name, with_default_names
 from migrations_engine.render import render
-from migrations_engine.schema import Check, Column, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.schema import (
+    Check,
+    Column,
+    Default,
+    Enum,
+    ForeignKey,
+    Generated,
+    Index,
+    IndexKey,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+)
 from migrations_engine.types import ColumnType
 
 LOGICAL_TYPES = (
@@ -37,20 +50,22 @@ def execute(url, *statements: str) -> None:
 
 
 def as_sqlite_holds(schema: Schema) -> Schema:
-    """``schema`` less what SQLite cannot hold: enums become text, comments go (docs/dialects/sqlite.md)."""
-    text = ColumnType("text")
+    """``schema`` less what SQLite cannot hold: comments go, and enums no column uses (an enum is
+    held by the CHECK of each column using it: docs/dialects/sqlite.md)."""
 
     def column(c: Column) -> Column:
-        return replace(c, type=text if c.type.kind == "enum" else c.type, comment=None)
+        return replace(c, comment=None)
 
+    used = {c.type.enum for t in schema.tables for c in t.columns if c.type.kind == "enum"}
     tables = tuple(replace(t, comment=None, columns=tuple(column(c) for c in t.columns)) for t in schema.tables)
-    return with_default_names(Schema(tables=tables))
+    enums = tuple(replace(e, comment=None) for e in schema.enums if e.name in used)
+    return with_default_names(Schema(tables=tables, enums=enums))
 
 
 # ---------------------------------------------------------------- the invariant
 
 SHOP = Schema(
-    enums=(Enum("status", ("new", "paid", "sent")),),
+    enums=(Enum("status", ("new", "paid", "sent")), Enum("unused", ("x",))),
     tables=(
         Table(
             "customers",
@@ -167,15 +182,22 @@ def test_autoincrement_is_an_identity(sqlite_url):
 def test_indexes_constraints_and_expression_indexes(sqlite_url):
     execute(
         sqlite_url,
-        "CREATE TABLE t (a INTEGER, b TEXT, c TEXT, UNIQUE (a))",
+        "CREATE TABLE t (a INTEGER, b TEXT COLLATE NOCASE, c TEXT, UNIQUE (a))",
         'CREATE INDEX "t a b" ON t (a, b DESC) WHERE b IS NOT NULL AND (a > 1)',
         "CREATE UNIQUE INDEX t_c ON t (c COLLATE NOCASE)",
-        "CREATE INDEX t_lower ON t (lower(b))",
+        "CREATE INDEX t_lower ON t (lower(b), (a + 1) COLLATE RTRIM DESC, b ASC)",
     )
     table = introspect(sqlite_url).table("t")
+    plain, desc = IndexKey(), IndexKey(descending=True)
     assert table.indexes == (
-        Index(("a", "b"), "t a b", where="b IS NOT NULL AND (a > 1)"),
-        Index(("c",), "t_c", unique=True),
+        # b's own collation (NOCASE) is the column's, not the index's: not read as the key's.
+        Index(("a", "b"), "t a b", where="b IS NOT NULL AND (a > 1)", keys=(plain, desc)),
+        Index(("c",), "t_c", unique=True, keys=(IndexKey(collation="NOCASE"),)),
+        Index(
+            ("lower(b)", "a + 1", "b"),
+            "t_lower",
+            keys=(IndexKey(expression=True), IndexKey(expression=True, descending=True, collation="RTRIM"), plain),
+        ),
     )
     assert table.uniques == (Unique(("a",), "t_a_key"),)
 
@@ -213,7 +235,7 @@ def test_the_stored_sql_is_read_with_its_quoting():
         'CREATE TABLE "a ""b""" ("x ""y""" INTEGER CONSTRAINT "n ""m""" CHECK ("x ""y""" > \'(\'), '
         "z TEXT DEFAULT ')' CONSTRAINT u UNIQUE, CONSTRAINT \"p,k\" PRIMARY KEY (\"x \"\"y\"\"\"))"
     )
-    assert declared.checks == [('n "m"', '"x ""y""" > \'(\'')]
+    assert declared.checks == [('n "m"', '"x ""y""" > \'(\'', 'x "y"')]
     assert declared.unique_names == {("z",): "u"}
     assert declared.primary_key_name == "p,k"
     assert index_where("CREATE INDEX i ON t (a) WHERE a = ')' -- why not") == "a = ')'"
