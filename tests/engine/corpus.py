@@ -12,16 +12,18 @@ SQLite's go to ``executescript``. What a script does to the server rather than t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from migrations_engine.connection import connect
 from migrations_engine.dialects import get_dialect
 from migrations_engine.diff import diff
+from migrations_engine.introspect import introspect
 from migrations_engine.render import render, render_down
-from migrations_engine.schema import Schema, Table
+from migrations_engine.schema import Column, Schema, Table
 from migrations_engine.urls import DatabaseURL
+from tests.engine.roundtrip import assert_same_schema, create_schema, run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
@@ -142,13 +144,12 @@ def copy_into_postgresql(url: DatabaseURL, blocks: list[tuple[str, list[str], li
 def insert_sakila_rows(url: DatabaseURL, blocks: list[tuple[str, list[str], list[list[str | None]]]]) -> None:
     """The PostgreSQL rows in the MySQL or SQLite Sakila: the columns both have, values spelled
     as the other database takes them (booleans as 1/0, arrays as MySQL SETs)."""
-    from migrations_engine.introspect import introspect
-
     schema = introspect(url)
     quote = get_dialect(url.dialect).quote
     marker = "%s" if url.dialect == "mysql" else "?"
     with connect(url) as db:
         db.execute("SET FOREIGN_KEY_CHECKS = 0" if url.dialect == "mysql" else "PRAGMA foreign_keys = OFF")
+        db.execute("BEGIN")  # one transaction: a commit per row is most of the time otherwise
         for table, columns, rows in blocks:
             target = schema.table(table)
             keep = [n for n, c in enumerate(columns) if target.has_column(c)]
@@ -159,6 +160,7 @@ def insert_sakila_rows(url: DatabaseURL, blocks: list[tuple[str, list[str], list
             for row in rows:
                 values = [_sakila_value(columns[n], row[n]) for n in keep]
                 db.execute(sql, values + [SAKILA_TIME] * len(missing))
+        db.execute("COMMIT")
         db.execute("SET FOREIGN_KEY_CHECKS = 1" if url.dialect == "mysql" else "PRAGMA foreign_keys = ON")
 
 
@@ -190,10 +192,21 @@ def table_rows(url: DatabaseURL, schema: Schema) -> dict[str, list[str]]:
     return out
 
 
+def assert_same_rows(actual: dict[str, list[str]], expected: dict[str, list[str]], context: str) -> None:
+    for table, before in expected.items():
+        after = actual[table]
+        if after != before:
+            changed = [(a, b) for a, b in zip(before, after) if a != b][:3]
+            raise AssertionError(
+                f"{context}: rows of {table!r} changed ({len(before)} before, {len(after)} after); "
+                f"first differences (before, after): {changed}"
+            )
+
+
 def with_column_comments(schema: Schema, comment) -> Schema:
     """``schema`` with ``comment(table, column)`` as the comment of each column (None: unchanged)."""
 
-    def new(table: Table, column) -> Any:
+    def new(table: Table, column: Column) -> Column:
         text = comment(table, column)
         return column if text is None else replace(column, comment=text)
 
@@ -208,3 +221,203 @@ def comment_scripts(old: Schema, new: Schema, dialect: str) -> tuple[list[str], 
     up = [s.sql for s in render(operations, old, dialect)]
     down = [s.sql for s in render_down(operations, new, dialect)]
     return up, down
+
+
+# ---------------------------------------------------------------- the two round trips
+
+
+def assert_create_script_rebuilds(source: DatabaseURL, empty: DatabaseURL, what: str) -> None:
+    """``source`` read, its CREATE script (a diff from nothing) run in ``empty``, read again:
+    the engine's two readings are one schema, and so are the server's own accounts."""
+    live = introspect(source)
+    assert live.tables, f"{what}: no tables to rebuild"
+    create_schema(empty, live)
+    context = f"{what} rebuilt from its CREATE script"
+    assert_same_schema(introspect(empty), live, context)
+    # The engine could miss something in both readings alike: the server's account sees it.
+    assert_same_catalog(catalog(empty), catalog(source), context)
+
+
+def corpus_comment(table: Table, column: Column) -> str:
+    # A quote, a backslash, a percent sign and non-ASCII letters: escaping has to be right.
+    return f"{table.name}.{column.name}: l'été 100% \\ ok"
+
+
+def assert_comment_changes_keep_everything(url: DatabaseURL, what: str) -> None:
+    """On ``url``, which holds rows: every column's comment changed in one migration, then a
+    few single columns' (the riskiest ALTERs), each applied up and down. After up the schema is
+    the old one with the new comments (the server's account without comments unchanged), after
+    down the old one exactly; every row of every table byte for byte the same throughout."""
+    live = introspect(url)
+    before = _Before(table_rows(url, live), catalog(url), catalog(url, comments=False))
+    assert sum(len(rows) for rows in before.rows.values()) > 100, f"{what} should come with rows"
+
+    _up_and_down(url, live, with_column_comments(live, corpus_comment), before, "every column's comment")
+    for table, column in single_columns(live):
+        one = with_column_comments(live, lambda t, c: "only this one" if (t.name, c.name) == (table, column) else None)
+        _up_and_down(url, live, one, before, f"the comment of {table}.{column}")
+
+
+@dataclass(frozen=True)
+class _Before:
+    rows: dict[str, list[str]]
+    catalog: set[str]
+    uncommented: set[str]
+
+
+def _up_and_down(url: DatabaseURL, old: Schema, new: Schema, before: _Before, what: str) -> None:
+    up, down = comment_scripts(old, new, url.dialect)
+    run(url, up)
+    context = f"after up changing {what}"
+    assert_same_schema(introspect(url), new if KEEPS_COMMENTS[url.dialect] else old, context)
+    assert_same_catalog(catalog(url, comments=False), before.uncommented, context)
+    assert_same_rows(table_rows(url, old), before.rows, context)
+    run(url, down)
+    context = f"after down changing {what}"
+    assert_same_schema(introspect(url), old, context)
+    assert_same_catalog(catalog(url), before.catalog, context)
+    assert_same_rows(table_rows(url, old), before.rows, context)
+
+
+def single_columns(schema: Schema) -> list[tuple[str, str]]:
+    """(table, column) of the first column of each risky kind: a key others reference, a
+    foreign key column, a column with a default, an enum or ON UPDATE column, a column a check
+    names (MariaDB keeps a column's own check in its definition)."""
+    referenced = {(fk.ref_table, fk.ref_columns[0]) for t in schema.tables for fk in t.foreign_keys}
+    kinds = (
+        lambda t, c: (t.name, c.name) in referenced,
+        lambda t, c: any(c.name == fk.columns[0] for fk in t.foreign_keys),
+        lambda t, c: c.default is not None and not c.identity,
+        lambda t, c: c.type.kind == "enum" or c.on_update is not None,
+        lambda t, c: any(re.search(rf"\b{re.escape(c.name)}\b", check.expression) for check in t.checks),
+    )
+    picks: list[tuple[str, str]] = []
+    for kind in kinds:
+        found = next(((t.name, c.name) for t in schema.tables for c in t.columns if kind(t, c)), None)
+        if found and found not in picks:
+            picks.append(found)
+    return picks
+
+
+# ---------------------------------------------------------------- the servers' own account
+
+
+def catalog(url: DatabaseURL, *, comments: bool = True) -> set[str]:
+    """What the server itself says about the tables, one line per fact, engine not involved:
+    PostgreSQL's catalog (columns with type, nullability, default, identity, generation,
+    collation; constraints and indexes as pg_get_constraintdef/pg_indexes write them; table
+    comments; inheritance; enum labels), MySQL's ``SHOW CREATE TABLE`` lines, SQLite's pragmas
+    (checks aside: SQLite keeps them only in the CREATE text). Views, triggers, routines and sequences
+    are not tables' facts and are left out. Column order is ignored, as ``compare`` ignores it.
+    ``comments=False`` leaves comments out."""
+    with connect(url) as db:
+        if url.dialect == "postgresql":
+            return _postgresql_catalog(db, comments)
+        if url.dialect == "mysql":
+            return _mysql_catalog(db, comments)
+        return _sqlite_catalog(db)
+
+
+_PG_TABLES = "c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace"
+
+
+def _postgresql_catalog(db, comments: bool) -> set[str]:
+    def described(sql: str) -> str:
+        return sql if comments else "NULL"
+
+    facts = set()
+    for row in db.query(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+        " pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
+        " CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END,"
+        f" {described('col_description(c.oid, a.attnum)')}"
+        " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+        " JOIN pg_type t ON t.oid = a.atttypid"
+        f" LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE {_PG_TABLES}"
+    ):
+        facts.add("column " + " | ".join(map(str, row)))
+    for row in db.query(
+        "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), "
+        + described("obj_description(con.oid, 'pg_constraint')") +
+        f" FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid WHERE {_PG_TABLES}"
+    ):
+        facts.add("constraint " + " | ".join(map(str, row)))
+    for row in db.query(
+        "SELECT c.relname, i.relname, pg_get_indexdef(i.oid), "
+        + described("obj_description(i.oid, 'pg_class')") +
+        " FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid"
+        f" WHERE {_PG_TABLES}"
+    ):
+        facts.add("index " + " | ".join(map(str, row)))
+    for row in db.query(
+        "SELECT c.relname, c.relkind, " + described("obj_description(c.oid, 'pg_class')")
+        + f" FROM pg_class c WHERE {_PG_TABLES}"
+    ):
+        facts.add("table " + " | ".join(map(str, row)))
+    for row in db.query(
+        "SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        f" JOIN pg_class p ON p.oid = i.inhparent WHERE {_PG_TABLES}"
+    ):
+        facts.add("inherits " + " | ".join(map(str, row)))
+    for row in db.query(
+        "SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)"
+        " FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
+        " WHERE t.typnamespace = current_schema()::regnamespace GROUP BY t.typname"
+    ):
+        facts.add("enum " + " | ".join(map(str, row)))
+    return facts
+
+
+_MYSQL_COMMENT = re.compile(r" COMMENT[= ]'(?:[^'\\]|\\.|'')*'")
+
+
+def _mysql_catalog(db, comments: bool) -> set[str]:
+    facts = set()
+    tables = [name for (name,) in db.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+    )]
+    for table in tables:
+        text = db.query(f"SHOW CREATE TABLE `{table.replace('`', '``')}`")[0][1]
+        for line in text.split("\n")[1:]:
+            line = re.sub(r" AUTO_INCREMENT=\d+", "", line.strip().rstrip(","))
+            if not comments:
+                line = _MYSQL_COMMENT.sub("", line)
+            facts.add(f"{table}: {line}")
+    return facts
+
+
+def _sqlite_catalog(db) -> set[str]:
+    facts = set()
+    for name, kind, without_rowid, strict in db.query(
+        "SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'"
+    ):
+        if kind != "table":
+            continue
+        facts.add(f"table {name} | without rowid {without_rowid} | strict {strict}")
+        for row in db.query("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)", [name]):
+            facts.add(f"column {name} | " + " | ".join(map(str, row)))
+        foreign_keys: dict[int, list[tuple]] = {}
+        for key, *row in db.query(
+            "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, \"match\" FROM pragma_foreign_key_list(?)", [name]
+        ):
+            foreign_keys.setdefault(key, []).append(tuple(row))
+        for rows in foreign_keys.values():  # ids follow the order the keys are written in
+            facts.add(f"foreign key {name} | {sorted(rows)}")
+        for index, unique, origin, partial in db.query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)", [name]):
+            keys = db.query("SELECT seqno, name, \"desc\", coll, key FROM pragma_index_xinfo(?) ORDER BY seqno", [index])
+            # Automatic indexes are numbered in the order their constraints are written.
+            label = index if origin == "c" else f"({origin})"
+            facts.add(f"index {name} | {label} | unique {unique} | partial {partial} | {keys}")
+    return facts
+
+
+def assert_same_catalog(actual: set[str], expected: set[str], context: str) -> None:
+    if actual != expected:
+        missing = sorted(expected - actual)
+        extra = sorted(actual - expected)
+        raise AssertionError(
+            f"{context}: the server's own account differs\n  expected, not found:\n    "
+            + "\n    ".join(missing or ["-"])
+            + "\n  found, not expected:\n    "
+            + "\n    ".join(extra or ["-"])
+        )
