@@ -38,10 +38,6 @@ GAPS: dict[tuple[str, str], str] = {
         "MariaDB: a comment change is MODIFY COLUMN without the column's own CHECK, which drops the "
         "check (Django's PositiveIntegerField: designer_draftcolumn.position >= 0 is lost)"
     ),
-    ("create", "sqlite"): (
-        "SQLite: DESC in an index key (Django's Index(fields=['draft', '-created'])) is not read, "
-        "so the CREATE script makes the key ascending"
-    ),
 }
 
 # migrate, then the demo's users and its Sakila project (versions, drafts, a review): rows in
