@@ -125,7 +125,9 @@ def _table(name: str, column_rows: list[Row], declared: Declared, primary_keys: 
             if column.type.kind == "boolean":
                 boolean_checks.add(check)
             elif declared.strict and column.type.kind == "integer":
-                column = replace(column, type=ColumnType("boolean"), declared_type=None)
+                boolean = ColumnType("boolean")
+                default = column.default and default_of(column.default.value, boolean)
+                column = replace(column, type=boolean, declared_type=None, default=default)
                 boolean_checks.add(check)
         columns.append(column)
     return Table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from migrations_engine.connection import connect
 from migrations_engine.dialects import get_dialect
 from migrations_engine.dialects.sqlite import affinity
+from migrations_engine.errors import UnsupportedChange
 from migrations_engine.introspect import introspect
 from migrations_engine.naming import with_default_names
 from migrations_engine.operations import (
@@ -36,7 +38,9 @@ from migrations_engine.operations import (
     RenameEnum,
     RenameIndex,
     RenameTable,
+    SetComment,
     SetTableComment,
+    SetTableOptions,
 )
 from migrations_engine.render import render
 from migrations_engine.schema import (
@@ -580,3 +584,225 @@ def test_foreign_key_check_reports_rows_the_rebuild_left_dangling(sqlite_url):
     check = statements.index('PRAGMA foreign_key_check("child")')
     run(sqlite_url, statements[:check])
     assert rows(sqlite_url, statements[check]) == [("child", 9, "parent", 0)]
+
+
+# ---------------------------------------------------------------- table options, generated columns, collations,
+# ---------------------------------------------------------------- timing and index keys (issue 11)
+
+KV = Table(
+    "kv",
+    columns=(
+        Column("k", ColumnType("text"), nullable=False),
+        Column("n", ColumnType("integer"), default=Default("0")),
+        Column("f", ColumnType("float")),
+        Column("b", ColumnType("binary")),
+        Column("ok", ColumnType("boolean")),
+        Column("mood", ColumnType.parse("enum(mood)")),
+        Column("any", ColumnType("native", dialect="sqlite", native="ANY")),
+        Column("i", ColumnType("integer"), declared_type="int"),
+    ),
+    primary_key=PrimaryKey(("k",), "kv_pkey"),
+    without_rowid=True,
+    strict=True,
+)
+
+
+def test_a_strict_without_rowid_table():
+    assert sql(CreateTable(KV), Schema(enums=(MOOD,))) == [
+        'CREATE TABLE "kv" (\n'
+        '  "k" TEXT NOT NULL,\n'
+        '  "n" INTEGER DEFAULT 0,\n'
+        '  "f" REAL,\n'
+        '  "b" BLOB,\n'
+        '  "ok" INTEGER CHECK ("ok" IN (0, 1)),\n'
+        """  "mood" TEXT CONSTRAINT "mood" CHECK ("mood" IN ('sad', 'ok')),\n"""
+        '  "any" ANY,\n'
+        '  "i" int,\n'
+        '  CONSTRAINT "kv_pkey" PRIMARY KEY ("k")\n'
+        ") WITHOUT ROWID, STRICT"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("type_text", "advice"),
+    [
+        ("varchar(20)", "use text"),
+        ("bigint", "use integer"),
+        ("double", "use float"),
+        ("decimal(10,2)", "use float (REAL) or text"),
+        ("timestamp", "use text"),
+        ("binary(16)", "use binary without a length"),
+        ("sqlite:DATETIME", "use a native sqlite type among them"),
+    ],
+)
+def test_a_strict_table_refuses_types_it_cannot_declare(type_text, advice):
+    table = Table("t", columns=(Column("c", ColumnType.parse(type_text)),), strict=True)
+    with pytest.raises(UnsupportedChange, match=f"table 't' is STRICT.*column 'c' of type .*{re.escape(advice)}"):
+        sql(CreateTable(table), Schema())
+
+
+def test_a_strict_table_writes_the_declared_spelling_only_where_strict_takes_it():
+    kept = Column("at", ColumnType.parse("text"), declared_type="text")
+    dropped = Column("x", ColumnType("integer"), declared_type="INTEGER(8)")
+    table = Table("t", columns=(kept, dropped), strict=True)
+    assert sql(CreateTable(table), Schema()) == ['CREATE TABLE "t" (\n  "at" text,\n  "x" INTEGER\n) STRICT']
+
+
+def test_an_identity_in_a_strict_table_is_still_the_rowid():
+    table = Table("t", columns=(Column("id", ColumnType("bigint"), nullable=False, identity=True),), primary_key=PrimaryKey(("id",), "t_pkey"), strict=True)
+    assert sql(CreateTable(table), Schema()) == ['CREATE TABLE "t" (\n  "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT\n) STRICT']
+
+
+def test_without_rowid_needs_a_primary_key_and_has_no_autoincrement():
+    keyless = Table("t", columns=(Column("c", ColumnType("integer")),), without_rowid=True)
+    with pytest.raises(UnsupportedChange, match="WITHOUT ROWID table needs a primary key"):
+        sql(CreateTable(keyless), Schema())
+    with pytest.raises(UnsupportedChange, match="WITHOUT ROWID table has no AUTOINCREMENT"):
+        sql(CreateTable(replace(PEOPLE, without_rowid=True)), Schema(enums=(MOOD,)))
+
+
+def test_set_table_options_rebuilds_the_table_with_its_rows():
+    op = SetTableOptions("people", False, False, True, True)
+    name = replace(PEOPLE.columns[1], type=ColumnType("text"))
+    people = replace(PEOPLE, columns=(replace(PEOPLE.columns[0], identity=False), name, PEOPLE.columns[3]))
+    schema = Schema(tables=(people, PETS))
+    assert sql(op, schema) == [
+        "PRAGMA foreign_keys = OFF",
+        'CREATE TABLE "new__people" (\n'
+        '  "id" INTEGER NOT NULL,\n'
+        '  "name" TEXT NOT NULL,\n'
+        '  "age" INTEGER,\n'
+        '  CONSTRAINT "people_pkey" PRIMARY KEY ("id")\n'
+        ") WITHOUT ROWID, STRICT",
+        'INSERT INTO "new__people" ("id", "name", "age")\n  SELECT "id", "name", "age" FROM "people"',
+        'DROP TABLE "people"',
+        'ALTER TABLE "new__people" RENAME TO "people"',
+        'CREATE INDEX "people_name_idx" ON "people" ("name")',
+        'PRAGMA foreign_key_check("pets")',
+        "PRAGMA foreign_keys = ON",
+    ]
+
+
+GAUGES = Table(
+    "gauges",
+    columns=(
+        Column("id", ColumnType("integer"), nullable=False),
+        Column("c", ColumnType("integer")),
+        Column("twice", ColumnType("integer"), nullable=False, generated=Generated("c * 2", stored=True)),
+        Column("label", ColumnType("text"), collation="NOCASE", generated=Generated("'#' || c", stored=False)),
+        Column("name", ColumnType("text"), collation="my collation"),
+    ),
+    primary_key=PrimaryKey(("id",), "gauges_pkey"),
+)
+
+
+def test_generated_columns_and_collations():
+    assert sql(CreateTable(GAUGES), Schema()) == [
+        'CREATE TABLE "gauges" (\n'
+        '  "id" INTEGER NOT NULL,\n'
+        '  "c" INTEGER,\n'
+        '  "twice" INTEGER NOT NULL GENERATED ALWAYS AS (c * 2) STORED,\n'
+        """  "label" TEXT COLLATE NOCASE GENERATED ALWAYS AS ('#' || c) VIRTUAL,\n"""
+        '  "name" TEXT COLLATE "my collation",\n'
+        '  CONSTRAINT "gauges_pkey" PRIMARY KEY ("id")\n'
+        ")"
+    ]
+
+
+def test_a_virtual_generated_column_is_added_in_place_a_stored_one_by_a_rebuild():
+    schema = Schema(tables=(GAUGES,))
+    virtual = Column("v", ColumnType("integer"), nullable=False, generated=Generated("c + 1", stored=False))
+    stored = replace(virtual, generated=Generated("c + 1", stored=True))
+    assert sql(AddColumn("gauges", virtual), schema) == [
+        'ALTER TABLE "gauges" ADD COLUMN "v" INTEGER NOT NULL GENERATED ALWAYS AS (c + 1) VIRTUAL'
+    ]
+    rebuild = sql(AddColumn("gauges", stored), schema)
+    assert rebuild[2] == 'INSERT INTO "new__gauges" ("id", "c", "name")\n  SELECT "id", "c", "name" FROM "gauges"'
+
+
+def test_a_column_that_stops_being_generated_keeps_its_values():
+    schema = Schema(tables=(GAUGES,))
+    plain = replace(GAUGES.column("twice"), generated=None)
+    statements = sql(AlterColumn("gauges", GAUGES.column("twice"), plain), schema)
+    assert statements[2] == 'INSERT INTO "new__gauges" ("id", "c", "twice", "name")\n  SELECT "id", "c", "twice", "name" FROM "gauges"'
+
+
+def test_deferrable_foreign_keys():
+    deferred = replace(PETS.foreign_keys[0], deferrable=True, initially_deferred=True)
+    deferrable = replace(PETS.foreign_keys[0], deferrable=True)
+    assert sqlite.foreign_key_definition(deferred) == (
+        'FOREIGN KEY ("owner") REFERENCES "people" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED'
+    )
+    assert sqlite.foreign_key_definition(deferrable).endswith("ON DELETE CASCADE DEFERRABLE")
+
+
+@pytest.mark.parametrize(
+    ("element", "message"),
+    [
+        (Unique(("name",), "u", deferrable=True), "SQLite defers foreign keys only"),
+        (PrimaryKey(("id",), "p", initially_deferred=True), "SQLite defers foreign keys only"),
+        (ForeignKey(("owner",), "people", ("id",), "f", match="FULL"), "SQLite ignores MATCH FULL"),
+        (ForeignKey(("owner",), "people", ("id",), "f", not_valid=True), "no NOT VALID"),
+        (Check("age > 0", "c", no_inherit=True), "no table inheritance"),
+        (Unique(("name",), "u", nulls_not_distinct=True), "no NULLS NOT DISTINCT"),
+    ],
+)
+def test_what_sqlite_would_ignore_is_refused(element, message):
+    definition = {
+        Unique: sqlite.unique_definition,
+        PrimaryKey: sqlite.primary_key_definition,
+        ForeignKey: sqlite.foreign_key_definition,
+        Check: sqlite.check_definition,
+    }[type(element)]
+    with pytest.raises(UnsupportedChange, match=message):
+        definition(element)
+
+
+def test_index_keys():
+    index = Index(
+        ("lower(name)", "age", "name"),
+        "by keys",
+        keys=(IndexKey(expression=True), IndexKey(descending=True), IndexKey(collation="NOCASE")),
+    )
+    assert sql(CreateIndex("people", index)) == [
+        'CREATE INDEX "by keys" ON "people" ((lower(name)), "age" DESC, "name" COLLATE NOCASE)'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        (Index(("name",), "i", method="hash"), "B-tree indexes only"),
+        (Index(("name",), "i", include=("age",)), "no INCLUDE"),
+        (Index(("name",), "i", unique=True, nulls_not_distinct=True), "no NULLS NOT DISTINCT"),
+        (Index(("name",), "i", keys=(IndexKey(opclass="text_pattern_ops"),)), "no operator classes"),
+        (Index(("name",), "i", keys=(IndexKey(nulls="FIRST"),)), "NULLS FIRST/LAST"),
+        (Index(("name",), "i", keys=(IndexKey(length=3),)), "prefix lengths"),
+    ],
+)
+def test_what_sqlite_indexes_cannot_be_is_refused(index, message):
+    with pytest.raises(UnsupportedChange, match=message):
+        sql(CreateIndex("people", index))
+
+
+def test_which_operations_rebuild():
+    def rebuilds(op: Operation, schema: Schema = SCHEMA) -> bool:
+        return sqlite.rebuilds(op, schema, op.apply(schema))
+
+    nullable = Column("nick", ColumnType("text"))
+    assert not rebuilds(AddColumn("people", nullable))
+    assert rebuilds(AddColumn("people", Column("born", ColumnType("date"), nullable=False)))
+    assert not rebuilds(DropColumn("pets", PETS.column("weight")))
+    assert rebuilds(AlterColumn("people", PEOPLE.column("age"), replace(PEOPLE.column("age"), nullable=False)))
+    assert not rebuilds(AlterColumn("people", PEOPLE.column("age"), replace(PEOPLE.column("age"), comment="years")))
+    assert rebuilds(DropForeignKey("pets", PETS.foreign_keys[0]))
+    assert rebuilds(SetTableOptions("pets", False, False, True, False))
+    assert not rebuilds(CreateIndex("people", Index(("age",), "ages")))
+    assert not rebuilds(RenameColumn("people", "age", "years"))
+    assert not rebuilds(RenameTable("pets", "new__people"))  # looks like a rebuild's last rename; is not one
+    assert not rebuilds(CreateTable(replace(PETS, name="cats", foreign_keys=())))
+    assert not rebuilds(DropTable(PETS))
+    assert rebuilds(AlterEnum(MOOD, Enum("mood", ("sad", "ok", "glad"))))
+    fewer = AlterEnum(MOOD, Enum("mood", ("ok",)))
+    assert sqlite.rebuilt_tables(fewer, SCHEMA, fewer.apply(SCHEMA)) == ["people"]
+    assert not rebuilds(SetComment("people", "index", "people_name_idx", None, "by name"))

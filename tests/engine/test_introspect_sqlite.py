@@ -11,7 +11,14 @@ from migrations_engine.compare import normalized
 from migrations_engine.connection import connect
 from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
-from migrations_engine.introspect.sqlite import column_type_of, default_of, index_where, parse_create_table, read_schema
+from migrations_engine.introspect.sqlite import (
+    column_type_of,
+    default_of,
+    index_elements,
+    index_where,
+    parse_create_table,
+    read_schema,
+)
 from migrations_engine.naming import check_name, foreign_key_name, primary_key_name, unique_name, with_default_names
 from migrations_engine.render import render
 from migrations_engine.schema import (
@@ -275,3 +282,123 @@ def test_a_fixed_number_of_queries_for_a_thousand_tables(sqlite_url):
     assert schema.table("t7").foreign_keys == (ForeignKey(("ref",), "t6", ("id",), "f7"),)
     print(f"\nintrospected 1000 tables / 10000 columns in {seconds:.2f} s")
     assert seconds < 30  # about 1.5 s on a quiet two-core machine
+
+
+# ---------------------------------------------------------------- what the model holds since format 3 (issue 11)
+
+EVERYTHING = [
+    "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+    'CREATE TABLE "kv ""x"" ü" (k TEXT PRIMARY KEY, v ANY, n int, flag INTEGER CHECK (flag IN (0,1))) STRICT, WITHOUT ROWID',
+    "CREATE TABLE gauges ("
+    "  id INTEGER PRIMARY KEY, c integer,"
+    "  g integer AS (c + 1),"
+    "  \"h h\" integer GENERATED ALWAYS AS (c*2) STORED,"
+    "  w text GENERATED ALWAYS AS ('#' || c) VIRTUAL,"
+    "  name TEXT NOT NULL COLLATE NOCASE,"
+    "  code text COLLATE \"RTRIM\","
+    "  p integer REFERENCES parent (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED NOT NULL,"
+    "  q integer CONSTRAINT q_fk REFERENCES parent DEFERRABLE INITIALLY IMMEDIATE,"
+    "  r integer,"
+    "  on_off BOOLEAN CHECK (\"on_off\" IN (0, 1)),"
+    "  status TEXT CONSTRAINT \"mood 🙂\" CHECK (\"status\" IN ('sad', 'it''s ok')),"
+    "  FOREIGN KEY (r) REFERENCES parent (id) NOT DEFERRABLE"
+    ")",
+    "CREATE INDEX gauges_keys ON gauges (lower(name) DESC, code COLLATE NOCASE, (c + 1))",
+]
+
+
+def test_every_new_attribute_reads_back(sqlite_url):
+    execute(sqlite_url, *EVERYTHING)
+    schema = introspect(sqlite_url)
+    kv = schema.table('kv "x" ü')
+    assert (kv.without_rowid, kv.strict) == (True, True)
+    assert [(c.name, str(c.type), c.declared_type) for c in kv.columns] == [
+        ("k", "text", None), ("v", "sqlite:ANY", None), ("n", "integer", "INT"), ("flag", "boolean", None),
+    ]  # fmt: skip
+    assert kv.checks == ()  # the boolean's check is the boolean
+    g = schema.table("gauges")
+    assert (g.without_rowid, g.strict) == (False, False)
+    assert g.column("g").generated == Generated("c + 1", stored=False)
+    assert g.column("h h").generated == Generated("c*2", stored=True)
+    assert g.column("w").generated == Generated("'#' || c", stored=False)
+    assert (g.column("name").collation, g.column("code").collation, g.column("c").collation) == ("NOCASE", "RTRIM", None)
+    assert not g.column("name").nullable
+    timing = {fk.columns: (fk.deferrable, fk.initially_deferred, fk.on_delete) for fk in g.foreign_keys}
+    assert timing == {
+        ("p",): (True, True, "CASCADE"),
+        ("q",): (True, False, "NO ACTION"),  # DEFERRABLE INITIALLY IMMEDIATE: checked at once
+        ("r",): (False, False, "NO ACTION"),
+    }
+    assert g.column("on_off").type == ColumnType("boolean") and g.column("status").type == ColumnType("enum", enum="mood 🙂")
+    assert schema.enums == (Enum("mood 🙂", ("sad", "it's ok")),)
+    assert g.checks == ()
+    assert g.indexes == (
+        Index(
+            ("lower(name)", "code", "c + 1"),
+            "gauges_keys",
+            keys=(IndexKey(expression=True, descending=True), IndexKey(collation="NOCASE"), IndexKey(expression=True)),
+        ),
+    )
+
+
+def test_a_live_schema_read_twice_and_written_again_reads_the_same(sqlite_url, tmp_path):
+    execute(sqlite_url, *EVERYTHING)
+    first = introspect(sqlite_url)
+    assert introspect(sqlite_url) == first
+    copy = sqlite_url.with_database(str(tmp_path / "copy.sqlite3"))
+    create(copy, first)
+    assert introspect(copy) == first
+
+
+def test_a_designed_schema_with_every_new_attribute_reads_back_as_designed(sqlite_url):
+    mood = Enum("mood", ("sad", "ok"))
+    parent = Table("parent", columns=(Column("id", ColumnType("integer"), nullable=False),), primary_key=PrimaryKey(("id",)))
+    child = Table(
+        "child 🙂",
+        columns=(
+            Column("id", ColumnType("integer"), nullable=False),
+            Column("parent", ColumnType("integer")),
+            Column("name", ColumnType("text"), collation="NOCASE"),
+            Column("twice", ColumnType("integer"), generated=Generated("id * 2", stored=True)),
+            Column("shout", ColumnType("text"), generated=Generated("upper(name)", stored=False)),
+            Column("on", ColumnType("boolean"), nullable=False, default=Default("true")),
+            Column("mood", ColumnType.parse("enum(mood)"), default=Default("ok")),
+        ),
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(ForeignKey(("parent",), "parent", ("id",), deferrable=True, initially_deferred=True),),
+        indexes=(Index(("lower(name)", "parent"), "by_name", keys=(IndexKey(expression=True), IndexKey(descending=True))),),
+        strict=True,
+        without_rowid=True,
+    )
+    designed = with_default_names(Schema(tables=(parent, child), enums=(mood,)))
+    create(sqlite_url, designed)
+    assert introspect(sqlite_url) == designed
+
+
+def test_enum_checks_that_disagree_stay_checks(sqlite_url):
+    execute(
+        sqlite_url,
+        "CREATE TABLE a (s TEXT CONSTRAINT mood CHECK (s IN ('x', 'y')))",
+        "CREATE TABLE b (s TEXT CONSTRAINT mood CHECK (s IN ('x')))",
+        "CREATE TABLE c (s TEXT CHECK (s IN ('x')), t VARCHAR(5) CONSTRAINT v CHECK (t IN ('x')))",
+    )
+    schema = introspect(sqlite_url)
+    assert schema.enums == ()
+    assert schema.table("a").checks == (Check("s IN ('x', 'y')", "mood"),)
+    assert schema.table("b").column("s").type == ColumnType("text")
+    # unnamed (no enum name to read) or not TEXT: a check of the table, as written
+    assert [c.name for c in schema.table("c").checks] == sorted([check_name("c", "s IN ('x')"), "v"])
+
+
+def test_the_stored_sql_gives_options_generated_columns_collations_and_timing():
+    declared = parse_create_table(
+        'CREATE TABLE t (a INT, "b c" TEXT COLLATE "NO CASE" AS (a || \')\') STORED, '
+        "d INT REFERENCES t (a) MATCH FULL DEFERRABLE INITIALLY DEFERRED NOT NULL) STRICT , WITHOUT ROWID"
+    )
+    assert (declared.strict, declared.without_rowid) == (True, True)
+    assert declared.generated == {"b c": "a || ')'"}
+    assert declared.collations == {"b c": "NO CASE"}
+    assert declared.foreign_key_timing == {(("d",), "t"): (True, True)}
+    assert index_elements('CREATE INDEX i ON t ("a b" COLLATE x DESC, (a, b), f(a) ASC)') == [
+        ('"a b"', "x"), ("a, b", None), ("f(a)", None),
+    ]  # fmt: skip

@@ -6,6 +6,7 @@ read back as designed and keep their rows, both ways.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -22,11 +23,14 @@ from migrations_engine.schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     Table,
     Unique,
+    strip_ids,
 )
 from migrations_engine.scratch import scratch_database
 from migrations_engine.types import ColumnType
@@ -390,3 +394,194 @@ def test_a_rebuild_keeps_the_declared_types_of_the_columns_it_does_not_change(sq
     run(sqlite_url, [s.sql for s in render(diff(new, retyped), new, "sqlite")])
     assert dict(_declared(sqlite_url))["at"] == "TEXT"
     assert dict(_declared(sqlite_url))["price"] == "NUMERIC(12,2)"
+
+
+# ---------------------------------------------------------------- what the model holds since format 3 (issue 11)
+
+ODD = 'naïve "odd" name'  # spaces, double quotes, unicode: quoted wherever it appears
+
+
+def _stock(**options) -> Table:
+    """A table of every type a STRICT table can declare, plus a key that is not a rowid."""
+    return Table(
+        "stock",
+        columns=(
+            col("sku", "text", nullable=False, id="sku"),
+            col("qty", "integer", nullable=False, default=Default("0"), id="qty"),
+            col("price", "float", id="price"),
+            col("photo", "binary", id="photo"),
+            col("on sale", "boolean", nullable=False, default=Default("false"), id="on sale"),
+            col(ODD, "enum(size)", id="odd"),
+            col("extra", "sqlite:ANY", id="extra"),
+        ),
+        primary_key=PrimaryKey(("sku",)),
+        id="stock",
+        **options,
+    )
+
+
+SIZE = Enum("size", ("s", "m", "l'xl"), id="size")
+STOCK_ROWS = {
+    "stock": [
+        {"sku": "a", "qty": 1, "price": 2.5, "photo": b"\x00\x01", "on sale": 1, ODD: "l'xl", "extra": "x"},
+        {"sku": "b", "qty": 2, "price": None, "photo": None, "on sale": 0, ODD: None, "extra": 7},
+    ]
+}
+STOCK_VALUES = [("a", 1, 2.5, b"\x00\x01", 1, "l'xl", "x"), ("b", 2, None, None, 0, None, 7)]
+
+
+def _stock_values(url: DatabaseURL) -> list[tuple]:
+    return query(url, f'SELECT sku, qty, price, photo, "on sale", "{ODD.replace(chr(34), chr(34) * 2)}", extra FROM stock ORDER BY sku')
+
+
+@pytest.mark.parametrize("options", [{"strict": True}, {"without_rowid": True}, {"strict": True, "without_rowid": True}])
+def test_table_options_on_and_off_keep_every_row(sqlite_url, sqlite_url_b, options):
+    up = roundtrip(one(_stock(), enums=(SIZE,)), one(_stock(**options), enums=(SIZE,)), sqlite_url, sqlite_url_b, STOCK_ROWS)
+    assert up[1].startswith('CREATE TABLE "new__stock"')
+    assert up[1].endswith(") " + ", ".join(w for k, w in (("without_rowid", "WITHOUT ROWID"), ("strict", "STRICT")) if k in options))
+    assert _stock_values(sqlite_url) == STOCK_VALUES
+
+
+def test_a_strict_table_refuses_wrong_values_and_keeps_the_enum_and_boolean_checks(sqlite_url):
+    create_schema(sqlite_url, one(_stock(strict=True), enums=(SIZE,)))
+    for column, value, error in (
+        ("qty", "many", "cannot store TEXT value in INTEGER column"),
+        ("on sale", 2, "CHECK constraint failed"),
+        (ODD, "xxl", "CHECK constraint failed: size"),
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match=error):
+            insert_rows(sqlite_url, {"stock": [{"sku": "z", column: value}]})
+    assert introspect(sqlite_url) == strip_ids(one(_stock(strict=True), enums=(SIZE,)))
+
+
+def _gauges(*extra: Column) -> Table:
+    return table("gauges", col("c", "integer", id="c"), *extra, id="gauges")
+
+
+GAUGE_ROWS = {"gauges": [{"c": 1}, {"c": 20}, {"c": None}]}
+
+
+def test_generated_columns_added_in_place_or_by_a_rebuild(sqlite_url, sqlite_url_b):
+    virtual = col("v", "integer", generated=Generated("c + 1", stored=False), id="v")
+    stored = col(ODD, "text", generated=Generated("'#' || c", stored=True), id="odd")
+    up = roundtrip(one(_gauges()), one(_gauges(virtual, stored)), sqlite_url, sqlite_url_b, GAUGE_ROWS)
+    assert up[0] == 'ALTER TABLE "gauges" ADD COLUMN "v" INTEGER GENERATED ALWAYS AS (c + 1) VIRTUAL'
+    assert 'GENERATED ALWAYS AS (\'#\' || c) STORED' in up[2]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"generated": Generated("c * 2", stored=True)},  # the expression
+        {"generated": Generated("c + 1", stored=False)},  # the kind
+        {"generated": None},  # no longer generated: the values stay as they were
+    ],
+)
+def test_a_changed_generated_column_is_computed_anew(sqlite_url, sqlite_url_b, change):
+    g = col("g", "integer", generated=Generated("c + 1", stored=True), id="g")
+    up = roundtrip(one(_gauges(g)), one(_gauges(replace(g, **change))), sqlite_url, sqlite_url_b, GAUGE_ROWS)
+    assert up[1].startswith('CREATE TABLE "new__gauges"')
+    # A is back as it was, rows there: up again, and look at the values.
+    run(sqlite_url, up)
+    expected = [2, 40, None] if change["generated"] and change["generated"].expression == "c * 2" else [2, 21, None]
+    assert [g for (g,) in query(sqlite_url, "SELECT g FROM gauges ORDER BY id")] == expected
+
+
+def test_collations_added_changed_and_removed(sqlite_url, sqlite_url_b):
+    name = col("name", "text", id="name")
+    code = col("code", "varchar(10)", collation="RTRIM", id="code")
+    old = table("tags", name, code, indexes=(Index(("name",), "tags_name"),), id="tags")
+    new = table(
+        "tags",
+        replace(name, collation="NOCASE"),
+        replace(code, collation=None),
+        indexes=(Index(("name",), "tags_name"),),
+        id="tags",
+    )
+    up = roundtrip(one(old), one(new), sqlite_url, sqlite_url_b, {"tags": [{"name": "A", "code": "x  "}, {"name": "b", "code": "y"}]})
+    assert any('"name" TEXT COLLATE NOCASE,\n  "code" VARCHAR(10)\n)' in sql for sql in up)
+    run(sqlite_url, up)
+    assert query(sqlite_url, "SELECT count(*) FROM tags WHERE name = 'a'") == [(1,)]
+
+
+def test_foreign_keys_made_deferrable(sqlite_url, sqlite_url_b):
+    deferred = ForeignKey(("owner",), "people", ("id",), on_delete="CASCADE", deferrable=True, initially_deferred=True)
+    up = roundtrip(one(PEOPLE, PETS), one(PEOPLE, replace(PETS, foreign_keys=(deferred,))), sqlite_url, sqlite_url_b, PEOPLE_ROWS)
+    assert any('REFERENCES "people" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n)' in sql for sql in up)
+    run(sqlite_url, up)  # (the round trip ended with down)
+    with connect(sqlite_url) as db:  # checked at COMMIT: a child may come before its parent
+        db.raw.executescript("BEGIN; INSERT INTO pets (owner) VALUES (9); INSERT INTO people (id, name) VALUES (9, 'z'); COMMIT;")
+    assert query(sqlite_url, "SELECT count(*) FROM pets WHERE owner = 9") == [(1,)]
+
+
+def test_index_keys_expressions_order_and_collations(sqlite_url, sqlite_url_b):
+    people = table("people", col("name", "text", id="name"), col(ODD, "integer", id="odd"), id="people")
+    keys = Index(
+        ("lower(name)", ODD, "name"),
+        "people keys",
+        keys=(IndexKey(expression=True), IndexKey(descending=True), IndexKey(collation="NOCASE")),
+        where="name IS NOT NULL",
+    )
+    rows = {"people": [{"name": "Ann", ODD: 1}, {"name": "bob", ODD: 2}]}
+    up = roundtrip(one(people), one(replace(people, indexes=(keys,))), sqlite_url, sqlite_url_b, rows)
+    assert up == [
+        f'CREATE INDEX "people keys" ON "people" ((lower(name)), "{ODD.replace(chr(34), chr(34) * 2)}" DESC, "name" COLLATE NOCASE) '
+        "WHERE name IS NOT NULL"
+    ]
+
+
+def test_enum_values_changed_and_the_enum_renamed(sqlite_url, sqlite_url_b):
+    mood = Enum("mood", ("sad", "ok"), id="mood")
+    people = table("people", col("mood", "enum(mood)", nullable=False, default=Default("ok"), id="mood"), id="people")
+    wider = Enum("mood", ("sad", "ok", "glad"), id="mood")
+    rows = {"people": [{"mood": "sad"}, {"mood": "ok"}]}
+    up = roundtrip(one(people, enums=(mood,)), one(people, enums=(wider,)), sqlite_url, sqlite_url_b, rows)
+    assert """CONSTRAINT "mood" CHECK ("mood" IN ('sad', 'ok', 'glad'))""" in up[1]
+    renamed = Enum("feeling 😐", ("sad", "ok"), id="mood")
+    feeling = replace(people, columns=(people.columns[0], replace(people.columns[1], type=ColumnType("enum", enum=renamed.name))))
+    up = roundtrip(one(people, enums=(mood,)), one(feeling, enums=(renamed,)), *_fresh_pair(sqlite_url), rows)
+    assert """CONSTRAINT "feeling 😐" CHECK ("mood" IN ('sad', 'ok'))""" in up[1]
+
+
+def test_an_enum_value_in_use_cannot_be_removed(sqlite_url):
+    mood = Enum("mood", ("sad", "ok"))
+    people = table("people", col("mood", "enum(mood)"))
+    create_schema(sqlite_url, one(people, enums=(mood,)))
+    insert_rows(sqlite_url, {"people": [{"mood": "sad"}]})
+    up = render(diff(one(people, enums=(mood,)), one(people, enums=(Enum("mood", ("ok",)),))), one(people, enums=(mood,)), "sqlite")
+    with pytest.raises(AssertionError, match="CHECK constraint failed: mood"):
+        run(sqlite_url, [s.sql for s in up])
+
+
+def test_a_text_column_becomes_an_enum_and_a_boolean_an_integer(sqlite_url, sqlite_url_b):
+    mood = Enum("mood", ("sad", "ok"), id="mood")
+    old = table("people", col("mood", "text", id="mood"), col("flag", "boolean", id="flag"), id="people")
+    new = table("people", col("mood", "enum(mood)", id="mood"), col("flag", "integer", id="flag"), id="people")
+    roundtrip(one(old, enums=(mood,)), one(new, enums=(mood,)), sqlite_url, sqlite_url_b, {"people": [{"mood": "ok", "flag": 1}]})
+
+
+def test_a_comment_only_change_does_nothing_and_a_rebuild_keeps_everything(sqlite_url, sqlite_url_b):
+    run(
+        sqlite_url,
+        [
+            'CREATE TABLE t (id INTEGER PRIMARY KEY, at DATETIME, price NUMERIC(12,2), name varchar(10) COLLATE NOCASE,'
+            ' w TEXT, g INTEGER GENERATED ALWAYS AS (length(name)) STORED, v TEXT AS (upper(name)))',
+            "INSERT INTO t (id, at, price, name, w) VALUES (1, '2001-02-03 04:05:06', 12.5, 'Ann', 'y'), (2, NULL, NULL, 'bo', NULL)",
+        ],
+    )
+    before = _declared(sqlite_url)
+    live = introspect(sqlite_url)
+    t = live.table("t")
+    commented = live.replace_table("t", t.replace_column("name", replace(t.column("name"), comment="who")))
+    assert render(diff(live, commented), live, "sqlite") == []
+    rebuilt = commented.replace_table("t", t.replace_column("w", replace(t.column("w"), nullable=False, default=Default("?"))))
+    up = [s.sql for s in render(diff(live, rebuilt), live, "sqlite")]
+    assert any(sql.startswith('CREATE TABLE "new__t"') for sql in up)
+    run(sqlite_url, up)
+    assert _declared(sqlite_url) == before
+    assert_same_schema(introspect(sqlite_url), live.replace_table("t", rebuilt.table("t").replace_column("name", t.column("name"))), "rebuilt")
+    assert query(sqlite_url, "SELECT id, at, price, name, w, g, v FROM t ORDER BY id") == [
+        (1, "2001-02-03 04:05:06", 12.5, "Ann", "y", 3, "ANN"),
+        (2, None, None, "bo", "?", 2, "BO"),
+    ]
+    assert query(sqlite_url, "SELECT count(*) FROM t WHERE name = 'ANN'") == [(1,)]  # still NOCASE
