@@ -23,7 +23,7 @@ from migrations_engine.introspect import introspect
 from migrations_engine.scratch import scratch_database
 from migrations_engine.urls import DatabaseURL
 from tests.conftest import SERVERS
-from tests.engine.corpus import assert_comment_changes_keep_everything, assert_create_script_rebuilds
+from tests.engine.corpus import assert_comment_changes_keep_everything, assert_create_script_rebuilds, gap
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALECTS = ("postgresql", "mysql", "sqlite")
@@ -53,10 +53,7 @@ call_command("load_demo", verbosity=0)
 
 
 def cases(test: str) -> list:
-    return [
-        pytest.param(d, id=d, marks=[pytest.mark.xfail(strict=True, reason=GAPS[(test, d)])] if (test, d) in GAPS else [])
-        for d in DIALECTS
-    ]
+    return [pytest.param(d, id=d, marks=[gap(GAPS[(test, d)])] if (test, d) in GAPS else []) for d in DIALECTS]
 
 
 def django_url(url: DatabaseURL) -> str:
