@@ -196,7 +196,7 @@ def table_rows(url: DatabaseURL, schema: Schema) -> dict[str, list[str]]:
             order = table.primary_key.columns if table.primary_key else table.column_names
             by = ", ".join(quote(c) for c in order)
             if url.dialect == "postgresql":
-                sql = f"SELECT t::text FROM ONLY {quote(table.name)} AS t ORDER BY {by}"
+                sql = f"SELECT ROW(t.*)::text FROM ONLY {quote(table.name)} AS t ORDER BY {by}"
             else:
                 sql = f"SELECT * FROM {quote(table.name)} ORDER BY {by}"
             out[table.name] = [repr(row) for row in db.query(sql)]
