@@ -15,11 +15,13 @@ What breaks what, as the servers do it (measured on PostgreSQL 15, MariaDB 10.11
 - ``DROP COLUMN``: PostgreSQL and SQLite refuse while a view uses the column, MariaDB drops it and
   the view fails on its next read; a trigger whose body names the column breaks silently on
   MariaDB and SQLite. Refused here.
-- A table or column renamed: PostgreSQL (views and rules are bound to the column, not its name)
-  and SQLite (``ALTER TABLE … RENAME`` rewrites the SQL of views and triggers) carry the
-  dependents along. MariaDB does not: a view over a renamed table or column fails on its next
-  read (error 1356), and so does a trigger whose body names a renamed column; only a trigger's own
-  table follows a ``RENAME TABLE``. Refused on MySQL/MariaDB only.
+- A table or column renamed: PostgreSQL (views, rules and policies are bound to the column, not
+  its name) and SQLite (``ALTER TABLE … RENAME`` rewrites the SQL of views and triggers) carry
+  the dependents along, except, on PostgreSQL, a trigger whose function's body names a renamed
+  column (``record "new" has no field``). MariaDB rewrites nothing: a view over a renamed table
+  or column fails on its next read (error 1356), and so does a trigger whose body names a renamed
+  column (error 1054); only a trigger's own table follows a ``RENAME TABLE``. Refused where they
+  break.
 - A column's type changed (``AlterColumn``): PostgreSQL refuses while a view, rule, policy or
   ``UPDATE OF`` trigger uses the column, with an error naming only the rule; refused here first,
   naming the object. MariaDB and SQLite keep the dependents working.
@@ -187,13 +189,18 @@ def named_dependencies(
 
 # ---------------------------------------------------------------- conflicts
 
-#: (dialect, kind) pairs whose objects the server rewrites when a table they use is renamed;
-#: ``"*"`` stands for every kind. MySQL/MariaDB move a trigger with its own table only.
-_FOLLOW_TABLE_RENAMES = {("postgresql", "*"), ("sqlite", "*")}
-_FOLLOW_COLUMN_RENAMES = {("postgresql", "*"), ("sqlite", "*")}
+#: (dialect, kind) pairs whose objects a rename of a table or column they use leaves broken
+#: (``"*"``: every kind). MariaDB rewrites no view or trigger body (it moves a trigger with its
+#: own table only); PostgreSQL binds views, rules and policies to the column, but a trigger
+#: function's body names it; SQLite rewrites everything.
+_BROKEN_BY_TABLE_RENAME = {("mysql", "*")}
+_BROKEN_BY_COLUMN_RENAME = {("mysql", "*"), ("postgresql", "trigger")}
 
 
-def _follows(rules: set[tuple[str, str]], dialect: str, kind: str) -> bool:
+_SERVERS = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
+
+
+def _broken_by(rules: set[tuple[str, str]], dialect: str, kind: str) -> bool:
     return (dialect, "*") in rules or (dialect, kind) in rules
 
 
@@ -263,24 +270,23 @@ def conflicts(
             table = names.table(op.old_name)
             hit = [
                 o for o in objects
-                if table is not None and o.uses_table(table) and not _follows(_FOLLOW_TABLE_RENAMES, dialect, o.kind)
+                if table is not None and o.uses_table(table) and _broken_by(_BROKEN_BY_TABLE_RENAME, dialect, o.kind)
                 and o.own_table != table  # a trigger moves with its own table
             ]
             found += _conflict(
                 index, op, f"renames table {op.old_name}", hit,
-                f"{dialect} does not rewrite them: they would fail on their next use",
+                f"{_SERVERS.get(dialect, dialect)} does not rewrite them: they would fail at their next use",
             )
         elif isinstance(op, RenameColumn):
             table = names.table(op.table)
             column = names.column(op.table, op.old_name)
             hit = [
                 o for o in objects
-                if o.uses_column(table, column)
-                and not _follows(_FOLLOW_COLUMN_RENAMES, dialect, o.kind)
+                if o.uses_column(table, column) and _broken_by(_BROKEN_BY_COLUMN_RENAME, dialect, o.kind)
             ]
             found += _conflict(
                 index, op, f"renames column {op.table}.{op.old_name}", hit,
-                f"{dialect} does not rewrite them: they would fail on their next use",
+                f"{_SERVERS.get(dialect, dialect)} does not rewrite them: they would fail at their next use",
             )
         elif isinstance(op, AlterColumn) and op.type_changed and dialect == "postgresql":
             table = names.table(op.table)

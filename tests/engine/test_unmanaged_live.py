@@ -200,12 +200,10 @@ def _diff_cli(url, target: Schema, start: Schema, *extra: str) -> subprocess.Com
 def test_what_the_server_does_with_a_view_over_a_renamed_column(cast, dialect):
     """PostgreSQL binds a view to the column, SQLite rewrites the view's SQL: the view follows.
     MariaDB does neither: the view fails on its next read. The engine refuses the rename there."""
-    source = read_source(str(cast))
-    operations = diff(source.schema, source.schema)  # nothing
-    assert operations == []
     from migrations_engine.operations import RenameColumn
     from migrations_engine.unmanaged import conflicts
 
+    source = read_source(str(cast))
     rename = [RenameColumn("customer", "email", "e_mail")]
     refused = conflicts(rename, source.schema, dialect, source.unmanaged)
     with connect(cast) as db:
@@ -239,6 +237,28 @@ def test_what_the_server_does_with_a_view_over_a_renamed_table(cast, dialect):
         else:
             assert refused == []
             assert db.query(f"SELECT * FROM {QUOTED_VIEW[dialect]}") == [(1, "a@example.com")]
+
+
+def test_what_the_server_does_with_a_trigger_naming_a_renamed_column(cast, dialect):
+    """SQLite rewrites the trigger's body; PostgreSQL (a plpgsql function's body) and MariaDB do
+    not: the trigger fails at its next run. The engine refuses the rename there."""
+    from migrations_engine.operations import RenameColumn
+    from migrations_engine.unmanaged import conflicts
+
+    source = read_source(str(cast))
+    rename = [RenameColumn("film", "last_update", "changed")]
+    refused = conflicts(rename, source.schema, dialect, source.unmanaged)
+    with connect(cast) as db:
+        for statement in render(rename, source.schema, dialect):
+            db.execute(statement.sql)
+        if dialect == "sqlite":
+            assert refused == []
+            db.execute("UPDATE film SET title = 'Aliens' WHERE id = 1")
+            assert db.query("SELECT changed FROM film") == [("touched",)]
+        else:
+            assert [o.name for c in refused for o in c.objects] == [TRIGGER]
+            with pytest.raises(Exception, match="last_update"):
+                db.execute("UPDATE film SET title = 'Aliens' WHERE id = 1")
 
 
 # ---------------------------------------------------------------- the command line
