@@ -36,10 +36,11 @@ WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL
 
 
 def read_unmanaged(database: Database) -> list[UnmanagedObject]:
-    views, triggers, others, rows = database.execute_together([_VIEWS, _TRIGGERS, _OTHERS, _COLUMNS])
+    views, triggers, others = database.execute_together([_VIEWS, _TRIGGERS, _OTHERS])
     columns: dict[str, list[str]] = {}
-    for table, column in rows or ():
-        columns.setdefault(table, []).append(column)
+    if views or triggers:  # the columns only matter then (reading them is most of the time)
+        for table, column in database.query(_COLUMNS):
+            columns.setdefault(table, []).append(column)
     objects = [UnmanagedObject("view", name, named_dependencies(sql or "", columns)) for name, sql in views or ()]
     objects += [
         UnmanagedObject("trigger", name, named_dependencies(body or "", columns, table))

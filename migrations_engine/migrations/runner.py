@@ -141,6 +141,7 @@ class Runner:
         if dry_run:
             with self._reading() as (db, history):
                 steps = plan_migrate(migrations, history.rows(), to, resume)
+                self._print_refusal(lambda: self._keep_unmanaged(db, [(step.migration, step.start) for step in steps]))
                 self._print_up(steps, db.dialect)
             return []
         applied: list[HistoryRow] = []
@@ -179,7 +180,9 @@ class Runner:
         migrations = self.folder.read()
         if dry_run:
             with self._reading() as (db, history):
-                self._print_down(plan_rollback(migrations, history.rows(), to), db)
+                targets = plan_rollback(migrations, history.rows(), to)
+                self._print_refusal(lambda: self._keep_unmanaged(db, [(m, 0) for m, _ in targets], down=True))
+                self._print_down(targets, db)
             return []
         undone: list[Migration] = []
         with self._session() as (db, history, applier):
@@ -314,6 +317,15 @@ class Runner:
         first = migrations[0][0]
         start_schema = first.schema if down else first.schema_before(0)
         check(operations, start_schema, db.dialect, objects, statements, where=labels.__getitem__, done=done)
+
+    def _print_refusal(self, check: Callable[[], None]) -> None:
+        """A dry run shows, first, why the real run would be refused."""
+        from ..unmanaged import UnmanagedConflict
+
+        try:
+            check()
+        except UnmanagedConflict as refusal:
+            self.out.write(f"-- the run would be {refusal}\n")
 
     def _drift(self, db: Database, migration: Migration) -> list[str]:
         from ..compare import differences

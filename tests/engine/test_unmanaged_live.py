@@ -352,6 +352,24 @@ def test_migrate_refuses_before_running_anything(db_url, dialect, tmp_path, vali
     still_working(db_url, dialect)
 
 
+def test_dry_runs_say_the_run_would_be_refused(db_url, dialect, tmp_path):
+    folder = migrated(tmp_path, db_url, dialect)
+    smaller = without(TABLES, "customer", "email")
+    folder.extend([Migration.create(2, "drop e-mails", TABLES, smaller, diff(TABLES, smaller), DIALECTS)])
+    before = state(db_url)
+    migrate = Runner(folder, db_url, FAST, io.StringIO())
+    migrate.migrate(dry_run=True)
+    out = migrate.out.getvalue()
+    first = out.splitlines()[0]
+    assert first.startswith('-- the run would be refused: the engine does not manage view "active ""customers"" ü" ')
+    assert "-- 0002 drop e-mails (up" in out
+    rollback = Runner(folder, db_url, FAST, io.StringIO())
+    rollback.rollback(0, dry_run=True)
+    assert rollback.out.getvalue().startswith("-- the run would be refused: ")
+    assert "rollback of migration 0001 step 1, operation" in rollback.out.getvalue().splitlines()[0]
+    assert state(db_url) == before
+
+
 def test_migrate_of_a_change_elsewhere_goes_through_and_keeps_them(db_url, dialect, tmp_path):
     folder = migrated(tmp_path, db_url, dialect)
     target = with_note_author(TABLES)
@@ -386,3 +404,21 @@ def test_the_cli_migrate_refuses_in_one_line(db_url, dialect, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert 'trigger "last_updated" on film depends' in result.stderr
     assert state(db_url) == before
+
+
+def test_migrate_refuses_a_sqlite_rebuild_of_the_triggers_table(db_url, dialect, tmp_path):
+    folder = migrated(tmp_path, db_url, dialect)
+    film = TABLES.table("film")
+    strict = TABLES.replace_table("film", film.replace_column("title", replace(film.column("title"), nullable=False)))
+    folder.extend([Migration.create(2, "titles required", TABLES, strict, diff(TABLES, strict), DIALECTS)])
+    before = state(db_url)
+    run = Runner(folder, db_url, FAST, io.StringIO())
+    if dialect == "sqlite":
+        with pytest.raises(UnmanagedConflict, match=r'operation 1 \(Change column “title” of table “film”: make NOT NULL\) rebuilds table film'):
+            run.migrate()
+        assert state(db_url) == before
+    else:  # altered in place: the trigger stays
+        run.migrate()
+        assert not introspect(db_url).table("film").column("title").nullable
+        assert objects_of(db_url) == before[1]
+    still_working(db_url, dialect)
