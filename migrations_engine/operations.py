@@ -682,6 +682,22 @@ def _sequence_words(column: Column) -> str:
     return ", ".join(words + (["cycle"] if sequence.cycle else [])) or "default options"
 
 
+def _index_element_words(index: Index, position: int) -> str:
+    """One element of an index as a reviewer reads it: ``“name”(10) DESC``, ``lower(email)``."""
+    key = index.key(position)
+    element = index.columns[position]
+    words = element if key.expression else _q(element)
+    if key.length is not None:
+        words += f"({key.length})"
+    extras = [
+        f"COLLATE {key.collation}" if key.collation else "",
+        key.opclass or "",
+        "DESC" if key.descending else "",
+        f"NULLS {key.nulls}" if key.nulls else "",
+    ]
+    return " ".join([words, *(extra for extra in extras if extra)])
+
+
 def _narrowing_loss(old: ColumnType, new: ColumnType) -> str:
     """What a type change that is not a widening does to the values that do not fit."""
     if new.kind in ("char", "varchar", "binary"):
@@ -908,9 +924,13 @@ class CreateIndex(Operation):
         return DropIndex(self.table, self.index)
 
     def describe(self) -> str:
-        unique = "unique " if self.index.unique else ""
-        where = f" where {self.index.where}" if self.index.where else ""
-        return f"Create {unique}index {_q(self.index.name or '')} on {_q(self.table)} ({_cols(self.index.columns)}){where}"
+        index = self.index
+        unique = "unique " if index.unique else ""
+        method = f"{index.method} " if index.method else ""
+        elements = ", ".join(_index_element_words(index, n) for n in range(len(index.columns)))
+        include = f" including {_cols(index.include)}" if index.include else ""
+        where = f" where {index.where}" if index.where else ""
+        return f"Create {unique}{method}index {_q(index.name or '')} on {_q(self.table)} ({elements}){include}{where}"
 
 
 @dataclass(frozen=True)

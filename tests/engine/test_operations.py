@@ -543,3 +543,17 @@ def test_dropping_a_column_a_foreign_key_references_is_refused():
     schema = Schema(tables=(replace(USER, primary_key=None, uniques=(), indexes=()), ORDER))
     with pytest.raises(SchemaError, match="drop its foreign key"):
         DropColumn("user", USER.columns[0]).apply(with_default_names(schema))
+
+
+def test_creating_an_index_describes_its_keys_method_and_include():
+    index = Index(
+        ("lower(title)", "n", "code"),
+        "t_idx",
+        keys=(IndexKey(expression=True), IndexKey(descending=True, nulls="LAST"), IndexKey(length=4, collation="C")),
+        include=("x",),
+        method="btree",
+        unique=True,
+    )
+    assert CreateIndex("t", index).describe() == (
+        "Create unique btree index “t_idx” on “t” (lower(title), “n” DESC NULLS LAST, “code”(4) COLLATE C) including “x”"
+    )
