@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnsupportedChange
-from ..expressions import rename_columns_in
 from ..naming import fit_name
 from ..operations import AlterColumn, AlterEnum, Operation
 from ..schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, SequenceOptions, Table, Unique
@@ -366,7 +365,13 @@ class PostgreSQLDialect(Dialect):
         kind_changed = old.identity and new.identity and self.is_serial(old) != self.is_serial(new)
         if old.identity and (not new.identity or kind_changed):
             statements += self._drop_identity(op.table, old)
-        statements += self._change_type_and_default(op, after)
+        changing_type = self._change_type_and_default(op, after)
+        if op.type_changed or old.collation != new.collation:
+            # PostgreSQL will not change the type of a column a generated column reads.
+            readers = self._generated_on(after.table(op.table), new.name)
+            if readers:
+                changing_type = self._rebuilding(after.table(op.table), readers, after, changing_type)
+        statements += changing_type
         statements += self._change_nullability(op, after)
         if new.identity and (not old.identity or kind_changed):
             statements += self._add_serial(op.table, new) if self.is_serial(new) else self._add_identity(op.table, new)
@@ -387,38 +392,63 @@ class PostgreSQLDialect(Dialect):
         return statements
 
     def _rebuild_generated(self, op: AlterColumn, before: Schema, after: Schema) -> list[str]:
-        """Drop the column and add it as it is now, with what the drop took along: the keys,
-        constraints and indexes of its table naming it, and the foreign keys referencing it
-        (dropped first: the drop would refuse them)."""
-        table = after.table(op.table)
-        name = op.new.name
-        own = _elements_naming(table, name)
+        """Drop the column and add it as it is now (``_column_rebuild``)."""
+        return self._rebuilding(after.table(op.table), [op.new], after, [])
+
+    def _rebuilding(self, table: Table, columns: list[Column], schema: Schema, between: list[str]) -> list[str]:
+        """Drop ``columns`` with what depends on them, run ``between``, add them back: every
+        drop first, then every column, then what depends on them (an index may name two)."""
+        parts = [self._column_rebuild(table, column, schema) for column in columns]
+        statements = _unique([sql for dropping, _, _ in parts for sql in dropping]) + between
+        statements += [sql for _, adding, _ in parts for sql in adding]
+        return statements + _unique([sql for _, _, restoring in parts for sql in restoring])
+
+    def _column_rebuild(self, table: Table, column: Column, schema: Schema) -> tuple[list[str], list[str], list[str]]:
+        """The statements dropping ``column`` of ``table`` (as ``schema`` has them) with what
+        depends on it, adding it back as ``column``, and restoring all of that.
+
+        What depends on it: foreign keys referencing it (dropped first, DROP COLUMN would refuse
+        them); checks and expression or partial indexes whose text names it (dropped first too:
+        the text is searched, and one naming it only in appearance is rebuilt all the same);
+        keys, uniques, indexes and foreign keys of its own table on it (DROP COLUMN drops them).
+        """
+        name = column.name
+        own = _elements_on(table, name)
         referencing = [
             (other.name, fk)
-            for other, fk in after.referencing(op.table)
-            if name in fk.ref_columns and not (other.name == op.table and fk in own["foreign_key"])
+            for other, fk in schema.referencing(table.name)
+            if name in fk.ref_columns and not (other.name == table.name and fk in own["foreign_key"])
         ]
-        statements = [self.sql_drop_foreign_key % {"table": self.quote(t), "name": self.quote(fk.name or "")} for t, fk in referencing]
-        statements.append(self.sql_drop_column % {"table": self.quote(op.table), "column": self.quote(op.old.name)})
-        definition = self.column_definition(op.new, after, table)
-        statements.append(self.sql_add_column % {"table": self.quote(op.table), "definition": definition})
-        statements += self.column_comment_sql(table, op.new, after, creating=True)
-        if own["primary_key"]:
-            pk = own["primary_key"][0]
-            statements.append(self._add_constraint_sql(op.table, pk.name, self.primary_key_definition(pk)))
-            statements += self._created_comment(op.table, "primary_key", pk)
+        quoted = self.quote(table.name)
+        dropping = [self.sql_drop_foreign_key % {"table": self.quote(t), "name": self.quote(fk.name or "")} for t, fk in referencing]
+        dropping += [self.sql_drop_check % {"table": quoted, "name": self.quote(c.name or "")} for c in own["check"]]
+        dropping += [self.sql_drop_index % {"name": self.quote(i.name or "")} for i in own["index"] if i not in own["index_on"]]
+        dropping.append(self.sql_drop_column % {"table": quoted, "column": self.quote(name)})
+        adding = [self.sql_add_column % {"table": quoted, "definition": self.column_definition(column, schema, table)}]
+        adding += self.column_comment_sql(table, column, schema, creating=True)
+        restoring: list[str] = []
+        for pk in own["primary_key"]:
+            restoring.append(self._add_constraint_sql(table.name, pk.name, self.primary_key_definition(pk)))
+            restoring += self._created_comment(table.name, "primary_key", pk)
         for unique in own["unique"]:
-            statements.append(self._add_constraint_sql(op.table, unique.name, self.unique_definition(unique)))
-            statements += self._created_comment(op.table, "unique", unique)
+            restoring.append(self._add_constraint_sql(table.name, unique.name, self.unique_definition(unique)))
+            restoring += self._created_comment(table.name, "unique", unique)
         for check in own["check"]:
-            statements += self._add_check_statements(op.table, check)
+            restoring += self._add_check_statements(table.name, check)
         for index in own["index"]:
-            statements += self.create_index_statements(op.table, index)
+            restoring += self.create_index_statements(table.name, index)
         for fk in own["foreign_key"]:
-            statements += self._add_foreign_key_statements(op.table, fk)
+            restoring += self._add_foreign_key_statements(table.name, fk)
         for other, fk in referencing:
-            statements += self._add_foreign_key_statements(other, fk)
-        return statements
+            restoring += self._add_foreign_key_statements(other, fk)
+        return dropping, adding, restoring
+
+    def _generated_on(self, table: Table, column: str) -> list[Column]:
+        """The generated columns of ``table`` whose expression names ``column`` (by its text)."""
+        return [
+            c for c in table.columns
+            if c.generated is not None and c.name != column and _names(c.generated.expression, column)
+        ]
 
     def _drop_identity(self, table: str, column: Column) -> list[str]:
         # DROP DEFAULT too: a serial column (read back as an identity) keeps its nextval() default.
@@ -468,6 +498,8 @@ class PostgreSQLDialect(Dialect):
             return []
         if not new_not_null:
             return [self._alter(op.table, op.new.name, self.sql_drop_not_null)]
+        if op.new.generated is not None:  # its values are its expression's: none to fill in
+            return [self._alter(op.table, op.new.name, self.sql_set_not_null)]
         fill = self.sql_fill_nulls % {
             "table": self.quote(op.table),
             "column": self.quote(op.new.name),
@@ -741,27 +773,35 @@ def all_sequence_options(sequence: SequenceOptions | None) -> list[str]:
     ]
 
 
-def _elements_naming(table: Table, column: str) -> dict[str, list[Any]]:
-    """The primary key, uniques, checks, indexes and foreign keys of ``table`` that name
-    ``column`` (in their columns or in an expression): what dropping the column drops."""
+def _unique(statements: list[str]) -> list[str]:
+    return list(dict.fromkeys(statements))
 
-    def names(expression: str | None) -> bool:
-        if not expression or column.lower() not in expression.lower():
-            return False
-        probe = "__probe_column__"
-        return rename_columns_in(expression, {column: probe}, table.name) != expression
 
+def _names(expression: str | None, column: str) -> bool:
+    """Whether ``expression`` may name ``column``: its name appears in the text (quoted or not,
+    any case). A superset of the true references, for what is rebuilt when in doubt."""
+    if not expression:
+        return False
+    text = expression.lower()
+    return column.lower() in text or column.replace('"', '""').lower() in text
+
+
+def _elements_on(table: Table, column: str) -> dict[str, list[Any]]:
+    """The primary key, uniques, checks, indexes and foreign keys of ``table`` on ``column``:
+    in their columns (``index_on``: the indexes naming it so), or in an expression's text."""
     pk = table.primary_key
+    index_on = [i for i in table.indexes if column in i.column_names]
     return {
         "primary_key": [pk] if pk is not None and column in pk.columns else [],
         "unique": [u for u in table.uniques if column in u.columns],
-        "check": [c for c in table.checks if names(c.expression)],
+        "check": [c for c in table.checks if _names(c.expression, column)],
+        "index_on": index_on,
         "index": [
             i
             for i in table.indexes
-            if column in i.column_names
-            or names(i.where)
-            or any(names(e) for n, e in enumerate(i.columns) if i.key(n).expression)
+            if i in index_on
+            or _names(i.where, column)
+            or any(_names(e, column) for n, e in enumerate(i.columns) if i.key(n).expression)
         ],
         "foreign_key": [fk for fk in table.foreign_keys if column in fk.columns],
     }

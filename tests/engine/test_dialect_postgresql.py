@@ -688,6 +688,9 @@ def test_new_expression_drops_and_adds_the_column_with_what_named_it():
     new = replace(GENERATED, generated=Generated("age * 3"), comment="thrice")
     assert alter(GENERATED, new, before) == [
         'ALTER TABLE "pets" DROP CONSTRAINT "pets_fk"',
+        # Checks and expression indexes naming it are found by their text: dropped explicitly.
+        'ALTER TABLE "people" DROP CONSTRAINT "positive"',
+        'DROP INDEX "by_expression"',
         'ALTER TABLE "people" DROP COLUMN "double age"',
         'ALTER TABLE "people" ADD COLUMN "double age" integer GENERATED ALWAYS AS (age * 3) STORED',
         "COMMENT ON COLUMN \"people\".\"double age\" IS 'thrice'",
@@ -871,4 +874,28 @@ def test_recreating_an_enum_keeps_the_comments_and_options_of_what_it_rebuilds()
         "CREATE INDEX \"ok\" ON \"people\" ((mood = 'ok'))",
         "COMMENT ON INDEX \"ok\" IS 'fine'",
         'DROP TYPE "mood__old"',
+    ]
+
+
+def test_type_change_of_a_column_generated_columns_read_rebuilds_them_around_it():
+    people = replace(
+        PEOPLE,
+        columns=(*PEOPLE.columns, GENERATED, col("age plus", "integer", generated=Generated('age + 1'))),
+        indexes=(Index(("double age", "age plus"), "both"),),
+    )
+    before = START.replace_table("people", people)
+    assert alter(PEOPLE.column("age"), col("age", "bigint"), before) == [
+        'ALTER TABLE "people" DROP COLUMN "double age"',
+        'ALTER TABLE "people" DROP COLUMN "age plus"',
+        'ALTER TABLE "people" ALTER COLUMN "age" TYPE bigint USING ("age"::bigint)',
+        'ALTER TABLE "people" ADD COLUMN "double age" integer GENERATED ALWAYS AS (age * 2) STORED',
+        'ALTER TABLE "people" ADD COLUMN "age plus" integer GENERATED ALWAYS AS (age + 1) STORED',
+        'CREATE INDEX "both" ON "people" ("double age", "age plus")',
+    ]
+
+
+def test_a_generated_column_made_not_null_has_no_nulls_to_fill():
+    before = START.replace_table("people", replace(PEOPLE, columns=(*PEOPLE.columns, GENERATED)))
+    assert alter(GENERATED, replace(GENERATED, nullable=False), before) == [
+        'ALTER TABLE "people" ALTER COLUMN "double age" SET NOT NULL'
     ]

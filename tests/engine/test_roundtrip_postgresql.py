@@ -969,3 +969,19 @@ def test_everything_written_by_hand_reads_back_and_rebuilds_identically(pg_url, 
     ])
     live = rebuilt_elsewhere(pg_url, pg_url_b)
     assert introspect(pg_url_b) == live  # not only equivalent: the very same reading
+
+
+def test_widen_a_column_generated_columns_read(pg_url, pg_url_b):
+    def build(kind: str) -> Schema:
+        return one(table(
+            "t",
+            col("a", kind),
+            col("twice", "bigint", generated=Generated("a * 2"), comment="2a"),
+            col("plus one", "bigint", nullable=False, generated=Generated("COALESCE(a, 0) + 1")),
+            indexes=(Index(("twice", "plus one"), "both", comment="two generated"),),
+            uniques=(Unique(("plus one",), "plus_unique"),),
+        ))
+
+    rows = {"t": [{"a": 1}, {"a": 2}, {"a": None}]}
+    roundtrip(build("integer"), build("bigint"), pg_url, pg_url_b, rows)
+    assert _rows(pg_url, 'SELECT a, twice, "plus one" FROM t ORDER BY a') == [(1, 2, 2), (2, 4, 3), (None, None, 1)]
