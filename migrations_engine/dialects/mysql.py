@@ -218,6 +218,8 @@ class MySQLDialect(Dialect):
             parts.append("AUTO_INCREMENT")
         if column.comment:
             parts.append("COMMENT " + self.string_literal(column.comment))
+        if table is not None:
+            parts += [f"CHECK ({check.expression})" for check in table.checks if check.name == column.name and is_column_check(table, check)]
         return " ".join(parts)
 
     def generated_sql(self, column: Column) -> str:
@@ -278,7 +280,7 @@ class MySQLDialect(Dialect):
         """The primary key is unnamed: MySQL always calls it PRIMARY."""
         out = [self.primary_key_definition(table.primary_key)] if table.primary_key else []
         out += [f"CONSTRAINT {self.quote(u.name or '')} {self.unique_definition(u)}" for u in table.uniques]
-        out += [f"CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}" for c in table.checks]
+        out += [f"CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}" for c in table.checks if not is_column_check(table, c)]
         out += [self.index_definition(index) for index in table.indexes]
         out += [f"CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}" for fk in table.foreign_keys]
         return out
@@ -364,8 +366,8 @@ class MySQLDialect(Dialect):
         drop = self.sql_drop_index_clause % {"name": self.quote(index.name or "")}
         return [drop, self.sql_add_index % self._index_args(index)]
 
-    def _modify(self, column: Column, schema: Schema, *, auto_increment: bool) -> str:
-        return self.sql_modify_column % {"definition": self.column_definition(column, schema, auto_increment=auto_increment)}
+    def _modify(self, column: Column, schema: Schema, table: Table, *, auto_increment: bool | None = None) -> str:
+        return self.sql_modify_column % {"definition": self.column_definition(column, schema, table, auto_increment=auto_increment)}
 
     # ------------------------------------------------------------ keys and what hangs on them
 
@@ -394,9 +396,9 @@ class MySQLDialect(Dialect):
                 continue
             had, has = leads_a_key(old, column.name), leads_a_key(new, column.name)
             if had and not has:
-                first.append(self._modify(column, after, auto_increment=False))
+                first.append(self._modify(column, after, new, auto_increment=False))
             elif has and not had:
-                last.append(self._modify(column, after, auto_increment=True))
+                last.append(self._modify(column, after, new, auto_increment=True))
         return first, last
 
     def add_primary_key(self, op: AddPrimaryKey, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
@@ -455,9 +457,11 @@ class MySQLDialect(Dialect):
         if isinstance(constraint, Unique):
             return [self.sql_rename_index % {"table": table, "old": old, "new": new}]
         if isinstance(constraint, Check):
+            middle = DropCheck(op.table, constraint).apply(before)
+            renamed_check = replace(constraint, name=op.new_name)
             return [
-                self.sql_drop_check % {"table": table, "name": old},
-                self._alter(op.table, [f"ADD CONSTRAINT {new} {self.check_definition(constraint)}"]),
+                *self.drop_check(DropCheck(op.table, constraint), before, middle),
+                *self.add_check(AddCheck(op.table, renamed_check), middle, after),
             ]
         statements = [self.sql_drop_foreign_key % {"table": table, "name": old}]
         if not has_index_for(before.table(op.table), constraint.columns):
@@ -472,11 +476,31 @@ class MySQLDialect(Dialect):
         """MySQL 8 refuses to rename a column a check names (error 3959) where MariaDB rewrites
         the check: both accept the checks dropped, the column renamed and the checks added again
         as the model now writes them."""
-        earlier = {c.name: c.expression for c in before.table(op.table).checks}
-        rewritten = [c for c in after.table(op.table).checks if earlier.get(c.name, c.expression) != c.expression]
-        drops = [sql for c in rewritten for sql in self.drop_check(DropCheck(op.table, c), before, after)]
+        earlier = {c.name: c for c in before.table(op.table).checks}
+        rewritten = [c for c in after.table(op.table).checks if c.name in earlier and earlier[c.name].expression != c.expression]
+        drops, schema = [], before
+        for check in rewritten:
+            drop = DropCheck(op.table, earlier[check.name])
+            drops += self.drop_check(drop, schema, drop.apply(schema))
+            schema = drop.apply(schema)
         adds = [sql for c in rewritten for sql in self.add_check(AddCheck(op.table, c), before, after)]
         return [*drops, *super().rename_column(op, before, after), *adds]
+
+    def add_check(self, op: AddCheck, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """ADD CONSTRAINT ... CHECK, or, for a check named after its column, the column written
+        again with the check on it (``is_column_check``)."""
+        table = after.table(op.table)
+        if is_column_check(table, op.check):
+            return [self._alter(op.table, [self._modify(table.column(op.check.name or ""), after, table)])]
+        return super().add_check(op, before, after)
+
+    def drop_check(self, op: DropCheck, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
+        """DROP CONSTRAINT, or, for a check named after its column, the column written again
+        without it: MariaDB cannot DROP CONSTRAINT a column's own check."""
+        if is_column_check(before.table(op.table), op.check):
+            table = after.table(op.table)
+            return [self._alter(op.table, [self._modify(table.column(op.check.name or ""), after, table)])]
+        return super().drop_check(op, before, after)
 
     def add_column(self, op: AddColumn, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
         """Add a column; a NOT NULL one without default gets a temporary one for existing rows."""
@@ -512,7 +536,7 @@ class MySQLDialect(Dialect):
                 # A STORED column becomes a plain NOT NULL one: keep its values, fill its NULLs.
                 loose = replace(new, nullable=True)
                 return [
-                    self._alter(op.table, [self._modify(loose, after, auto_increment=False)]),
+                    self._alter(op.table, [self._modify(loose, after, after.table(op.table), auto_increment=False)]),
                     *self.alter_column(AlterColumn(op.table, loose, new), before, after),
                 ]
             if new.generated is not None:
@@ -570,10 +594,15 @@ class MySQLDialect(Dialect):
         new_keys, new_indexes, new_checks = named(new)
         drops = ["DROP PRIMARY KEY" if isinstance(k, PrimaryKey) else self.sql_drop_index_clause % {"name": self.quote(k.name or "")} for k in old_keys]
         drops += [self.sql_drop_index_clause % {"name": self.quote(i.name or "")} for i in old_indexes]
-        drops += [f"DROP CONSTRAINT {self.quote(c.name or '')}" for c in old_checks]
+        # A column's own check goes with it, and comes back in its definition when it is plain.
+        drops += [f"DROP CONSTRAINT {self.quote(c.name or '')}" for c in old_checks if not is_column_check(old, c)]
         adds = [self.sql_add_primary_key % {"definition": self.primary_key_definition(k)} if isinstance(k, PrimaryKey) else f"ADD CONSTRAINT {self.quote(k.name or '')} {self.unique_definition(k)}" for k in new_keys]
         adds += [self.sql_add_index % self._index_args(i) for i in new_indexes]
-        adds += [f"ADD CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}" for c in new_checks]
+        adds += [
+            f"ADD CONSTRAINT {self.quote(c.name or '')} {self.check_definition(c)}"
+            for c in new_checks
+            if not is_column_check(new, c) and not (is_column_check(old, c) and c.name != column)
+        ]
         return drops, adds
 
     def set_comment(self, op: SetComment, before: Schema, after: Schema) -> list[str]:  # type: ignore[override]
@@ -617,6 +646,14 @@ class MySQLDialect(Dialect):
             self._alter(table.name, [self.sql_modify_column % {"definition": self.column_definition(column, after, table)}])
             for table, column in after.columns_of_enum(op.new.name)
         ]
+
+
+def is_column_check(table: Table, check: Check) -> bool:
+    """True for a check named exactly as a plain column of its table: written on that column
+    (``col int CHECK (...)``), as Django writes PositiveIntegerField's. MariaDB names such a
+    check after its column, cannot DROP CONSTRAINT it, and drops it whenever the column is
+    written again without it: every MODIFY of the column writes it again."""
+    return bool(check.name) and table.has_column(check.name or "") and table.column(check.name or "").generated is None
 
 
 def _free_column_name(table: Table, base: str) -> str:

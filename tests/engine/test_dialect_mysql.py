@@ -34,6 +34,7 @@ from migrations_engine.operations import (
     RenameEnum,
     RenameIndex,
     RenameTable,
+    SetComment,
     SetTableComment,
 )
 from migrations_engine.schema import (
@@ -42,7 +43,9 @@ from migrations_engine.schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     Table,
@@ -583,3 +586,162 @@ def test_postgresql_and_sqlite_refuse_a_change_of_table_character_set():
     for dialect in ("postgresql", "sqlite"):
         with pytest.raises(UnsupportedChange):
             render([SetTableCharset("t", None, None, "latin1", None)], schema, dialect)
+
+
+# ---------------------------------------------------------------- generated columns, index keys, comments (issue 11)
+
+DOC = Table(
+    "doc",
+    (
+        Column("id", ColumnType("integer"), nullable=False, identity=True),
+        Column("body", ColumnType.parse("text"), charset="latin1"),
+        Column("title", ColumnType.parse("varchar(100)"), nullable=False),
+        Column("size", ColumnType("integer"), generated=Generated("length(body)", stored=False), comment="bytes"),
+        Column("upper", ColumnType.parse("varchar(100)"), collation="utf8mb4_bin", generated=Generated("upper(title)")),
+    ),
+    primary_key=PrimaryKey(("id",), "doc_pkey", comment="the key"),
+    uniques=(Unique(("title",), "doc_title_key", comment="one title"),),
+    indexes=(
+        Index(("title", "id"), "doc_title_idx", keys=(IndexKey(length=10, descending=True), IndexKey()), comment="it's"),
+        Index(("body",), "doc_body_ft", method="fulltext"),
+        Index(("body",), "doc_body_u", unique=True, keys=(IndexKey(length=20),)),
+    ),
+)
+DOCS = Schema((DOC,))
+
+
+def test_create_table_writes_generated_columns_index_keys_and_key_comments():
+    assert my.create_table_sql(DOC, DOCS) == [
+        "CREATE TABLE `doc` (\n"
+        "  `id` int NOT NULL AUTO_INCREMENT,\n"
+        "  `body` text CHARACTER SET latin1 NULL,\n"
+        "  `title` varchar(100) NOT NULL,\n"
+        "  `size` int GENERATED ALWAYS AS (length(body)) VIRTUAL COMMENT 'bytes',\n"
+        "  `upper` varchar(100) COLLATE utf8mb4_bin GENERATED ALWAYS AS (upper(title)) STORED,\n"
+        "  PRIMARY KEY (`id`) COMMENT 'the key',\n"
+        "  CONSTRAINT `doc_title_key` UNIQUE (`title`) COMMENT 'one title',\n"
+        "  FULLTEXT INDEX `doc_body_ft` (`body`),\n"
+        "  UNIQUE INDEX `doc_body_u` (`body`(20)),\n"
+        "  INDEX `doc_title_idx` (`title`(10) DESC, `id`) COMMENT 'it''s'\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    ]
+
+
+def test_a_not_null_generated_column_is_written_for_mysql_8():
+    # MariaDB refuses NULL and NOT NULL on generated columns; MySQL 8 takes NOT NULL.
+    column = Column("g", ColumnType("integer"), nullable=False, generated=Generated("1 + 1"))
+    assert my.column_definition(column, Schema()) == "`g` int GENERATED ALWAYS AS (1 + 1) STORED NOT NULL"
+
+
+def test_create_index_with_prefix_desc_fulltext_and_comment():
+    before = DOCS
+    index = Index(("title", "body"), "doc_both", keys=(IndexKey(descending=True), IndexKey(length=5)), comment="c")
+    assert sql(CreateIndex("doc", index), before) == ["CREATE INDEX `doc_both` ON `doc` (`title` DESC, `body`(5)) COMMENT 'c'"]
+    fulltext = Index(("title", "body"), "doc_ft2", method="fulltext")
+    assert sql(CreateIndex("doc", fulltext), before) == ["CREATE FULLTEXT INDEX `doc_ft2` ON `doc` (`title`, `body`)"]
+
+
+@pytest.mark.parametrize(
+    "index, message",
+    [
+        (Index(("lower(title)",), "f", keys=(IndexKey(expression=True),)), "functional indexes"),
+        (Index(("title",), "h", method="hash"), "B-tree and FULLTEXT"),
+        (Index(("title",), "i", include=("id",)), "INCLUDE"),
+        (Index(("title",), "u", unique=True, method="fulltext"), "cannot be unique"),
+        (Index(("title",), "p", method="fulltext", keys=(IndexKey(length=3),)), "FULLTEXT"),
+        (Index(("title",), "o", keys=(IndexKey(opclass="text_pattern_ops"),)), "operator classes"),
+    ],
+)
+def test_indexes_mysql_cannot_make_are_refused(index, message):
+    with pytest.raises(UnsupportedChange, match=message):
+        sql(CreateIndex("doc", index), DOCS)
+
+
+def test_comments_of_foreign_keys_and_checks_are_refused():
+    with pytest.raises(UnsupportedChange, match="no comments on foreign keys or checks"):
+        sql(AddCheck("doc", Check("id > 0", "doc_ck", comment="positive")), DOCS)
+    fk = ForeignKey(("owner",), "people", ("id",), "pets_owner_fkey2", comment="who")
+    with pytest.raises(UnsupportedChange, match="no comments on foreign keys or checks"):
+        sql(AddForeignKey("pets", fk))
+    with_check = Schema((replace(DOC, checks=(Check("id > 0", "doc_ck"),)),))
+    with pytest.raises(UnsupportedChange, match="cannot keep its comment 'positive'"):
+        sql(SetComment("doc", "check", "doc_ck", None, "positive"), with_check)
+    with pytest.raises(UnsupportedChange, match="DEFERRABLE"):
+        sql(AddUnique("doc", Unique(("id",), "doc_id_key", deferrable=True)), DOCS)
+
+
+def test_set_comment_of_an_index_makes_it_again_in_one_statement():
+    assert sql(SetComment("doc", "index", "doc_title_idx", "it's", "new"), DOCS) == [
+        "ALTER TABLE `doc` DROP INDEX `doc_title_idx`, ADD INDEX `doc_title_idx` (`title`(10) DESC, `id`) COMMENT 'new'"
+    ]
+    assert sql(SetComment("doc", "index", "doc_body_ft", None, "words"), DOCS) == [
+        "ALTER TABLE `doc` DROP INDEX `doc_body_ft`, ADD FULLTEXT INDEX `doc_body_ft` (`body`) COMMENT 'words'"
+    ]
+    assert sql(SetComment("doc", "index", "doc_title_idx", "it's", None), DOCS) == [
+        "ALTER TABLE `doc` DROP INDEX `doc_title_idx`, ADD INDEX `doc_title_idx` (`title`(10) DESC, `id`)"
+    ]
+
+
+def test_set_comment_of_a_primary_key_and_a_unique():
+    assert sql(SetComment("doc", "primary_key", "doc_pkey", "the key", None), DOCS) == [
+        "ALTER TABLE `doc` DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)"
+    ]
+    assert sql(SetComment("doc", "unique", "doc_title_key", "one title", "x"), DOCS) == [
+        "ALTER TABLE `doc` DROP INDEX `doc_title_key`, ADD CONSTRAINT `doc_title_key` UNIQUE (`title`) COMMENT 'x'"
+    ]
+
+
+def test_an_enum_comment_writes_nothing():
+    # MySQL's enums are column types: there is nothing to hold a comment.
+    assert sql(SetComment(None, "enum", "mood", None, "how they feel")) == []
+
+
+SIZE = DOC.column("size")
+
+
+def doc_alter(new: Column) -> list[str]:
+    return sql(AlterColumn("doc", SIZE, new), DOCS)
+
+
+def test_a_comment_change_keeps_the_generated_expression():
+    assert doc_alter(replace(SIZE, comment=None)) == ["ALTER TABLE `doc` MODIFY COLUMN `size` int GENERATED ALWAYS AS (length(body)) VIRTUAL"]
+
+
+def test_a_generated_expression_changes_in_place():
+    new = replace(SIZE, generated=Generated("char_length(body)", stored=False))
+    assert doc_alter(new) == ["ALTER TABLE `doc` MODIFY COLUMN `size` int GENERATED ALWAYS AS (char_length(body)) VIRTUAL COMMENT 'bytes'"]
+
+
+def test_virtual_to_stored_makes_the_column_again_with_its_indexes():
+    schema = DOCS.replace_table("doc", replace(DOC, indexes=(*DOC.indexes, Index(("size", "id"), "doc_size"))))
+    new = replace(SIZE, generated=Generated("length(body)", stored=True))
+    assert sql(AlterColumn("doc", SIZE, new), schema) == [
+        "ALTER TABLE `doc` DROP INDEX `doc_size`, DROP COLUMN `size`,"
+        " ADD COLUMN `size` int GENERATED ALWAYS AS (length(body)) STORED COMMENT 'bytes' AFTER `title`,"
+        " ADD INDEX `doc_size` (`size`, `id`)"
+    ]
+
+
+def test_stored_to_plain_and_back_modify_in_place():
+    upper = DOC.column("upper")
+    plain = replace(upper, generated=None)
+    assert sql(AlterColumn("doc", upper, plain), DOCS) == ["ALTER TABLE `doc` MODIFY COLUMN `upper` varchar(100) COLLATE utf8mb4_bin NULL"]
+    after = AlterColumn("doc", upper, plain).apply(DOCS)
+    assert sql(AlterColumn("doc", plain, upper), after) == [
+        "ALTER TABLE `doc` MODIFY COLUMN `upper` varchar(100) COLLATE utf8mb4_bin GENERATED ALWAYS AS (upper(title)) STORED"
+    ]
+
+
+def test_virtual_to_plain_keeps_the_values_through_a_temporary_column():
+    plain = replace(SIZE, generated=None, nullable=False)
+    assert doc_alter(plain) == [
+        "ALTER TABLE `doc` ADD COLUMN `size__new` int NULL COMMENT 'bytes' AFTER `size`",
+        "UPDATE `doc` SET `size__new` = `size`",
+        "UPDATE `doc` SET `size__new` = 0 WHERE `size__new` IS NULL",
+        "ALTER TABLE `doc` DROP COLUMN `size`, CHANGE COLUMN `size__new` `size` int NOT NULL COMMENT 'bytes'",
+    ]
+
+
+def test_a_generated_column_added_not_null_gets_no_temporary_default():
+    column = Column("twice", ColumnType("integer"), nullable=False, generated=Generated("id * 2"))
+    assert sql(AddColumn("doc", column), DOCS) == ["ALTER TABLE `doc` ADD COLUMN `twice` int GENERATED ALWAYS AS (id * 2) STORED NOT NULL"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from migrations_engine.compare import normalized
 from migrations_engine.connection import connect
+from migrations_engine.dialects import get_dialect
 from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
 from migrations_engine.naming import with_default_names
@@ -19,7 +21,9 @@ from migrations_engine.schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     Table,
@@ -30,6 +34,9 @@ from migrations_engine.types import ColumnType
 from migrations_engine.urls import DatabaseURL
 from tests.conftest import SERVERS
 from tests.engine.roundtrip import assert_same_schema, create_schema, insert_rows, roundtrip, run
+
+
+my = get_dialect("mysql")
 
 
 @pytest.fixture
@@ -508,3 +515,237 @@ def test_on_update_added_and_removed(urls):
     new = Schema(tables=(table("t", key(), col("at", "timestamptz", nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True), on_update="CURRENT_TIMESTAMP")),))
     up = roundtrip(old, new, *urls, rows={"t": [{"id": 1}]})
     assert up == ["ALTER TABLE `t` MODIFY COLUMN `at` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"]
+
+
+# ---------------------------------------------------------------- everything the model holds, exactly (issue 11)
+
+# Expressions in the spelling MariaDB prints them (it writes upper() as ucase(), length() as
+# octet_length()): what is read back is then the model itself.
+HOSTILE = Table(
+    "my `doc` 文書",
+    (
+        key("id", "bigint", identity=True),
+        col("the body", "text"),
+        col("títle", "varchar(100)", nullable=False, default=Default("it's"), charset="utf8mb4"),
+        col("size", "integer", generated=Generated("octet_length(`the body`)", stored=False), comment="bytes"),
+        col("shout", "varchar(100)", charset="utf8mb4", collation="utf8mb4_bin", generated=Generated("ucase(`títle`)"), comment="loud"),
+        col("at", "timestamp(3)", nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True), on_update="CURRENT_TIMESTAMP"),
+    ),
+    primary_key=PrimaryKey(("id",), "my `doc` 文書_pkey", comment="the key"),
+    uniques=(Unique(("títle",), "title key", comment="one title"),),
+    indexes=(
+        Index(("títle", "id"), "títle ` idx", keys=(IndexKey(length=10, descending=True), IndexKey()), comment="it's"),
+        Index(("the body",), "body ft", method="fulltext"),
+        Index(("the body",), "body prefix", unique=True, keys=(IndexKey(length=20),)),
+        Index(("size", "id"), "size idx"),
+    ),
+    checks=(Check("size < 1000000", "size ck"),),
+    comment="documents",
+    charset="latin1",
+    id="t-doc",
+)
+
+
+def test_every_attribute_reads_back_as_the_model_holds_it(urls):
+    url, other = urls
+    schema = Schema((HOSTILE,))
+    create_schema(url, schema)
+    live = introspect(url)
+    assert normalized(live) == normalized(schema)
+    assert introspect(url) == live  # read twice: the same
+    create_schema(other, live)
+    assert introspect(other) == live
+
+
+ROWS = [{"id": 1, "the body": "café au lait", "títle": "名前 café"}, {"id": 2, "the body": None, "títle": "b"}]
+
+
+def _hostile(**changes) -> Table:
+    return replace(HOSTILE, **changes)
+
+
+def _column(name: str, **changes) -> Table:
+    return HOSTILE.replace_column(name, replace(HOSTILE.column(name), **changes))
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        _column("size", generated=Generated("char_length(`the body`)", stored=False)),
+        _column("shout", generated=Generated("lcase(`títle`)")),
+        _column("size", generated=Generated("octet_length(`the body`)", stored=True)),
+        _column("shout", generated=Generated("ucase(`títle`)", stored=False)),
+        _column("size", generated=None),
+        _column("shout", generated=None),
+        _column("títle", generated=Generated("ucase(`the body`)"), default=None, nullable=True),
+        _column("títle", generated=Generated("ucase(`the body`)", stored=False), default=None, nullable=True),
+    ],
+    ids=[
+        "virtual expression",
+        "stored expression",
+        "virtual to stored",
+        "stored to virtual",
+        "virtual to plain",
+        "stored to plain",
+        "plain to stored",
+        "plain to virtual",
+    ],
+)
+def test_generated_column_changes(urls, new):
+    round_trip(urls, Schema((HOSTILE,)), Schema((new,)), {HOSTILE.name: ROWS})
+
+
+def _table_values(url: DatabaseURL, table: Table) -> list[tuple]:
+    """Every value of every row, as the bytes the server holds (HEX), in id order."""
+    names = ", ".join(f"HEX({my.quote(c.name)})" for c in table.columns)
+    return _values(url, f"SELECT {names} FROM {my.quote(table.name)} ORDER BY 1")
+
+
+def test_a_column_made_plain_keeps_its_values(urls):
+    url, _ = urls
+    for name in ("size", "shout"):
+        new = _column(name, generated=None)
+        create_schema(url, Schema((HOSTILE,)))
+        insert_rows(url, {HOSTILE.name: ROWS})
+        before = _values(url, f"SELECT HEX(`{name}`) FROM {my.quote(HOSTILE.name)} ORDER BY id")
+        run(url, [s.sql for s in render(diff(Schema((HOSTILE,)), Schema((new,))), Schema((HOSTILE,)), "mysql")])
+        assert _values(url, f"SELECT HEX(`{name}`) FROM {my.quote(HOSTILE.name)} ORDER BY id") == before
+        assert normalized(introspect(url)) == normalized(Schema((new,)))
+        run(url, [f"DROP TABLE {my.quote(HOSTILE.name)}"])
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        _hostile(indexes=tuple(replace(i, comment="changed") if i.name == "títle ` idx" else i for i in HOSTILE.indexes)),
+        _hostile(indexes=tuple(replace(i, comment=None) if i.name == "títle ` idx" else i for i in HOSTILE.indexes)),
+        _hostile(indexes=tuple(replace(i, comment="words") if i.name == "body ft" else i for i in HOSTILE.indexes)),
+        _hostile(indexes=tuple(replace(i, comment="start") if i.name == "body prefix" else i for i in HOSTILE.indexes)),
+        _hostile(uniques=(Unique(("títle",), "title key", comment=None),)),
+        _hostile(primary_key=PrimaryKey(("id",), "my `doc` 文書_pkey", comment="other")),
+    ],
+    ids=["index", "index removed", "fulltext", "unique prefix index", "unique", "primary key"],
+)
+def test_comment_of_a_key_or_index_changes_in_one_statement(urls, new):
+    up = round_trip(urls, Schema((HOSTILE,)), Schema((new,)), {HOSTILE.name: ROWS})
+    assert len(up) == 1 and "DROP " in up[0] and "ADD " in up[0]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        Index(("títle", "id"), "títle ` idx", keys=(IndexKey(length=12, descending=True), IndexKey())),
+        Index(("títle", "id"), "títle ` idx", keys=(IndexKey(length=10), IndexKey(descending=True))),
+        Index(("títle", "id"), "títle ` idx"),
+        Index(("títle",), "títle ` idx", method="fulltext", comment="now words"),
+    ],
+    ids=["prefix length", "order", "plain", "fulltext"],
+)
+def test_index_keys_and_method_change(urls, index):
+    new = _hostile(indexes=tuple(index if i.name == index.name else i for i in HOSTILE.indexes))
+    round_trip(urls, Schema((HOSTILE,)), Schema((new,)), {HOSTILE.name: ROWS})
+
+
+def test_primary_key_comment_with_a_foreign_key_referencing_it(urls):
+    child = table("child", key(), col("doc", "bigint"), foreign_keys=(ForeignKey(("doc",), HOSTILE.name, ("id",), "child_doc", id="fk"),))
+    new = _hostile(primary_key=PrimaryKey(("id",), "my `doc` 文書_pkey", comment=None))
+    rows = {HOSTILE.name: ROWS, "child": [{"id": 1, "doc": 2}]}
+    up = round_trip(urls, Schema((HOSTILE, child)), Schema((new, child)), rows)
+    assert up == [f"ALTER TABLE {my.quote(HOSTILE.name)} DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)"]
+
+
+# A live table holding each attribute MODIFY COLUMN must write back (issue 11): a comment-only
+# change of any column keeps every other attribute and every byte of every row.
+SAKILA_LIKE = (
+    "CREATE TABLE `film 映画` (\n"
+    "  id bigint unsigned NOT NULL AUTO_INCREMENT,\n"
+    "  name varchar(20) CHARACTER SET utf8mb4 NOT NULL DEFAULT 'x',\n"
+    "  note varchar(20) COLLATE latin1_bin NULL,\n"
+    "  last_update timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
+    "  fine datetime(3) NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP(3),\n"
+    "  amount decimal(10,2) NOT NULL DEFAULT 0.00,\n"
+    "  total decimal(12,2) AS (amount * 2) VIRTUAL,\n"
+    "  shout varchar(20) CHARACTER SET utf8mb4 AS (ucase(name)) STORED,\n"
+    "  `count` int unsigned NOT NULL CHECK (`count` >= 0),\n"
+    "  PRIMARY KEY (id)\n"
+    ") DEFAULT CHARSET=latin1 COMMENT='films'"
+)
+SAKILA_ROWS = (
+    "INSERT INTO `film 映画` (name, note, last_update, fine, amount, `count`) VALUES"
+    " ('名前 café', 'é', '2001-02-03 04:05:06', '2001-02-03 04:05:06.789', 12.5, 3),"
+    " ('b', NULL, '2002-01-01 00:00:00', NULL, 0, 0)"
+)
+
+
+@pytest.mark.parametrize("column", ["id", "name", "note", "last_update", "fine", "amount", "total", "shout", "count"])
+def test_a_comment_only_change_keeps_every_attribute_and_every_byte(urls, column):
+    url, other = urls
+    live = _live_roundtrip(url, other, SAKILA_LIKE)
+    run(url, [SAKILA_ROWS])
+    film = live.table("film 映画")
+    values = _table_values(url, film)
+
+    new = _change_comment(live, film.name, column, "changed ✓")
+    operations = diff(live, new)
+    up = [s.sql for s in render(operations, live, "mysql")]
+    assert len(up) == 1 and up[0].startswith("ALTER TABLE `film 映画` MODIFY COLUMN")
+    run(url, up)
+    assert introspect(url) == new
+    assert _table_values(url, film) == values
+    run(url, [s.sql for s in render_down(operations, new, "mysql")])
+    assert introspect(url) == live
+    assert _table_values(url, film) == values
+    # AUTO_INCREMENT and its counter, ON UPDATE and the generated columns still work.
+    run(url, ["INSERT INTO `film 映画` (name, `count`) VALUES ('c', 1)", "UPDATE `film 映画` SET amount = 1 WHERE id = 1"])
+    assert _values(url, "SELECT id, CAST(last_update AS char) NOT IN ('2001-02-03 04:05:06', '2002-01-01 00:00:00'),"
+        " fine > '2001-02-03 04:05:06.789', total, shout FROM `film 映画` ORDER BY id") == [
+        (1, 1, 1, Decimal("2.00"), "名前 CAFÉ"),
+        (2, 0, None, Decimal("0.00"), "B"),
+        (3, 1, None, Decimal("0.00"), "C"),
+    ]
+
+
+def test_the_sakila_example_writes_every_attribute(urls):
+    url, other = urls
+    live = _live_roundtrip(url, other, SAKILA_LIKE)
+    film = live.table("film 映画")
+    assert film.column("count") == Column("count", ColumnType.parse("mysql:int(10) unsigned"), nullable=False)
+    assert film.checks == (Check("count >= 0", "count"),)
+    expected = {
+        "id": "`id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'c'",
+        "name": "`name` varchar(20) CHARACTER SET utf8mb4 NOT NULL DEFAULT 'x' COMMENT 'c'",
+        "note": "`note` varchar(20) COLLATE latin1_bin NULL COMMENT 'c'",
+        "last_update": "`last_update` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'c'",
+        "fine": "`fine` datetime(3) NULL ON UPDATE CURRENT_TIMESTAMP(3) COMMENT 'c'",
+        "amount": "`amount` decimal(10,2) NOT NULL DEFAULT 0 COMMENT 'c'",
+        "total": "`total` decimal(12,2) GENERATED ALWAYS AS (amount * 2) VIRTUAL COMMENT 'c'",
+        "shout": "`shout` varchar(20) CHARACTER SET utf8mb4 GENERATED ALWAYS AS (ucase(name)) STORED COMMENT 'c'",
+        "count": "`count` int(10) unsigned NOT NULL COMMENT 'c' CHECK (count >= 0)",
+    }
+    for name, definition in expected.items():
+        new = _change_comment(live, film.name, name, "c")
+        assert [s.sql for s in render(diff(live, new), live, "mysql")] == [f"ALTER TABLE `film 映画` MODIFY COLUMN {definition}"]
+
+
+def test_django_positive_integer_checks_are_written_back_identically(urls):
+    """Django writes PositiveIntegerField on MariaDB as a column-level CHECK, which MariaDB
+    names after the column; it reads and writes back as a table check of that name."""
+    url, other = urls
+    live = _live_roundtrip(
+        url,
+        other,
+        "CREATE TABLE `app_thing` (`id` integer AUTO_INCREMENT NOT NULL PRIMARY KEY,"
+        " `stock` integer UNSIGNED NOT NULL CHECK (`stock` >= 0),"
+        " `my size` smallint UNSIGNED NULL CHECK (`my size` >= 0))",
+    )
+    thing = live.table("app_thing")
+    assert thing.checks == (Check("`my size` >= 0", "my size"), Check("stock >= 0", "stock"))
+    # A change of the column keeps its check, still on the column as Django made it.
+    new = _change_comment(live, "app_thing", "stock", "how many")
+    up = [s.sql for s in render(diff(live, new), live, "mysql")]
+    assert up == ["ALTER TABLE `app_thing` MODIFY COLUMN `stock` int(10) unsigned NOT NULL COMMENT 'how many' CHECK (stock >= 0)"]
+    run(url, up)
+    assert introspect(url) == new
+    checks = "SELECT CONSTRAINT_NAME, LEVEL, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY 1"
+    assert _values(url, checks) == [("my size", "Column", "`my size` >= 0"), ("stock", "Column", "`stock` >= 0")]
+    assert _values(other, checks) == _values(url, checks)
