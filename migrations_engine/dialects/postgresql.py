@@ -2,10 +2,19 @@
 
 Every type is spelt as ``format_type`` prints it, so ``introspect.postgresql`` reads each logical
 type back exactly. See docs/dialects/postgresql.md for why each change is written as it is.
+
+Identities are ALWAYS or BY DEFAULT with their sequence's options (a serial's options are set on
+its sequence, which only the database can name); generated columns are STORED (PostgreSQL 15 has
+no VIRTUAL ones, and cannot change an expression: such a column is dropped and added again with
+what depended on it). Indexes carry their keys' order, NULLS, operator class and collation,
+INCLUDE, access method and NULLS NOT DISTINCT; constraints their timing, MATCH FULL, NO INHERIT
+and NOT VALID (added after CREATE TABLE, which validates what it is given). Keys, constraints,
+indexes and enums have comments, written when they are created and set alone by ``SetComment``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,6 +28,9 @@ from .base import Dialect
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect as SADialect
+
+
+_PLAIN_LOWER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 class PostgreSQLDialect(Dialect):
@@ -229,6 +241,8 @@ class PostgreSQLDialect(Dialect):
             f"REFERENCES {self.quote(fk.ref_table)} ({self.quote_columns(fk.ref_columns)})"
         )
         if fk.match:
+            if fk.match not in ("FULL", "SIMPLE"):
+                raise UnsupportedChange(f"foreign key {fk.name!r}: PostgreSQL has no MATCH {fk.match}")
             sql += f" MATCH {fk.match}"
         if fk.on_delete != "NO ACTION":
             sql += f" ON DELETE {fk.on_delete}"
@@ -277,18 +291,34 @@ class PostgreSQLDialect(Dialect):
             "unique": "UNIQUE " if index.unique else "",
             "name": self.quote(index.name or ""),
             "table": self.quote(table),
-            "method": f" USING {index.method}" if index.method else "",
+            "method": f" USING {self.index_method_sql(index)}" if index.method else "",
             "columns": ", ".join(self.index_key_sql(index, n) for n in range(len(index.columns))),
             "include": f" INCLUDE ({self.quote_columns(index.include)})" if index.include else "",
             "nulls": " NULLS NOT DISTINCT" if index.nulls_not_distinct else "",
             "where": self.index_where_sql(index),
         }
 
+    def index_method_sql(self, index: Index) -> str:
+        """The access method as ``pg_get_indexdef`` writes it; MySQL's FULLTEXT is refused."""
+        method = index.method or ""
+        if method.lower() == "fulltext":
+            raise UnsupportedChange(
+                f"index {index.name!r}: PostgreSQL has no FULLTEXT indexes; use a gin index on a tsvector expression"
+            )
+        return method if _PLAIN_LOWER_NAME.fullmatch(method) else self.quote(method)
+
     def index_key_sql(self, index: Index, position: int) -> str:
         """One key: a quoted column or a parenthesised expression, then COLLATE, the operator
-        class, DESC and NULLS FIRST/LAST where given."""
+        class, DESC and NULLS FIRST/LAST where given. Prefix lengths (MySQL) are refused."""
         key = index.key(position)
         element = index.columns[position]
+        if key.length is not None:
+            raise UnsupportedChange(
+                f"index {index.name!r}: PostgreSQL has no prefix indexes ({element}({key.length})); "
+                f"index the whole column or an expression such as left({element}, {key.length})"
+            )
+        if key.nulls not in (None, "FIRST", "LAST"):
+            raise UnsupportedChange(f"index {index.name!r}: NULLS {key.nulls} is neither FIRST nor LAST")
         parts = [f"({element})" if key.expression else self.quote(element)]
         if key.collation:
             parts.append(f"COLLATE {self.quote(key.collation)}")

@@ -334,7 +334,8 @@ def key_collations(definition: str, method: str, keys: list[str]) -> list[str | 
     return collations
 
 
-_COLLATE = re.compile(r'^\s+COLLATE\s+((?:"(?:[^"]|"")+"|[^\s"]+))')
+# A collation's name, after its schema's where it is not on the search path (the name is kept).
+_COLLATE = re.compile(r'^\s+COLLATE\s+(?:(?:"(?:[^"]|"")+"|[^\s".]+)\.)?((?:"(?:[^"]|"")+"|[^\s".]+))')
 
 
 def _unquote(name: str) -> str:

@@ -899,3 +899,25 @@ def test_a_generated_column_made_not_null_has_no_nulls_to_fill():
     assert alter(GENERATED, replace(GENERATED, nullable=False), before) == [
         'ALTER TABLE "people" ALTER COLUMN "double age" SET NOT NULL'
     ]
+
+
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        (Index(("name",), "ft", method="fulltext"), "no FULLTEXT indexes"),
+        (Index(("name",), "prefix", keys=(IndexKey(length=10),)), r"no prefix indexes \(name\(10\)\)"),
+        (Index(("name",), "odd", keys=(IndexKey(nulls="MIDDLE"),)), "neither FIRST nor LAST"),
+    ],
+)
+def test_index_features_of_other_databases_are_refused(index, message):
+    with pytest.raises(UnsupportedChange, match=message):
+        sql(CreateIndex("people", index))
+
+
+def test_an_access_method_that_needs_quotes_is_quoted():
+    assert sql(CreateIndex("people", Index(("age",), "i", method="My AM"))) == ['CREATE INDEX "i" ON "people" USING "My AM" ("age")']
+
+
+def test_match_partial_is_refused():
+    with pytest.raises(UnsupportedChange, match="MATCH PARTIAL"):
+        sql(AddForeignKey("people", ForeignKey(("age",), "people", ("id",), "fk", match="PARTIAL")))

@@ -10,7 +10,7 @@ import pytest
 from migrations_engine.compare import normalized
 from migrations_engine.connection import Database, connect
 from migrations_engine.introspect import introspect
-from migrations_engine.introspect.postgresql import read_default, read_type, strip_parentheses
+from migrations_engine.introspect.postgresql import key_collations, read_default, read_sequence, read_type, strip_parentheses
 from migrations_engine.naming import with_default_names
 from migrations_engine.schema import (
     Check,
@@ -570,3 +570,37 @@ def test_every_new_attribute_written_reads_back_as_it_was(pg_url):
 def test_a_schema_read_twice_is_the_same(pg_url):
     create_schema(pg_url, EVERY_NEW_ATTRIBUTE)
     assert introspect(pg_url) == introspect(pg_url)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["integer", "1", "1", "1", "2147483647", "1", "false"], None),
+        (["smallint", "-1", "-1", "-32768", "-1", "1", "false"], SequenceOptions(increment=-1)),
+        (["bigint", "5", "1", "5", "9223372036854775807", "1", "false"], SequenceOptions(min_value=5)),
+        (["bigint", "7", "1", "5", "9223372036854775807", "1", "false"], SequenceOptions(start=7, min_value=5)),
+        (["integer", "1", "1", "1", "2147483647", "10", "true"], SequenceOptions(cache=10, cycle=True)),
+        # A serial widened to bigint keeps its integer sequence: its maximum is that type's.
+        (["integer", "1", "1", "1", "2147483647", "1", "false"], None),
+        (["integer", "1", "1", "1", "9223372036854775807", "1", "false"], SequenceOptions(max_value=9223372036854775807)),
+    ],
+)
+def test_read_sequence(values, expected):
+    assert read_sequence(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("definition", "method", "keys", "expected"),
+    [
+        ('CREATE INDEX i ON t USING btree (a, b DESC)', "btree", ["a", "b"], [None, None]),
+        (
+            'CREATE INDEX "x USING btree (" ON "t USING btree (" USING btree ("a, b" COLLATE "C" DESC, lower(\'x, y\'::text) COLLATE pg_catalog."POSIX")',
+            "btree",
+            ['"a, b"', "lower('x, y'::text)"],
+            ["C", "POSIX"],
+        ),
+        ('CREATE INDEX i ON t USING gist (r COLLATE "say ""hi""")', "gist", ["r"], ['say "hi"']),
+    ],
+)
+def test_key_collations(definition, method, keys, expected):
+    assert key_collations(definition, method, keys) == expected
