@@ -585,3 +585,45 @@ def test_a_comment_only_change_does_nothing_and_a_rebuild_keeps_everything(sqlit
         (2, None, None, "bo", "?", 2, "BO"),
     ]
     assert query(sqlite_url, "SELECT count(*) FROM t WHERE name = 'ANN'") == [(1,)]  # still NOCASE
+
+
+def _people_with_expressions(name: str) -> Table:
+    q = name if name.isidentifier() else f'"{name}"'
+    return table(
+        "people",
+        col(name, "text", id="name"),
+        col("mood", "enum(mood)", id="mood"),
+        col("flag", "boolean", id="flag"),
+        col("shout", "text", generated=Generated(f"upper({q})", stored=True), id="shout"),
+        indexes=(Index((f"lower({q})",), "people_lower", keys=(IndexKey(expression=True),), id="people_lower"),),
+        id="people",
+    )
+
+
+def test_rename_columns_used_by_a_generated_column_an_index_expression_and_the_checks_of_an_enum_and_a_boolean(
+    sqlite_url, sqlite_url_b
+):
+    mood = Enum("mood", ("sad", "ok"), id="mood")
+    old = _people_with_expressions("full name")
+    renames = {"mood": "humeur 🙂", "flag": "drapeau"}
+    new = _people_with_expressions("the name")
+    new = replace(new, columns=tuple(replace(c, name=renames.get(c.name, c.name)) for c in new.columns))
+    rows = {"people": [{"full name": "ann", "mood": "ok", "flag": 1}]}
+    up = roundtrip(one(old, enums=(mood,)), one(new, enums=(mood,)), sqlite_url, sqlite_url_b, rows)
+    assert all(sql.startswith('ALTER TABLE "people" RENAME COLUMN') for sql in up)
+
+
+@pytest.mark.xfail(
+    reason="SQLite's RENAME COLUMN writes upper(\"name\") where the model writes upper(name): compare.normalized "
+    "spells plain names one way in checks and partial-index conditions only, not yet in generated columns and "
+    "index expressions (the change asked of compare.py in issue 11)",
+    strict=False,
+)
+def test_rename_to_a_plain_name_used_by_a_generated_column_and_an_index_expression(sqlite_url, sqlite_url_b):
+    mood = Enum("mood", ("sad", "ok"), id="mood")
+    roundtrip(  # down renames "full name" back to name
+        one(_people_with_expressions("name"), enums=(mood,)),
+        one(_people_with_expressions("full name"), enums=(mood,)),
+        sqlite_url,
+        sqlite_url_b,
+    )
