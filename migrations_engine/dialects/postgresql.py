@@ -170,7 +170,7 @@ class PostgreSQLDialect(Dialect):
     def alter_sequence_sql(self, table: str, column: Column, options: str) -> list[str]:
         """``ALTER SEQUENCE`` of the column's sequence, found by ``pg_get_serial_sequence``."""
         literal = self.string_literal(" " + options)
-        return [self.sql_alter_sequence % {**self._sequence_of(table, column), "options_literal": literal}]
+        return [_dollar_quoted(self.sql_alter_sequence % {**self._sequence_of(table, column), "options_literal": literal})]
 
     def column_type_sql(self, column: Column, schema: Schema) -> str:
         """The type, and ``COLLATE "C"`` when the column has a collation of its own."""
@@ -487,7 +487,7 @@ class PostgreSQLDialect(Dialect):
             self._alter(table, column.name, self.sql_drop_default),
         ]
         if self.is_serial(column):  # its sequence is the column's: it goes with what the column was
-            statements.append(self.sql_drop_serial_sequence % self._sequence_of(table, column))
+            statements.append(_dollar_quoted(self.sql_drop_serial_sequence % self._sequence_of(table, column)))
         return statements
 
     def _sequence_of(self, table: str, column: Column) -> dict[str, str]:
@@ -801,6 +801,17 @@ def all_sequence_options(sequence: SequenceOptions | None) -> list[str]:
         f"CACHE {sequence.cache or 1}",
         "CYCLE" if sequence.cycle else "NO CYCLE",
     ]
+
+
+def _dollar_quoted(block: str) -> str:
+    """A ``DO $$...$$`` block whose body holds ``$$`` (a name with dollars) with a tag it lacks."""
+    body = block[len("DO $$") : -len("$$")]
+    if "$$" not in body:
+        return block
+    n = 1
+    while f"$do{n}$" in body:
+        n += 1
+    return f"DO $do{n}${body}$do{n}$"
 
 
 def _unique(statements: list[str]) -> list[str]:

@@ -985,3 +985,11 @@ def test_widen_a_column_generated_columns_read(pg_url, pg_url_b):
     rows = {"t": [{"a": 1}, {"a": 2}, {"a": None}]}
     roundtrip(build("integer"), build("bigint"), pg_url, pg_url_b, rows)
     assert _rows(pg_url, 'SELECT a, twice, "plus one" FROM t ORDER BY a') == [(1, 2, 2), (2, 4, 3), (None, None, 1)]
+
+
+def test_sequence_options_of_a_serial_in_a_table_named_with_dollars_and_quotes(pg_url, pg_url_b):
+    name = "it's $$ a $do1$ table"
+    old = table(name, col("n", "integer", nullable=False, identity=True, serial=True, sequence=SequenceOptions(increment=2)))
+    new = table(name, col("n", "integer", nullable=False, identity=True, sequence=SequenceOptions(increment=3)))
+    up = roundtrip(one(old), one(new), pg_url, pg_url_b, {name: [{}, {}]})
+    assert any(sql.startswith("DO $do2$") for sql in up)
