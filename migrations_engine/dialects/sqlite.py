@@ -5,9 +5,12 @@ values are stored) from that text. Every logical type is spelt so that ``introsp
 it back exactly and so that its affinity stores the values faithfully (``UUID_TEXT`` and
 ``JSON_TEXT`` rather than ``UUID``/``JSON``, whose affinity would be NUMERIC).
 
+An enum column is TEXT and a boolean one BOOLEAN, each with a column CHECK holding its values
+(``value_check_sql``); a STRICT table declares only the types it accepts (``strict_type_sql``).
+
 Plain ALTER TABLE renames tables and columns, adds simple columns and drops unused ones; indexes
-are created and dropped. Every other change rebuilds the table in ``SQLiteDialect._remake_table``.
-Reasons and limits are in docs/dialects/sqlite.md.
+are created and dropped. Every other change rebuilds the table in ``SQLiteDialect._remake_table``
+(``rebuilds`` says whether an operation does). Reasons and limits are in docs/dialects/sqlite.md.
 """
 
 from __future__ import annotations
@@ -560,11 +563,12 @@ class SQLiteDialect(Dialect):
            must turn foreign keys off before BEGIN and on after COMMIT (the test harness runs
            each statement in autocommit mode, where the pragma takes effect).
         2. CREATE TABLE ``new__<name>`` with the whole new definition: columns, defaults, primary
-           key, uniques, checks, foreign keys (a self-reference names the final table).
+           key, uniques, checks, foreign keys (a self-reference names the final table), options.
         3. INSERT INTO the new table SELECT from the old one: a column becoming NOT NULL reads
            ``COALESCE(column, default or zero)``; a REAL value going into an INTEGER column is
            rounded (affinity alone would keep 2.5 as REAL); other type changes are left to the new
-           column's affinity, which converts as an INSERT into it would. An AUTOINCREMENT table
+           column's affinity, which converts as an INSERT into it would. Generated columns are
+           left out: SQLite computes them for every row. An AUTOINCREMENT table
            gets the old table's counter in ``sqlite_sequence``, so deleted ids are not reused.
         4. DROP TABLE the old table (its indexes go with it).
         5. ALTER TABLE RENAME the new table to the old name. Foreign keys of other tables name

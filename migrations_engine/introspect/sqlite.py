@@ -1,16 +1,18 @@
 """Reading a SQLite schema in four queries, whatever the number of tables.
 
 The pragma table-valued functions (``pragma_table_xinfo``, ``pragma_foreign_key_list``,
-``pragma_index_list``, ``pragma_index_info``) joined with ``sqlite_master`` give columns, foreign
+``pragma_index_list``, ``pragma_index_xinfo``) joined with ``sqlite_master`` give columns, foreign
 keys and indexes of every table at once. What no pragma tells (constraint names, CHECK
-expressions, AUTOINCREMENT) comes from the ``CREATE TABLE`` text SQLite stores: it is split with
+expressions, AUTOINCREMENT, generated expressions, collations, DEFERRABLE, WITHOUT ROWID and
+STRICT, index expressions and key collations) comes from the ``CREATE`` text SQLite stores: it is split with
 sqlglot's tokenizer, which knows SQLite's quoting, and expressions are cut from the original text
 so they read back exactly as written. (``sqlglot.parse_one`` is not used: it rewrites
 expressions, ``length(a)`` becomes ``LENGTH(a)``, and fails on valid types such as ``VARYING
 CHARACTER(3)``.) Unnamed constraints get the names of ``naming``.
 
-Skipped, as in docs/dialects/sqlite.md: internal ``sqlite_*`` tables, virtual tables, hidden and
-generated columns, expression indexes. SQLite has no comments and no enums.
+Skipped, as in docs/dialects/sqlite.md: internal ``sqlite_*`` tables, virtual tables. SQLite has
+no comments and no enums: an enum is read from the named column CHECK the dialect writes for it,
+and a boolean's CHECK is part of the boolean (``_with_enums``, ``_table``).
 """
 
 from __future__ import annotations
