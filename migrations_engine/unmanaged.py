@@ -235,29 +235,31 @@ def conflicts(
     operation that does.
 
     ``statements`` are the operations' SQL when already rendered (a migration's script; each
-    ``Statement.operation`` an index into ``operations``); SQLite's table rebuilds are found in
-    them (a ``DROP TABLE`` of the operation's table), and by ``SQLiteDialect.rebuilds`` when the
-    dialect has it. ``start`` may be None when ``statements`` are given and the dialect has no
-    ``rebuilds``.
+    ``Statement.operation`` an index into ``operations``). SQLite's table rebuilds are asked of
+    the dialect (``SQLiteDialect.rebuilt_tables`` or ``rebuilds``) and found in the statements (a
+    ``DROP TABLE`` of the old copy); ``start`` may be None when ``statements`` are given (only the
+    statements are read then).
     """
     if not objects or not operations:
         return []
-    from .operations import AlterColumn, DropColumn, DropTable, RenameColumn, RenameTable
+    from .operations import AlterColumn, AlterEnum, DropColumn, DropTable, RenameColumn, RenameTable
 
     rebuilt = _rebuilt_tables(operations, start, dialect, statements)
     names = _Origins()
     found: list[Conflict] = []
+    schema = start
     for index, op in enumerate(operations):
+        before, schema = schema, op.apply(schema) if schema is not None else None
         if isinstance(op, DropTable):
             table = names.table(op.table.name)
             hit = [o for o in objects if table is not None and o.uses_table(table)]
             found += _conflict(index, op, f"drops table {op.table.name}", hit)
             names.gone(op.table.name)
         elif index in rebuilt:
-            table = names.table(rebuilt[index])
-            hit = [o for o in objects if table is not None and o.uses_table(table)]
+            tables = [names.table(name) for name in rebuilt[index]]
+            hit = [o for o in objects if any(t is not None and o.uses_table(t) for t in tables)]
             found += _conflict(
-                index, op, f"rebuilds table {rebuilt[index]}", hit,
+                index, op, f"rebuilds table{'s' if len(tables) > 1 else ''} {', '.join(rebuilt[index])}", hit,
                 "SQLite rebuilds a table by copying it into a new one: dropping the old one drops its "
                 "triggers, and views or triggers naming it stop the rename",
             )
@@ -287,6 +289,18 @@ def conflicts(
             found += _conflict(
                 index, op, f"renames column {op.table}.{op.old_name}", hit,
                 f"{_SERVERS.get(dialect, dialect)} does not rewrite them: they would fail at their next use",
+            )
+        elif isinstance(op, AlterEnum) and dialect == "postgresql" and before is not None:
+            # Recreating the type (values removed, renamed or reordered) changes the type of
+            # every column using it; values added in place change none.
+            retyped = not op.only_adds or any(
+                "ALTER COLUMN" in st.sql.upper() for st in statements or () if st.operation == index
+            )
+            columns = before.columns_of_enum(op.old.name) if retyped else []
+            hit = [o for o in objects if any(o.uses_column(names.table(t.name), names.column(t.name, c.name)) for t, c in columns)]
+            found += _conflict(
+                index, op, f"changes the type of the columns of enum {op.old.name}", hit,
+                "PostgreSQL refuses to change the type of a column a view, rule, policy or trigger uses",
             )
         elif isinstance(op, AlterColumn) and op.type_changed and dialect == "postgresql":
             table = names.table(op.table)
@@ -346,34 +360,52 @@ class _Origins:
 
 def _rebuilt_tables(
     operations: Sequence[Operation], start: Schema | None, dialect: str, statements: Sequence[Statement] | None
-) -> dict[int, str]:
-    """Operation index → the table it rebuilds (SQLite only: other dialects alter in place)."""
+) -> dict[int, list[str]]:
+    """Operation index → the tables it rebuilds, in order (SQLite only: other dialects alter in
+    place; a change of an enum may rebuild several tables).
+
+    Asked of the dialect (``SQLiteDialect.rebuilt_tables``, else ``rebuilds`` for the operation's
+    own table) and read from ``statements`` (a ``DROP TABLE`` among an operation's statements
+    other than ``DropTable``'s own: the old copy of a rebuild); rendered when neither is at hand.
+    """
     if dialect != "sqlite":
         return {}
     from .dialects import get_dialect
 
-    found: dict[int, str] = {}
-    hook: Callable[..., bool] | None = getattr(get_dialect(dialect), "rebuilds", None)
-    if hook is not None and start is not None:
+    target = get_dialect(dialect)
+    found: dict[int, list[str]] = {}
+    tables_of: Callable[..., list[str]] | None = getattr(target, "rebuilt_tables", None)
+    rebuilds: Callable[..., bool] | None = getattr(target, "rebuilds", None)
+    if (tables_of or rebuilds) and start is not None:
+        from .expressions import with_portable_expressions
         from .naming import with_default_names
 
-        schema = with_default_names(start)
+        schema = with_portable_expressions(with_default_names(start), dialect)  # as render() sees it
         for index, op in enumerate(operations):
+            op = with_portable_expressions(op, dialect)
             after = op.apply(schema)
-            if op.table_name is not None and hook(op, schema, after):
-                found[index] = op.table_name
+            if tables_of is not None:
+                tables = list(tables_of(op, schema, after))
+            else:
+                tables = [op.table_name] if op.table_name is not None and rebuilds and rebuilds(op, schema, after) else []
+            if tables:
+                found[index] = tables
             schema = after
-    if statements is None and hook is None:
+    elif statements is None:
         if start is None:
             raise ValueError("conflicts() needs the start schema or the statements")
         from .render import render
 
         statements = render(list(operations), start, dialect)
+    from .operations import DropTable
+
     for statement in statements or ():
         table = _dropped_table(statement.sql)
-        op = operations[statement.operation] if 0 <= statement.operation < len(operations) else None
-        if table is not None and op is not None and op.table_name == table:
-            found.setdefault(statement.operation, table)
+        index = statement.operation
+        if table is None or not 0 <= index < len(operations) or isinstance(operations[index], DropTable):
+            continue
+        if table not in found.setdefault(index, []):
+            found[index].append(table)
     return found
 
 

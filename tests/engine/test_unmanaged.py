@@ -184,3 +184,32 @@ def test_named_dependencies_pair_each_named_table_with_its_named_columns():
         ("customer", None), ("customer", "id"), ("customer", "email"), ("film", None), ("film", "id"), ("film", "title"),
     )
     assert named_dependencies("set new.title = 1", columns, "film") == (("film", None), ("film", "title"))
+
+
+def test_a_change_of_an_enum_conflicts_with_what_is_on_every_table_sqlite_rebuilds_for_it():
+    from migrations_engine.operations import AlterEnum
+    from migrations_engine.schema import Enum
+
+    mood = Enum("mood", ("sad", "ok"))
+    people = Table("people", (Column("id", INTEGER, nullable=False), Column("mood", ColumnType.parse("enum(mood)"))), PrimaryKey(("id",)))
+    schema = with_default_names(Schema((people, NOTE), enums=(mood,)))
+    on_people = UnmanagedObject("trigger", "cheer", (("people", None),))
+    on_note = UnmanagedObject("view", "notes", (("note", None),))
+    change = [AlterEnum(mood, Enum("mood", ("sad", "ok", "glad")))]
+    hit = conflicts(change, schema, "sqlite", [on_people, on_note])
+    assert [(c.action, [o.name for o in c.objects]) for c in hit] == [("rebuilds table people", ["cheer"])]
+    assert conflicts(change, schema, "mysql", [on_people, on_note]) == []
+
+
+def test_recreating_an_enum_changes_its_columns_types_on_postgresql():
+    from migrations_engine.operations import AlterEnum
+    from migrations_engine.schema import Enum
+
+    mood = Enum("mood", ("sad", "ok"))
+    people = Table("people", (Column("id", INTEGER, nullable=False), Column("mood", ColumnType.parse("enum(mood)"))), PrimaryKey(("id",)))
+    schema = with_default_names(Schema((people,), enums=(mood,)))
+    view = UnmanagedObject("view", "moods", (("people", None), ("people", "mood")))
+    fewer = [AlterEnum(mood, Enum("mood", ("ok",)))]
+    assert [c.action for c in conflicts(fewer, schema, "postgresql", [view])] == ["changes the type of the columns of enum mood"]
+    more = [AlterEnum(mood, Enum("mood", ("sad", "ok", "glad")))]  # ADD VALUE in place
+    assert conflicts(more, schema, "postgresql", [view]) == []

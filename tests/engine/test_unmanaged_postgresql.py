@@ -103,3 +103,30 @@ def test_postgresql_refuses_a_type_change_under_a_view_and_the_engine_says_which
             assert "used by a view or rule" in str(exc)
         else:
             raise AssertionError("PostgreSQL changed the type of a column a view uses")
+
+
+def test_recreating_an_enum_under_a_view_is_refused_before_postgresql_refuses_it(pg_url):
+    from migrations_engine.operations import AlterEnum
+    from migrations_engine.render import render
+    from migrations_engine.schema import Enum
+
+    with connect(pg_url) as db:
+        db.execute("CREATE TYPE mood AS ENUM ('sad', 'ok')")
+        db.execute("CREATE TABLE people (id integer PRIMARY KEY, mood mood)")
+        db.execute("CREATE VIEW moods AS SELECT mood FROM people")
+    source = read_source(str(pg_url))
+    fewer = [AlterEnum(source.schema.enums[0], Enum("mood", ("ok",)))]
+    statements = render(fewer, source.schema, "postgresql")
+    hit = conflicts(fewer, source.schema, "postgresql", source.unmanaged, statements)
+    assert [(c.action, [o.name for o in c.objects]) for c in hit] == [("changes the type of the columns of enum mood", ["moods"])]
+    with connect(pg_url) as db:
+        db.execute("BEGIN")
+        try:
+            for statement in statements:
+                db.execute(statement.sql)
+        except Exception as exc:
+            assert "used by a view or rule" in str(exc)
+        else:
+            raise AssertionError("PostgreSQL recreated an enum under a view")
+        finally:
+            db.execute("ROLLBACK")
