@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .expressions import is_plain_name, unquote_names
-from .schema import Schema, Table, strip_ids
+from .schema import Index, Schema, Table, strip_ids
 
 
 def normalized(schema: Schema) -> Schema:
@@ -29,10 +29,15 @@ def normalized(schema: Schema) -> Schema:
 
 
 def _plain_names(table: Table) -> Table:
-    """Checks and index conditions without double quotes around the table's column names that
-    need none: SQLite's RENAME COLUMN quotes every name it rewrites, where a fresh build keeps
-    the model's spelling (a double-quoted word that names no column may be a string in SQLite)."""
-    if not any('"' in c.expression for c in table.checks) and not any(i.where and '"' in i.where for i in table.indexes):
+    """Expressions (checks, index conditions and expressions, generated columns) without double
+    quotes around the table's column names that need none: SQLite's RENAME COLUMN quotes every
+    name it rewrites, where a fresh build keeps the model's spelling (a double-quoted word that
+    names no column may be a string in SQLite)."""
+    texts = [c.expression for c in table.checks]
+    texts += [i.where or "" for i in table.indexes]
+    texts += [e for i in table.indexes for n, e in enumerate(i.columns) if i.key(n).expression]
+    texts += [c.generated.expression for c in table.columns if c.generated is not None]
+    if not any('"' in text for text in texts):
         return table
     columns = set(table.column_names)
 
@@ -42,10 +47,18 @@ def _plain_names(table: Table) -> Table:
     def plain(expression: str) -> str:
         return unquote_names(expression, '"', needs_quotes, backslash_escapes=False)
 
+    def index(i: Index) -> Index:
+        elements = tuple(plain(e) if i.key(n).expression else e for n, e in enumerate(i.columns))
+        return replace(i, columns=elements, where=plain(i.where) if i.where else i.where)
+
     return replace(
         table,
+        columns=tuple(
+            replace(c, generated=replace(c.generated, expression=plain(c.generated.expression))) if c.generated else c
+            for c in table.columns
+        ),
         checks=tuple(replace(c, expression=plain(c.expression)) for c in table.checks),
-        indexes=tuple(replace(i, where=plain(i.where)) if i.where else i for i in table.indexes),
+        indexes=tuple(index(i) for i in table.indexes),
     )
 
 

@@ -306,13 +306,14 @@ class _Differ:
         self.create_enums_and_add_values()
         self.create_tables()
         self.set_table_charsets()
-        self.set_table_options()
+        self.relax_table_options()
         self.add_columns()
         self.drop_deferred_columns()
         self.alter_columns()
         self.remove_enum_values()
         self.drop_enums()
         self.add_keys_constraints_indexes()
+        self.tighten_table_options()
         self.add_foreign_keys()
         self.set_table_comments()
         self.set_element_comments()
@@ -469,7 +470,17 @@ class _Differ:
             if (current.charset, current.collation) != (n.charset, n.collation):
                 self.plan.add(SetTableCharset(n.name, current.charset, current.collation, n.charset, n.collation))
 
-    def set_table_options(self) -> None:
+    def relax_table_options(self) -> None:
+        """Options turned off, before columns change: what a STRICT table refuses (a VARCHAR
+        column) or a WITHOUT ROWID table needs (its primary key) may be what changes next."""
+        for pair in self.changed_pairs:
+            current, n = self.plan.schema.table(pair.new.name), pair.new
+            relaxed = (current.without_rowid and n.without_rowid, current.strict and n.strict)
+            if relaxed != (current.without_rowid, current.strict):
+                self.plan.add(SetTableOptions(n.name, current.without_rowid, current.strict, *relaxed))
+
+    def tighten_table_options(self) -> None:
+        """Options turned on, once the columns and keys they need are there."""
         for pair in self.changed_pairs:
             current, n = self.plan.schema.table(pair.new.name), pair.new
             if (current.without_rowid, current.strict) != (n.without_rowid, n.strict):

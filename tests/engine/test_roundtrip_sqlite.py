@@ -613,12 +613,6 @@ def test_rename_columns_used_by_a_generated_column_an_index_expression_and_the_c
     assert all(sql.startswith('ALTER TABLE "people" RENAME COLUMN') for sql in up)
 
 
-@pytest.mark.xfail(
-    reason="SQLite's RENAME COLUMN writes upper(\"name\") where the model writes upper(name): compare.normalized "
-    "spells plain names one way in checks and partial-index conditions only, not yet in generated columns and "
-    "index expressions (the change asked of compare.py in issue 11)",
-    strict=False,
-)
 def test_rename_to_a_plain_name_used_by_a_generated_column_and_an_index_expression(sqlite_url, sqlite_url_b):
     mood = Enum("mood", ("sad", "ok"), id="mood")
     roundtrip(  # down renames "full name" back to name
@@ -629,11 +623,6 @@ def test_rename_to_a_plain_name_used_by_a_generated_column_and_an_index_expressi
     )
 
 
-@pytest.mark.xfail(
-    reason="the diff sets table options before it alters columns and adds keys: turning STRICT (or WITHOUT ROWID) "
-    "on must come after them, turning it off before (the change asked of diff.py in issue 11)",
-    strict=False,
-)
 def test_strict_turned_on_in_the_migration_that_makes_its_types_strict(sqlite_url, sqlite_url_b):
     old = table("notes", col("body", "varchar(200)", id="body"), id="notes")
     new = table("notes", col("body", "text", id="body"), id="notes", strict=True)
