@@ -429,13 +429,16 @@ class PostgreSQLDialect(Dialect):
         """Drop ``columns`` with what depends on them, run ``between``, add them back: every
         drop first, then every column, then what depends on them (an index may name two)."""
         parts = [self._column_rebuild(table, column, schema) for column in columns]
-        statements = _unique([sql for dropping, _, _ in parts for sql in dropping]) + between
-        statements += [sql for _, adding, _ in parts for sql in adding]
-        return statements + _unique([sql for _, _, restoring in parts for sql in restoring])
+        statements = _unique([sql for part in parts for sql in part[0]])  # what names them, first
+        statements += [sql for part in parts for sql in part[1]] + between
+        statements += [sql for part in parts for sql in part[2]]
+        return statements + _unique([sql for part in parts for sql in part[3]])
 
-    def _column_rebuild(self, table: Table, column: Column, schema: Schema) -> tuple[list[str], list[str], list[str]]:
-        """The statements dropping ``column`` of ``table`` (as ``schema`` has them) with what
-        depends on it, adding it back as ``column``, and restoring all of that.
+    def _column_rebuild(
+        self, table: Table, column: Column, schema: Schema
+    ) -> tuple[list[str], list[str], list[str], list[str]]:
+        """The statements dropping what depends on ``column`` of ``table`` (as ``schema`` has
+        them), dropping the column, adding it back as ``column``, and restoring the rest.
 
         What depends on it: foreign keys referencing it (dropped first, DROP COLUMN would refuse
         them); checks and expression or partial indexes whose text names it (dropped first too:
@@ -453,7 +456,7 @@ class PostgreSQLDialect(Dialect):
         dropping = [self.sql_drop_foreign_key % {"table": self.quote(t), "name": self.quote(fk.name or "")} for t, fk in referencing]
         dropping += [self.sql_drop_check % {"table": quoted, "name": self.quote(c.name or "")} for c in own["check"]]
         dropping += [self.sql_drop_index % {"name": self.quote(i.name or "")} for i in own["index"] if i not in own["index_on"]]
-        dropping.append(self.sql_drop_column % {"table": quoted, "column": self.quote(name)})
+        drop = [self.sql_drop_column % {"table": quoted, "column": self.quote(name)}]
         adding = [self.sql_add_column % {"table": quoted, "definition": self.column_definition(column, schema, table)}]
         adding += self.column_comment_sql(table, column, schema, creating=True)
         restoring: list[str] = []
@@ -471,7 +474,7 @@ class PostgreSQLDialect(Dialect):
             restoring += self._add_foreign_key_statements(table.name, fk)
         for other, fk in referencing:
             restoring += self._add_foreign_key_statements(other, fk)
-        return dropping, adding, restoring
+        return dropping, drop, adding, restoring
 
     def _generated_on(self, table: Table, column: str) -> list[Column]:
         """The generated columns of ``table`` whose expression names ``column`` (by its text)."""

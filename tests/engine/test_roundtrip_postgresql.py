@@ -993,3 +993,17 @@ def test_sequence_options_of_a_serial_in_a_table_named_with_dollars_and_quotes(p
     new = table(name, col("n", "integer", nullable=False, identity=True, sequence=SequenceOptions(increment=3)))
     up = roundtrip(one(old), one(new), pg_url, pg_url_b, {name: [{}, {}]})
     assert any(sql.startswith("DO $do2$") for sql in up)
+
+
+def test_widen_a_column_read_by_generated_columns_one_indexed_the_other_in_its_predicate(pg_url, pg_url_b):
+    def build(kind: str) -> Schema:
+        return one(table(
+            "t",
+            col("a", kind),
+            col("g1", "bigint", generated=Generated("a * 2")),
+            col("g2", "bigint", generated=Generated("a * 3")),
+            indexes=(Index(("g1",), "g1_where_g2", where="g2 > 0"),),
+            checks=(Check("g1 < g2 OR a <= 0", "g_order"),),
+        ))
+
+    roundtrip(build("integer"), build("bigint"), pg_url, pg_url_b, {"t": [{"a": 1}, {"a": 2}]})
