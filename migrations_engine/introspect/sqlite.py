@@ -122,15 +122,15 @@ def _table(name: str, column_rows: list[Row], declared: Declared, primary_keys: 
     boolean_checks: set[int] = set()
     for row in column_rows:
         column = _column(row, declared)
-        check = next((n for n, c in enumerate(declared.checks) if c[2] == column.name.lower() and _is_boolean_check(c[1], column.name)), None)
-        if check is not None and not column.type.is_native:
-            if column.type.kind == "boolean":
+        kind = None if column.type.is_native else column.type.kind
+        if kind == "boolean" or (declared.strict and kind == "integer"):
+            check = _boolean_check(column.name, declared)
+            if check is not None:
                 boolean_checks.add(check)
-            elif declared.strict and column.type.kind == "integer":
-                boolean = ColumnType("boolean")
-                default = column.default and default_of(column.default.value, boolean)
-                column = replace(column, type=boolean, declared_type=None, default=default)
-                boolean_checks.add(check)
+                if kind == "integer":
+                    boolean = ColumnType("boolean")
+                    default = column.default and default_of(column.default.value, boolean)
+                    column = replace(column, type=boolean, declared_type=None, default=default)
         columns.append(column)
     return Table(
         name=name,
@@ -184,6 +184,15 @@ def _dialect_spelling(column_type: ColumnType, strict: bool = False) -> str:
         except UnsupportedChange:
             return ""
     return dialect.type_sql(column_type, Schema())
+
+
+def _boolean_check(column: str, declared: Declared) -> int | None:
+    """The position in ``declared.checks`` of ``column``'s own ``CHECK ("col" IN (0, 1))``, if any."""
+    folded = column.lower()
+    for position, (_, expression, owner) in enumerate(declared.checks):
+        if owner == folded and _is_boolean_check(expression, column):
+            return position
+    return None
 
 
 def _is_boolean_check(expression: str, column: str) -> bool:
