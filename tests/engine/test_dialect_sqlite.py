@@ -118,8 +118,13 @@ def test_it_spells_every_logical_type_so_it_reads_back():
     ]  # fmt: skip
 
 
-def test_enums_are_text():
+def test_enums_are_text_with_a_check_of_their_values():
     assert sqlite.type_sql(ColumnType.parse("enum(mood)"), SCHEMA) == "TEXT"
+    hostile = Enum('l\'été "x"', ("it's", ""))
+    column = Column("naïve col", ColumnType("enum", enum=hostile.name), nullable=False)
+    assert sqlite.column_definition(column, Schema(enums=(hostile,))) == (
+        '"naïve col" TEXT NOT NULL CONSTRAINT "l\'été ""x""" CHECK ("naïve col" IN (\'it\'\'s\', \'\'))'
+    )
 
 
 def test_uuid_and_json_have_text_affinity():

@@ -402,3 +402,13 @@ def test_the_stored_sql_gives_options_generated_columns_collations_and_timing():
     assert index_elements('CREATE INDEX i ON t ("a b" COLLATE x DESC, (a, b), f(a) ASC)') == [
         ('"a b"', "x"), ("a, b", None), ("f(a)", None),
     ]  # fmt: skip
+
+
+def test_an_enum_with_a_hostile_name_and_values_reads_back(sqlite_url):
+    hostile = Enum('l\'été "x"', ("it's", "", "a, b", "é"))
+    t = Table('t "1"', columns=(Column("naïve col", ColumnType("enum", enum=hostile.name), default=Default("it's")),))
+    designed = with_default_names(Schema(tables=(t,), enums=(hostile,)))
+    create(sqlite_url, designed)
+    assert introspect(sqlite_url) == designed
+    with pytest.raises(Exception, match="CHECK constraint failed"):
+        execute(sqlite_url, """INSERT INTO "t ""1""" VALUES ('b')""")

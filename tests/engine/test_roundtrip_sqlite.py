@@ -252,7 +252,7 @@ def test_make_a_primary_key_an_identity_and_back(sqlite_url, sqlite_url_b):
     assert query(sqlite_url, 'SELECT "id" FROM "t" ORDER BY "id"') == [(10,), (20,)]
 
 
-def test_enum_columns_are_text(sqlite_url, sqlite_url_b):
+def test_an_enum_gaining_a_value_keeps_its_rows(sqlite_url, sqlite_url_b):
     mood, more = Enum("mood", ("sad", "ok")), Enum("mood", ("sad", "ok", "glad"))
     old = table("t", col("m", "enum(mood)", default=Default("ok")), id="t")
     roundtrip(one(old, enums=(mood,)), one(old, enums=(more,)), sqlite_url, sqlite_url_b, {"t": [{"m": "sad"}]})
