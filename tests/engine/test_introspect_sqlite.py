@@ -411,4 +411,4 @@ def test_an_enum_with_a_hostile_name_and_values_reads_back(sqlite_url):
     create(sqlite_url, designed)
     assert introspect(sqlite_url) == designed
     with pytest.raises(Exception, match="CHECK constraint failed"):
-        execute(sqlite_url, """INSERT INTO "t ""1""" VALUES ('b')""")
+        execute(sqlite_url, 'INSERT INTO "t ""1""" VALUES (\'b\')')
