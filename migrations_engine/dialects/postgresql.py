@@ -565,22 +565,20 @@ class PostgreSQLDialect(Dialect):
         default = f"nextval({self.string_literal(sequence)}::regclass)"
         options = sequence_options_sql(column.sequence)
         create = self.sql_create_sequence % {"sequence": sequence, "type": self.type_sql(column.type, Schema()), "column": column_ref}
-        restart = self.sql_restart_identity
-        if column.sequence is not None:
-            restart = self.sql_restart_descending if (column.sequence.increment or 1) < 0 else self.sql_restart_ascending
         return [
             create.replace(" OWNED BY ", f" {options} OWNED BY ") if options else create,
             self._alter(table, column.name, self.sql_set_default % {"default": default}),
-            restart % {
-                "table_literal": self.string_literal(self.quote(table)),
-                "column_literal": self.string_literal(column.name),
-                "column": self.quote(column.name),
-                "table": self.quote(table),
-                "start": sequence_start(column.sequence or SequenceOptions()),
-            },
+            self.sequence_restart_sql(table, column),
         ]
 
     def _add_identity(self, table: str, column: Column) -> list[str]:
+        add = self.sql_add_identity % {"identity": self.identity_sql(column)}
+        return [self._alter(table, column.name, add), self.sequence_restart_sql(table, column)]
+
+    def sequence_restart_sql(self, table: str, column: Column) -> str:
+        """Move an identity's or serial's sequence past the rows ``table`` holds (after they were
+        given values of their own), within its options: after the greatest value ascending,
+        before the least descending, never before its start."""
         names = {
             "table_literal": self.string_literal(self.quote(table)),
             "column_literal": self.string_literal(column.name),
@@ -589,12 +587,9 @@ class PostgreSQLDialect(Dialect):
         }
         sequence = column.sequence
         if sequence is None:
-            restart = self.sql_restart_identity % names
-        else:
-            template = self.sql_restart_descending if (sequence.increment or 1) < 0 else self.sql_restart_ascending
-            restart = template % {**names, "start": sequence_start(sequence)}
-        add = self.sql_add_identity % {"identity": self.identity_sql(column)}
-        return [self._alter(table, column.name, add), restart]
+            return self.sql_restart_identity % names
+        template = self.sql_restart_descending if (sequence.increment or 1) < 0 else self.sql_restart_ascending
+        return template % {**names, "start": sequence_start(sequence)}
 
     # ------------------------------------------------------------ enums
 
