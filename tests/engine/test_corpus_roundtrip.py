@@ -126,7 +126,6 @@ REPRODUCTIONS = [
         "mysql",
         "CREATE TABLE t (id int PRIMARY KEY, n int unsigned NOT NULL CHECK (n >= 0)); INSERT INTO t VALUES (1, 2);",
         id="mariadb-column-check",
-        marks=gap("a column's own CHECK is written back as a table CONSTRAINT, and a comment change drops it"),
     ),
     pytest.param(
         "sqlite",

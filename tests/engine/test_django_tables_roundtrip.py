@@ -29,16 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DIALECTS = ("postgresql", "mysql", "sqlite")
 
 #: Cases that fail because of an engine gap, each with the gap (see the issue's report).
-GAPS: dict[tuple[str, str], str] = {
-    ("create", "mysql"): (
-        "MariaDB: a column's own CHECK (Django's PositiveIntegerField: `n` int unsigned CHECK (`n` >= 0)) "
-        "is read as a table check named after the column and written back as a table-level CONSTRAINT"
-    ),
-    ("comments", "mysql"): (
-        "MariaDB: a comment change is MODIFY COLUMN without the column's own CHECK, which drops the "
-        "check (Django's PositiveIntegerField: designer_draftcolumn.position >= 0 is lost)"
-    ),
-}
+GAPS: dict[tuple[str, str], str] = {}
 
 # migrate, then the demo's two users (without passwords: hashing them is most of ensure_demo's
 # time) and its Sakila project (versions, drafts, a review): rows in most of the app's tables.
