@@ -627,3 +627,25 @@ def test_strict_turned_on_in_the_migration_that_makes_its_types_strict(sqlite_ur
     old = table("notes", col("body", "varchar(200)", id="body"), id="notes")
     new = table("notes", col("body", "text", id="body"), id="notes", strict=True)
     roundtrip(one(old), one(new), sqlite_url, sqlite_url_b, {"notes": [{"body": "hi"}]})
+
+
+def test_enum_boolean_and_virtual_generated_columns_added_in_place_to_a_table_with_rows(sqlite_url, sqlite_url_b):
+    mood = Enum("mood", ("sad", "ok"), id="mood")
+    new = replace(
+        PEOPLE,
+        columns=(
+            *PEOPLE.columns,
+            col("mood", "enum(mood)", nullable=False, default=Default("ok"), id="mood"),
+            col("flag", "boolean", default=Default("true"), id="flag"),
+            col("shout", "text", generated=Generated("upper(name)", stored=False), id="shout"),
+        ),
+    )
+    rows = {"people": [{"name": "ann"}, {"name": "bob"}]}
+    up = roundtrip(one(PEOPLE, enums=(mood,)), one(new, enums=(mood,)), sqlite_url, sqlite_url_b, rows)
+    assert up == [
+        """ALTER TABLE "people" ADD COLUMN "mood" TEXT NOT NULL DEFAULT 'ok' CONSTRAINT "mood" CHECK ("mood" IN ('sad', 'ok'))""",
+        'ALTER TABLE "people" ADD COLUMN "flag" BOOLEAN DEFAULT 1 CHECK ("flag" IN (0, 1))',
+        'ALTER TABLE "people" ADD COLUMN "shout" TEXT GENERATED ALWAYS AS (upper(name)) VIRTUAL',
+    ]
+    run(sqlite_url, up)
+    assert query(sqlite_url, "SELECT name, mood, flag, shout FROM people ORDER BY id") == [("ann", "ok", 1, "ANN"), ("bob", "ok", 1, "BOB")]
