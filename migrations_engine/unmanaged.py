@@ -190,10 +190,10 @@ def named_dependencies(
 # ---------------------------------------------------------------- conflicts
 
 #: (dialect, kind) pairs whose objects a rename of a table or column they use leaves broken
-#: (``"*"``: every kind). MariaDB rewrites no view or trigger body (it moves a trigger with its
-#: own table only); PostgreSQL binds views, rules and policies to the column, but a trigger
-#: function's body names it; SQLite rewrites everything.
-_BROKEN_BY_TABLE_RENAME = {("mysql", "*")}
+#: (``"*"``: every kind). MariaDB rewrites no view or trigger body; PostgreSQL binds views, rules
+#: and policies to tables and columns, but a trigger function's body names them; SQLite rewrites
+#: everything. A trigger moves with its own table everywhere.
+_BROKEN_BY_TABLE_RENAME = {("mysql", "*"), ("postgresql", "trigger")}
 _BROKEN_BY_COLUMN_RENAME = {("mysql", "*"), ("postgresql", "trigger")}
 
 

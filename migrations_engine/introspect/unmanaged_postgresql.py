@@ -5,9 +5,9 @@ Three queries. Objects that can depend on tables (views, materialized views, tri
 rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
 with their dependencies; the others (functions, sequences not owned by a column, domains, types
 other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
-out: the extension is listed instead. A trigger also depends on the columns of its table that its
+out: the extension is listed instead. A trigger also depends on the tables and columns its
 function's body names (plpgsql and SQL functions; a mention counts as a use), which PostgreSQL
-does not record.
+does not record and does not rewrite on a rename.
 """
 
 from __future__ import annotations
@@ -96,18 +96,23 @@ SELECT 'extension', e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 
 """
 
 
-#: Each trigger's table with its columns, and its function's body: PostgreSQL records no
-#: dependency of a trigger on the columns its function uses (``NEW.last_update``).
+#: Each trigger's table and its function's body: PostgreSQL records no dependency of a trigger on
+#: what its function uses (``NEW.last_update``, ``INSERT INTO film_log``).
 _TRIGGER_BODIES = """
-SELECT t.tgname, c.relname, p.prosrc,
-       ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a
-             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)::text[]
+SELECT t.tgname, c.relname, p.prosrc
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
   AND NOT t.tgisinternal AND l.lanname IN ('plpgsql', 'sql')
+"""
+_COLUMNS = """
+SELECT c.relname, a.attname
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum
 """
 
 
@@ -119,9 +124,14 @@ def read_unmanaged(database: Database) -> list[UnmanagedObject]:
         for pair in ((own, None), (table, None), (table, column)):
             if pair[0] is not None and pair not in pairs:
                 pairs.append(pair)
-    for name, table, body, columns in database.query(_TRIGGER_BODIES):
-        pairs = depends[("trigger", name, table)]
-        pairs += [pair for pair in named_dependencies(body or "", {table: columns}, table) if pair not in pairs]
+    bodies = database.query(_TRIGGER_BODIES)
+    if bodies:
+        columns: dict[str, list[str]] = {}
+        for table, column in database.query(_COLUMNS):
+            columns.setdefault(table, []).append(column)
+        for name, table, body in bodies:
+            pairs = depends[("trigger", name, table)]
+            pairs += [pair for pair in named_dependencies(body or "", columns, table) if pair not in pairs]
     objects = [UnmanagedObject(kind, name, tuple(pairs)) for (kind, name, _), pairs in depends.items()]
     objects += [UnmanagedObject(kind, name) for kind, name in database.query(_LISTED)]
     return objects

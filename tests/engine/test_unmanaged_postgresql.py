@@ -130,3 +130,36 @@ def test_recreating_an_enum_under_a_view_is_refused_before_postgresql_refuses_it
             raise AssertionError("PostgreSQL recreated an enum under a view")
         finally:
             db.execute("ROLLBACK")
+
+
+def test_a_trigger_function_naming_another_table_breaks_when_that_table_is_renamed(pg_url):
+    """PostgreSQL keeps a trigger function's body as text: a table it names and that is renamed
+    makes the trigger fail at its next run. Its own table's rename is harmless."""
+    from migrations_engine.operations import RenameTable
+    from migrations_engine.render import render
+
+    with connect(pg_url) as db:
+        db.execute("CREATE TABLE film (id integer PRIMARY KEY, title text)")
+        db.execute("CREATE TABLE film_log (film_id integer, at timestamptz DEFAULT now())")
+        db.execute(
+            "CREATE FUNCTION log_film() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO film_log (film_id) VALUES (NEW.id); RETURN NEW; END $$"
+        )
+        db.execute("CREATE TRIGGER logged AFTER INSERT ON film FOR EACH ROW EXECUTE FUNCTION log_film()")
+    source = read_source(str(pg_url))
+    trigger = next(o for o in source.unmanaged if o.kind == "trigger")
+    assert trigger.depends_on == (("film", None), ("film", "id"), ("film_log", None), ("film_log", "film_id"))
+    assert trigger.describe() == 'trigger "logged" on film (uses film_log)'
+    own = [RenameTable("film", "movie")]
+    other = [RenameTable("film_log", "history")]
+    assert conflicts(own, source.schema, "postgresql", source.unmanaged) == []
+    assert [c.action for c in conflicts(other, source.schema, "postgresql", source.unmanaged)] == ["renames table film_log"]
+    with connect(pg_url) as db:
+        for statement in render(other, source.schema, "postgresql"):
+            db.execute(statement.sql)
+        try:
+            db.execute("INSERT INTO film VALUES (1, 'Alien')")
+        except Exception as exc:
+            assert 'relation "film_log" does not exist' in str(exc)
+        else:
+            raise AssertionError("the trigger ran after the table its function names was renamed")
