@@ -10,10 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .dialects import NAMES, canonical_name, get_dialect
 from .errors import EngineError
+
+if TYPE_CHECKING:
+    from .unmanaged import UnmanagedObject
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -72,7 +75,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _note_unmanaged(objects: Sequence[Any]) -> None:
+def _note_unmanaged(objects: Sequence[UnmanagedObject]) -> None:
     """The note on what a database holds that the engine does not model (stderr: stdout is the output)."""
     from .unmanaged import note_text
 

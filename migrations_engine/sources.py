@@ -23,7 +23,6 @@ class Source:
 
     schema: Schema
     unmanaged: tuple[UnmanagedObject, ...] = ()
-    live: bool = False
 
 
 def source_dialect(source: str) -> str | None:
@@ -50,7 +49,7 @@ def read_source(source: str) -> Source:
 
     with connect(source, create=False) as database:
         schema = without_runner_tables(introspect(database))
-        return Source(schema, tuple(read_unmanaged(database)), live=True)
+        return Source(schema, tuple(read_unmanaged(database)))
 
 
 def load_sources(*sources: str) -> list[Schema]:

@@ -22,9 +22,9 @@ What breaks what, as the servers do it (measured on PostgreSQL 15, MariaDB 10.11
   or column fails on its next read (error 1356), and so does a trigger whose body names a renamed
   column (error 1054); only a trigger's own table follows a ``RENAME TABLE``. Refused where they
   break.
-- A column's type changed (``AlterColumn``): PostgreSQL refuses while a view, rule, policy or
-  ``UPDATE OF`` trigger uses the column, with an error naming only the rule; refused here first,
-  naming the object. MariaDB and SQLite keep the dependents working.
+- A column's type changed (``AlterColumn``, or an enum recreated): PostgreSQL refuses while a
+  view, rule, policy or publication uses the column, with an error naming a rule ``_RETURN``;
+  refused here first, naming the object. MariaDB and SQLite keep the dependents working.
 - SQLite's table rebuild (create a new table, copy, drop the old one, rename): the drop takes the
   table's triggers along, and the rename fails on every view or trigger naming the table. Refused.
 
@@ -297,21 +297,28 @@ def conflicts(
                 "ALTER COLUMN" in st.sql.upper() for st in statements or () if st.operation == index
             )
             columns = before.columns_of_enum(op.old.name) if retyped else []
-            hit = [o for o in objects if any(o.uses_column(names.table(t.name), names.column(t.name, c.name)) for t, c in columns)]
-            found += _conflict(
-                index, op, f"changes the type of the columns of enum {op.old.name}", hit,
-                "PostgreSQL refuses to change the type of a column a view, rule, policy or trigger uses",
-            )
+            hit = [
+                o for o in objects
+                if _stops_retyping(o) and any(o.uses_column(names.table(t.name), names.column(t.name, c.name)) for t, c in columns)
+            ]
+            found += _conflict(index, op, f"changes the type of the columns of enum {op.old.name}", hit, _RETYPE_WHY)
         elif isinstance(op, AlterColumn) and op.type_changed and dialect == "postgresql":
             table = names.table(op.table)
             column = names.column(op.table, op.old.name)
-            hit = [o for o in objects if o.uses_column(table, column)]
-            found += _conflict(
-                index, op, f"changes the type of column {op.table}.{op.old.name}", hit,
-                "PostgreSQL refuses to change the type of a column a view, rule, policy or trigger uses",
-            )
+            hit = [o for o in objects if _stops_retyping(o) and o.uses_column(table, column)]
+            found += _conflict(index, op, f"changes the type of column {op.table}.{op.old.name}", hit, _RETYPE_WHY)
         names.follow(op)
     return found
+
+
+_RETYPE_WHY = "PostgreSQL refuses to change the type of a column a view, rule, policy or publication uses"
+
+
+def _stops_retyping(obj: UnmanagedObject) -> bool:
+    """Whether PostgreSQL refuses to change the type of a column ``obj`` uses. Not a trigger's:
+    PostgreSQL refuses for an ``UPDATE OF`` column itself, naming the trigger, and a column its
+    function's body names takes any type."""
+    return obj.kind != "trigger"
 
 
 def _conflict(index: int, op: Operation, action: str, hit: list[UnmanagedObject], why: str = "") -> list[Conflict]:

@@ -213,3 +213,9 @@ def test_recreating_an_enum_changes_its_columns_types_on_postgresql():
     assert [c.action for c in conflicts(fewer, schema, "postgresql", [view])] == ["changes the type of the columns of enum mood"]
     more = [AlterEnum(mood, Enum("mood", ("sad", "ok", "glad")))]  # ADD VALUE in place
     assert conflicts(more, schema, "postgresql", [view]) == []
+
+
+def test_a_type_change_of_a_column_a_trigger_function_names_goes_through_on_postgresql():
+    old = FILM.column("last_update")
+    change = [AlterColumn("film", old, replace(old, type=ColumnType.parse("varchar(200)")))]
+    assert found(change, "postgresql") == []
