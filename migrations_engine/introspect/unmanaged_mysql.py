@@ -2,7 +2,9 @@
 
 The server records no dependencies: a view depends on the tables and columns its definition
 names, a trigger on its own table and on the tables and columns its body names (both read by
-``named_dependencies``, which counts a mention as a use). Routines and events are only listed:
+``named_dependencies``, which counts a mention as a use). Views of other databases whose
+definition names this one are read too (``db.view``): the server breaks them as it breaks this
+database's own. Routines and events are only listed:
 their bodies are not read (a routine naming a dropped table fails when called, as it would
 after any hand-made change). Partitioned tables are listed too: the engine reads them as plain
 tables and would not recreate their partitioning.
@@ -20,7 +22,13 @@ JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_
 WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
 """
-_VIEWS = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"
+#: This database's views, and those of other databases whose definition names it (as the server
+#: stores it, qualified: `db`.`table`), named db.view.
+_VIEWS = """
+SELECT IF(TABLE_SCHEMA = DATABASE(), TABLE_NAME, CONCAT(TABLE_SCHEMA, '.', TABLE_NAME)), VIEW_DEFINITION
+FROM information_schema.VIEWS
+WHERE TABLE_SCHEMA = DATABASE() OR LOCATE(CONCAT('`', REPLACE(DATABASE(), '`', '``'), '`.'), VIEW_DEFINITION) > 0
+"""
 _TRIGGERS = """
 SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS
 WHERE TRIGGER_SCHEMA = DATABASE()

@@ -23,11 +23,21 @@ extension_member AS (
   SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
 ),
 objects(kind, name, own, classid, objid) AS (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, c.relname, NULL::oid,
-         'pg_catalog.pg_rewrite'::regclass, r.oid
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
-  WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('v', 'm')
+  -- Views of other schemas too when they use a table of this one (named schema.view).
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END,
+         CASE WHEN c.relnamespace = (SELECT oid FROM ns) THEN c.relname ELSE n.nspname || '.' || c.relname END,
+         NULL::oid, 'pg_catalog.pg_rewrite'::regclass, r.oid
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
+  WHERE c.relkind IN ('v', 'm')
     AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
+    AND (c.relnamespace = (SELECT oid FROM ns) OR (
+      n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg!_%' ESCAPE '!'
+      AND EXISTS (
+        SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+        WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+          AND d.refclassid = 'pg_catalog.pg_class'::regclass AND t.relnamespace = (SELECT oid FROM ns))))
   UNION ALL
   SELECT 'trigger', t.tgname, t.tgrelid, 'pg_catalog.pg_trigger'::regclass, t.oid
   FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid

@@ -42,3 +42,18 @@ def test_every_kind_is_read_with_its_dependencies(mysql_url):
         UnmanagedObject("view", "odd view", (('odd "table" ü', None), ('odd "table" ü', "a column"))),
     ]
     assert found[4].describe() == 'trigger "audit" on film (uses customer)'
+
+
+def test_a_view_of_another_database_over_a_table_of_this_one_is_read(mysql_url, tmp_path):
+    from migrations_engine.scratch import scratch_database
+
+    with connect(mysql_url) as db:
+        db.execute("CREATE TABLE customer (id int PRIMARY KEY, email varchar(100))")
+    with scratch_database(str(mysql_url), prefix="me_test") as other:
+        with connect(other) as db:
+            db.execute(f"CREATE VIEW emails AS SELECT email FROM `{mysql_url.database}`.customer")
+            db.execute("CREATE TABLE own (id int)")
+            db.execute("CREATE VIEW elsewhere AS SELECT id FROM own")  # not over this database: left out
+        with connect(mysql_url) as db:
+            found = read_unmanaged(db)
+        assert found == [UnmanagedObject("view", f"{other.database}.emails", (("customer", None), ("customer", "email")))]

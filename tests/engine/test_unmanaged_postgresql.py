@@ -163,3 +163,14 @@ def test_a_trigger_function_naming_another_table_breaks_when_that_table_is_renam
             assert 'relation "film_log" does not exist' in str(exc)
         else:
             raise AssertionError("the trigger ran after the table its function names was renamed")
+
+
+def test_a_view_of_another_schema_over_a_table_of_this_one_is_read(pg_url):
+    with connect(pg_url) as db:
+        db.execute("CREATE TABLE customer (id integer PRIMARY KEY, email text)")
+        db.execute("CREATE SCHEMA reporting")
+        db.execute("CREATE TABLE reporting.own (id integer)")
+        db.execute("CREATE VIEW reporting.emails AS SELECT email FROM public.customer")
+        db.execute("CREATE VIEW reporting.elsewhere AS SELECT id FROM reporting.own")  # not ours: left out
+        found = read_unmanaged(db)
+    assert found == [UnmanagedObject("view", "reporting.emails", (("customer", None), ("customer", "email")))]
