@@ -290,7 +290,7 @@ class Runner:
 
         ``migrations`` are the ones to run in order with the statement each starts at (not 0 for
         one being resumed: its operations done already are not held against the objects); their
-        down scripts when ``down``. Costs one catalog read when the database holds none.
+        down scripts when ``down``. Costs a few catalog queries when the database holds none.
         """
         if not migrations:
             return
@@ -307,7 +307,7 @@ class Runner:
         labels: list[str] = []
         done: set[int] = set()
         for migration, start in migrations:
-            script = migration.script(db.dialect)
+            script = run_script(migration, db.dialect)  # what ``start`` counts (backups included)
             offset = len(operations)
             own = reverse_all(migration.operations) if down else migration.operations
             statements += [Statement(s.sql, s.operation + offset) for s in (script.down if down else script.up)]
