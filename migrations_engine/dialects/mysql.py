@@ -4,7 +4,9 @@ Every statement is written so that both servers accept it (docs/dialects/mysql.m
 they differ). Three MySQL rules shape most of this module:
 
 * ``MODIFY COLUMN`` replaces a column's whole definition, so every column change writes it all:
-  type, NULL/NOT NULL, DEFAULT, AUTO_INCREMENT and COMMENT.
+  type, character set, collation, NULL/NOT NULL, DEFAULT, ON UPDATE, AUTO_INCREMENT, the
+  generated expression, COMMENT, and the column's own CHECK (MariaDB drops it otherwise).
+  Index and key comments are index options: a comment is changed by making the index again.
 * An AUTO_INCREMENT column must lead some index. Key changes carry, in the same ALTER TABLE,
   the ``MODIFY`` that removes AUTO_INCREMENT before the key goes or adds it once the key exists.
 * A foreign key needs an index led by its columns: MySQL creates one named like the key when

@@ -8,6 +8,9 @@ The number of queries does not depend on the number of tables: the server's flav
 columns, index parts, foreign key columns, check constraints and collations are each read for the whole
 database at once and put together in Python.
 
+Generated columns, index keys (prefix lengths, DESC, MySQL 8's expressions), FULLTEXT, and the
+comments of keys and indexes are read too: what the dialect writes reads back as the model held it.
+
 Types map back to logical types when the spelling is exactly what ``dialects.mysql`` writes
 (else ``mysql:<COLUMN_TYPE>``); MariaDB's JSON (LONGTEXT with an automatic ``json_valid``
 check) reads as ``json`` and its check is hidden, as are the indexes MySQL creates for foreign
@@ -238,7 +241,7 @@ class _Reader:
             non_unique, index_type, comment = parts[0][0], parts[0][3], parts[0][5] or None
             if index_type == "SPATIAL":
                 continue
-            columns = tuple(column if column is not None else normalize_expression(expression or "") for _, column, _, _, _, _, expression in parts)
+            columns = tuple(column if column is not None else read_index_expression(expression or "") for _, column, _, _, _, _, expression in parts)
             keys = tuple(
                 IndexKey(expression=column is None, descending=order == "D", length=None if sub is None else int(sub))
                 for _, column, sub, _, order, _, _ in parts
@@ -302,6 +305,12 @@ def read_generation_expression(text: str, mariadb: bool) -> str:
     if not mariadb:
         text = _INTRODUCER.sub("'", unescape_string(text))
     return normalize_expression(text)
+
+
+def read_index_expression(text: str) -> str:
+    """MySQL 8: a functional index part's EXPRESSION (``lower(`title`)``, string literals with an
+    introducer), read as a check's clause is. MariaDB has no functional indexes."""
+    return normalize_expression(_INTRODUCER.sub("'", text))
 
 
 @cache  # a schema repeats a few dozen types over thousands of columns

@@ -745,3 +745,22 @@ def test_virtual_to_plain_keeps_the_values_through_a_temporary_column():
 def test_a_generated_column_added_not_null_gets_no_temporary_default():
     column = Column("twice", ColumnType("integer"), nullable=False, generated=Generated("id * 2"))
     assert sql(AddColumn("doc", column), DOCS) == ["ALTER TABLE `doc` ADD COLUMN `twice` int GENERATED ALWAYS AS (id * 2) STORED NOT NULL"]
+
+
+def test_a_check_named_after_its_column_is_written_on_the_column():
+    check = Check("age >= 0", "age")
+    with_check = with_people(checks=(check,))
+    assert my.create_table_sql(with_check.table("people"), with_check)[0].splitlines()[4:6] == [
+        "  `age` int NULL CHECK (age >= 0),",
+        "  PRIMARY KEY (`id`)",
+    ]
+    assert sql(AddCheck("people", check)) == ["ALTER TABLE `people` MODIFY COLUMN `age` int NULL CHECK (age >= 0)"]
+    assert sql(DropCheck("people", check), with_check) == ["ALTER TABLE `people` MODIFY COLUMN `age` int NULL"]
+    assert alter(AGE, replace(AGE, comment="years"), with_check) == ["ALTER TABLE `people` MODIFY COLUMN `age` int NULL COMMENT 'years' CHECK (age >= 0)"]
+    renamed = RenameColumn("people", "age", "years")
+    after = renamed.apply(with_check)
+    assert my.render(renamed, with_check, after) == [
+        "ALTER TABLE `people` MODIFY COLUMN `age` int NULL",
+        "ALTER TABLE `people` RENAME COLUMN `age` TO `years`",
+        "ALTER TABLE `people` ADD CONSTRAINT `age` CHECK (years >= 0)",
+    ]

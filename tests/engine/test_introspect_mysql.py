@@ -12,9 +12,12 @@ from migrations_engine.compare import normalized
 from migrations_engine.connection import Database, connect
 from migrations_engine.introspect import introspect
 from migrations_engine.introspect.mysql import (
+    _Reader,
     normalize_expression,
     read_default_mariadb,
     read_default_mysql,
+    read_generation_expression,
+    read_index_expression,
     read_type,
     strip_parentheses,
     unescape_string,
@@ -26,6 +29,7 @@ from migrations_engine.schema import (
     Default,
     Enum,
     ForeignKey,
+    Generated,
     Index,
     IndexKey,
     PrimaryKey,
@@ -421,3 +425,76 @@ def test_normalize_expression(text, expected):
 def test_strip_parentheses_respects_quotes():
     assert strip_parentheses("(name <> ')')") == "name <> ')'"
     assert strip_parentheses("(a) + (b)") == "(a) + (b)"
+
+
+# ---------------------------------------------------------------- generated columns, index keys, comments (issue 11)
+
+
+def test_generated_columns(mysql_url):
+    run(
+        mysql_url,
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(20),"
+        " v int AS (a + 1) VIRTUAL COMMENT 'one more',"
+        " s varchar(30) CHARACTER SET latin1 GENERATED ALWAYS AS (concat(b, 'it''s')) STORED,"
+        " p int AS (a * 2) PERSISTENT)",
+    )
+    t = introspect(mysql_url).table("t")
+    assert t.column("v") == col("v", "integer", generated=Generated("a + 1", stored=False), comment="one more")
+    # MariaDB prints a quote inside a string with a backslash.
+    assert t.column("s") == col("s", "varchar(30)", charset="latin1", generated=Generated("concat(b,'it\\'s')"))
+    assert t.column("p") == col("p", "integer", generated=Generated("a * 2"))
+
+
+def test_index_keys_methods_and_comments(mysql_url):
+    run(
+        mysql_url,
+        "CREATE TABLE `t t` (id int, `a b` varchar(50), c text, d int,"
+        " PRIMARY KEY (id) COMMENT 'pk',"
+        " UNIQUE KEY `u` (d) COMMENT 'one d',"
+        " UNIQUE KEY `u pre` (`a b`(5)),"
+        " KEY `mixed` (`a b`(10) DESC, d DESC, id) COMMENT 'it''s',"
+        " FULLTEXT KEY ft (c, `a b`) COMMENT 'words')",
+    )
+    t = introspect(mysql_url).table("t t")
+    assert t.primary_key == PrimaryKey(("id",), "t t_pkey", comment="pk")
+    assert t.uniques == (Unique(("d",), "u", comment="one d"),)
+    assert t.indexes == (
+        Index(("c", "a b"), "ft", method="fulltext", comment="words"),
+        Index(("a b", "d", "id"), "mixed", keys=(IndexKey(descending=True, length=10), IndexKey(descending=True), IndexKey()), comment="it's"),
+        Index(("a b",), "u pre", unique=True, keys=(IndexKey(length=5),)),
+    )
+
+
+def test_an_index_a_foreign_key_uses_is_kept_when_it_is_more_than_a_plain_index(mysql_url):
+    run(
+        mysql_url,
+        "CREATE TABLE p (id int PRIMARY KEY)",
+        "CREATE TABLE c (id int PRIMARY KEY, b int, KEY fb (b) COMMENT 'mine', CONSTRAINT fb FOREIGN KEY (b) REFERENCES p (id))",
+    )
+    assert introspect(mysql_url).table("c").indexes == (Index(("b",), "fb", comment="mine"),)
+
+
+def test_mysql_8_generation_expressions_and_functional_index_parts():
+    # MySQL 8 escapes GENERATION_EXPRESSION as a string body and introduces string literals.
+    assert read_generation_expression("concat(`b`,_utf8mb4\\'it\\\\\\'s\\')", mariadb=False) == "concat(b,'it\\'s')"
+    assert read_generation_expression("(`a` + 1)", mariadb=False) == "a + 1"
+    assert read_generation_expression("`a` + 1", mariadb=True) == "a + 1"
+    assert read_index_expression("lower(`title`)") == "lower(title)"
+    assert read_index_expression("concat(`a`,_utf8mb4'x')") == "concat(a,'x')"
+
+
+def test_mysql_8_functional_index_rows_read_as_expression_keys():
+    reader = _Reader(
+        mariadb=False,
+        tables=[("t", "", "utf8mb4_0900_ai_ci")],
+        columns=[("t", "title", "varchar(20)", "YES", None, "", "utf8mb4", "", "utf8mb4_0900_ai_ci", None)],
+        index_parts=[
+            ("t", "f", 1, None, None, "BTREE", "A", "", "lower(`title`)"),
+            ("t", "f", 1, "title", 3, "BTREE", "D", "", None),
+        ],
+        foreign_key_columns=[],
+        checks=[],
+        collations=[("utf8mb4_0900_ai_ci", "utf8mb4", "Yes")],
+    )
+    (t,) = reader.tables()
+    assert t.indexes == (Index(("lower(title)", "title"), "f", keys=(IndexKey(expression=True), IndexKey(descending=True, length=3))),)
