@@ -18,7 +18,7 @@ What breaks what, as the servers do it (measured on PostgreSQL 15, MariaDB 10.11
 - A table or column renamed: PostgreSQL (views, rules and policies are bound to the column, not
   its name) and SQLite (``ALTER TABLE … RENAME`` rewrites the SQL of views and triggers) carry
   the dependents along, except, on PostgreSQL, a trigger whose function's body names a renamed
-  column (``record "new" has no field``). MariaDB rewrites nothing: a view over a renamed table
+  column or another table renamed (``record "new" has no field``, ``relation … does not exist``). MariaDB rewrites nothing: a view over a renamed table
   or column fails on its next read (error 1356), and so does a trigger whose body names a renamed
   column (error 1054); only a trigger's own table follows a ``RENAME TABLE``. Refused where they
   break.
@@ -432,11 +432,10 @@ def refusal_text(found: Sequence[Conflict], where: Callable[[int], str] = lambda
     """The one-line refusal for ``found`` (``where(i)`` names operation ``i``)."""
     objects = list(dict.fromkeys(o for c in found for o in c.objects))
     parts = "; ".join(c.text(where(c.operation)) for c in found)
-    them = "it" if len(objects) == 1 else "them"
+    them, they_use = ("it", "it uses") if len(objects) == 1 else ("them", "they use")
     return (
         f"refused: the engine does not manage {_and(o.label() for o in objects)} and will not drop or break "
-        f"{them}: {parts}. Drop or change {them} by hand first (and recreate {them} after), or leave that table "
-        "and column as they are"
+        f"{them}: {parts}. Drop {them} by hand first and recreate {them} after, or leave what {they_use} unchanged"
     )
 
 
