@@ -780,3 +780,21 @@ def test_a_check_named_after_its_column_is_on_the_column(urls):
     url, other = urls
     create_schema(url, Schema((replace(STOCK, checks=(N_CHECK, Check("m > n", "m_over_n", id="ck-m"))),)))
     assert _levels(url) == [("m_over_n", "Table"), ("n", "Column")]
+
+
+def test_table_comment_and_column_comment_keep_the_auto_increment_counter(urls):
+    url, other = urls
+    live = _live_roundtrip(url, other, SAKILA_LIKE)
+    run(url, [SAKILA_ROWS, "INSERT INTO `film 映画` (name, `count`) VALUES ('gone', 1)", "DELETE FROM `film 映画` WHERE id = 3"])
+    film = live.table("film 映画")
+    assert film.comment == "films"
+    new = live.replace_table(film.name, replace(_change_comment(live, film.name, "id", "key").table(film.name), comment="all the films"))
+    up = [s.sql for s in render(diff(live, new), live, "mysql")]
+    assert up == [
+        "ALTER TABLE `film 映画` MODIFY COLUMN `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'key'",
+        "ALTER TABLE `film 映画` COMMENT = 'all the films'",
+    ]
+    run(url, up)
+    assert introspect(url) == new
+    run(url, ["INSERT INTO `film 映画` (name, `count`) VALUES ('next', 1)"])
+    assert _values(url, "SELECT MAX(id) FROM `film 映画`") == [(4,)]
