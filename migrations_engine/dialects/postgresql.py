@@ -815,11 +815,14 @@ def _columns_and_expressions(op: Operation) -> tuple[list[Column], list[str]]:
     table = getattr(op, "table", None)
     if isinstance(table, Table):
         checks = [c.expression for c in table.checks]
-        return list(table.columns), checks + [i.where for i in table.indexes if i.where]
+        predicates = [i.where for i in (*table.indexes, *table.exclusions) if i.where]
+        return list(table.columns), checks + predicates
     columns = [v for v in (getattr(op, "column", None), getattr(op, "new", None)) if isinstance(v, Column)]
     expressions = []
     if isinstance(getattr(op, "check", None), Check):
         expressions.append(op.check.expression)  # type: ignore[attr-defined]
     if isinstance(getattr(op, "index", None), Index) and op.index.where:  # type: ignore[attr-defined]
         expressions.append(op.index.where)  # type: ignore[attr-defined]
+    if isinstance(getattr(op, "exclusion", None), Exclusion) and op.exclusion.where:  # type: ignore[attr-defined]
+        expressions.append(op.exclusion.where)  # type: ignore[attr-defined]
     return columns, expressions

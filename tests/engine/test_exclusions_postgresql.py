@@ -278,3 +278,24 @@ def test_a_generated_column_rebuilt_under_an_exclusion_gets_it_back(pg_url, pg_u
 
     up = migrate(doubled("a * 2"), doubled("a * 3"), pg_url, pg_url_b, {"t": [{"a": 1}, {"a": 2}]})
     assert up[-1] == 'ALTER TABLE "t" ADD CONSTRAINT "g_once" EXCLUDE USING btree ("g" WITH =)'
+
+
+def test_an_enum_value_added_and_used_by_a_new_exclusion_in_one_migration(pg_url, pg_url_b):
+    from migrations_engine.schema import Enum
+
+    def table(*exclusions: Exclusion) -> Table:
+        return Table("t", columns=(col("id", "integer", nullable=False), col("m", "enum(mood)")), exclusions=exclusions)
+
+    old = Schema(tables=(table(),), enums=(Enum("mood", ("a", "b")),))
+    new = Schema(
+        tables=(table(Exclusion(("m",), ("=",), name="one_c", where="m = 'c'::mood")),),
+        enums=(Enum("mood", ("a", "b", "c")),),
+    )
+    # One transaction, as the runner applies a migration: the value must be usable at once.
+    up = [s.sql for s in render(diff(old, new), old, "postgresql")]
+    migrate(old, new, pg_url, pg_url_b, {"t": [{"id": 1, "m": "a"}, {"id": 2, "m": "a"}]})
+    run(empty(pg_url), [s.sql for s in render(diff(Schema(), old), Schema(), "postgresql")])
+    with connect(pg_url, autocommit=False) as db:
+        for sql in up:
+            db.execute(sql)
+        db.commit()
