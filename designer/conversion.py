@@ -40,15 +40,16 @@ from migrations_engine.schema import (
     Table,
     Unique,
 )
-from migrations_engine.snapshot import table_from_data, table_to_data, to_data
+from migrations_engine.snapshot import exclusion_from_data, table_from_data, table_to_data, to_data
 from migrations_engine.types import ColumnType
 
 
 #: Per kind of element, the snapshot keys a draft row keeps in its ``extra`` field: what the
 #: engine reads from databases and the editor has no field for. Kept as the snapshot writes
-#: them, except INCLUDE columns, which are column uids like every other column list.
+#: them, except INCLUDE columns, which are column uids like every other column list. A table's
+#: exclusion constraints (PostgreSQL) are kept whole, as the snapshot's list (names, not uids).
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
-    "table": ("charset", "collation", "without_rowid", "strict"),
+    "table": ("charset", "collation", "without_rowid", "strict", "exclusions"),
     "column": (
         "charset", "collation", "on_update", "identity_always", "serial", "sequence", "generated",
         "declared_type",
@@ -83,6 +84,10 @@ def with_extra(element: E, extra: dict[str, Any], column_names: Any = None) -> E
         values["keys"] = tuple(IndexKey(**key) for key in values["keys"])
     if "include" in values:
         values["include"] = column_names(values["include"])
+    if "exclusions" in values:
+        values["exclusions"] = tuple(
+            exclusion_from_data(x, f"exclusions[{n}]") for n, x in enumerate(values["exclusions"])
+        )
     return replace(element, **values)  # type: ignore[type-var]
 
 

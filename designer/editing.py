@@ -27,6 +27,9 @@ from designer.models import (
     new_uid,
 )
 from migrations_engine.expressions import rename_column_in
+from migrations_engine.operations import exclusion_with_column_renamed
+from migrations_engine.schema import Exclusion
+from migrations_engine.snapshot import exclusion_from_data, exclusion_to_data
 from migrations_engine.types import enum_type_text
 
 
@@ -135,8 +138,8 @@ def _write_column(column: DraftColumn, data: ColumnData) -> None:
 
 
 def _rename_in_expressions(table: DraftTable, old: str, new: str) -> None:
-    """The table's checks and partial-index conditions follow a renamed column, as the
-    databases' RENAME COLUMN makes them do (the engine's RenameColumn does the same)."""
+    """The table's checks, partial-index conditions and exclusion constraints follow a renamed
+    column, as the databases' RENAME COLUMN makes them do (the engine's RenameColumn does the same)."""
     for check in DraftCheck.objects.filter(table=table):
         expression = rename_column_in(check.expression, old, new, table.name)
         if expression != check.expression:
@@ -152,6 +155,15 @@ def _rename_in_expressions(table: DraftTable, old: str, new: str) -> None:
         if (where, columns) != (index.where, index.columns):
             index.where, index.columns = where, columns
             index.save(update_fields=["where", "columns"])
+    exclusions = table.extra.get("exclusions")
+    if exclusions:
+        renamed = [
+            exclusion_to_data(exclusion_with_column_renamed(exclusion_from_data(x), old, new, table.name))
+            for x in exclusions
+        ]
+        if renamed != exclusions:
+            table.extra["exclusions"] = renamed
+            table.save(update_fields=["extra"])
     for column in DraftColumn.objects.filter(table=table, extra__has_key="generated"):
         generated = column.extra["generated"]
         expression = rename_column_in(generated["expression"], old, new, table.name)
@@ -168,8 +180,17 @@ def _drop_from_primary_key(table: DraftTable, uid: str) -> None:
 
 
 def delete_column(column: DraftColumn) -> None:
-    """The column, and every key, index and foreign key that would be left without it."""
+    """The column, and every key, index and foreign key that would be left without it; the
+    exclusion constraints naming it go whole, as PostgreSQL drops them with the column."""
     table, uid = column.table, column.uid
+    exclusions = table.extra.get("exclusions")
+    if exclusions:
+        kept = [x for x in exclusions if not _names_column(exclusion_from_data(x), column.name, table.name)]
+        if kept != exclusions:
+            table.extra["exclusions"] = kept
+            if not kept:
+                del table.extra["exclusions"]
+            table.save(update_fields=["extra"])
     if uid in table.pk_columns:
         _drop_from_primary_key(table, uid)
     for model in (DraftIndex, DraftUnique):
@@ -192,6 +213,11 @@ def delete_column(column: DraftColumn) -> None:
     ]
     DraftForeignKey.objects.filter(pk__in=doomed).delete()
     column.delete()
+
+
+def _names_column(exclusion: Exclusion, name: str, table: str) -> bool:
+    """Whether ``exclusion`` uses column ``name``: an element, an INCLUDE column, or in an expression."""
+    return exclusion_with_column_renamed(exclusion, name, "__probe_column__", table) != exclusion
 
 
 def move_column(column: DraftColumn, offset: int) -> None:

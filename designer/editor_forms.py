@@ -221,7 +221,7 @@ class _ColumnsForm(_NamedForm):
     def _names_in_use(self) -> set[str]:
         return {
             c.name
-            for c in (*self.table.foreign_keys, *self.table.uniques, *self.table.checks)
+            for c in (*self.table.foreign_keys, *self.table.uniques, *self.table.checks, *self.table.exclusions)
             if c.name
         } | (
             {self.table.primary_key.name}

@@ -266,7 +266,7 @@ def _table_messages(table: Table, schema: Schema) -> list[Message]:
                 )
             )
     constraint_names = [
-        c.name for c in (*table.foreign_keys, *table.uniques, *table.checks) if c.name
+        c.name for c in (*table.foreign_keys, *table.uniques, *table.checks, *table.exclusions) if c.name
     ]
     for name, count in Counter(constraint_names).items():
         if count > 1:

@@ -6,7 +6,7 @@ name. The steps run in an order that is always safe to execute:
 1. drop foreign keys that go away or change, or that stand in the way of a change below
    (their table or referenced table is dropped, a column they use changes type, the key they
    reference is dropped);
-2. drop primary keys, unique and check constraints and indexes that go away or change;
+2. drop primary keys, unique, check and exclusion constraints and indexes that go away or change;
 3. drop tables, then columns (before renames, so a new element may take a freed name; a table's
    last column is dropped only after its new columns are added, as MySQL requires);
 4. rename enums, tables, columns, then keys, constraints and indexes whose name alone changed
@@ -15,7 +15,7 @@ name. The steps run in an order that is always safe to execute:
 6. create tables (without foreign keys), change tables' default character sets, add columns,
    alter columns;
 7. remove or reorder enum values (no default uses them any more), drop enums no column uses;
-8. add primary keys, unique and check constraints, indexes; rename indexes;
+8. add primary keys, unique, check and exclusion constraints, indexes; rename indexes;
 9. add foreign keys (every table exists now, so cycles of foreign keys work). A new table's
    foreign keys to itself or to new tables created before it go inside its CREATE TABLE
    (``creation_order``); dropped tables go in the reverse order, keeping such keys;
@@ -37,6 +37,7 @@ from .operations import (
     COMMENTED_ELEMENTS,
     AddCheck,
     AddColumn,
+    AddExclusion,
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
@@ -48,6 +49,7 @@ from .operations import (
     DropCheck,
     DropColumn,
     DropEnum,
+    DropExclusion,
     DropForeignKey,
     DropIndex,
     DropPrimaryKey,
@@ -200,19 +202,22 @@ def _translate_table(table: Table, columns: dict[str, str], tables: dict[str, st
             for fk in table.foreign_keys
         ),
         uniques=tuple(replace(u, columns=cols(u.columns)) for u in table.uniques),
-        indexes=tuple(
-            replace(
-                i,
-                columns=tuple(
-                    rename_columns_in(element, columns, table.name) if i.key(n).expression else columns.get(element, element)
-                    for n, element in enumerate(i.columns)
-                ),
-                include=cols(i.include),
-                where=i.where and rename_columns_in(i.where, columns, table.name),
-            )
-            for i in table.indexes
-        ),
+        indexes=tuple(_translate_index(i, columns, table.name) for i in table.indexes),
+        exclusions=tuple(_translate_index(x, columns, table.name) for x in table.exclusions),
         checks=tuple(replace(c, expression=rename_columns_in(c.expression, columns, table.name)) for c in table.checks),
+    )
+
+
+def _translate_index(index: Any, columns: dict[str, str], table: str) -> Any:
+    """An index or exclusion constraint as it reads after the renames of ``columns``."""
+    return replace(
+        index,
+        columns=tuple(
+            rename_columns_in(element, columns, table) if index.key(n).expression else columns.get(element, element)
+            for n, element in enumerate(index.columns)
+        ),
+        include=tuple(columns.get(c, c) for c in index.include),
+        where=index.where and rename_columns_in(index.where, columns, table),
     )
 
 
@@ -363,7 +368,7 @@ class _Differ:
         for pair in self.changed_pairs:
             if self._pk_changed(pair):
                 self.plan.add(DropPrimaryKey(pair.old.name, pair.old.primary_key))  # type: ignore[arg-type]
-        for attr, drop in (("uniques", DropUnique), ("checks", DropCheck)):
+        for attr, drop in (("uniques", DropUnique), ("checks", DropCheck), ("exclusions", DropExclusion)):
             for pair, matching in self._constraints(lambda t, a=attr: getattr(t, a)):
                 stale = [o for o, _ in matching.pairs if attr == "checks" and self._check_on_changed_type(pair, o)]
                 for element in [*matching.removed, *(o for o, _ in self._changed(matching)), *stale]:
@@ -517,7 +522,7 @@ class _Differ:
             if current.primary_key and new.primary_key and _same_but_name(current.primary_key, new.primary_key):
                 if current.primary_key.name != new.primary_key.name:
                     renames.append([new.name, "constraint", current.primary_key.name or "", new.primary_key.name or ""])
-            for attr in ("uniques", "checks", "foreign_keys", "indexes"):
+            for attr in ("uniques", "checks", "exclusions", "foreign_keys", "indexes"):
                 kind = "index" if attr == "indexes" else "constraint"
                 for o, m in match_constraints(getattr(current, attr), getattr(new, attr)).pairs:
                     if o.name != m.name and _same_but_name(o, m):
@@ -543,7 +548,7 @@ class _Differ:
         for table in self.plan.schema.tables:
             if table.primary_key is not None and table.primary_key.name:
                 names.add(table.primary_key.name)
-            for items in (table.uniques, table.checks, table.foreign_keys, table.indexes):
+            for items in (table.uniques, table.checks, table.exclusions, table.foreign_keys, table.indexes):
                 names.update(item.name for item in items if item.name)
         return names
 
@@ -560,7 +565,7 @@ class _Differ:
             n = pair.new
             if n.primary_key is not None and current.primary_key is None:
                 self.plan.add(AddPrimaryKey(n.name, n.primary_key))
-            for attr, add in (("uniques", AddUnique), ("checks", AddCheck)):
+            for attr, add in (("uniques", AddUnique), ("checks", AddCheck), ("exclusions", AddExclusion)):
                 for element in match_constraints(getattr(current, attr), getattr(n, attr)).added:
                     self.plan.add(add(n.name, element))
             for element in match_constraints(current.indexes, n.indexes).added:

@@ -5,15 +5,17 @@
     unique        <table>_<columns>_key
     check         <table>_<hash of expression>_check
     index         <table>_<columns>_idx   (unique indexes too)
+    exclusion     <table>_<columns>_excl  (INCLUDE columns too; an expression counts as ``expr``)
 
 Names longer than ``MAX_NAME_LENGTH`` (63, PostgreSQL's limit; MySQL allows 64) are cut and end in
 an 8-hex-digit hash of the full name, so they stay unique and stable.
 
 A conventional name already taken gets a number, as PostgreSQL does (``t_a_idx1``, ``t_a_idx2``):
 taken within the table (constraints and indexes share one set of names) or, for the names of
-primary keys, unique constraints and indexes (indexes on PostgreSQL), anywhere in the schema.
-Explicit names are never changed; unnamed elements are numbered in the canonical order of tables
-and, within a table, primary key, foreign keys, uniques, checks, indexes (each sorted).
+primary keys, unique and exclusion constraints and indexes (indexes on PostgreSQL), anywhere in
+the schema. Explicit names are never changed; unnamed elements are numbered in the canonical order
+of tables and, within a table, primary key, foreign keys, uniques, checks, indexes, exclusions
+(each sorted).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from .schema import Check, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from .schema import Check, Exclusion, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 MAX_NAME_LENGTH = 63
 
-E = TypeVar("E", PrimaryKey, ForeignKey, Unique, Check, Index)
+E = TypeVar("E", PrimaryKey, ForeignKey, Unique, Check, Index, Exclusion)
 
 
 def _short_hash(text: str) -> str:
@@ -65,14 +67,21 @@ def index_name(table: str, columns: tuple[str, ...]) -> str:
     return fit_name(f"{table}_{'_'.join(columns)}_idx")
 
 
-def _elements(table: Table) -> list[PrimaryKey | ForeignKey | Unique | Check | Index]:
+def exclusion_name(table: str, exclusion: Exclusion) -> str:
+    columns = [
+        "expr" if exclusion.key(n).expression else column for n, column in enumerate(exclusion.columns)
+    ]
+    return fit_name(f"{table}_{'_'.join([*columns, *exclusion.include])}_excl")
+
+
+def _elements(table: Table) -> list[PrimaryKey | ForeignKey | Unique | Check | Index | Exclusion]:
     pk = [table.primary_key] if table.primary_key is not None else []
-    return [*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes]
+    return [*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes, *table.exclusions]
 
 
 def _is_index(item: object) -> bool:
     """True for the elements PostgreSQL keeps as indexes, whose names are per schema."""
-    return isinstance(item, (PrimaryKey, Unique, Index))
+    return isinstance(item, (PrimaryKey, Unique, Index, Exclusion))
 
 
 class _Names:
@@ -106,7 +115,7 @@ def _fill(
 def _named_table(table: Table, names: _Names) -> Table:
     t = table.name
 
-    def free(item: PrimaryKey | ForeignKey | Unique | Check | Index, name: str) -> str:
+    def free(item: PrimaryKey | ForeignKey | Unique | Check | Index | Exclusion, name: str) -> str:
         return names.free(t, item, name)
 
     pk = table.primary_key
@@ -119,6 +128,7 @@ def _named_table(table: Table, names: _Names) -> Table:
         uniques=_fill(table.uniques, lambda u: unique_name(t, u.columns), free),
         checks=_fill(table.checks, lambda c: check_name(t, c.expression), free),
         indexes=_fill(table.indexes, lambda i: index_name(t, i.columns), free),
+        exclusions=_fill(table.exclusions, lambda x: exclusion_name(t, x), free),
     )
 
 

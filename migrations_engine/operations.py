@@ -20,6 +20,7 @@ from .schema import (
     Check,
     Column,
     Enum,
+    Exclusion,
     ForeignKey,
     Index,
     PrimaryKey,
@@ -107,10 +108,12 @@ def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
 
 
 def _encode(value: Any) -> Any:
-    from .snapshot import column_to_data, index_to_data, table_to_data
+    from .snapshot import column_to_data, exclusion_to_data, index_to_data, table_to_data
 
     if isinstance(value, Table):
         return table_to_data(value)
+    if isinstance(value, Exclusion):
+        return exclusion_to_data(value)
     if isinstance(value, Column):
         return column_to_data(value)
     if isinstance(value, Index):
@@ -123,7 +126,7 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(hint: Any, value: Any) -> Any:
-    from .snapshot import column_from_data, index_from_data, table_from_data
+    from .snapshot import column_from_data, exclusion_from_data, index_from_data, table_from_data
 
     if value is None:
         return None
@@ -135,6 +138,8 @@ def _decode(hint: Any, value: Any) -> Any:
         return column_from_data(value)
     if target is Index:
         return index_from_data(value)
+    if target is Exclusion:
+        return exclusion_from_data(value)
     if dataclasses.is_dataclass(target):
         return target(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
     if typing.get_origin(target) is tuple:
@@ -444,9 +449,9 @@ def _rename_in(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if c == old else c for c in columns)
 
 
-def _index_with_column_renamed(index: Index, old: str, new: str, table: str) -> Index:
-    """``index`` naming column ``new`` where it named ``old``: its column elements, the
-    columns its expressions and condition use, and its INCLUDE columns."""
+def _index_with_column_renamed(index: Index | Exclusion, old: str, new: str, table: str) -> Any:
+    """``index`` (or an exclusion constraint) naming column ``new`` where it named ``old``: its
+    column elements, the columns its expressions and condition use, and its INCLUDE columns."""
     elements = tuple(
         rename_column_in(element, old, new, table) if index.key(n).expression else (new if element == old else element)
         for n, element in enumerate(index.columns)
@@ -457,6 +462,16 @@ def _index_with_column_renamed(index: Index, old: str, new: str, table: str) -> 
         include=_rename_in(index.include, old, new),
         where=index.where and rename_column_in(index.where, old, new, table),
     )
+
+
+def _uses_column(exclusion: Exclusion, column: str, table: str) -> bool:
+    """Whether ``exclusion`` uses ``column``: an element, an INCLUDE column, or in an expression."""
+    return _index_with_column_renamed(exclusion, column, "__probe_column__", table) != exclusion
+
+
+def exclusion_with_column_renamed(exclusion: Exclusion, old: str, new: str, table: str) -> Exclusion:
+    """``exclusion`` naming column ``new`` where it named ``old`` (as RENAME COLUMN makes it)."""
+    return _index_with_column_renamed(exclusion, old, new, table)
 
 
 @dataclass(frozen=True)
@@ -497,6 +512,8 @@ class DropColumn(Operation):
                 *(("primary key", k, k.columns) for k in (table.primary_key,) if k is not None),
                 *(("unique constraint", u, u.columns) for u in table.uniques),
                 *(("index", i, i.column_names) for i in table.indexes),
+                # PostgreSQL drops an exclusion with any column it uses, in an expression too.
+                *(("exclusion constraint", x, (name,)) for x in table.exclusions if _uses_column(x, name, self.table)),
                 *(("foreign key", f, f.columns) for f in table.foreign_keys),
                 *(("foreign key", f, f.ref_columns) for _, f in schema.referencing(self.table)),
             )
@@ -542,6 +559,7 @@ class RenameColumn(Operation):
             foreign_keys=tuple(replace(fk, columns=_rename_in(fk.columns, old, new)) for fk in table.foreign_keys),
             uniques=tuple(replace(u, columns=_rename_in(u.columns, old, new)) for u in table.uniques),
             indexes=tuple(_index_with_column_renamed(i, old, new, self.table) for i in table.indexes),
+            exclusions=tuple(_index_with_column_renamed(x, old, new, self.table) for x in table.exclusions),
             # The databases rewrite these too (MySQL 8 refuses the rename instead: its dialect
             # drops and re-adds the checks around it).
             checks=tuple(replace(c, expression=rename_column_in(c.expression, old, new, self.table)) for c in table.checks),
@@ -720,21 +738,22 @@ def _table_with(schema: Schema, name: str, **changes: Any) -> Schema:
     return schema.replace_table(name, replace(schema.table(name), **changes))
 
 
-_Named = PrimaryKey | ForeignKey | Unique | Check | Index
+_Named = PrimaryKey | ForeignKey | Unique | Check | Index | Exclusion
 _A_WHAT = {
     PrimaryKey: "a primary key",
     ForeignKey: "a foreign key",
     Unique: "a unique constraint",
     Check: "a check",
     Index: "an index",
+    Exclusion: "an exclusion constraint",
 }
 
 
 def _may_share_a_name(a: _Named, b: _Named) -> bool:
     """True when ``a`` and ``b`` can have one name in one table (the rules of ``validate``).
 
-    Constraints have distinct names, and indexes too; a primary key or unique constraint is an
-    index as well, while a check or foreign key may share its name with an index.
+    Constraints have distinct names, and indexes too; a primary key, unique or exclusion
+    constraint is an index as well, while a check or foreign key may share its name with an index.
     """
     index_a, index_b = isinstance(a, Index), isinstance(b, Index)
     if index_a == index_b:
@@ -750,7 +769,7 @@ def _refuse_taken(
     if not name:
         return
     pk = [table.primary_key] if table.primary_key is not None else []
-    for other in (*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes):
+    for other in (*pk, *table.foreign_keys, *table.uniques, *table.checks, *table.indexes, *table.exclusions):
         if other is renaming or other.name != name or _may_share_a_name(item, other):
             continue
         raise SchemaError(f"table {table.name!r} has {_A_WHAT[type(other)]} named {name!r} already")
@@ -909,6 +928,53 @@ class DropCheck(Operation):
         return f"Drop check {_q(self.check.name or '')} from {_q(self.table)}"
 
 
+def _exclusion_words(exclusion: Exclusion) -> str:
+    """``USING gist (“room” WITH =, “during” WITH &&) WHERE …``, for describing it."""
+    elements = ", ".join(
+        f"{element if exclusion.key(n).expression else _q(element)} WITH {operator}"
+        for n, (element, operator) in enumerate(zip(exclusion.columns, exclusion.operators))
+    )
+    where = f" where {exclusion.where}" if exclusion.where else ""
+    return f"using {exclusion.method or 'btree'} ({elements}){where}"
+
+
+@dataclass(frozen=True)
+class AddExclusion(Operation):
+    """Add a PostgreSQL ``EXCLUDE`` constraint (the rows present must satisfy it)."""
+
+    kind: ClassVar[str] = "add_exclusion"
+    table: str  # type: ignore[assignment]
+    exclusion: Exclusion
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        _refuse_taken(table, self.exclusion, self.exclusion.name)
+        return _table_with(schema, self.table, exclusions=(*table.exclusions, self.exclusion))
+
+    def reverse(self) -> Operation:
+        return DropExclusion(self.table, self.exclusion)
+
+    def describe(self) -> str:
+        return f"Add exclusion constraint {_q(self.exclusion.name or '')} on {_q(self.table)} {_exclusion_words(self.exclusion)}"
+
+
+@dataclass(frozen=True)
+class DropExclusion(Operation):
+    kind: ClassVar[str] = "drop_exclusion"
+    table: str  # type: ignore[assignment]
+    exclusion: Exclusion
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.table(self.table)
+        return _table_with(schema, self.table, exclusions=replace_named(table.exclusions, self.exclusion.name or "", None))
+
+    def reverse(self) -> Operation:
+        return AddExclusion(self.table, self.exclusion)
+
+    def describe(self) -> str:
+        return f"Drop exclusion constraint {_q(self.exclusion.name or '')} from {_q(self.table)}"
+
+
 @dataclass(frozen=True)
 class CreateIndex(Operation):
     kind: ClassVar[str] = "create_index"
@@ -974,7 +1040,7 @@ class RenameIndex(Operation):
 
 @dataclass(frozen=True)
 class RenameConstraint(Operation):
-    """Rename a primary key, foreign key, unique or check constraint, nothing else changing."""
+    """Rename a primary key, foreign key, unique, check or exclusion constraint, nothing else changing."""
 
     kind: ClassVar[str] = "rename_constraint"
     table: str  # type: ignore[assignment]
@@ -989,7 +1055,7 @@ class RenameConstraint(Operation):
         pk = table.primary_key
         if pk is not None and pk.name == old:
             return _table_with(schema, self.table, primary_key=replace(pk, name=new))
-        for attr in ("foreign_keys", "uniques", "checks"):
+        for attr in ("foreign_keys", "uniques", "checks", "exclusions"):
             items = getattr(table, attr)
             for item in items:
                 if item.name == old:
@@ -1002,10 +1068,10 @@ class RenameConstraint(Operation):
     def describe(self) -> str:
         return f"Rename constraint {_q(self.old_name)} of {_q(self.table)} to {_q(self.new_name)}"
 
-    def constraint_in(self, schema: Schema) -> PrimaryKey | ForeignKey | Unique | Check:
+    def constraint_in(self, schema: Schema) -> PrimaryKey | ForeignKey | Unique | Check | Exclusion:
         """The constraint this operation renames, as it is in ``schema`` (before the rename)."""
         table = schema.table(self.table)
-        for item in (table.primary_key, *table.foreign_keys, *table.uniques, *table.checks):
+        for item in (table.primary_key, *table.foreign_keys, *table.uniques, *table.checks, *table.exclusions):
             if item is not None and item.name == self.old_name:
                 return item
         raise SchemaError(f"table {self.table!r} has no constraint {self.old_name!r}")
@@ -1019,6 +1085,7 @@ COMMENTED_ELEMENTS = {
     "unique": "uniques",
     "check": "checks",
     "index": "indexes",
+    "exclusion": "exclusions",
     "enum": None,
 }
 

@@ -197,6 +197,41 @@ class Index:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """PostgreSQL: an ``EXCLUDE`` constraint. No two rows may have, for every element, values
+    the element's operator says are in conflict (``&&`` overlap, ``=`` equal).
+
+    Elements are like an index's: a column name, or an expression's SQL where its key says so;
+    ``keys`` (empty when every element is a plain column) give their operator class, collation
+    and order. PostgreSQL keeps the constraint as an index of the same name.
+    """
+
+    columns: tuple[str, ...]
+    #: One operator per element, in the order of ``columns`` (``&&``, ``=``).
+    operators: tuple[str, ...]
+    name: str | None = None
+    #: The index access method; None = ``btree``, PostgreSQL's default (``gist`` is usual).
+    method: str | None = None
+    where: str | None = None
+    id: str | None = None
+    keys: tuple[IndexKey, ...] = ()
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
+
+    def key(self, position: int) -> IndexKey:
+        """The key options of the element at ``position`` (plain when ``keys`` is empty)."""
+        return self.keys[position] if self.keys else PLAIN_KEY
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The columns the constraint names directly: its non-expression elements, then INCLUDE."""
+        named = tuple(c for n, c in enumerate(self.columns) if not self.key(n).expression)
+        return named + self.include
+
+
+@dataclass(frozen=True)
 class Enum:
     name: str
     values: tuple[str, ...]
@@ -222,10 +257,12 @@ class Table:
     #: SQLite: ``WITHOUT ROWID`` (the primary key is the storage key) and ``STRICT`` typing.
     without_rowid: bool = False
     strict: bool = False
+    #: PostgreSQL: EXCLUDE constraints.
+    exclusions: tuple[Exclusion, ...] = ()
 
     def __post_init__(self) -> None:
         # Canonical order: constraints sorted by name, so equality ignores how they were listed.
-        for attr in ("foreign_keys", "uniques", "checks", "indexes"):
+        for attr in ("foreign_keys", "uniques", "checks", "indexes", "exclusions"):
             object.__setattr__(self, attr, _in_canonical_order(getattr(self, attr)))
 
     def column(self, name: str) -> Column:
@@ -382,7 +419,7 @@ def strip_ids(schema: Schema) -> Schema:
         return tuple(replace(item, id=None) for item in items)  # type: ignore[type-var]
 
     def bare(table: Table) -> Table:
-        parts = {name: getattr(table, name) for name in ("columns", "foreign_keys", "uniques", "checks", "indexes")}
+        parts = {name: getattr(table, name) for name in ("columns", "foreign_keys", "uniques", "checks", "indexes", "exclusions")}
         cleared = {name: clear(items) for name, items in parts.items()}
         key = table.primary_key
         if table.id is None and (key is None or key.id is None) and all(cleared[n] is parts[n] for n in parts):

@@ -20,6 +20,7 @@ from .schema import (
     Column,
     Default,
     Enum,
+    Exclusion,
     ForeignKey,
     Generated,
     Index,
@@ -55,6 +56,7 @@ TABLE_KEYS = (
     "foreign_keys",
     "uniques",
     "checks",
+    "exclusions",
     "indexes",
 )
 COLUMN_KEYS = (
@@ -73,6 +75,9 @@ FOREIGN_KEY_KEYS = (
 UNIQUE_KEYS = ("id", "name", "columns", "nulls_not_distinct", *TIMING_KEYS, "comment")
 CHECK_KEYS = ("id", "name", "expression", "not_valid", "no_inherit", "comment")
 INDEX_KEYS = ("id", "name", "columns", "keys", "include", "method", "unique", "nulls_not_distinct", "where", "comment")
+EXCLUSION_KEYS = (
+    "id", "name", "method", "columns", "operators", "keys", "include", "where", *TIMING_KEYS, "comment",
+)
 INDEX_KEY_KEYS = ("expression", "descending", "nulls", "opclass", "collation", "length")
 
 
@@ -167,6 +172,23 @@ def index_to_data(index: Index) -> dict[str, Any]:
     )
 
 
+def exclusion_to_data(exclusion: Exclusion) -> dict[str, Any]:
+    return _element(
+        {
+            "id": exclusion.id,
+            "name": exclusion.name,
+            "method": exclusion.method,
+            "columns": list(exclusion.columns),
+            "operators": list(exclusion.operators),
+            "keys": [_index_key_to_data(k) for k in exclusion.keys],
+            "include": list(exclusion.include),
+            "where": exclusion.where,
+            **_flags(deferrable=exclusion.deferrable, initially_deferred=exclusion.initially_deferred),
+            "comment": exclusion.comment,
+        }
+    )
+
+
 def table_to_data(table: Table) -> dict[str, Any]:
     pk = table.primary_key
     return _element(
@@ -238,6 +260,7 @@ def table_to_data(table: Table) -> dict[str, Any]:
                 )
                 for c in table.checks
             ],
+            "exclusions": [exclusion_to_data(x) for x in table.exclusions],
             "indexes": [index_to_data(i) for i in table.indexes],
         }
     )
@@ -276,7 +299,7 @@ _ADDED_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "schema-snapshot/3": {
         "enum": ("comment",),
-        "table": ("without_rowid", "strict"),
+        "table": ("without_rowid", "strict", "exclusions"),
         "column": ("identity_always", "sequence", "generated"),
         "primary_key": (*TIMING_KEYS, "comment"),
         "foreign_keys": ("match", *TIMING_KEYS, "not_valid", "comment"),
@@ -466,6 +489,21 @@ def _read_index(i: _Reader) -> Index:
     )
 
 
+def _read_exclusion(x: _Reader) -> Exclusion:
+    return Exclusion(
+        columns=x.names("columns"),
+        operators=x.names("operators"),
+        name=x.get("name", str),
+        method=x.get("method", str),
+        where=x.get("where", str),
+        id=x.get("id", str),
+        keys=tuple(_read_index_key(k) for k in x.items("keys", INDEX_KEY_KEYS)),
+        include=x.names("include", required=False),
+        comment=x.get("comment", str),
+        **_timing(x),
+    )
+
+
 def _read_table(r: _Reader) -> Table:
     pk = None
     p = r.child("primary_key", PRIMARY_KEY_KEYS)
@@ -522,6 +560,7 @@ def _read_table(r: _Reader) -> Table:
             for c in r.items("checks", CHECK_KEYS)
         ),
         indexes=tuple(_read_index(i) for i in r.items("indexes", INDEX_KEYS)),
+        exclusions=tuple(_read_exclusion(x) for x in r.items("exclusions", EXCLUSION_KEYS)),
     )
 
 
@@ -589,3 +628,7 @@ def table_from_data(data: Any, where: str = "table") -> Table:
 
 def index_from_data(data: Any, where: str = "index") -> Index:
     return _read_index(_Reader(data, where, INDEX_KEYS))
+
+
+def exclusion_from_data(data: Any, where: str = "exclusion") -> Exclusion:
+    return _read_exclusion(_Reader(data, where, EXCLUSION_KEYS))

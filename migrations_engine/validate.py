@@ -1,9 +1,10 @@
 """Structural checks of a schema: what must hold before it can be diffed or rendered.
 
-Names: a table's constraints (primary key, foreign keys, uniques, checks) have distinct names, and
-so have its indexes. Primary keys, unique constraints and indexes are all indexes on PostgreSQL
-(and MySQL, for uniques), whose index names are per schema (PostgreSQL, SQLite): so their names
-are distinct across the whole schema, and no constraint of that kind shares a name with an index.
+Names: a table's constraints (primary key, foreign keys, uniques, checks, exclusions) have distinct
+names, and so have its indexes. Primary keys, unique and exclusion constraints and indexes are all
+indexes on PostgreSQL (and MySQL, for uniques), whose index names are per schema (PostgreSQL,
+SQLite): so their names are distinct across the whole schema, and no constraint of that kind shares
+a name with an index.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def _table_problems(table: Table, schema: Schema, dialect: str | None = None) ->
             missing("index", index.name, index.column_names)  # expressions are checked below
         if index.keys and len(index.keys) != len(index.columns):
             found.append(f"{where}: index {index.name or ''} has {len(index.columns)} elements but {len(index.keys)} keys")
+    for exclusion in table.exclusions:
+        missing("exclusion constraint", exclusion.name, exclusion.column_names if exclusion.columns else ())
+        if len(exclusion.operators) != len(exclusion.columns):
+            found.append(f"{where}: exclusion constraint {exclusion.name or ''} has {len(exclusion.columns)} elements but {len(exclusion.operators)} operators")
+        if exclusion.keys and len(exclusion.keys) != len(exclusion.columns):
+            found.append(f"{where}: exclusion constraint {exclusion.name or ''} has {len(exclusion.columns)} elements but {len(exclusion.keys)} keys")
     for fk in table.foreign_keys:
         missing("foreign key", fk.name, fk.columns)
         if len(fk.columns) != len(fk.ref_columns):
@@ -56,7 +63,7 @@ def _table_problems(table: Table, schema: Schema, dialect: str | None = None) ->
             found.append(f"{where}: column {column.name!r} uses unknown enum {column.type.enum!r}")
         found += [f"{where}: column {column.name!r}: {problem}" for problem in type_problems(column.type, dialect)]
     found += _expression_problems(table, dialect)
-    names = [c.name for c in (*table.foreign_keys, *table.uniques, *table.checks) if c.name]
+    names = [c.name for c in (*table.foreign_keys, *table.uniques, *table.checks, *table.exclusions) if c.name]
     if table.primary_key and table.primary_key.name:
         names.append(table.primary_key.name)
     found += [f"{where}: constraint name {n!r} used twice" for n in _duplicates(names)]
@@ -88,6 +95,12 @@ def _expression_problems(table: Table, dialect: str | None) -> list[str]:
             if index.key(n).expression:
                 for problem in expression_problems(element, dialect, columns, table=table.name, strict=False):
                     found.append(f"{where}: index {index.name or ''} expression {element!r} {problem}")
+    for exclusion in table.exclusions:
+        texts = [("condition", exclusion.where)] if exclusion.where else []
+        texts += [("expression", e) for n, e in enumerate(exclusion.columns) if exclusion.key(n).expression]
+        for what, text in texts:
+            for problem in expression_problems(text, dialect, columns, table=table.name, strict=False):
+                found.append(f"{where}: exclusion constraint {exclusion.name or ''} {what} {text!r} {problem}")
     for column in table.columns:
         if column.default is not None and column.default.expression:
             for problem in expression_problems(column.default.value, dialect, None, strict=False):
@@ -138,8 +151,9 @@ def unchecked_expressions(schema: Schema, dialect: str | None = None) -> list[st
 
 
 def _keyed_names(table: Table) -> list[str]:
-    """Names of the constraints that are indexes too: the primary key and unique constraints."""
-    keys = [table.primary_key, *table.uniques] if table.primary_key else list(table.uniques)
+    """Names of the constraints that are indexes too: the primary key, unique and exclusion
+    constraints."""
+    keys = [table.primary_key, *table.uniques, *table.exclusions] if table.primary_key else [*table.uniques, *table.exclusions]
     return list(dict.fromkeys(k.name for k in keys if k.name))
 
 

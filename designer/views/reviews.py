@@ -41,7 +41,7 @@ def _live_uids(schema, steps) -> set[str]:
         uids.update(c.id for c in table.columns)
         if table.primary_key is not None:
             uids.add(table.primary_key.id)
-        for kind in (table.foreign_keys, table.uniques, table.checks, table.indexes):
+        for kind in (table.foreign_keys, table.uniques, table.checks, table.indexes, table.exclusions):
             uids.update(e.id for e in kind)
     uids.discard(None)
     return uids

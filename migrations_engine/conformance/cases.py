@@ -226,7 +226,6 @@ _POSTGRESQL_RULES = _rules(
     ("privileges", r"^\s*(GRANT|REVOKE)\b|\bOWNER\s+TO\b|^\s*CREATE\s+(ROLE|USER)\b"),
     ("schemas other than public", _create("SCHEMA") + r"|\bSEARCH_PATH\b"),
     ("partitions and inheritance", r"\bPARTITION\s+(BY|OF)\b|\bINHERITS\b|\bON\s+ONLY\b"),
-    ("exclusion constraints", r"\bEXCLUDE\b"),
     ("storage parameters and tablespaces", r"\bWITH\s*\(\s*\w+\s*=|\bTABLESPACE\b|\bWITHOUT\s+OIDS\b"),
     ("comments on objects the engine does not manage",
      r"\bCOMMENT\s+ON\s+(?!TABLE\b|COLUMN\b|INDEX\b|CONSTRAINT\b|TYPE\b)\w+"),
@@ -300,7 +299,6 @@ WHY: dict[str, str] = {
     "functional indexes (MariaDB has none)": "MariaDB cannot create them (MySQL 8 only)",
     "spatial indexes and types": "geometry types and spatial indexes are not modelled yet",
     "system-versioned tables": "MariaDB's temporal tables are not modelled yet",
-    "exclusion constraints": "not modelled yet: PostgreSQL's EXCLUDE constraints are the next kind of constraint to add",
     "referential actions with column lists": "not modelled yet (PostgreSQL 15's ON DELETE SET NULL (columns))",
     "conflict clauses (ON CONFLICT)": "not modelled yet (SQLite's per-constraint conflict resolution)",
 }

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UnsupportedChange
 from ..operations import Operation
-from ..schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..schema import Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
 
 if TYPE_CHECKING:
@@ -59,6 +59,10 @@ class Dialect:
     sql_rename_index = "ALTER INDEX %(old)s RENAME TO %(new)s"
     sql_rename_constraint = "ALTER TABLE %(table)s RENAME CONSTRAINT %(old)s TO %(new)s"
     sql_fill_nulls = "UPDATE %(table)s SET %(column)s = %(value)s WHERE %(column)s IS NULL"
+
+    #: Whether the database has exclusion constraints (PostgreSQL's ``EXCLUDE``); the others
+    #: refuse a table holding one, naming it, rather than create the table without it.
+    has_exclusions: ClassVar[bool] = False
 
     #: The identifier quote character of SQLAlchemy's preparer for this database (the fast path of
     #: ``quote`` for plain names; tests check it against SQLAlchemy's).
@@ -217,8 +221,23 @@ class Dialect:
     def check_definition(self, check: Check) -> str:
         return f"CHECK ({check.expression})"
 
+    def exclusion_definition(self, exclusion: Exclusion) -> str:
+        """``EXCLUDE USING method (element WITH operator, ...) ...``. Mandatory where
+        ``has_exclusions``."""
+        raise NotImplementedError
+
+    def refuse_exclusions(self, table: str, exclusions: Sequence[Exclusion]) -> None:
+        """``UnsupportedChange`` naming ``exclusions`` (of ``table``) where the dialect has none."""
+        if exclusions and not self.has_exclusions:
+            names = ", ".join(repr(x.name) for x in exclusions)
+            raise UnsupportedChange(
+                f"{self.name} has no exclusion constraints: table {table!r} has EXCLUDE constraint {names}"
+                " (PostgreSQL only); remove it from the design for this database"
+            )
+
     def constraint_definitions(self, table: Table, schema: Schema) -> list[str]:
-        """Table-level constraints inside CREATE TABLE: primary key, uniques, checks, foreign keys."""
+        """Table-level constraints inside CREATE TABLE: primary key, uniques, checks, exclusions,
+        foreign keys."""
         out = []
         if table.primary_key is not None:
             out.append(f"CONSTRAINT {self.quote(table.primary_key.name or '')} {self.primary_key_definition(table.primary_key)}")
@@ -226,6 +245,8 @@ class Dialect:
             out.append(f"CONSTRAINT {self.quote(unique.name or '')} {self.unique_definition(unique)}")
         for check in table.checks:
             out.append(f"CONSTRAINT {self.quote(check.name or '')} {self.check_definition(check)}")
+        for exclusion in table.exclusions:
+            out.append(f"CONSTRAINT {self.quote(exclusion.name or '')} {self.exclusion_definition(exclusion)}")
         for fk in table.foreign_keys:
             out.append(f"CONSTRAINT {self.quote(fk.name or '')} {self.foreign_key_definition(fk)}")
         return out
@@ -296,6 +317,7 @@ class Dialect:
     # ------------------------------------------------------------ one method per operation
 
     def create_table(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        self.refuse_exclusions(op.table.name, op.table.exclusions)
         return self.create_table_sql(op.table, after)
 
     def drop_table(self, op: Any, before: Schema, after: Schema) -> list[str]:
@@ -363,6 +385,15 @@ class Dialect:
 
     def drop_check(self, op: Any, before: Schema, after: Schema) -> list[str]:
         return [self.sql_drop_check % {"table": self.quote(op.table), "name": self.quote(op.check.name)}]
+
+    def add_exclusion(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        x = op.exclusion
+        self.refuse_exclusions(op.table, [x])
+        return [self.sql_add_constraint % {"table": self.quote(op.table), "name": self.quote(x.name), "definition": self.exclusion_definition(x)}]
+
+    def drop_exclusion(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        self.refuse_exclusions(op.table, [op.exclusion])
+        return [self.sql_drop_constraint % {"table": self.quote(op.table), "name": self.quote(op.exclusion.name)}]
 
     def create_index(self, op: Any, before: Schema, after: Schema) -> list[str]:
         return [self.create_index_sql(op.table, op.index)]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..errors import UnsupportedChange
 from ..naming import fit_name
 from ..operations import AlterColumn, AlterEnum, Operation
-from ..schema import Check, Column, Enum, ForeignKey, Index, PrimaryKey, Schema, SequenceOptions, Table, Unique
+from ..schema import Check, Column, Enum, Exclusion, ForeignKey, Index, PrimaryKey, Schema, SequenceOptions, Table, Unique
 from ..types import ColumnType
 from .base import Dialect
 
@@ -118,6 +118,7 @@ class PostgreSQLDialect(Dialect):
     #: Add enum values with ``ALTER TYPE ... ADD VALUE`` (no table rewrite) rather than recreating
     #: the type. Such values cannot be used in the transaction that adds them.
     add_enum_values_in_place: ClassVar[bool] = True
+    has_exclusions: ClassVar[bool] = True
 
     def make_sa_dialect(self) -> SADialect:
         from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
@@ -279,7 +280,7 @@ class PostgreSQLDialect(Dialect):
         for column in table.columns:
             statements += self.serial_sequence_sql(table.name, column)
         statements += self._created_comment(table.name, "primary_key", table.primary_key)
-        for element, items in (("unique", table.uniques), ("check", table.checks), ("foreign_key", table.foreign_keys)):
+        for element, items in (("unique", table.uniques), ("check", table.checks), ("foreign_key", table.foreign_keys), ("exclusion", table.exclusions)):
             for item in items:
                 statements += self._created_comment(table.name, element, item)
         return statements
@@ -329,6 +330,26 @@ class PostgreSQLDialect(Dialect):
         if key.nulls:
             parts.append(f"NULLS {key.nulls}")
         return " ".join(parts)
+
+    # ------------------------------------------------------------ exclusion constraints
+
+    def exclusion_definition(self, exclusion: Exclusion) -> str:
+        """``EXCLUDE USING method (key WITH operator, ...) [INCLUDE (...)] [WHERE (...)]
+        [DEFERRABLE [INITIALLY DEFERRED]]``; each key is written as an index's."""
+        elements = ", ".join(
+            f"{self.index_key_sql(exclusion, n)} WITH {operator}"  # type: ignore[arg-type]
+            for n, operator in enumerate(exclusion.operators)
+        )
+        include = f" INCLUDE ({self.quote_columns(exclusion.include)})" if exclusion.include else ""
+        where = f" WHERE ({exclusion.where})" if exclusion.where else ""
+        return f"EXCLUDE USING {exclusion.method or 'btree'} ({elements}){include}{where}" + _timing_sql(exclusion)
+
+    def add_exclusion(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        return self._add_exclusion_statements(op.table, op.exclusion)
+
+    def _add_exclusion_statements(self, table: str, exclusion: Exclusion) -> list[str]:
+        definition = self.exclusion_definition(exclusion)
+        return [self._add_constraint_sql(table, exclusion.name, definition)] + self._created_comment(table, "exclusion", exclusion)
 
     def create_index_statements(self, table: str, index: Index) -> list[str]:
         return [self.create_index_sql(table, index)] + self._created_comment(table, "index", index)
@@ -470,6 +491,8 @@ class PostgreSQLDialect(Dialect):
             restoring += self._add_check_statements(table.name, check)
         for index in own["index"]:
             restoring += self.create_index_statements(table.name, index)
+        for exclusion in own["exclusion"]:
+            restoring += self._add_exclusion_statements(table.name, exclusion)
         for fk in own["foreign_key"]:
             restoring += self._add_foreign_key_statements(table.name, fk)
         for other, fk in referencing:
@@ -666,7 +689,7 @@ class PostgreSQLDialect(Dialect):
 
         Defaults of those columns are dropped before the conversion (they are typed with the old
         enum) and set again after it when their value still exists. Foreign keys between such
-        columns, and checks and partial indexes that may mention them, are dropped and created
+        columns, and checks, partial indexes and exclusions that may mention them, are dropped and created
         again around the conversion: PostgreSQL would rebuild them against the old type, which
         no longer compares with the new one.
         """
@@ -722,8 +745,12 @@ class PostgreSQLDialect(Dialect):
             self.sql_drop_check % {"table": quoted, "name": self.quote(c.name or "")} for c in checks
         ]
         statements += [self.sql_drop_index % {"name": self.quote(i.name or "")} for i in indexes]
+        exclusions = [x for x in table.exclusions if any(n in t for n in names for t in (*x.columns, x.where or ""))]
+        statements += [self.sql_drop_constraint % {"table": quoted, "name": self.quote(x.name or "")} for x in exclusions]
         for column in columns:
             statements += self._convert_enum_column(table.name, column, enum)
+        for exclusion in exclusions:
+            statements += self._add_exclusion_statements(table.name, exclusion)
         for check in checks:
             statements += self._add_check_statements(table.name, check)
         for index in indexes:
@@ -754,7 +781,7 @@ class PostgreSQLDialect(Dialect):
         return statements
 
 
-def _timing_sql(element: PrimaryKey | Unique | ForeignKey) -> str:
+def _timing_sql(element: PrimaryKey | Unique | ForeignKey | Exclusion) -> str:
     if element.initially_deferred:
         return " DEFERRABLE INITIALLY DEFERRED"
     return " DEFERRABLE" if element.deferrable else ""
@@ -826,7 +853,7 @@ def _names(expression: str | None, column: str) -> bool:
 
 
 def _elements_on(table: Table, column: str) -> dict[str, list[Any]]:
-    """The primary key, uniques, checks, indexes and foreign keys of ``table`` on ``column``:
+    """The primary key, uniques, checks, indexes, exclusions and foreign keys of ``table`` on ``column``:
     in their columns (``index_on``: the indexes naming it so), or in an expression's text."""
     pk = table.primary_key
     index_on = [i for i in table.indexes if column in i.column_names]
@@ -843,6 +870,13 @@ def _elements_on(table: Table, column: str) -> dict[str, list[Any]]:
             or any(_names(e, column) for n, e in enumerate(i.columns) if i.key(n).expression)
         ],
         "foreign_key": [fk for fk in table.foreign_keys if column in fk.columns],
+        "exclusion": [
+            x
+            for x in table.exclusions
+            if column in x.column_names
+            or _names(x.where, column)
+            or any(_names(e, column) for n, e in enumerate(x.columns) if x.key(n).expression)
+        ],
     }
 
 
@@ -867,11 +901,14 @@ def _columns_and_expressions(op: Operation) -> tuple[list[Column], list[str]]:
     table = getattr(op, "table", None)
     if isinstance(table, Table):
         checks = [c.expression for c in table.checks]
-        return list(table.columns), checks + [i.where for i in table.indexes if i.where]
+        predicates = [i.where for i in (*table.indexes, *table.exclusions) if i.where]
+        return list(table.columns), checks + predicates
     columns = [v for v in (getattr(op, "column", None), getattr(op, "new", None)) if isinstance(v, Column)]
     expressions = []
     if isinstance(getattr(op, "check", None), Check):
         expressions.append(op.check.expression)  # type: ignore[attr-defined]
     if isinstance(getattr(op, "index", None), Index) and op.index.where:  # type: ignore[attr-defined]
         expressions.append(op.index.where)  # type: ignore[attr-defined]
+    if isinstance(getattr(op, "exclusion", None), Exclusion) and op.exclusion.where:  # type: ignore[attr-defined]
+        expressions.append(op.exclusion.where)  # type: ignore[attr-defined]
     return columns, expressions

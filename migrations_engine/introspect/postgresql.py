@@ -1,7 +1,8 @@
-"""Reading a PostgreSQL schema (``current_schema()``) from pg_catalog in five bulk queries.
+"""Reading a PostgreSQL schema (``current_schema()``) from pg_catalog in six bulk queries.
 
 The number of queries does not depend on the number of tables: tables, columns, constraints,
-indexes and enums are each read for the whole schema at once and put together in Python.
+indexes, exclusion constraints and enums are each read for the whole schema at once and put
+together in Python.
 
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
 partitioned tables (not views, not partitions); columns with types mapped back to logical kinds
@@ -11,8 +12,9 @@ the options of an identity's or serial's sequence (None where they are the defau
 columns, collations, comments; primary keys, foreign keys, uniques, checks with their timing,
 NOT VALID, NO INHERIT, MATCH FULL, NULLS NOT DISTINCT and comments; indexes that back no
 constraint, with their keys (expressions, DESC, NULLS FIRST/LAST, operator class and collation
-where not the defaults), INCLUDE columns, access method, NULLS NOT DISTINCT and comment; enum
-types with their values in order and their comment.
+where not the defaults), INCLUDE columns, access method, NULLS NOT DISTINCT and comment; exclusion
+constraints with their keys (read as an index's), operators, access method, INCLUDE columns,
+predicate, timing and comment; enum types with their values in order and their comment.
 
 Expressions (checks, generated columns, index keys and predicates) are read as ``pg_get_expr``
 prints them, without the parentheses around the whole, so a schema read twice compares equal.
@@ -24,6 +26,7 @@ from functools import cache
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from ..connection import Database
@@ -32,6 +35,7 @@ from ..schema import (
     Column,
     Default,
     Enum,
+    Exclusion,
     ForeignKey,
     Generated,
     Index,
@@ -135,6 +139,37 @@ WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY i.indrelid, ic.relname
 """
 
+# Exclusion constraints: their index's row as _INDEXES reads it (the constraint's name and
+# comment in place of the index's; keep the two in step), then the operators, one per key, and
+# the timing.
+_EXCLUSIONS = """
+SELECT i.indrelid, con.conname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+       am.amname, i.indoption::int2[], i.indnullsnotdistinct,
+       pg_catalog.obj_description(con.oid, 'pg_constraint'),
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, position)
+             JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid ORDER BY u.position),
+       pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),
+       ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(o.oid) THEN o.oprname
+                         ELSE 'OPERATOR(' || pg_catalog.quote_ident(n.nspname) || '.' || o.oprname || ')' END
+             FROM unnest(con.conexclop) WITH ORDINALITY AS u(oid, position)
+             JOIN pg_catalog.pg_operator o ON o.oid = u.oid
+             JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace ORDER BY u.position),
+       con.condeferrable, con.condeferred
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND con.contype = 'x'
+ORDER BY con.conrelid, con.conname
+"""
+
 _ENUMS = """
 SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder),
        pg_catalog.obj_description(t.oid, 'pg_type')
@@ -204,7 +239,8 @@ def read_schema(database: Database) -> Schema:
     enums = tuple(
         Enum(name, tuple(values), comment=comment) for name, values, comment in database.query(_ENUMS, (oid,))
     )
-    return Schema(tables=reader.tables(), enums=enums)
+    tables = _with_exclusions(reader, database.query(_EXCLUSIONS, (oid,)))
+    return Schema(tables=tables, enums=enums)
 
 
 class _Reader:
@@ -315,6 +351,35 @@ class _Reader:
 
 
 _MATCH = {"f": "FULL"}
+
+
+def _with_exclusions(reader: _Reader, rows: list[Row]) -> tuple[Table, ...]:
+    """The reader's tables, each with its exclusion constraints (``_EXCLUSIONS`` rows)."""
+    found: dict[int, list[Exclusion]] = defaultdict(list)
+    for row in rows:
+        found[row[0]].append(read_exclusion(reader, row))
+    return tuple(
+        replace(table, exclusions=tuple(found[oid])) if oid in found else table
+        for (oid, _, _), table in zip(reader.table_rows, reader.tables())
+    )
+
+
+def read_exclusion(reader: _Reader, row: Row) -> Exclusion:
+    """An exclusion constraint: its keys read as an index's, then its operators and timing."""
+    index = reader.index(row[0], row[:-3])
+    operators, deferrable, deferred = row[-3:]
+    return Exclusion(
+        columns=index.columns,
+        operators=tuple(operators),
+        name=index.name,
+        method=index.method,
+        where=index.where,
+        keys=index.keys,
+        include=index.include,
+        deferrable=deferrable,
+        initially_deferred=deferred,
+        comment=index.comment,
+    )
 
 
 def key_collations(definition: str, method: str, keys: list[str]) -> list[str | None]:

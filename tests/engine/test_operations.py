@@ -12,6 +12,7 @@ from migrations_engine.errors import SchemaError
 from migrations_engine.naming import with_default_names
 from migrations_engine.operations import (
     AddCheck,
+    AddExclusion,
     AddColumn,
     AddForeignKey,
     AddPrimaryKey,
@@ -22,6 +23,7 @@ from migrations_engine.operations import (
     CreateIndex,
     CreateTable,
     DropCheck,
+    DropExclusion,
     DropColumn,
     DropEnum,
     DropForeignKey,
@@ -49,6 +51,7 @@ from migrations_engine.schema import (
     Column,
     Default,
     Enum,
+    Exclusion,
     ForeignKey,
     Generated,
     Index,
@@ -84,7 +87,11 @@ ORDER = Table(
     primary_key=PrimaryKey(("id",)),
     foreign_keys=(ForeignKey(("user id",), "user", ("id",), on_delete="CASCADE"),),
 )
-LOG = Table("log", columns=(Column("n", T("bigint"), nullable=False), Column("at", T("timestamptz"))))
+LOG = Table(
+    "log",
+    columns=(Column("n", T("bigint"), nullable=False), Column("at", T("timestamptz"))),
+    exclusions=(Exclusion(("n",), ("=",), name="one_n", where="n > 0"),),
+)
 BASE = with_default_names(Schema(tables=(USER, ORDER, LOG), enums=(MOOD, UNUSED)))
 FK = BASE.table("order").foreign_keys[0]
 UNIQUE = BASE.table("user").uniques[0]
@@ -154,6 +161,10 @@ CASES = [
     (RenameConstraint("order", FK.name, "to user"), "to user", False),
     (RenameConstraint("user", UNIQUE.name, "one e-mail"), "one e-mail", False),
     (RenameConstraint("user", "user_chk", "e-mail set"), "e-mail set", False),
+    (AddExclusion("user", Exclusion(("mood",), ("=",), name="one mood", method="gist")), "one mood", False),
+    (DropExclusion("log", BASE.table("log").exclusions[0]), "one_n", False),
+    (RenameConstraint("log", "one_n", "n once"), "n once", False),
+    (SetComment("log", "exclusion", "one_n", None, "no repeats"), "one_n", False),
 ]
 IDS = [f"{op.kind}-{n}" for n, (op, _, _) in enumerate(CASES)]
 
