@@ -627,10 +627,16 @@ class AlterColumn(Operation):
         return self.old.comment != self.new.comment
 
     @property
+    def becomes_generated(self) -> bool:
+        """A stored column made generated: its values are replaced by its expression's."""
+        return self.old.generated is None and self.new.generated is not None
+
+    @property
     def destructive(self) -> bool:
-        # Narrowing a type can cut values; NOT NULL replaces existing NULLs by the default.
+        # Narrowing a type can cut values; NOT NULL replaces existing NULLs by the default; a
+        # column made generated has its values computed anew.
         narrowing = self.type_changed and not is_widening(self.old.type, self.new.type)
-        return narrowing or (self.old.nullable and not self.new.nullable)
+        return narrowing or (self.old.nullable and not self.new.nullable) or self.becomes_generated
 
     def data_loss(self) -> str | None:
         # The same two cases as ``destructive``, each said with what it does to existing values.
@@ -648,6 +654,9 @@ class AlterColumn(Operation):
             else:
                 fill = f"its default {default.value if default.expression else repr(default.value)}"
             losses.append(f"makes {column} NOT NULL: its NULLs are replaced by {fill}")
+        if self.becomes_generated:
+            assert self.new.generated is not None
+            losses.append(f"makes {column} generated: its values are replaced by those of ({self.new.generated.expression})")
         return "; ".join(losses) or None
 
     def describe(self) -> str:

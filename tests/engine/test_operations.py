@@ -128,7 +128,7 @@ CASES = [
     (AlterColumn("user", EMAIL, replace(EMAIL, serial=True)), "e-mail", False),
     (AlterColumn("user", USER.columns[0], replace(USER.columns[0], identity_always=True)), "id", False),
     (AlterColumn("user", USER.columns[0], replace(USER.columns[0], sequence=SequenceOptions(start=10, cycle=True))), "id", False),
-    (AlterColumn("log", LOG.columns[1], replace(LOG.columns[1], generated=Generated("now()", stored=True))), "at", False),
+    (AlterColumn("log", LOG.columns[1], replace(LOG.columns[1], generated=Generated("now()", stored=True))), "at", True),
     (SetTableOptions("log", False, False, True, True), "log", False),
     (SetComment("user", "primary_key", "user_pkey", None, "the key"), "user_pkey", False),
     (SetComment("user", "unique", UNIQUE.name, None, "one each"), UNIQUE.name, False),
@@ -487,6 +487,10 @@ def test_data_loss_is_said_exactly_when_destructive(op, shown, destructive):
             AlterEnum(MOOD, Enum("mood", ("happy",))),
             "removes 'sad' from enum “mood”: rows holding it make the change fail unless updated first",
         ),
+        (
+            AlterColumn("log", LOG.columns[0], replace(LOG.columns[0], generated=Generated('"at" IS NULL'))),
+            "makes “log”.“n” generated: its values are replaced by those of (\"at\" IS NULL)",
+        ),
     ],
     ids=lambda value: value.kind if isinstance(value, Operation) else "",
 )
@@ -568,3 +572,10 @@ def test_creating_an_index_describes_its_keys_method_and_include():
     assert CreateIndex("t", index).describe() == (
         "Create unique btree index “t_idx” on “t” (lower(title), “n” DESC NULLS LAST, “code”(4) COLLATE C) including “x”"
     )
+
+
+def test_a_generated_column_made_plain_keeps_its_values_and_loses_nothing():
+    generated = replace(LOG.columns[1], generated=Generated("now()"))
+    op = AlterColumn("log", generated, LOG.columns[1])
+    assert not op.destructive and op.data_loss() is None
+    assert op.reverse().destructive
