@@ -20,7 +20,9 @@ from .model import Migration
 from .runner import Runner
 
 if TYPE_CHECKING:
+    from ..operations import Operation
     from ..schema import Schema
+    from ..unmanaged import UnmanagedObject
 
 # Handlers import the schema machinery (diff, sources, introspection) when they need it:
 # ``migrate`` and ``rollback`` of a folder never do, and start faster without it.
@@ -141,11 +143,12 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
     name = args.name.strip()
     if not name:
         raise MigrationError("--name must say what the migration does")
-    start, end = _schemas(args.from_source, args.to_source, last)
+    start, end, unmanaged = _schemas(args.from_source, args.to_source, last)
     operations = diff(start, end)
     if not operations:
         raise EmptyMigration("nothing to migrate: TO holds the same schema as FROM (no migration written)")
     dialects = _dialects(args, last)
+    _keep_unmanaged(args.from_source, operations, start, unmanaged)
     migration = Migration.create(len(migrations) + 1, name, start, end, operations, dialects)
     path = folder.write(migration)
     destructive = len(migration.destructive_operations())
@@ -154,26 +157,47 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schemas(from_source: str, to_source: str, last: Migration | None) -> tuple[Schema, Schema]:
-    """The schemas to diff. After the first migration every one starts where the last one ends."""
+def _keep_unmanaged(
+    from_source: str, operations: list[Operation], start: Schema, unmanaged: tuple[UnmanagedObject, ...]
+) -> None:
+    """A migration made from a live database: say what it holds that the engine does not model,
+    and refuse, before anything is written, a migration that would drop or break it (the runner
+    would refuse to apply it)."""
+    from ..sources import source_dialect
+    from ..unmanaged import check, note_text
+
+    note = note_text(unmanaged)
+    if note:
+        print(note, file=sys.stderr)
+    dialect = source_dialect(from_source)
+    if unmanaged and dialect is not None:
+        check(operations, start, dialect, unmanaged)
+
+
+def _schemas(
+    from_source: str, to_source: str, last: Migration | None
+) -> tuple[Schema, Schema, tuple[UnmanagedObject, ...]]:
+    """The schemas to diff, and the objects FROM's database holds that the engine does not model.
+    After the first migration every one starts where the last one ends."""
     from ..compare import differences
     from ..schema import Schema
-    from ..sources import load_sources
+    from ..sources import load_sources, read_sources
 
     previous = last.schema if last is not None else Schema()
     if from_source == LAST:
         (end,) = load_sources(to_source)
-        return previous, without_runner_tables(end)
-    start, end = (without_runner_tables(s) for s in load_sources(from_source, to_source))
+        return previous, without_runner_tables(end), ()
+    source, target = read_sources(from_source, to_source)
+    start, end = without_runner_tables(source.schema), without_runner_tables(target.schema)
     if last is None:
-        return start, end
+        return start, end, source.unmanaged
     found = differences(previous, start)
     if found:
         raise MigrationError(
             f"FROM is not the schema migration {last.label} leaves ({len(found)} differences, first: {found[0]}); "
             "use --from last"
         )
-    return previous, end
+    return previous, end, source.unmanaged
 
 
 def _dialects(args: argparse.Namespace, last: Migration | None) -> list[str]:

@@ -74,3 +74,37 @@ def test_a_reader_gone_from_the_progress_lines_does_not_stop_the_run(tmp_path, s
     assert run.wait(timeout=60) == 0, run.stderr.read()
     assert run.stderr.read() == ""
     assert [row[:2] for row in history(sqlite_url)] == [(1, True), (2, True), (3, True)]
+
+
+def test_a_migration_made_from_a_database_notes_and_keeps_what_the_engine_does_not_manage(tmp_path, capsys):
+    import sqlite3
+    from dataclasses import replace
+
+    from migrations_engine.introspect import introspect
+
+    database = tmp_path / "live.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.executescript(
+            'CREATE TABLE "the users" (id INTEGER PRIMARY KEY, "e mail" TEXT, nick TEXT);'
+            'CREATE VIEW "mail list" AS SELECT "e mail" FROM "the users";'
+        )
+    url = f"sqlite:///{database}"
+    live = introspect(url)
+    users = live.table("the users")
+    without_mail = live.replace_table("the users", replace(users, columns=tuple(c for c in users.columns if c.name != "e mail")))
+    without_nick = live.replace_table("the users", replace(users, columns=tuple(c for c in users.columns if c.name != "nick")))
+    snapshot.dump(without_mail, tmp_path / "no-mail.json")
+    snapshot.dump(without_nick, tmp_path / "no-nick.json")
+    folder = tmp_path / "migrations"
+
+    status = main(["makemigration", str(folder), "--from", url, "--to", str(tmp_path / "no-mail.json"), "--name", "drop mail"])
+    err = capsys.readouterr().err
+    assert status == 1 and not folder.exists()
+    assert 'note: not managed (kept as they are): view "mail list"' in err
+    assert err.count("\n") == 2 and err.splitlines()[1].startswith("error: ") and "mail list" in err.splitlines()[1]
+
+    # A change the view does not depend on is written, with the note.
+    status = main(["makemigration", str(folder), "--from", url, "--to", str(tmp_path / "no-nick.json"), "--name", "drop nick"])
+    err = capsys.readouterr().err
+    assert 'note: not managed (kept as they are): view "mail list"' in err
+    assert status == 0 and next(folder.glob("0001_*")).is_dir(), err
