@@ -464,9 +464,18 @@ def _index_with_column_renamed(index: Index | Exclusion, old: str, new: str, tab
     )
 
 
+#: A column name no schema has: renaming a column to it shows whether an expression names it.
+_PROBE = "__probe_column__"
+
+
+def _names_column(expression: str, column: str, table: str) -> bool:
+    """Whether ``expression`` names ``column`` (as sqlglot reads it)."""
+    return rename_column_in(expression, column, _PROBE, table) != expression
+
+
 def _uses_column(exclusion: Exclusion, column: str, table: str) -> bool:
     """Whether ``exclusion`` uses ``column``: an element, an INCLUDE column, or in an expression."""
-    return _index_with_column_renamed(exclusion, column, "__probe_column__", table) != exclusion
+    return _index_with_column_renamed(exclusion, column, _PROBE, table) != exclusion
 
 
 def exclusion_with_column_renamed(exclusion: Exclusion, old: str, new: str, table: str) -> Exclusion:
@@ -511,7 +520,13 @@ class DropColumn(Operation):
             for kind, element, columns in (
                 *(("primary key", k, k.columns) for k in (table.primary_key,) if k is not None),
                 *(("unique constraint", u, u.columns) for u in table.uniques),
-                *(("index", i, i.column_names) for i in table.indexes),
+                *(("index", i, (name,)) for i in table.indexes if _index_with_column_renamed(i, name, _PROBE, self.table) != i),
+                *(("check", c, (name,)) for c in table.checks if _names_column(c.expression, name, self.table)),
+                *(
+                    ("generated column", c, (name,))
+                    for c in table.columns
+                    if c.generated is not None and c.name != name and _names_column(c.generated.expression, name, self.table)
+                ),
                 # PostgreSQL drops an exclusion with any column it uses, in an expression too.
                 *(("exclusion constraint", x, (name,)) for x in table.exclusions if _uses_column(x, name, self.table)),
                 *(("foreign key", f, f.columns) for f in table.foreign_keys),

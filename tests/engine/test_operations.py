@@ -579,3 +579,21 @@ def test_a_generated_column_made_plain_keeps_its_values_and_loses_nothing():
     op = AlterColumn("log", generated, LOG.columns[1])
     assert not op.destructive and op.data_loss() is None
     assert op.reverse().destructive
+
+
+def test_dropping_a_column_an_expression_names_is_refused_naming_what_uses_it():
+    table = Table(
+        "t",
+        (
+            Column("a b", T("text")),
+            Column("n", T("integer")),
+            Column("len", T("integer"), generated=Generated('length("a b")')),
+        ),
+        checks=(Check("n > 0", "t_n_check"),),
+        indexes=(Index(('lower("a b")',), "t_lower", keys=(IndexKey(expression=True),)), Index(("len",), "t_len", where="n > 1")),
+    )
+    schema = Schema(tables=(table,))
+    with pytest.raises(SchemaError, match="drop its index “t_lower”, generated column “len” first"):
+        DropColumn("t", table.column("a b")).apply(schema)
+    with pytest.raises(SchemaError, match="drop its index “t_len”, check “t_n_check” first"):
+        DropColumn("t", table.column("n")).apply(schema)
