@@ -5,8 +5,9 @@ indexes, exclusion constraints and enums are each read for the whole schema at o
 together in Python.
 
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
-partitioned tables (not views, not partitions); columns with types mapped back to logical kinds
-when the spelling is exactly the one the dialect writes (else ``postgresql:<format_type>``);
+partitioned tables (not views, not partitions, not inheritance children: see ``_MANAGED``);
+columns with types mapped back to logical kinds when the spelling is exactly the one the dialect
+writes (else ``postgresql:<format_type>``, as ``numeric(2,5)``, which no portable type holds);
 defaults, identity (serial columns are identities of the serial kind; ALWAYS or BY DEFAULT),
 the options of an identity's or serial's sequence (None where they are the defaults), generated
 columns, collations, comments; primary keys, foreign keys, uniques, checks with their timing,
@@ -50,15 +51,22 @@ from ..schema import (
 from ..types import ColumnType
 
 # Each query takes the schema's oid as its only parameter.
-_TABLES = """
+
+#: The tables read: ordinary and partitioned ones of the schema that inherit from none. A partition
+#: (``PARTITION OF``) or an inheritance child (``INHERITS``) is left out: the engine would write it
+#: back as a table of its own, its inherited columns and checks doubled; it is listed as not
+#: managed instead, depending on its parent (``unmanaged_postgresql.py``).
+_MANAGED = """c.relnamespace = %s AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = c.oid)"""
+_TABLES = f"""
 SELECT c.oid, c.relname, d.description
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog.pg_description d
   ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
-WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE {_MANAGED}
 """
 
-_COLUMNS = """
+_COLUMNS = f"""
 SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
        t.typtype = 'e' AND t.typnamespace = c.relnamespace, t.typname,
        a.attnotnull, a.attidentity <> '', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),
@@ -91,12 +99,12 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description d
   ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
-WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE {_MANAGED}
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
-_CONSTRAINTS = """
+_CONSTRAINTS = f"""
 SELECT con.conrelid, con.conname, con.contype, con.conkey, ref.relname,
        ARRAY(SELECT ra.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
              JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum
@@ -109,14 +117,14 @@ SELECT con.conrelid, con.conname, con.contype, con.conkey, ref.relname,
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid
-WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE {_MANAGED}
   AND con.contype IN ('p', 'u', 'f', 'c')
 ORDER BY con.conrelid, con.conname
 """
 
 # Per key: the expression (non-pretty, as checks are read; pretty, to find the key in the
 # definition), DESC and NULLS FIRST bits, the operator class where not the type's default.
-_INDEXES = """
+_INDEXES = f"""
 SELECT i.indrelid, ic.relname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        am.amname, i.indoption::int2[], i.indnullsnotdistinct,
@@ -133,7 +141,7 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE {_MANAGED}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid
                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname
@@ -142,7 +150,7 @@ ORDER BY i.indrelid, ic.relname
 # Exclusion constraints: their index's row as _INDEXES reads it (the constraint's name and
 # comment in place of the index's; keep the two in step), then the operators, one per key, and
 # the timing.
-_EXCLUSIONS = """
+_EXCLUSIONS = f"""
 SELECT i.indrelid, con.conname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        am.amname, i.indoption::int2[], i.indnullsnotdistinct,
@@ -166,7 +174,7 @@ JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-WHERE c.relnamespace = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND con.contype = 'x'
+WHERE {_MANAGED} AND con.contype = 'x'
 ORDER BY con.conrelid, con.conname
 """
 
@@ -500,6 +508,8 @@ def read_type(text: str) -> ColumnType:
     for pattern, template in _TYPE_PATTERNS:
         match = pattern.match(text)
         if match:
+            if template.startswith("decimal") and int(match.group(2)) > int(match.group(1)):
+                break  # numeric(2,5): PostgreSQL takes more decimals than digits, decimal(p,s) does not
             return ColumnType.parse(template % match.groups())
     return ColumnType("native", dialect="postgresql", native=text)
 

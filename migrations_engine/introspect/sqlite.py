@@ -10,7 +10,9 @@ so they read back exactly as written. (``sqlglot.parse_one`` is not used: it rew
 expressions, ``length(a)`` becomes ``LENGTH(a)``, and fails on valid types such as ``VARYING
 CHARACTER(3)``.) Unnamed constraints get the names of ``naming``.
 
-Skipped, as in docs/dialects/sqlite.md: internal ``sqlite_*`` tables, virtual tables. SQLite has
+Skipped, as in docs/dialects/sqlite.md: internal ``sqlite_*`` tables, virtual tables and their
+shadow tables (``shadow_tables``: an FTS5 table's ``x_data``, ``x_idx`` …, which the virtual table
+writes and SQLite drops with it; read as tables, they would be created as ordinary ones). SQLite has
 no comments and no enums: an enum is read from the named column CHECK the dialect writes for it,
 and a boolean's CHECK is part of the boolean (``_with_enums``, ``_table``).
 """
@@ -18,7 +20,9 @@ and a boolean's CHECK is part of the boolean (``_with_enums``, ``_table``).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -79,7 +83,8 @@ def read_schema(database: Database) -> Schema:
     objects = database.query(_OBJECTS)
     table_sql = {name: sql for kind, name, sql in objects if kind == "table"}
     index_sql = {name: sql for kind, name, sql in objects if kind == "index"}
-    columns = _group(database.query(_COLUMNS))
+    shadows = shadow_tables(database, table_sql)
+    columns = {name: rows for name, rows in _group(database.query(_COLUMNS)).items() if name not in shadows}
     foreign_keys = _group(database.query(_FOREIGN_KEYS))
     indexes = _group(database.query(_INDEXES))
     primary_keys = {name.lower(): _primary_key_columns(rows) for name, rows in columns.items()}
@@ -94,6 +99,60 @@ def read_schema(database: Database) -> Schema:
 
 
 Row = tuple[Any, ...]
+
+#: The shadow tables of the virtual table modules SQLite ships, by their name after
+#: ``<virtual table>_`` (each module's ``xShadowName``).
+_FTS3_SHADOWS = ("content", "segments", "segdir", "docsize", "stat")
+_RTREE_SHADOWS = ("node", "parent", "rowid")
+SHADOW_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "fts3": _FTS3_SHADOWS,
+    "fts4": _FTS3_SHADOWS,
+    "fts5": ("data", "idx", "content", "docsize", "config"),
+    "rtree": _RTREE_SHADOWS,
+    "rtree_i32": _RTREE_SHADOWS,
+    "geopoly": _RTREE_SHADOWS,
+}
+# PRAGMA table_list (SQLite 3.37) says which tables are shadows, for every module it has loaded.
+_SHADOWS = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'"
+
+
+def shadow_tables(database: Database, table_sql: dict[str, str]) -> dict[str, str]:
+    """The shadow tables among ``table_sql`` (every table's name → its ``CREATE``), each with
+    the virtual table it belongs to. No query without a virtual table."""
+    if all(virtual_module(sql) is None for sql in table_sql.values()):
+        return {}
+    listed = [name for (name,) in database.query(_SHADOWS)] if sqlite3.sqlite_version_info >= (3, 37) else []
+    return shadows_among(table_sql, listed)
+
+
+def shadows_among(table_sql: dict[str, str], listed: Collection[str] = ()) -> dict[str, str]:
+    """Shadow table → its virtual table: those ``PRAGMA table_list`` says are (``listed``) and,
+    for SQLite before 3.37 or a module not loaded, ``<virtual table>_<suffix>`` with a suffix
+    its module keeps (``SHADOW_SUFFIXES``; a module SQLite does not ship has none known)."""
+    modules = {name: module for name, sql in table_sql.items() if (module := virtual_module(sql)) is not None}
+    found: dict[str, str] = {}
+    for name in table_sql:
+        if name in modules:
+            continue
+        owners = [v for v in modules if name.casefold().startswith(v.casefold() + "_")]
+        known = [v for v in owners if name[len(v) + 1 :].casefold() in SHADOW_SUFFIXES.get(modules[v], ())]
+        if known or (owners and name in listed):
+            found[name] = max(known or owners, key=len)  # virtual tables a and a_b: a_b_data is a_b's
+    return found
+
+
+def virtual_module(sql: str) -> str | None:
+    """The module of a ``CREATE VIRTUAL TABLE`` (``fts5``, lower case); None for another text."""
+    if not _VIRTUAL.match(sql or ""):
+        return None
+    tokens = _tokenize(sql) or []
+    for position, token in enumerate(tokens[:-1]):
+        if token.token_type == TokenType.USING:
+            return tokens[position + 1].text.lower()
+    return ""
+
+
+_VIRTUAL = re.compile(r"\s*CREATE\s+VIRTUAL\s", re.IGNORECASE)
 
 
 def _group(rows: list[Row]) -> dict[Any, list[Row]]:

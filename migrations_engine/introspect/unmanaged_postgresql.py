@@ -4,7 +4,9 @@ each object depends on as ``pg_depend`` records them (see ``migrations_engine.un
 Three queries. Objects that can depend on tables (views, materialized views, triggers, policies,
 rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
 with their dependencies; the others (functions, sequences not owned by a column, domains, types
-other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
+other than enums, extensions, foreign tables) are only listed. A partition or inheritance child
+depends on its parents (a parent dropped or recreated would come back without its children and,
+partitioned, without ``PARTITION BY``: refused) and on what its own foreign keys reference. Anything an extension owns is left
 out: the extension is listed instead. A trigger also depends on the tables and columns its
 function's body names (plpgsql and SQL functions; a mention counts as a use), which PostgreSQL
 does not record and does not rewrite on a rename.
@@ -54,7 +56,15 @@ objects(kind, name, own, classid, objid) AS (
   SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance child' END, c.relname, i.inhparent,
          NULL::oid, NULL::oid
   FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-  WHERE c.relnamespace = (SELECT oid FROM ns)
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('r', 'p', 'f')  -- not an index's partitions
+  UNION ALL
+  -- What a partition's or child's own foreign keys reference: dropping it fails (not a clone of
+  -- the parent's key, which goes with the parent's).
+  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance child' END, c.relname, NULL::oid,
+         'pg_catalog.pg_constraint'::regclass, con.oid
+  FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND con.contype = 'f' AND con.conparentid = 0
+    AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
   UNION ALL
   SELECT 'publication', p.pubname, pr.prrelid, 'pg_catalog.pg_publication_rel'::regclass, pr.oid
   FROM pg_catalog.pg_publication p LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prpubid = p.oid
@@ -77,7 +87,7 @@ LEFT JOIN pg_catalog.pg_depend d
 LEFT JOIN pg_catalog.pg_class t
   ON t.oid = d.refobjid AND t.relnamespace = (SELECT oid FROM ns) AND t.relkind IN ('r', 'p')
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
-ORDER BY o.kind, o.name, own.relname NULLS FIRST, t.relname, d.refobjsubid
+ORDER BY o.kind, o.name, o.own IS NULL, own.relname, t.relname, d.refobjsubid  -- its own table (a child's parents) first
 """
 
 _LISTED = """
@@ -126,13 +136,18 @@ ORDER BY c.relname, a.attnum
 """
 
 
+#: Tables the engine leaves out (``introspect/postgresql.py``'s ``_MANAGED``): they depend on
+#: their parents, and on what their own foreign keys reference, never on themselves.
+_CHILDREN = ("partition", "inheritance child")
+
+
 def read_unmanaged(database: Database) -> list[UnmanagedObject]:
     depends: dict[tuple[str, str, str | None], list[tuple[str, str | None]]] = {}
     for kind, name, own, table, column in database.query(_DEPENDENT):
         # Triggers, policies and rules are named per table: two of one name are two objects.
         pairs = depends.setdefault((kind, name, own if kind in ON_A_TABLE else None), [])
         for pair in ((own, None), (table, None), (table, column)):
-            if pair[0] is not None and pair not in pairs:
+            if pair[0] is not None and pair not in pairs and not (kind in _CHILDREN and pair[0] == name):
                 pairs.append(pair)
     bodies = database.query(_TRIGGER_BODIES)
     if bodies:
