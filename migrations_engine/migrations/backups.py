@@ -6,7 +6,8 @@ backup table of the target database, ``engine_backup_<version>_<n>``:
 
 - a dropped table: all its rows;
 - a dropped or narrowed column: its values with the row's key — the primary key, or, for a table
-  without one (or when the column is part of it), every other column.
+  without one (or when the column is part of it), every other column. A generated column is not
+  saved: rolled back, the database computes its values again.
 
 Each backup is listed in ``engine_migration_backups`` (name, version, operation, table, column,
 key columns, rows, when). The backup statements run just before the operation's own, in the same
@@ -14,9 +15,13 @@ transaction where DDL is transactional, so a failed migration leaves no backup b
 they are statements of the run like the others, counted in its progress.
 
 Rolling the migration back restores the data right after the down statements re-create the table
-(``INSERT … SELECT``) or the column (an ``UPDATE`` joining the backup on the key: PostgreSQL and
-SQLite ``UPDATE … FROM``, MySQL ``UPDATE … JOIN``), then drops the backup and its row. A backup
-that no longer exists (purged, or a baselined version) is simply not restored.
+(``INSERT … SELECT`` of every column but the generated ones) or the column (an ``UPDATE`` joining
+the backup on the key: PostgreSQL and SQLite ``UPDATE … FROM``, MySQL ``UPDATE … JOIN``), then
+drops the backup and its row. Identities keep counting after the restored values: PostgreSQL's
+sequences are set explicitly (the rows go in ``OVERRIDING SYSTEM VALUE``, an ALWAYS identity's
+values through ``BY DEFAULT`` for the time of the UPDATE); MySQL's AUTO_INCREMENT and SQLite's
+``sqlite_sequence`` follow the values written by themselves. A backup that no longer exists
+(purged, or a baselined version) is simply not restored.
 """
 
 from __future__ import annotations
@@ -114,6 +119,8 @@ def _backup_of(version: int, index: int, operation: Operation, before: Schema, n
     assert isinstance(operation, (DropColumn, AlterColumn))
     table = before.table(operation.table)
     column = operation.column.name if isinstance(operation, DropColumn) else operation.old.name
+    if table.column(column).generated is not None:
+        return None  # rolled back, the database computes its values again (and refuses to be given them)
     pk = table.primary_key.columns if table.primary_key else ()
     if pk and column not in pk:
         return Backup(name, version, index, COLUMN_BACKUP, table.name, column, pk, True), table
@@ -252,13 +259,15 @@ class BackupSQL:
         if backup.kind == TABLE_BACKUP:
             statements = self.restore_rows(backup, table, schema)
         else:
-            statements = [self.restore_values(backup, table, schema)]
+            statements = self.restore_values(backup, table, schema)
         return [*statements, *self.drop(backup.name)]
 
     def restore_rows(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
-        columns = table.columns
+        """Insert the saved rows; generated columns are left out (every database refuses a value
+        for them, and computes them anew)."""
+        columns = [c for c in table.columns if c.generated is None]
         return [
-            self.sql_restore_rows
+            self.restore_rows_template(table)
             % {
                 "table": self.q(table.name),
                 "columns": ", ".join(self.q(c.name) for c in columns),
@@ -267,7 +276,16 @@ class BackupSQL:
             }
         ]
 
-    def restore_values(self, backup: Backup, table: Table, schema: Schema) -> str:
+    def restore_rows_template(self, table: Table) -> str:
+        """The INSERT putting rows back into ``table``. Defaults to ``sql_restore_rows``."""
+        return self.sql_restore_rows
+
+    def restore_values(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
+        """Set the column from the backup, matching rows on its keys (never a generated column:
+        those are not backed up)."""
+        return [self.update_from_backup(backup, table, schema)]
+
+    def update_from_backup(self, backup: Backup, table: Table, schema: Schema) -> str:
         assert backup.column is not None
         column = table.column(backup.column)
         target, source = self.q(self.TARGET), self.q(self.SOURCE)
@@ -343,9 +361,23 @@ class PostgreSQLBackupSQL(BackupSQL):
         "UPDATE %(table)s AS %(target)s SET %(column)s = %(value)s FROM %(backup)s AS %(source)s WHERE %(condition)s"
     )
     sql_same = "%(a)s IS NOT DISTINCT FROM %(b)s"
+    sql_restore_rows_overriding = (
+        "INSERT INTO %(table)s (%(columns)s) OVERRIDING SYSTEM VALUE SELECT %(values)s FROM %(backup)s"
+    )
+    sql_set_generated = "ALTER TABLE %(table)s ALTER COLUMN %(column)s SET GENERATED %(kind)s"
+    # The sequence's next value is the one it would have given after the rows: its first value
+    # past the greatest (least, descending) row value reached from START by whole INCREMENTs, or
+    # START itself when no row is past it (CASE: GREATEST and LEAST skip NULLs); kept within
+    # MINVALUE and MAXVALUE. The options are read from the sequence the down statements just made
+    # (defaults per type, serials included), not from the model.
     sql_restart_identity = (
-        "SELECT setval(pg_get_serial_sequence(%(table_literal)s, %(column_literal)s), "
-        "COALESCE(MAX(%(column)s), 0) + 1, false) FROM %(table)s"
+        "SELECT setval(s.seqrelid, CASE WHEN r.last IS NULL THEN s.seqstart ELSE CAST(GREATEST(s.seqmin, LEAST(s.seqmax, "
+        "s.seqstart + div(CAST(r.last AS numeric) - s.seqstart, s.seqincrement) * s.seqincrement)) AS bigint) END, "
+        "r.last IS NOT NULL) "
+        "FROM pg_sequence AS s CROSS JOIN LATERAL (SELECT CASE WHEN s.seqincrement > 0 "
+        "THEN MAX(t.%(column)s) FILTER (WHERE t.%(column)s >= s.seqstart) "
+        "ELSE MIN(t.%(column)s) FILTER (WHERE t.%(column)s <= s.seqstart) END AS last FROM %(table)s AS t) AS r "
+        "WHERE s.seqrelid = CAST(pg_get_serial_sequence(%(table_literal)s, %(column_literal)s) AS regclass)"
     )
 
     def saved_value(self, column: Column) -> str:
@@ -366,20 +398,46 @@ class PostgreSQLBackupSQL(BackupSQL):
         return value
 
     def restore_rows(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
-        """The rows, then each identity's sequence moved past them."""
-        name = self.q(table.name)
-        restarts = [
-            self.sql_restart_identity
-            % {
-                "table_literal": self.dialect.string_literal(name),
-                "column_literal": self.dialect.string_literal(c.name),
-                "column": self.q(c.name),
-                "table": name,
-            }
-            for c in table.columns
-            if c.identity
-        ]
+        """The rows (``OVERRIDING SYSTEM VALUE`` for an ALWAYS identity, which refuses values
+        otherwise), then each identity's sequence moved past them."""
+        restarts = [self.restart(table, c) for c in table.columns if c.identity]
         return [*super().restore_rows(backup, table, schema), *restarts]
+
+    def restore_rows_template(self, table: Table) -> str:
+        if any(self.is_always(c) for c in table.columns):
+            return self.sql_restore_rows_overriding
+        return self.sql_restore_rows
+
+    def restore_values(self, backup: Backup, table: Table, schema: Schema) -> list[str]:
+        """An identity's values: an ALWAYS identity takes them only while BY DEFAULT, and its
+        sequence (numbering the rows anew when the column was added back) is moved past them."""
+        update = self.update_from_backup(backup, table, schema)
+        assert backup.column is not None
+        column = table.column(backup.column)
+        if not column.identity:
+            return [update]
+        if not self.is_always(column):
+            return [update, self.restart(table, column)]
+        names = {"table": self.q(table.name), "column": self.q(column.name)}
+        return [
+            self.sql_set_generated % {**names, "kind": "BY DEFAULT"},
+            update,
+            self.sql_set_generated % {**names, "kind": "ALWAYS"},
+            self.restart(table, column),
+        ]
+
+    @staticmethod
+    def is_always(column: Column) -> bool:
+        return column.identity and column.identity_always and not column.serial
+
+    def restart(self, table: Table, column: Column) -> str:
+        name = self.q(table.name)
+        return self.sql_restart_identity % {
+            "table_literal": self.dialect.string_literal(name),
+            "column_literal": self.dialect.string_literal(column.name),
+            "column": self.q(column.name),
+            "table": name,
+        }
 
 
 class MySQLBackupSQL(BackupSQL):
