@@ -212,3 +212,25 @@ def test_a_plain_column_made_generated_gets_its_own_values_back(tmp_path, db_url
     migrate_and_roll_back(tmp_path, db_url, before, after)
     assert rows_now(db_url) == expected_rows(db_url.dialect)
     assert insert_one(db_url) == next_id(db_url.dialect)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_a_serial_with_options_goes_on_in_its_steps(tmp_path, db_url):
+    serial = Column(ID, BIG, nullable=False, identity=True, serial=True, sequence=SequenceOptions(start=1000, increment=10), id="l.id")
+    table = Table(NAME, (serial, Column(PRICE, INT, id="l.price")), PrimaryKey((ID,)), id="l")
+    before = schema(table)
+    after = schema(Table("other", (Column("id", INT, nullable=False),), PrimaryKey(("id",))))
+    folder = write_folder(tmp_path / "m", [before, after], ("postgresql",))
+    migrate = runner(folder, db_url, validate=True)[0]
+    migrate.migrate(to=1)
+    q = get_dialect("postgresql").quote
+    with connect(db_url) as db:
+        for price in (1, 2):
+            db.execute(f"INSERT INTO {q(NAME)} ({q(PRICE)}) VALUES ({price})")
+        db.execute(f"INSERT INTO {q(NAME)} ({q(ID)}, {q(PRICE)}) VALUES (1035, 3)")  # a value of its own, off the steps
+    migrate.migrate()
+    migrate.rollback(to=1)
+    assert_schema(db_url, before)
+    with connect(db_url) as db:
+        db.execute(f"INSERT INTO {q(NAME)} ({q(PRICE)}) VALUES (4)")
+    assert sorted(values(db_url, NAME, [ID, PRICE])) == [(1000, 1), (1010, 2), (1035, 3), (1040, 4)]
