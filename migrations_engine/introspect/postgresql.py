@@ -55,7 +55,8 @@ from ..types import ColumnType
 #: The tables read: ordinary and partitioned ones of the schema that inherit from none. A partition
 #: (``PARTITION OF``) or an inheritance child (``INHERITS``) is left out: the engine would write it
 #: back as a table of its own, its inherited columns and checks doubled; it is listed as not
-#: managed instead, depending on its parent (``unmanaged_postgresql.py``).
+#: managed instead, depending on its parent (``unmanaged_postgresql.py``), and so is a foreign key
+#: onto it (or onto another schema's table), which the engine could not write back either.
 _MANAGED = """c.relnamespace = %s AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = c.oid)"""
 _TABLES = f"""
@@ -119,6 +120,10 @@ JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid
 WHERE {_MANAGED}
   AND con.contype IN ('p', 'u', 'f', 'c')
+  AND (con.contype <> 'f' OR EXISTS (  -- a foreign key onto a table not read is not read either
+    SELECT 1 FROM pg_catalog.pg_class r
+    WHERE r.oid = con.confrelid AND r.relnamespace = c.relnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = r.oid)))
 ORDER BY con.conrelid, con.conname
 """
 

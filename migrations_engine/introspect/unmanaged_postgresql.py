@@ -4,12 +4,15 @@ each object depends on as ``pg_depend`` records them (see ``migrations_engine.un
 Three queries. Objects that can depend on tables (views, materialized views, triggers, policies,
 rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
 with their dependencies; the others (functions, sequences not owned by a column, domains, types
-other than enums, extensions, foreign tables) are only listed. A partition or inheritance child
-depends on its parents (a parent dropped or recreated would come back without its children and,
-partitioned, without ``PARTITION BY``: refused) and on what its own foreign keys reference. Anything an extension owns is left
+other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
 out: the extension is listed instead. A trigger also depends on the tables and columns its
 function's body names (plpgsql and SQL functions; a mention counts as a use), which PostgreSQL
 does not record and does not rewrite on a rename.
+
+A partition or inheritance child depends on its parents (a parent dropped or recreated would come
+back without its children and, partitioned, without ``PARTITION BY``: refused) and on what its own
+foreign keys reference. A foreign key of a managed table onto one of them (or onto another
+schema's table) is listed too, on its table: the engine does not read it (``postgresql.py``).
 """
 
 from __future__ import annotations
@@ -65,6 +68,15 @@ objects(kind, name, own, classid, objid) AS (
   FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
   WHERE c.relnamespace = (SELECT oid FROM ns) AND con.contype = 'f' AND con.conparentid = 0
     AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
+  UNION ALL
+  -- A foreign key of a table read onto a table not read (``postgresql.py`` leaves it out).
+  SELECT 'foreign key', con.conname, con.conrelid, 'pg_catalog.pg_constraint'::regclass, con.oid
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN pg_catalog.pg_class r ON r.oid = con.confrelid
+  WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('r', 'p') AND con.contype = 'f'
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
+    AND (r.relnamespace <> c.relnamespace OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = r.oid))
   UNION ALL
   SELECT 'publication', p.pubname, pr.prrelid, 'pg_catalog.pg_publication_rel'::regclass, pr.oid
   FROM pg_catalog.pg_publication p LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prpubid = p.oid
@@ -136,6 +148,8 @@ ORDER BY c.relname, a.attnum
 """
 
 
+#: Kinds named per table: two of one name on two tables are two objects.
+_PER_TABLE = (*ON_A_TABLE, "foreign key")
 #: Tables the engine leaves out (``introspect/postgresql.py``'s ``_MANAGED``): they depend on
 #: their parents, and on what their own foreign keys reference, never on themselves.
 _CHILDREN = ("partition", "inheritance child")
@@ -144,8 +158,7 @@ _CHILDREN = ("partition", "inheritance child")
 def read_unmanaged(database: Database) -> list[UnmanagedObject]:
     depends: dict[tuple[str, str, str | None], list[tuple[str, str | None]]] = {}
     for kind, name, own, table, column in database.query(_DEPENDENT):
-        # Triggers, policies and rules are named per table: two of one name are two objects.
-        pairs = depends.setdefault((kind, name, own if kind in ON_A_TABLE else None), [])
+        pairs = depends.setdefault((kind, name, own if kind in _PER_TABLE else None), [])
         for pair in ((own, None), (table, None), (table, column)):
             if pair[0] is not None and pair not in pairs and not (kind in _CHILDREN and pair[0] == name):
                 pairs.append(pair)

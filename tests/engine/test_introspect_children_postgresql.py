@@ -176,6 +176,34 @@ def test_a_change_elsewhere_goes_through_and_keeps_the_children(sakila):
     assert found == CHILDREN
 
 
+def test_a_foreign_key_onto_a_child_or_another_schema_is_listed_not_read(sakila, empty):
+    """The engine could not write it back: it is kept, listed on its table, and the rest reads valid."""
+    with connect(sakila) as db:
+        db.execute("ALTER TABLE payment_p2007_01 ADD CONSTRAINT payment_p2007_01_id_key UNIQUE (payment_id)")
+        db.execute("CREATE SCHEMA elsewhere")
+        db.execute("CREATE TABLE elsewhere.store (store_id integer PRIMARY KEY)")
+        db.execute(
+            "CREATE TABLE refund (id integer PRIMARY KEY, payment_id integer REFERENCES payment_p2007_01 (payment_id),"
+            " store_id integer CONSTRAINT refund_store_fkey REFERENCES elsewhere.store,"
+            " customer_id integer REFERENCES customer)"
+        )
+        found = {(o.kind, o.name): o.depends_on for o in read_unmanaged(db) if o.kind == "foreign key"}
+    assert found == {
+        ("foreign key", "refund_payment_id_fkey"): (
+            ("refund", None), ("payment_p2007_01", None), ("payment_p2007_01", "payment_id"), ("refund", "payment_id"),
+        ),
+        ("foreign key", "refund_store_fkey"): (("refund", None), ("refund", "store_id")),
+    }
+    schema = introspect(sakila)
+    assert [fk.name for fk in schema.table("refund").foreign_keys] == ["refund_customer_id_fkey"]
+    assert problems(schema, dialect="postgresql") == []
+    create_schema(emptied(empty), schema)
+    assert introspect(empty) == schema
+    source = read_source(str(sakila))
+    hit = conflicts([DropTable(source.schema.table("refund"))], source.schema, "postgresql", source.unmanaged)
+    assert sorted(o.name for c in hit for o in c.objects) == ["refund_payment_id_fkey", "refund_store_fkey"]
+
+
 # ---------------------------------------------------------------- numerics decimal(p,s) cannot hold
 
 NUMERICS = (
