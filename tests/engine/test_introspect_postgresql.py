@@ -176,18 +176,20 @@ def test_enum_of_another_schema_is_native(pg_url):
     assert str(schema.table("t").column("a").type) == "postgresql:elsewhere.e"
 
 
-def test_views_partitions_and_other_schemas_are_skipped(pg_url):
+def test_views_partitions_inheritance_children_and_other_schemas_are_skipped(pg_url):
     run(
         pg_url,
         "CREATE TABLE measures (at date NOT NULL, v integer) PARTITION BY RANGE (at)",
         "CREATE TABLE measures_2020 PARTITION OF measures FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+        "CREATE TABLE readings (at date NOT NULL)",
+        "CREATE TABLE readings_2020 (CHECK (at < '2021-01-01')) INHERITS (readings)",
         "CREATE VIEW recent AS SELECT * FROM measures",
         "CREATE MATERIALIZED VIEW frozen AS SELECT 1 AS one",
         "CREATE SEQUENCE counter",
         "CREATE SCHEMA elsewhere",
         "CREATE TABLE elsewhere.hidden (a integer)",
     )
-    assert [t.name for t in introspect(pg_url).tables] == ["measures"]
+    assert sorted(t.name for t in introspect(pg_url).tables) == ["measures", "readings"]
 
 
 def test_foreign_key_actions(pg_url):
@@ -317,6 +319,8 @@ def test_read_default(text, expected):
         ("timestamp(0) with time zone", "timestamptz(0)"),
         ("json", "postgresql:json"),
         ("integer[]", "postgresql:integer[]"),
+        ("numeric(2,5)", "postgresql:numeric(2,5)"),  # more decimals than digits: no decimal(p,s)
+        ("numeric(5,-2)", "postgresql:numeric(5,-2)"),
     ],
 )
 def test_read_type(text, expected):
