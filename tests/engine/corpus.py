@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from migrations_engine.diff import diff
 from migrations_engine.introspect import introspect
 from migrations_engine.render import render, render_down
 from migrations_engine.schema import Column, Schema, Table
+from migrations_engine.unmanaged import read_unmanaged
 from migrations_engine.urls import DatabaseURL
 from tests.engine.roundtrip import assert_same_schema, create_schema, run
 
@@ -242,11 +244,22 @@ def assert_create_script_rebuilds(source: DatabaseURL, empty: DatabaseURL, what:
     the engine's two readings are one schema, and so are the server's own accounts."""
     live = introspect(source)
     assert live.tables, f"{what}: no tables to rebuild"
+    managed = {t.name for t in live.tables}
+    assert_unread_tables_listed(source, managed, what)
     create_schema(empty, live)
     context = f"{what} rebuilt from its CREATE script"
     assert_same_schema(introspect(empty), live, context)
     # The engine could miss something in both readings alike: the server's account sees it.
-    assert_same_catalog(catalog(empty), catalog(source), context)
+    assert_same_catalog(catalog(empty, tables=managed), catalog(source, tables=managed), context)
+
+
+def assert_unread_tables_listed(url: DatabaseURL, managed: Collection[str], what: str) -> None:
+    """A table the engine leaves out (an inheritance child, a partition …) is one it lists as not
+    managed: none disappears in silence."""
+    with connect(url) as db:
+        listed = {o.name for o in read_unmanaged(db)}
+    unread = server_tables(url) - set(managed)
+    assert unread <= listed, f"{what}: tables neither read nor listed as not managed: {sorted(unread - listed)}"
 
 
 def corpus_comment(table: Table, column: Column) -> str:
@@ -260,7 +273,8 @@ def assert_comment_changes_keep_everything(url: DatabaseURL, what: str, *, min_r
     the old one with the new comments (the server's account without comments unchanged), after
     down the old one exactly; every row of every table byte for byte the same throughout."""
     live = introspect(url)
-    before = _Before(table_rows(url, live), catalog(url), catalog(url, comments=False))
+    managed = {t.name for t in live.tables}
+    before = _Before(table_rows(url, live), catalog(url, tables=managed), catalog(url, comments=False, tables=managed))
     assert sum(len(rows) for rows in before.rows.values()) >= min_rows, f"{what} should come with rows"
 
     _up_and_down(url, live, with_column_comments(live, corpus_comment), before, "every column's comment")
@@ -277,16 +291,17 @@ class _Before:
 
 
 def _up_and_down(url: DatabaseURL, old: Schema, new: Schema, before: _Before, what: str) -> None:
+    managed = {t.name for t in old.tables}
     up, down = comment_scripts(old, new, url.dialect)
     run(url, up)
     context = f"after up changing {what}"
     assert_same_schema(introspect(url), new if KEEPS_COMMENTS[url.dialect] else old, context)
-    assert_same_catalog(catalog(url, comments=False), before.uncommented, context)
+    assert_same_catalog(catalog(url, comments=False, tables=managed), before.uncommented, context)
     assert_same_rows(table_rows(url, old), before.rows, context)
     run(url, down)
     context = f"after down changing {what}"
     assert_same_schema(introspect(url), old, context)
-    assert_same_catalog(catalog(url), before.catalog, context)
+    assert_same_catalog(catalog(url, tables=managed), before.catalog, context)
     assert_same_rows(table_rows(url, old), before.rows, context)
 
 
@@ -313,26 +328,42 @@ def single_columns(schema: Schema) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- the servers' own account
 
 
-def catalog(url: DatabaseURL, *, comments: bool = True) -> set[str]:
+def catalog(url: DatabaseURL, *, comments: bool = True, tables: Collection[str] | None = None) -> set[str]:
     """What the server itself says about the tables, one line per fact, engine not involved:
     PostgreSQL's catalog (columns with type, nullability, default, identity, generation,
     collation; constraints and indexes as pg_get_constraintdef/pg_indexes write them; table
     comments; inheritance; enum labels), MySQL's ``SHOW CREATE TABLE`` lines, SQLite's pragmas
     (checks aside: SQLite keeps them only in the CREATE text). Views, triggers, routines and sequences
     are not tables' facts and are left out. Column order is ignored, as ``compare`` ignores it.
-    ``comments=False`` leaves comments out."""
+    ``comments=False`` leaves comments out; ``tables`` keeps only those tables' facts."""
     with connect(url) as db:
         if url.dialect == "postgresql":
-            return _postgresql_catalog(db, comments)
-        if url.dialect == "mysql":
-            return _mysql_catalog(db, comments)
-        return _sqlite_catalog(db)
+            facts = _postgresql_catalog(db, comments)
+        elif url.dialect == "mysql":
+            facts = _mysql_catalog(db, comments)
+        else:
+            facts = _sqlite_catalog(db)
+    return {fact for table, fact in facts if tables is None or table is None or table in tables}
+
+
+def server_tables(url: DatabaseURL) -> set[str]:
+    """The names of the database's ordinary tables, as the server lists them."""
+    with connect(url) as db:
+        if url.dialect == "postgresql":
+            rows = db.query(f"SELECT c.relname FROM pg_class c WHERE {_PG_TABLES}")
+        elif url.dialect == "mysql":
+            rows = db.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+            )
+        else:
+            rows = db.query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'")
+    return {name for (name,) in rows}
 
 
 _PG_TABLES = "c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace"
 
 
-def _postgresql_catalog(db, comments: bool) -> set[str]:
+def _postgresql_catalog(db, comments: bool) -> set[tuple[str | None, str]]:
     def described(sql: str) -> str:
         return sql if comments else "NULL"
 
@@ -346,43 +377,43 @@ def _postgresql_catalog(db, comments: bool) -> set[str]:
         " JOIN pg_type t ON t.oid = a.atttypid"
         f" LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE {_PG_TABLES}"
     ):
-        facts.add("column " + " | ".join(map(str, row)))
+        facts.add((row[0], "column " + " | ".join(map(str, row))))
     for row in db.query(
         "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), "
         + described("obj_description(con.oid, 'pg_constraint')") +
         f" FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid WHERE {_PG_TABLES}"
     ):
-        facts.add("constraint " + " | ".join(map(str, row)))
+        facts.add((row[0], "constraint " + " | ".join(map(str, row))))
     for row in db.query(
         "SELECT c.relname, i.relname, pg_get_indexdef(i.oid), "
         + described("obj_description(i.oid, 'pg_class')") +
         " FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid"
         f" WHERE {_PG_TABLES}"
     ):
-        facts.add("index " + " | ".join(map(str, row)))
+        facts.add((row[0], "index " + " | ".join(map(str, row))))
     for row in db.query(
         "SELECT c.relname, c.relkind, " + described("obj_description(c.oid, 'pg_class')")
         + f" FROM pg_class c WHERE {_PG_TABLES}"
     ):
-        facts.add("table " + " | ".join(map(str, row)))
+        facts.add((row[0], "table " + " | ".join(map(str, row))))
     for row in db.query(
         "SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
         f" JOIN pg_class p ON p.oid = i.inhparent WHERE {_PG_TABLES}"
     ):
-        facts.add("inherits " + " | ".join(map(str, row)))
+        facts.add((row[0], "inherits " + " | ".join(map(str, row))))
     for row in db.query(
         "SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)"
         " FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
         " WHERE t.typnamespace = current_schema()::regnamespace GROUP BY t.typname"
     ):
-        facts.add("enum " + " | ".join(map(str, row)))
+        facts.add((None, "enum " + " | ".join(map(str, row))))
     return facts
 
 
 _MYSQL_COMMENT = re.compile(r" COMMENT[= ]'(?:[^'\\]|\\.|'')*'")
 
 
-def _mysql_catalog(db, comments: bool) -> set[str]:
+def _mysql_catalog(db, comments: bool) -> set[tuple[str | None, str]]:
     facts = set()
     tables = [name for (name,) in db.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
@@ -393,32 +424,32 @@ def _mysql_catalog(db, comments: bool) -> set[str]:
             line = re.sub(r" AUTO_INCREMENT=\d+", "", line.strip().rstrip(","))
             if not comments:
                 line = _MYSQL_COMMENT.sub("", line)
-            facts.add(f"{table}: {line}")
+            facts.add((table, f"{table}: {line}"))
     return facts
 
 
-def _sqlite_catalog(db) -> set[str]:
+def _sqlite_catalog(db) -> set[tuple[str | None, str]]:
     facts = set()
     for name, kind, without_rowid, strict in db.query(
         "SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'"
     ):
         if kind != "table":
             continue
-        facts.add(f"table {name} | without rowid {without_rowid} | strict {strict}")
+        facts.add((name, f"table {name} | without rowid {without_rowid} | strict {strict}"))
         for row in db.query("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)", [name]):
-            facts.add(f"column {name} | " + " | ".join(map(str, row)))
+            facts.add((name, f"column {name} | " + " | ".join(map(str, row))))
         foreign_keys: dict[int, list[tuple]] = {}
         for key, *row in db.query(
             "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, \"match\" FROM pragma_foreign_key_list(?)", [name]
         ):
             foreign_keys.setdefault(key, []).append(tuple(row))
         for rows in foreign_keys.values():  # ids follow the order the keys are written in
-            facts.add(f"foreign key {name} | {sorted(rows)}")
+            facts.add((name, f"foreign key {name} | {sorted(rows)}"))
         for index, unique, origin, partial in db.query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)", [name]):
             keys = db.query("SELECT seqno, name, \"desc\", coll, key FROM pragma_index_xinfo(?) ORDER BY seqno", [index])
             # Automatic indexes are numbered in the order their constraints are written.
             label = index if origin == "c" else f"({origin})"
-            facts.add(f"index {name} | {label} | unique {unique} | partial {partial} | {keys}")
+            facts.add((name, f"index {name} | {label} | unique {unique} | partial {partial} | {keys}"))
     return facts
 
 
