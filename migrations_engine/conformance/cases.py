@@ -260,7 +260,10 @@ _NOT_MANAGED = (
     "not managed by the engine, deliberately: `inspect` and `diff` list such objects as not managed,"
     " keep them as they are, and refuse a change that would drop or break them (docs/engine.md)"
 )
-_PHYSICAL = "physical storage settings, not schema: the engine neither reads nor writes them"
+_PHYSICAL = (
+    "physical storage settings, not schema: the engine does not read them, so a table or index it"
+    " re-creates takes the server's defaults (docs/engine.md lists this limit)"
+)
 
 #: Why each kind of case is out of scope, by the start of its reason: shown in the report, so
 #: that every exclusion is defended where it is counted.
