@@ -1,7 +1,7 @@
 """PostgreSQL: what the engine does not model in ``current_schema()``, with the tables and columns
 each object depends on as ``pg_depend`` records them (see ``migrations_engine.unmanaged``).
 
-Three queries. Objects that can depend on tables (views, materialized views, triggers, policies,
+Four queries. Objects that can depend on tables (views, materialized views, triggers, policies,
 rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
 with their dependencies; the others (functions, sequences not owned by a column, domains, types
 other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
@@ -12,7 +12,10 @@ does not record and does not rewrite on a rename.
 A partition or inheritance child depends on its parents (a parent dropped or recreated would come
 back without its children and, partitioned, without ``PARTITION BY``: refused) and on what its own
 foreign keys reference. A foreign key of a managed table onto one of them (or onto another
-schema's table) is listed too, on its table: the engine does not read it (``postgresql.py``).
+schema's table) is listed too, on its table: the engine does not read it (``postgresql.py``). A
+partitioned table's ``PARTITION BY``, which the engine does not write, is listed as the
+partitioning of the table, on the table and the key's columns: with no partition yet, dropping or
+recreating the table is refused all the same.
 """
 
 from __future__ import annotations
@@ -128,6 +131,22 @@ SELECT 'extension', e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 
 """
 
 
+#: Each partitioned table with its key's columns (those its key expressions use too: PostgreSQL
+#: records each as an internal dependency of the table on itself).
+_PARTITIONING = """
+SELECT c.relname, a.attname
+FROM pg_catalog.pg_partitioned_table pt
+JOIN pg_catalog.pg_class c ON c.oid = pt.partrelid
+LEFT JOIN pg_catalog.pg_depend d
+  ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.objsubid > 0
+  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = 0
+  AND d.deptype = 'i'
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND NOT c.relispartition  -- a partition's is part of the partition
+ORDER BY c.relname, a.attnum
+"""
+
 #: Each trigger's table and its function's body: PostgreSQL records no dependency of a trigger on
 #: what its function uses (``NEW.last_update``, ``INSERT INTO film_log``).
 _TRIGGER_BODIES = """
@@ -170,6 +189,10 @@ def read_unmanaged(database: Database) -> list[UnmanagedObject]:
         for name, table, body in bodies:
             pairs = depends[("trigger", name, table)]
             pairs += [pair for pair in named_dependencies(body or "", columns, table) if pair not in pairs]
+    for table, column in database.query(_PARTITIONING):
+        pairs = depends.setdefault(("partitioning of table", table, None), [(table, None)])
+        if column is not None:
+            pairs.append((table, column))
     objects = [UnmanagedObject(kind, name, tuple(pairs)) for (kind, name, _), pairs in depends.items()]
     objects += [UnmanagedObject(kind, name) for kind, name in database.query(_LISTED)]
     return objects

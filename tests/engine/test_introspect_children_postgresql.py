@@ -63,6 +63,7 @@ CHILDREN = {
     ("partition", "rental_2005"): (("rental", None),),
     ("partition", "rental_2006"): (("rental", None),),
     ("partition", "rental_2006_1"): (("rental_2006", None),),
+    ("partitioning of table", "rental"): (("rental", None), ("rental", "rented")),
 }
 
 
@@ -119,7 +120,7 @@ def test_inspect_notes_them_on_stderr_and_prints_only_the_managed_tables(sakila)
         'inheritance child "payment_p2007_01" (on payment, customer), '
         'inheritance child "payment_p2007_02" (on payment), '
         'partition "rental_2005" (on rental), partition "rental_2006" (on rental), '
-        'partition "rental_2006_1" (on rental_2006)'
+        'partition "rental_2006_1" (on rental_2006), partitioning of table "rental" (on rental)'
     )
 
 
@@ -138,21 +139,45 @@ def test_the_partitioned_parent_would_be_written_without_partition_by(sakila):
     assert sql.startswith('CREATE TABLE "rental" (') and "PARTITION" not in sql
 
 
-@pytest.mark.parametrize(("parent", "kind", "children"), [
-    ("payment", "inheritance child", ["payment_p2007_01", "payment_p2007_02"]),
-    ("rental", "partition", ["rental_2005", "rental_2006"]),
+@pytest.mark.parametrize(("parent", "children"), [
+    ("payment", ['inheritance child "payment_p2007_01"', 'inheritance child "payment_p2007_02"']),
+    ("rental", ['partition "rental_2005"', 'partition "rental_2006"', 'partitioning of table "rental"']),
 ])
-def test_dropping_or_recreating_a_parent_is_refused_naming_its_children(sakila, parent, kind, children):
+def test_dropping_or_recreating_a_parent_is_refused_naming_its_children(sakila, parent, children):
     source = read_source(str(sakila))
     table = source.schema.table(parent)
     dropped = diff(source.schema, Schema(tuple(t for t in source.schema.tables if t.name != parent)))
     hit = conflicts(dropped, source.schema, "postgresql", source.unmanaged)
-    assert [o.name for c in hit for o in c.objects] == children
+    assert [o.label() for c in hit for o in c.objects] == children
     with pytest.raises(UnmanagedConflict) as refused:
         check([DropTable(table), CreateTable(table)], source.schema, "postgresql", source.unmanaged)
-    named = " and ".join(f'{kind} "{child}"' for child in children)
+    named = ", ".join(children[:-1]) + " and " + children[-1]
     assert str(refused.value).startswith(f"refused: the engine does not manage {named} and will not drop")
     assert f"drops table {parent}, on which" in str(refused.value)
+
+
+def test_a_partitioned_table_without_partitions_is_not_dropped_or_retyped_either(pg_url):
+    from migrations_engine.operations import AlterColumn
+    from migrations_engine.types import ColumnType
+
+    with connect(pg_url) as db:
+        db.execute("CREATE TABLE events (id integer, at date NOT NULL, kind text) PARTITION BY LIST ((extract(year FROM at)))")
+    source = read_source(str(pg_url))
+    assert [o.describe() for o in source.unmanaged] == ['partitioning of table "events" (on events)']
+    assert source.unmanaged[0].depends_on == (("events", None), ("events", "at"))
+    events = source.schema.table("events")
+    hit = conflicts([DropTable(events), CreateTable(events)], source.schema, "postgresql", source.unmanaged)
+    assert [c.action for c in hit] == ["drops table events"]
+    at = events.column("at")
+    retyped = [AlterColumn("events", at, replace(at, type=ColumnType.parse("timestamp")))]
+    assert [c.action for c in conflicts(retyped, source.schema, "postgresql", source.unmanaged)] == [
+        "changes the type of column events.at"
+    ]
+    kind = events.column("kind")  # not in the key: free to change
+    assert conflicts(
+        [AlterColumn("events", kind, replace(kind, type=ColumnType.parse("varchar(20)")))],
+        source.schema, "postgresql", source.unmanaged,
+    ) == []
 
 
 def test_dropping_what_a_childs_own_foreign_key_references_is_refused(sakila):

@@ -102,7 +102,7 @@ def test_no_query_is_spent_without_a_virtual_table(sqlite_url):
     assert queries == []
 
 
-def test_inspect_notes_the_virtual_tables_and_prints_only_the_managed_tables(with_virtual):
+def test_inspect_notes_the_virtual_tables_and_their_shadows_and_prints_only_the_managed_tables(with_virtual):
     result = subprocess.run(
         [sys.executable, "-m", "migrations_engine", "inspect", str(with_virtual)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -113,9 +113,11 @@ def test_inspect_notes_the_virtual_tables_and_prints_only_the_managed_tables(wit
     assert note.startswith("note: not managed (kept as they are): ")
     for name in ('"boxes ü"', '"ft"', '"ft_more"', '"old_search"'):
         assert f"virtual table {name}" in note
+    assert 'shadow table "ft_data" (on ft)' in note and 'shadow table "boxes ü_node" (on "boxes ü")' in note
     with connect(with_virtual) as db:
-        kinds = {o.name: o.kind for o in read_unmanaged(db)}
-    assert {name for name, kind in kinds.items() if kind == "virtual table"} == {"boxes ü", "ft", "ft_more", "old_search"}
+        found = read_unmanaged(db)
+    assert {o.name for o in found if o.kind == "virtual table"} == {"boxes ü", "ft", "ft_more", "old_search"}
+    assert {o.name: o.tables[0] for o in found if o.kind == "shadow table"} == SHADOWS
 
 
 def test_the_managed_part_round_trips_through_a_create_script(with_virtual, tmp_path):

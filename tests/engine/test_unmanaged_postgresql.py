@@ -54,6 +54,7 @@ def test_every_kind_is_read_with_its_dependencies(pg_url):
         ("policy", "own_rows"): (("customer", None), ("customer", "email")),
         ("rule", "keep_films"): (("film", None),),
         ("partition", "measurement_2024"): (("measurement", None),),
+        ("partitioning of table", "measurement"): (("measurement", None), ("measurement", "taken")),
         ("inheritance child", "child"): (("parent", None),),
         ("publication", "customers"): (("customer", None), ("customer", "id"), ("customer", "email")),
         ("sequence", "loose"): (),
@@ -78,7 +79,7 @@ def test_what_postgresql_would_drop_silently_is_refused(pg_url):
     source = read_source(str(pg_url))
     measurement = source.schema.table("measurement")
     hit = conflicts([DropTable(measurement)], source.schema, "postgresql", read)
-    assert [o.name for c in hit for o in c.objects] == ["measurement_2024"]
+    assert [o.name for c in hit for o in c.objects] == ["measurement_2024", "measurement"]
     email = source.schema.table("customer").column("email")
     hit = conflicts([DropColumn("customer", email)], source.schema, "postgresql", read)
     assert sorted(o.name for c in hit for o in c.objects) == ["active_customers", "customers", "own_rows"]

@@ -1,5 +1,5 @@
-"""SQLite: views, triggers and virtual tables are read; views and triggers with the tables and
-columns their SQL names (introspect/unmanaged_sqlite.py)."""
+"""SQLite: views, triggers and virtual tables (with their shadow tables) are read; views and
+triggers with the tables and columns their SQL names (introspect/unmanaged_sqlite.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def test_every_kind_is_read_with_its_dependencies(sqlite_url):
             db.execute(sql)
         found = read_unmanaged(db)
     assert found == [
+        *(UnmanagedObject("shadow table", f"search_{suffix}", (("search", None),)) for suffix in ("config", "content", "data", "docsize", "idx")),
         UnmanagedObject("trigger", "last_updated", (("film", None), ("film", "id"), ("film", "title"), ("film", "last_update"))),
         UnmanagedObject(
             "view", "active_customers", (("customer", None), ("customer", "id"), ("customer", "email"), ("customer", "active"))
