@@ -414,7 +414,7 @@ def with_portable_expressions(value, dialect: str):
     ``portable_expression``; the same object when nothing changes."""
     from dataclasses import fields, is_dataclass, replace
 
-    from .schema import Check, Column, Default, Index
+    from .schema import Check, Column, Default, Generated, Index
 
     if isinstance(value, tuple):
         mapped = tuple(with_portable_expressions(item, dialect) for item in value)
@@ -425,10 +425,18 @@ def with_portable_expressions(value, dialect: str):
     if isinstance(value, Default) and value.expression:
         new = portable_expression(value.value, dialect)
         return value if new == value.value else replace(value, value=new)
+    if isinstance(value, Generated):
+        new = portable_expression(value.expression, dialect)
+        return value if new == value.expression else replace(value, expression=new)
     if isinstance(value, Check):
         changes["expression"] = portable_expression(value.expression, dialect)
-    elif isinstance(value, Index) and value.where:
-        changes["where"] = portable_expression(value.where, dialect)
+    elif isinstance(value, Index) and (value.where or value.has_expressions):
+        if value.where:
+            changes["where"] = portable_expression(value.where, dialect)
+        if value.has_expressions:
+            changes["columns"] = tuple(
+                portable_expression(e, dialect) if value.key(n).expression else e for n, e in enumerate(value.columns)
+            )
     elif isinstance(value, Column) and value.on_update:
         changes["on_update"] = portable_expression(value.on_update, dialect)
     for field in fields(value):
@@ -441,3 +449,21 @@ def with_portable_expressions(value, dialect: str):
                 changes[field.name] = mapped
     changes = {name: new for name, new in changes.items() if new is not getattr(value, name) and new != getattr(value, name)}
     return replace(value, **changes) if changes else value
+
+
+def with_portable_tables(schema, dialect: str, tables=None):
+    """``schema`` with ``with_portable_expressions`` applied to the tables named in ``tables``
+    (None: all of them), the others left as they are: rendering needs the tables its operations
+    touch, and walking a large schema's every expression costs more than the rest of a diff."""
+    from dataclasses import replace
+
+    changed = {}
+    for table in schema.tables:
+        if tables is not None and table.name not in tables:
+            continue
+        portable = with_portable_expressions(table, dialect)
+        if portable is not table:
+            changed[table.name] = portable
+    if not changed:
+        return schema
+    return replace(schema, tables=tuple(changed.get(t.name, t) for t in schema.tables))

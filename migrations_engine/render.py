@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .dialects import Dialect, get_dialect
 from .errors import UnsupportedChange
-from .expressions import with_portable_expressions
+from .expressions import with_portable_expressions, with_portable_tables
 from .naming import with_default_names
 from .operations import Operation, reverse_all
 from .schema import Schema
@@ -20,12 +20,27 @@ def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -
     the operations write past the dialect's limits are refused (``type_checks``)."""
     target = get_dialect(dialect) if isinstance(dialect, str) else dialect
     start = with_default_names(start)  # operations name every constraint; so must the start
-    start = with_portable_expressions(start, target.name)
+    start = with_portable_tables(start, target.name, touched_tables(operations))
     operations = [with_portable_expressions(op, target.name) for op in operations]
     too_large = written_type_problems(operations, target.name)
     if too_large:
         raise UnsupportedChange("; ".join(too_large))
     return [Statement(sql, index) for index, sql in target.render_all(operations, start)]
+
+
+def touched_tables(operations: list[Operation]) -> set[str] | None:
+    """The names of the tables ``operations`` change (a dialect may rebuild them from what the
+    start schema says), or None for all: an enum's change can rebuild every table using it."""
+    names: set[str] = set()
+    for op in operations:
+        if "enum" in op.kind:
+            return None
+        table = getattr(op, "table", None)
+        names.update(n for n in (getattr(table, "name", table), getattr(op, "old_name", None), getattr(op, "new_name", None)) if isinstance(n, str))
+        fk = getattr(op, "foreign_key", None)
+        if fk is not None:
+            names.add(fk.ref_table)
+    return names
 
 
 def render_down(operations: list[Operation], end: Schema, dialect: str | Dialect) -> list[Statement]:

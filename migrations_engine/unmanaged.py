@@ -384,10 +384,12 @@ def _rebuilt_tables(
     tables_of: Callable[..., list[str]] | None = getattr(target, "rebuilt_tables", None)
     rebuilds: Callable[..., bool] | None = getattr(target, "rebuilds", None)
     if (tables_of or rebuilds) and start is not None:
-        from .expressions import with_portable_expressions
+        from .expressions import with_portable_expressions, with_portable_tables
         from .naming import with_default_names
+        from .render import touched_tables
 
-        schema = with_portable_expressions(with_default_names(start), dialect)  # as render() sees it
+        # As render() sees it.
+        schema = with_portable_tables(with_default_names(start), dialect, touched_tables(list(operations)))
         for index, op in enumerate(operations):
             op = with_portable_expressions(op, dialect)
             after = op.apply(schema)
