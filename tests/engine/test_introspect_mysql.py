@@ -327,7 +327,7 @@ def test_the_number_of_queries_does_not_grow_with_the_tables(mysql_url):
     few = queries_to_read(mysql_url)
     tables = [f"CREATE TABLE t{n} (id int PRIMARY KEY, v varchar(9) UNIQUE, w int REFERENCES t0 (id), CHECK (w > 0))" for n in range(1, 30)]
     run(mysql_url, "CREATE TABLE t0 (id int PRIMARY KEY)", *tables)
-    assert queries_to_read(mysql_url) == few == 7  # the seventh: collations and their character sets
+    assert queries_to_read(mysql_url) == few == 8  # collations; foreign keys read in two (a join is slow)
 
 
 # ---------------------------------------------------------------- the text of the catalogs
