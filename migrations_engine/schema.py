@@ -162,8 +162,31 @@ class IndexKey:
 PLAIN_KEY = IndexKey()
 
 
+class _KeyedElements:
+    """What indexes and exclusion constraints share: ``columns`` whose elements are column names
+    or expressions, per-element ``keys`` (empty when all are plain), and ``include`` columns."""
+
+    columns: tuple[str, ...]
+    keys: tuple[IndexKey, ...]
+    include: tuple[str, ...]
+
+    def key(self, position: int) -> IndexKey:
+        """The key options of the element at ``position`` (plain when ``keys`` is empty)."""
+        return self.keys[position] if self.keys else PLAIN_KEY
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The columns named directly: the non-expression elements, then INCLUDE."""
+        named = tuple(c for n, c in enumerate(self.columns) if not self.key(n).expression)
+        return named + self.include
+
+    @property
+    def has_expressions(self) -> bool:
+        return any(key.expression for key in self.keys)
+
+
 @dataclass(frozen=True)
-class Index:
+class Index(_KeyedElements):
     #: One entry per element: a column name, or an expression's SQL where its key says so.
     columns: tuple[str, ...]
     name: str | None = None
@@ -181,23 +204,9 @@ class Index:
     nulls_not_distinct: bool = False
     comment: str | None = None
 
-    def key(self, position: int) -> IndexKey:
-        """The key options of the element at ``position`` (plain when ``keys`` is empty)."""
-        return self.keys[position] if self.keys else PLAIN_KEY
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The columns the index names directly: its non-expression elements, then INCLUDE."""
-        named = tuple(c for n, c in enumerate(self.columns) if not self.key(n).expression)
-        return named + self.include
-
-    @property
-    def has_expressions(self) -> bool:
-        return any(key.expression for key in self.keys)
-
 
 @dataclass(frozen=True)
-class Exclusion:
+class Exclusion(_KeyedElements):
     """PostgreSQL: an ``EXCLUDE`` constraint. No two rows may have, for every element, values
     the element's operator says are in conflict (``&&`` overlap, ``=`` equal).
 
@@ -219,16 +228,6 @@ class Exclusion:
     deferrable: bool = False
     initially_deferred: bool = False
     comment: str | None = None
-
-    def key(self, position: int) -> IndexKey:
-        """The key options of the element at ``position`` (plain when ``keys`` is empty)."""
-        return self.keys[position] if self.keys else PLAIN_KEY
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The columns the constraint names directly: its non-expression elements, then INCLUDE."""
-        named = tuple(c for n, c in enumerate(self.columns) if not self.key(n).expression)
-        return named + self.include
 
 
 @dataclass(frozen=True)

@@ -78,55 +78,39 @@ def _table_problems(table: Table, schema: Schema, dialect: str | None = None) ->
 
 
 def _expression_problems(table: Table, dialect: str | None) -> list[str]:
-    """Checks, partial-index conditions and expression defaults that would not stay one
-    expression in the SQL, or name columns the table lacks (``expressions.expression_problems``,
-    lenient: text sqlglot cannot read passes when it is safe, as a database may have written it)."""
+    """Checks, index and exclusion conditions and expressions, expression defaults and generated
+    columns that would not stay one expression in the SQL, or name columns the table lacks
+    (``expressions.expression_problems``, lenient: text sqlglot cannot read passes when it is
+    safe, as a database may have written it)."""
     where = f"table {table.name!r}"
-    found: list[str] = []
-    columns = table.column_names
-    for check in table.checks:
-        for problem in expression_problems(check.expression, dialect, columns, table=table.name, strict=False):
-            found.append(f"{where}: check {check.name or ''} {check.expression!r} {problem}")
-    for index in table.indexes:
-        if index.where:
-            for problem in expression_problems(index.where, dialect, columns, table=table.name, strict=False):
-                found.append(f"{where}: index {index.name or ''} condition {index.where!r} {problem}")
-        for n, element in enumerate(index.columns):
-            if index.key(n).expression:
-                for problem in expression_problems(element, dialect, columns, table=table.name, strict=False):
-                    found.append(f"{where}: index {index.name or ''} expression {element!r} {problem}")
-    for exclusion in table.exclusions:
-        texts = [("condition", exclusion.where)] if exclusion.where else []
-        texts += [("expression", e) for n, e in enumerate(exclusion.columns) if exclusion.key(n).expression]
-        for what, text in texts:
-            for problem in expression_problems(text, dialect, columns, table=table.name, strict=False):
-                found.append(f"{where}: exclusion constraint {exclusion.name or ''} {what} {text!r} {problem}")
-    for column in table.columns:
-        if column.default is not None and column.default.expression:
-            for problem in expression_problems(column.default.value, dialect, None, strict=False):
-                found.append(f"{where}: default of column {column.name!r} {column.default.value!r} {problem}")
-        if column.generated is not None:
-            expression = column.generated.expression
-            for problem in expression_problems(expression, dialect, columns, table=table.name, strict=False):
-                found.append(f"{where}: generated column {column.name!r} {expression!r} {problem}")
-            if column.default is not None:
-                found.append(f"{where}: generated column {column.name!r} cannot have a default")
+    found = [
+        f"{where}: {what} {text!r} {problem}"
+        for what, text, columns in _expressions(table)
+        for problem in expression_problems(text, dialect, columns, table=table.name, strict=False)
+    ]
+    found += [
+        f"{where}: generated column {column.name!r} cannot have a default"
+        for column in table.columns
+        if column.generated is not None and column.default is not None
+    ]
     return found
 
 
 def _expressions(table: Table) -> list[tuple[str, str, tuple[str, ...] | None]]:
-    """Every SQL expression of ``table``: (what it is, its text, the columns it may name)."""
+    """Every SQL expression of ``table``: (what it is, its text, the columns it may name; None:
+    none, as for a default)."""
     columns = table.column_names
     found: list[tuple[str, str, tuple[str, ...] | None]] = []
     found += [(f"check {c.name or ''}", c.expression, columns) for c in table.checks]
-    for index in table.indexes:
-        if index.where:
-            found.append((f"index {index.name or ''} condition", index.where, columns))
-        found += [
-            (f"index {index.name or ''} expression", element, columns)
-            for n, element in enumerate(index.columns)
-            if index.key(n).expression
-        ]
+    for kind, elements in (("index", table.indexes), ("exclusion constraint", table.exclusions)):
+        for element in elements:
+            if element.where:
+                found.append((f"{kind} {element.name or ''} condition", element.where, columns))
+            found += [
+                (f"{kind} {element.name or ''} expression", text, columns)
+                for n, text in enumerate(element.columns)
+                if element.key(n).expression
+            ]
     for column in table.columns:
         if column.default is not None and column.default.expression:
             found.append((f"default of column {column.name!r}", column.default.value, None))
