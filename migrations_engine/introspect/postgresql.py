@@ -127,21 +127,26 @@ WHERE {_MANAGED}
 ORDER BY con.conrelid, con.conname
 """
 
-# Per key: the expression (non-pretty, as checks are read; pretty, to find the key in the
-# definition), DESC and NULLS FIRST bits, the operator class where not the type's default.
-_INDEXES = f"""
-SELECT i.indrelid, ic.relname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
+# What an index's row holds after its name: uniqueness, key columns, predicate, method, DESC and
+# NULLS FIRST bits, NULLS NOT DISTINCT; then (after the comment) per key the expression
+# (non-pretty, as checks are read; pretty, to find the key in the definition) and the operator
+# class where not the type's default, and the whole definition. Shared by indexes and exclusions.
+_INDEX_FLAGS = """i.indisunique, i.indkey::int2[], i.indnkeyatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
-       am.amname, i.indoption::int2[], i.indnullsnotdistinct,
-       pg_catalog.obj_description(i.indexrelid, 'pg_class'),
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
+       am.amname, i.indoption::int2[], i.indnullsnotdistinct,"""
+_INDEX_KEYS = """       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
              FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
        ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
        ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
              FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, position)
              JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid ORDER BY u.position),
-       pg_catalog.pg_get_indexdef(i.indexrelid, 0, true)
+       pg_catalog.pg_get_indexdef(i.indexrelid, 0, true)"""
+
+_INDEXES = f"""
+SELECT i.indrelid, ic.relname, {_INDEX_FLAGS}
+       pg_catalog.obj_description(i.indexrelid, 'pg_class'),
+{_INDEX_KEYS}
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -153,21 +158,11 @@ ORDER BY i.indrelid, ic.relname
 """
 
 # Exclusion constraints: their index's row as _INDEXES reads it (the constraint's name and
-# comment in place of the index's; keep the two in step), then the operators, one per key, and
-# the timing.
+# comment in place of the index's), then the operators, one per key, and the timing.
 _EXCLUSIONS = f"""
-SELECT i.indrelid, con.conname, i.indisunique, i.indkey::int2[], i.indnkeyatts,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
-       am.amname, i.indoption::int2[], i.indnullsnotdistinct,
+SELECT i.indrelid, con.conname, {_INDEX_FLAGS}
        pg_catalog.obj_description(con.oid, 'pg_constraint'),
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
-             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
-             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k),
-       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, position)
-             JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid ORDER BY u.position),
-       pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),
+{_INDEX_KEYS},
        ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(o.oid) THEN o.oprname
                          ELSE 'OPERATOR(' || pg_catalog.quote_ident(n.nspname) || '.' || o.oprname || ')' END
              FROM unnest(con.conexclop) WITH ORDINALITY AS u(oid, position)
