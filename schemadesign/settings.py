@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_extensions",
+    "django_tasks",
+    "django_tasks_db",
     "designer",
 ]
 
@@ -127,3 +129,26 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "schema-designer@localhost")
 SITE_URL = envstr("SITE_URL")
+
+# Background work (deployments) through the Tasks API: the django-tasks backport with its
+# database backend on Django 5.2, so Django 6's built-in tasks need only this setting changed.
+# Workers: `manage.py deploy_worker` (make run starts one beside the development server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "deployments"],
+    }
+}
+
+# Registered connections (designer/connections). Their URLs are encrypted at rest with these
+# Fernet keys, never with SECRET_KEY: CONNECTION_KEYS is a comma-separated list, the first key
+# encrypts, all of them decrypt (rotation: docs/connections.md). Without it, DEBUG uses a key
+# kept in CONNECTION_KEY_FILE (made on first use); a production start refuses to run.
+CONNECTION_KEYS = envlist("CONNECTION_KEYS", "")
+CONNECTION_KEY_FILE = Path(envstr("CONNECTION_KEY_FILE", str(BASE_DIR / ".connection-key")))
+#: Hosts a connection URL may name (exact names, or suffixes starting with a dot); empty: any.
+CONNECTION_ALLOWED_HOSTS = envlist("CONNECTION_ALLOWED_HOSTS", "")
+#: Seconds a connection test or a status read waits for the server before giving up.
+CONNECTION_TIMEOUT = envint("CONNECTION_TIMEOUT", 5)
+#: A running deployment whose worker has not reported for this long is marked interrupted.
+DEPLOYMENT_STALE_SECONDS = envint("DEPLOYMENT_STALE_SECONDS", 120)
