@@ -90,8 +90,11 @@ class Database:
         self.close()
 
 
-def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = True) -> Database:
+def connect(
+    url: str | DatabaseURL, *, autocommit: bool = True, create: bool = True, timeout: float = CONNECT_TIMEOUT_SECONDS
+) -> Database:
     """Open a connection. ``autocommit`` is on by default: the runner manages transactions itself.
+    ``timeout`` is how many seconds a server has to answer the connection.
 
     ``create=False`` refuses to create a SQLite file that does not exist (a typo in a path must
     not read as an empty schema).
@@ -111,7 +114,7 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 prepare_threshold=None,  # every statement runs once or twice: preparing would not pay
                 # The URL's options are libpq's own (sslmode, sslrootcert, application_name …):
                 # libpq checks them and names an unknown one.
-                **{"connect_timeout": str(CONNECT_TIMEOUT_SECONDS), **dict(parsed.options)},
+                **{"connect_timeout": str(max(1, round(timeout))), **dict(parsed.options)},
             )
         elif parsed.dialect == "mysql":
             import pymysql
@@ -123,7 +126,7 @@ def connect(url: str | DatabaseURL, *, autocommit: bool = True, create: bool = T
                 user=parsed.user or "root",
                 password=parsed.password or "",
                 database=parsed.database,
-                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                connect_timeout=timeout,
                 autocommit=autocommit,
                 charset="utf8mb4",
                 client_flag=CLIENT.MULTI_STATEMENTS,

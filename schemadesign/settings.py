@@ -148,6 +148,8 @@ CONNECTION_KEYS = envlist("CONNECTION_KEYS", "")
 CONNECTION_KEY_FILE = Path(envstr("CONNECTION_KEY_FILE", str(BASE_DIR / ".connection-key")))
 #: Hosts a connection URL may name (exact names, or suffixes starting with a dot); empty: any.
 CONNECTION_ALLOWED_HOSTS = envlist("CONNECTION_ALLOWED_HOSTS", "")
+#: The folder SQLite connections must be in (empty: none allowed, except under DEBUG).
+CONNECTION_SQLITE_DIR = envstr("CONNECTION_SQLITE_DIR")
 #: Seconds a connection test or a status read waits for the server before giving up.
 CONNECTION_TIMEOUT = envint("CONNECTION_TIMEOUT", 5)
 #: A running deployment whose worker has not reported for this long is marked interrupted.

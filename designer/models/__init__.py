@@ -20,6 +20,16 @@ from designer.models.drafts import (
     TableGroup,
     new_uid,
 )
+from designer.models.connections import (
+    FINISHED_STATES,
+    PRODUCTION,
+    STANDARD_ENVIRONMENTS,
+    Connection,
+    ConnectionCheck,
+    Deployment,
+    DeploymentState,
+    MigrationScript,
+)
 from designer.models.projects import DIALECT_CHOICES, DIALECTS, Membership, Project, Role
 from designer.models.reviews import (
     Activity,
@@ -33,6 +43,14 @@ from designer.models.reviews import (
 from designer.models.versions import ImmutableError, SchemaVersion, SchemaVersionQuerySet
 
 __all__ = [
+    "FINISHED_STATES",
+    "PRODUCTION",
+    "STANDARD_ENVIRONMENTS",
+    "Connection",
+    "ConnectionCheck",
+    "Deployment",
+    "DeploymentState",
+    "MigrationScript",
     "DIALECTS",
     "DIALECT_CHOICES",
     "EDITABLE_STATUSES",

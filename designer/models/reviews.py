@@ -136,6 +136,13 @@ class Event(models.TextChoices):
     ABANDONED = "abandoned", "abandoned"
     MEMBERS_CHANGED = "members_changed", "changed the members"
     RULES_CHANGED = "rules_changed", "changed the approval rules"
+    CONNECTIONS_CHANGED = "connections_changed", "changed the connections"
+    DEPLOY_REQUESTED = "deploy_requested", "started a deployment"
+    ROLLBACK_REQUESTED = "rollback_requested", "started a rollback"
+    DEPLOY_CANCELLED = "deploy_cancelled", "cancelled a deployment"
+    DEPLOY_SUCCEEDED = "deploy_succeeded", "deployment succeeded"
+    DEPLOY_FAILED = "deploy_failed", "deployment failed"
+    DEPLOY_INTERRUPTED = "deploy_interrupted", "deployment interrupted"
 
 
 class Activity(models.Model):

@@ -68,6 +68,8 @@ class Status:
     drift: list[str] | None = None
     drift_note: str = ""
     expected: Migration | None = field(default=None)
+    #: The live schema (without the runner's tables) when drift was checked.
+    live: Schema | None = field(default=None, repr=False)
 
     @property
     def pending(self) -> list[Entry]:
@@ -90,11 +92,12 @@ class Status:
         return "\n".join(lines) + "\n"
 
 
-def read_status(folder: MigrationFolder, url: str | DatabaseURL) -> Status:
-    """The status of ``url`` against ``folder`` (reads only; the folder must pass its checks)."""
+def read_status(folder: MigrationFolder, url: str | DatabaseURL, *, timeout: float | None = None) -> Status:
+    """The status of ``url`` against ``folder`` (reads only; the folder must pass its checks).
+    ``timeout``: seconds the server has to answer the connection (the engine's default if None)."""
     parsed = parse_url(url) if isinstance(url, str) else url
     migrations = folder.read()
-    with connect(parsed, create=False) as db:
+    with connect(parsed, create=False, **({"timeout": timeout} if timeout is not None else {})) as db:
         rows = history_for(db).rows()
         entries = _entries(migrations, rows)
         status = Status(parsed, folder, entries)
@@ -134,4 +137,5 @@ def _check_drift(status: Status, entries: list[Entry], live_schema: Callable[[],
     assert expected is not None
     status.expected = expected
     # What turns the expected schema into the live one: the changes made outside migrations.
-    status.drift = differences(expected.schema, live_schema())
+    status.live = live_schema()
+    status.drift = differences(expected.schema, status.live)
