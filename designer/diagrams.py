@@ -17,7 +17,7 @@ from designer.erd import Options, Rendered, gc_paused
 from designer.erd.cache import cached_render, subject
 from designer.erd.diff import diff_diagram
 from designer.erd.model import Diagram, from_schema, from_snapshot, groups_by_table
-from designer.models import Draft, SchemaVersion
+from designer.models import ConnectionCheck, Draft, SchemaVersion
 from migrations_engine.schema import Schema
 
 
@@ -87,6 +87,21 @@ class DraftSource(Source):
 
     def schema(self) -> Schema:
         return self._content.schema
+
+
+class LiveSource(Source):
+    """A connection's live schema as one reading (``ConnectionCheck``) kept it."""
+
+    def __init__(self, check: ConnectionCheck) -> None:
+        self.check = check
+
+    def key(self) -> list[Any]:
+        return [f"check {self.check.pk}", self.check.checked_at.isoformat()]
+
+    def schema(self) -> Schema:
+        from migrations_engine.snapshot import from_data
+
+        return from_data(self.check.live_snapshot)
 
 
 def source_of(base: SchemaVersion | None) -> Source:

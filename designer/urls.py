@@ -3,7 +3,9 @@ from django.urls import path, register_converter
 from designer.views import (
     changes,
     columns,
+    connections,
     constraints,
+    deployments,
     diagrams,
     drafts,
     editor,
@@ -40,8 +42,25 @@ register_converter(DiagramFormat, "erd_format")
 project = "p/<slug:slug>/"
 draft = project + "d/<int:draft_id>/"
 table = draft + "t/<str:table_uid>/"
+connection = project + "connections/<int:connection_id>/"
+deployment = project + "deployments/<int:deployment_id>/"
 
 urlpatterns = [
+    path(project + "connections/", connections.connection_list, name="connections"),
+    path(connection, connections.connection_detail, name="connection"),
+    path(connection + "check/", connections.connection_check, name="connection_check"),
+    path(connection + "test/", connections.connection_test, name="connection_test"),
+    path(connection + "edit/", connections.connection_edit, name="connection_edit"),
+    path(connection + "delete/", connections.connection_delete, name="connection_delete"),
+    path(connection + "draft/", connections.connection_draft, name="connection_draft"),
+    path(connection + "drift/erd/", diagrams.connection_drift_erd, name="connection_drift_erd"),
+    path(connection + "drift/erd.<erd_format:fmt>", diagrams.connection_drift_erd, name="connection_drift_erd_export"),
+    path(connection + "plan/", deployments.deployment_plan, name="deployment_plan"),
+    path(connection + "plan/validation/", deployments.deployment_validation, name="deployment_validation"),
+    path(connection + "deploy/", deployments.deployment_start, name="deployment_start"),
+    path(deployment, deployments.deployment_detail, name="deployment"),
+    path(deployment + "cancel/", deployments.deployment_cancel, name="deployment_cancel"),
+    path(deployment + "retry/", deployments.deployment_retry, name="deployment_retry"),
     path("", projects.project_list, name="projects"),
     path("projects/new/", projects.project_create, name="project_create"),
     path(project, projects.project_detail, name="project"),

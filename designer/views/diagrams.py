@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from designer.access import get_draft_for, get_project_for
 from designer.diagrams import (
     DraftSource,
+    LiveSource,
     Source,
     VersionSource,
     changes_diagram,
@@ -252,5 +253,37 @@ def draft_erd_diff(
         lambda fmt: changes_diagram(base_source, DraftSource(draft), options, fmt),
         fmt,
         filename=f"{slug}-draft-{draft_id}-changes",
+        context=context,
+    )
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def connection_drift_erd(
+    request: HttpRequest, slug: str, connection_id: int, fmt: str | None = None
+) -> HttpResponse:
+    """The drift of a connection as its last reading found it: from the version the database
+    says it is at to its live schema."""
+    from designer.views.connections import connection_or_404
+
+    project, membership = get_project_for(request.user, slug, Role.VIEWER)
+    connection = connection_or_404(project, connection_id)
+    check = connection.checks.first()
+    if check is None or check.live_snapshot is None:
+        raise Http404("No reading of this connection's schema yet: check it first")
+    expected = _version_or_404(project, check.version) if check.version else None
+    erd_url = reverse("designer:connection_drift_erd", args=[slug, connection_id])
+    table_link = f"{erd_url}?focus={{name}}"
+    options = requested_options(request, table_link=table_link, page_link=erd_url)
+    base = f"v{expected.number}" if expected else "an empty database"
+    context = _context(
+        project, membership, f"Drift of {connection.name}: {base} → live schema", erd_url, erd_url[:-1],
+        connection=connection, is_diff=True,
+    )
+    return answer(
+        request,
+        lambda fmt: changes_diagram(source_of(expected), LiveSource(check), options, fmt),
+        fmt,
+        filename=f"{slug}-{connection.pk}-drift",
         context=context,
     )

@@ -56,6 +56,7 @@ def project_context(project: Project, membership: Membership, **forms) -> dict:
         or DraftCreateForm(project=project),  # it preselects the latest version itself
         "member_error": forms.get("member_error", ""),
         "activity": project.activity.select_related("actor", "draft")[:ACTIVITY_SHOWN],
+        "connections": project.connections.all(),
     }
 
 

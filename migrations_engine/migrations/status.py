@@ -7,11 +7,12 @@ applied migration and says, one line per difference, what was changed outside mi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..compare import differences
 from ..connection import connect
 from ..introspect import introspect
+from ..naming import primary_key_name
 from ..schema import Schema
 from ..urls import DatabaseURL, parse_url
 from .backups import planned_backups
@@ -138,4 +139,15 @@ def _check_drift(status: Status, entries: list[Entry], live_schema: Callable[[],
     status.expected = expected
     # What turns the expected schema into the live one: the changes made outside migrations.
     status.live = live_schema()
-    status.drift = differences(expected.schema, status.live)
+    status.drift = differences(_as_kept(expected.schema, status.url.dialect), status.live)
+
+
+def _as_kept(schema: Schema, dialect: str) -> Schema:
+    """``schema`` as the server keeps it: MySQL names every primary key PRIMARY (read back as the
+    conventional name), so a primary key named otherwise in the model is no drift."""
+    if dialect != "mysql":
+        return schema
+    return replace(schema, tables=tuple(
+        replace(t, primary_key=replace(t.primary_key, name=primary_key_name(t.name))) if t.primary_key else t
+        for t in schema.tables
+    ))
