@@ -32,7 +32,9 @@ from designer.models.connections import Deployment, DeploymentState
 from migrations_engine.errors import EngineError
 from migrations_engine.migrations.appliers import RunOptions
 from migrations_engine.migrations.backups import run_script
+from migrations_engine.migrations.errors import PartialMigration
 from migrations_engine.migrations.folder import MigrationFolder
+from migrations_engine.migrations.model import Migration
 from migrations_engine.migrations.runner import Runner
 
 #: Seconds between two saves of the progress counter (every line is saved at once).
@@ -75,22 +77,22 @@ def append(deployment_id: int, lines: str) -> None:
 
 
 class Progress:
-    """Counts the statements done across the run's migrations (``after_statement``)."""
+    """Counts the statements done across the run's migrations: ``offsets`` maps each
+    migration's version to the statements of the migrations before it in the run."""
 
-    def __init__(self, deployment_id: int) -> None:
+    def __init__(self, deployment_id: int, offsets: dict[int, int]) -> None:
         self.deployment_id = deployment_id
-        self.base = 0
+        self.offsets = offsets
         self.done = 0
         self._saved_at = 0.0
 
     def after_statement(self, version: int, done: int) -> None:
-        self.done = self.base + done
+        self.done = self.offsets.get(version, 0) + done
         if time.monotonic() - self._saved_at >= SAVE_EVERY:
             self.save()
 
-    def finish_migration(self, statements: int) -> None:
-        self.base += statements
-        self.done = self.base
+    def reached(self, statements: int) -> None:
+        self.done = statements
         self.save()
 
     def save(self) -> None:
@@ -118,6 +120,9 @@ def run(deployment_id: int) -> str:
         _run(deployment, url_text)
     except Cancelled as stop:
         _finish(deployment, DeploymentState.CANCELLED, str(stop), Event.DEPLOY_CANCELLED)
+    except PartialMigration as exc:
+        hint = " (here: Retry resumes it)"
+        _finish(deployment, DeploymentState.FAILED, redact(str(exc), url_text) + hint, Event.DEPLOY_FAILED)
     except EngineError as exc:
         _finish(deployment, DeploymentState.FAILED, redact(str(exc), url_text), Event.DEPLOY_FAILED)
     except Exception as exc:  # whatever a driver raised: recorded, never lost in a worker's log
@@ -147,37 +152,44 @@ def _refuse_if_busy(deployment: Deployment) -> None:
 
 
 def _run(deployment: Deployment, url_text: str) -> None:
+    """One runner command, as the command line would run it (validation once, on one scratch
+    database), told to stop between two migrations when the deployment is cancelled."""
     connection = deployment.connection
     assert connection is not None
-    log = ProgressLog(deployment.pk, url_text)
-    progress = Progress(deployment.pk)
     current, partial = current_of(connection)
     Deployment.objects.filter(pk=deployment.pk).update(from_version=current)
     target = deployment.to_version
+    rollback = target < current
+    resume = partial and not rollback and bool(deployment.retry_of_id)
     with project_folder(deployment.project) as path:
-        migrations = MigrationFolder(path).read()
+        folder = MigrationFolder(path)
+        migrations = folder.read()
         if target > len(migrations):
             raise EngineError(f"there is no v{target}: the project's latest version is v{len(migrations)}")
-        resume = partial and bool(deployment.retry_of_id)
-        if target < current:
-            steps = [(m, len(run_script(m, connection.dialect).down)) for m in reversed(migrations[target:current])]
+        if rollback:
+            chosen = [(m, len(run_script(m, connection.dialect).down)) for m in reversed(migrations[target:current])]
         else:
             first = current - 1 if resume else current
-            steps = [(m, len(run_script(m, connection.dialect).up)) for m in migrations[first:target]]
-        Deployment.objects.filter(pk=deployment.pk).update(statements_total=sum(n for _, n in steps))
-        if not steps:
-            log.say(f"nothing to do: the database is at v{current}")
-        options = RunOptions()
-        for migration, statements in steps:
+            chosen = [(m, len(run_script(m, connection.dialect).up)) for m in migrations[first:target]]
+        offsets, total = {}, 0
+        for migration, statements in chosen:
+            offsets[migration.version] = total
+            total += statements
+        Deployment.objects.filter(pk=deployment.pk).update(statements_total=total)
+        progress = Progress(deployment.pk, offsets)
+
+        def before_each(migration: Migration) -> None:
+            progress.reached(offsets.get(migration.version, 0))
             if Deployment.objects.filter(pk=deployment.pk, cancel_requested=True).exists():
                 raise Cancelled(f"cancelled before {migration.label}: the database is left at a complete version")
-            runner = Runner(MigrationFolder(path), url_text, options, out=log, after_statement=progress.after_statement)
-            if target < current:
-                runner.rollback(migration.version - 1)
-            else:
-                runner.migrate(migration.version, resume=resume)
-                resume = False
-            progress.finish_migration(statements)
+
+        log = ProgressLog(deployment.pk, url_text)
+        runner = Runner(folder, url_text, RunOptions(), out=log, after_statement=progress.after_statement, before_each=before_each)
+        if rollback:
+            runner.rollback(target)
+        else:
+            runner.migrate(target, resume=resume)
+        progress.reached(total)
 
 
 def _finish(deployment: Deployment, state: DeploymentState, error: str, event: Event) -> None:

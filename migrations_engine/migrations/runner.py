@@ -120,14 +120,18 @@ class Runner:
         options: RunOptions | None = None,
         out: TextIO | None = None,
         after_statement: Callable[[int, int], None] | None = None,
+        before_each: Callable[[Migration], None] | None = None,
     ) -> None:
         """``after_statement(version, done)`` is called after each statement a migration runs,
-        before the runner records it (for tests that cut a run off at a chosen point)."""
+        before the runner records it (progress; tests cut a run off there). ``before_each(m)``
+        is called before each migration is applied or rolled back: raising there stops the run
+        between two migrations, the ones before complete and recorded (a cancel)."""
         self.folder = folder if isinstance(folder, MigrationFolder) else MigrationFolder(folder)
         self.url = parse_url(url) if isinstance(url, str) else url
         self.options = options or RunOptions()
         self.out = out or sys.stdout
         self.after_statement = after_statement
+        self.before_each = before_each
         #: Seconds between "still running" lines while one migration takes long.
         self.watch_every = WATCH_EVERY
         self._silenced = False
@@ -160,6 +164,8 @@ class Runner:
             outcomes = applier.apply_all(steps)
             with Watch(self._say, self.watch_every).running() as watch:
                 for step in steps:
+                    if self.before_each is not None:
+                        self.before_each(step.migration)
                     with _interruptions(applier, step.migration), watch.step(lambda s=step: applier.under_way(s.migration)):
                         row = next(outcomes)
                     self._report(step, row, applied)
@@ -191,6 +197,8 @@ class Runner:
             applier.prepare()
             with Watch(self._say, self.watch_every).running() as watch:
                 for migration, row in targets:
+                    if self.before_each is not None:
+                        self.before_each(migration)
                     planned = [b.name for b in planned_backups(migration)]
                     present = applier.backups.existing(migration.version) if planned else set()
                     with _interruptions(applier, migration, "rollback of "), watch.step(lambda m=migration: f"rolling back {m.label}"):
@@ -265,6 +273,10 @@ class Runner:
                 history = history_for(db)
                 applier = applier_for(db, history, lock, self.options, history.applied_by())
                 applier.after_statement = self.after_statement
+                if self.before_each is not None and self.after_statement is None:
+                    # PostgreSQL sends migrations in batches unless someone follows statements:
+                    # stopping between two migrations needs them sent one at a time.
+                    applier.after_statement = _nothing
                 yield db, history, applier
         finally:
             try:
@@ -400,6 +412,10 @@ class Runner:
             self._silenced = True
             if self.out is sys.stdout:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _nothing(version: int, done: int) -> None:
+    """An ``after_statement`` that does nothing."""
 
 
 def _destructive_notes(migration: Migration) -> dict[int, str]:
