@@ -53,6 +53,7 @@ urlpatterns = [
     path(connection + "edit/", connections.connection_edit, name="connection_edit"),
     path(connection + "delete/", connections.connection_delete, name="connection_delete"),
     path(connection + "draft/", connections.connection_draft, name="connection_draft"),
+    path(connection + "project/", connections.connection_project, name="connection_project"),
     path(connection + "drift/erd/", diagrams.connection_drift_erd, name="connection_drift_erd"),
     path(connection + "drift/erd.<erd_format:fmt>", diagrams.connection_drift_erd, name="connection_drift_erd_export"),
     path(connection + "plan/", deployments.deployment_plan, name="deployment_plan"),

@@ -6,7 +6,7 @@ the driver part is ignored (the engine uses psycopg 3, PyMySQL and the standard 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .errors import ConnectionFailed
@@ -28,7 +28,8 @@ class DatabaseURL:
     host: str | None = None
     port: int | None = None
     user: str | None = None
-    password: str | None = None
+    #: Kept out of ``repr`` (tracebacks, debuggers, error reports print it).
+    password: str | None = field(default=None, repr=False)
     options: tuple[tuple[str, str], ...] = ()
 
     def with_database(self, database: str) -> DatabaseURL:

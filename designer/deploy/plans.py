@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from designer.deploy.folders import project_folder
 from designer.deploy.targets import redact
@@ -61,6 +62,7 @@ class Plan:
         return not self.error and not self.migrations
 
 
+@sensitive_variables()
 def current_of(connection: Connection) -> tuple[int, bool]:
     """The version the database's history says is applied, and whether one stopped half-way."""
     with connect(parse_url(connection.url()), create=False, timeout=settings.CONNECTION_TIMEOUT) as db:
@@ -68,6 +70,7 @@ def current_of(connection: Connection) -> tuple[int, bool]:
     return current_version(rows), partial_row(rows) is not None
 
 
+@sensitive_variables()
 def make_plan(connection: Connection, target: int) -> Plan:
     """The plan for taking ``connection`` to version ``target`` (forward or back)."""
     plan = Plan(connection, target)
@@ -89,6 +92,7 @@ def make_plan(connection: Connection, target: int) -> Plan:
     return plan
 
 
+@sensitive_variables()
 def _dry_run(path: Path, url_text: str, plan: Plan) -> str:
     out = io.StringIO()
     runner = Runner(path, url_text, RunOptions(validate=False), out=out)
@@ -111,6 +115,7 @@ def _planned(migration: Migration, dialect: str, rollback: bool) -> PlannedMigra
     )
 
 
+@sensitive_variables()
 def validate(connection: Connection, target: int) -> tuple[bool, str]:
     """The runner's validation of the forward plan on a scratch database: (passed, its lines)."""
     from migrations_engine.migrations.validation import Validator

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from designer.deploy.targets import TargetRefused, check_url
 from designer.models import Activity, Event, Project
@@ -33,6 +34,7 @@ def clean_environment(text: str) -> str:
     return name
 
 
+@sensitive_variables()
 def add(project: Project, user: Any, name: str, environment: str, url: str, order: int | None = None) -> Connection:
     """Register a connection; ``TargetRefused`` says why not (never with the password)."""
     environment = clean_environment(environment)
@@ -55,6 +57,7 @@ def add(project: Project, user: Any, name: str, environment: str, url: str, orde
     return connection
 
 
+@sensitive_variables()
 def update(
     connection: Connection, user: Any, *, name: str, environment: str, order: int | None, url: str = ""
 ) -> Connection:

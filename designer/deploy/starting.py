@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from designer.deploy import gate
 from designer.deploy.plans import current_of
@@ -23,6 +24,7 @@ class DeployRefused(Exception):
         self.reasons = reasons
 
 
+@sensitive_variables()
 def start(
     connection: Connection,
     membership: Membership,

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from migrations_engine.errors import EngineError
 from migrations_engine.urls import DatabaseURL, parse_url
@@ -23,6 +24,7 @@ class TargetRefused(Exception):
     """A connection URL that cannot be registered, with the reason to show."""
 
 
+@sensitive_variables()
 def check_url(text: str, dialect: str) -> DatabaseURL:
     """``text`` parsed and checked for a project of ``dialect``; ``TargetRefused`` says why not.
     The message never holds the password."""
@@ -70,6 +72,7 @@ def _check_sqlite(url: DatabaseURL) -> None:
             raise TargetRefused("that is this app's own database")
 
 
+@sensitive_variables()
 def redact(text: str, url_or_password: str | DatabaseURL | None) -> str:
     """``text`` with the password of a URL (as typed, and percent-encoded) replaced by a mask."""
     password = _password_of(url_or_password)
@@ -81,6 +84,7 @@ def redact(text: str, url_or_password: str | DatabaseURL | None) -> str:
     return text
 
 
+@sensitive_variables()
 def _password_of(value: str | DatabaseURL | None) -> str | None:
     if value is None:
         return None

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from designer.access import get_project_for
@@ -33,6 +34,7 @@ def _require_owner(membership: Membership) -> None:
         raise PermissionDenied("Only owners add, change and remove connections")
 
 
+@sensitive_post_parameters("url")
 @login_required
 def connection_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone sees the connections; owners add one (POST)."""
@@ -116,12 +118,13 @@ def connection_test(request: HttpRequest, slug: str, connection_id: int) -> Http
         version, error = status.server_version(connection), ""
     except EngineError as exc:
         version, error = "", str(exc)
-    context = {"connection": connection, "server_version": version, "test_error": error}
+    result = {"server_version": version, "test_error": error}
     if request.htmx:
-        return render(request, "designer/connection/test_result.html", context)
-    return render(request, "designer/connection/detail.html", detail_context(project, membership, connection, **context))
+        return render(request, "designer/connection/test_result.html", {"connection": connection, **result})
+    return render(request, "designer/connection/detail.html", detail_context(project, membership, connection, **result))
 
 
+@sensitive_post_parameters("url")
 @require_POST
 @login_required
 def connection_edit(request: HttpRequest, slug: str, connection_id: int) -> HttpResponse:
@@ -156,6 +159,40 @@ def connection_delete(request: HttpRequest, slug: str, connection_id: int) -> Ht
         registry.remove(connection, request.user)
         return redirect("designer:connections", project.slug)
     return render(request, "designer/connection/delete.html", {"project": project, "connection": connection})
+
+
+@require_POST
+@login_required
+def connection_project(request: HttpRequest, slug: str, connection_id: int) -> HttpResponse:
+    """A new project (its author its owner) whose first draft holds the connection's live schema."""
+    from django.db import transaction
+
+    from designer.forms import ProjectForm
+
+    project, membership = get_project_for(request.user, slug, Role.ARCHITECT)
+    connection = connection_or_404(project, connection_id)
+    form = ProjectForm({
+        "name": request.POST.get("name", ""), "slug": "", "description": f"Started from the live schema of {connection.name} ({project.name}).",
+        "dialect": connection.dialect, "required_approvals": 1,
+    })
+    if not form.is_valid():
+        errors = "; ".join(str(m) for messages in form.errors.values() for m in messages)
+        context = detail_context(project, membership, connection, draft_error=f"No project made: {errors}")
+        return render(request, "designer/connection/detail.html", context, status=422)
+    check = status.check(connection)
+    if check.error or check.live_snapshot is None:
+        reason = check.error or check.drift_note or "its schema could not be read"
+        context = detail_context(project, membership, connection, check=check, draft_error=f"No project made: {reason}")
+        return render(request, "designer/connection/detail.html", context, status=422)
+    from migrations_engine.snapshot import from_data
+
+    with transaction.atomic():
+        new = form.save()
+        Membership.objects.create(project=new, user=request.user, role=Role.OWNER)
+        draft = Draft.objects.create_from_schema(
+            new, from_data(check.live_snapshot), None, request.user, title=f"Live schema of {connection.name}"
+        )
+    return redirect("designer:draft", new.slug, draft.pk)
 
 
 @require_POST
