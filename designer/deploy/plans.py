@@ -64,8 +64,12 @@ class Plan:
 
 @sensitive_variables()
 def current_of(connection: Connection) -> tuple[int, bool]:
-    """The version the database's history says is applied, and whether one stopped half-way."""
-    with connect(parse_url(connection.url()), create=False, timeout=settings.CONNECTION_TIMEOUT) as db:
+    """The version the database's history says is applied, and whether one stopped half-way.
+    A SQLite file not made yet is at version 0 (the first deployment creates it, in its folder)."""
+    url = parse_url(connection.url())
+    if url.dialect == "sqlite" and not Path(url.database).exists():
+        return 0, False
+    with connect(url, create=False, timeout=settings.CONNECTION_TIMEOUT) as db:
         rows = history_for(db).rows()
     return current_version(rows), partial_row(rows) is not None
 
@@ -125,7 +129,10 @@ def validate(connection: Connection, target: int) -> tuple[bool, str]:
     try:
         with project_folder(connection.project) as path:
             migrations = MigrationFolder(path).read()
-        with connect(parse_url(url_text), create=False, timeout=settings.CONNECTION_TIMEOUT) as db:
+        url = parse_url(url_text)
+        if url.dialect == "sqlite" and not Path(url.database).exists():
+            url = url.with_database(":memory:")  # not made yet: as empty as a new file
+        with connect(url, create=False, timeout=settings.CONNECTION_TIMEOUT) as db:
             rows = history_for(db).rows()
             current = current_version(rows)
             stopped = partial_row(rows)

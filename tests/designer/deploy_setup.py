@@ -39,7 +39,7 @@ def url_text(url: DatabaseURL, password: str | None = SECRET_PASSWORD) -> str:
 def register(cast: Any, url: DatabaseURL, name: str = "dev", environment: str = "development", **kwargs: Any) -> Connection:
     """A connection of the cast's project (whose dialect becomes ``url``'s) to ``url``."""
     if url.dialect == "sqlite":
-        connect(url).close()  # the file must exist: a deployment never creates one (a typo is not a new database)
+        connect(url).close()  # as a database someone made (test_deploy_run shows a first deployment making one)
     if cast.project.dialect != url.dialect:
         cast.project.dialect = url.dialect
         cast.project.save()

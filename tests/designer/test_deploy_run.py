@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.deploy import plans, running, starting, status
+from designer.deploy import plans, registry, running, starting, status
 from designer.models import Activity, Event
 from designer.models.connections import DeploymentState
 from migrations_engine.connection import connect
@@ -163,3 +163,21 @@ def test_a_running_deployment_cancelled_stops_between_migrations(
     assert plans.current_of(connection) == (1, False)
     assert 0 < deployment.statements_done < deployment.statements_total
     assert Activity.objects.filter(project=cast.project, event=Event.DEPLOY_CANCELLED).count() == 2
+
+
+def test_a_first_deployment_makes_the_sqlite_file_it_names(cast, tmp_path, deploy_settings, django_capture_on_commit_callbacks):
+    """A SQLite connection to a file not made yet is at v0: its plan validates and its first
+    deployment creates it (in CONNECTION_SQLITE_DIR, the only place a SQLite URL may point)."""
+
+    cast.project.dialect = "sqlite"
+    cast.project.save()
+    publish_three(cast.project, cast.owner)
+    path = tmp_path / "new.sqlite3"
+    connection = registry.add(cast.project, cast.owner, "dev", "development", f"sqlite:///{path}")
+    plan = plans.make_plan(connection, 3)
+    assert (plan.error, plan.current, len(plan.migrations)) == ("", 0, 3)
+    assert plans.validate(connection, 3)[0]
+    assert not path.exists()
+    deployment = deploy(cast, connection, 3, django_capture_on_commit_callbacks)
+    assert deployment.state == DeploymentState.SUCCEEDED, deployment.error
+    assert path.is_file()
