@@ -71,3 +71,17 @@ def test_it_downloads_as_svg(
 
     assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
     assert b'data-table="made_by_hand"' in response.content
+
+
+def test_it_draws_the_newest_reading(client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks) -> None:
+    publish_three(cast.project, cast.owner)
+    connection = sqlite_connection(cast, tmp_path)
+    deploy(cast, connection, 1, django_capture_on_commit_callbacks)
+    status.check(connection)  # no drift yet
+    run_sql(connection, "CREATE TABLE made_later (id integer PRIMARY KEY)")
+    status.check(connection)
+    client.force_login(cast.owner)
+
+    content = client.get(connection_path(connection, "drift/erd/")).content.decode()
+
+    assert 'data-table="made_later"' in content and "Drift of dev: v1 → live schema" in content
