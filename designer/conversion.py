@@ -40,7 +40,16 @@ from migrations_engine.schema import (
     Table,
     Unique,
 )
-from migrations_engine.snapshot import exclusion_from_data, table_from_data, table_to_data, to_data
+from migrations_engine.snapshot import (
+    domain_from_data,
+    domain_to_data,
+    exclusion_from_data,
+    sequence_from_data,
+    sequence_to_data,
+    table_from_data,
+    table_to_data,
+    to_data,
+)
 from migrations_engine.types import ColumnType
 
 
@@ -62,7 +71,53 @@ EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     "enum": ("comment",),
 }
 
+#: The keys of a table row's ``extra`` carrying schema-level objects the editor has no rows for
+#: (PostgreSQL's standalone sequences and domains), each kept with the tables that use it.
+CARRIED_KEYS = ("sequences", "domains")
+
 E = TypeVar("E")
+
+
+def carried_objects(schema: Schema, column_uids: dict[str, dict[str, str]], table_uids: dict[str, str]) -> dict[str, dict[str, list]]:
+    """Per table name, the sequences and domains its row's ``extra`` keeps: a sequence with the
+    table owning it and those whose defaults name it, a domain with the tables typed with it;
+    what nothing uses with every table (so no single table's deletion loses it). A sequence's
+    owner is kept as uids, so it follows renames."""
+    carried: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    all_tables = [t.name for t in schema.tables]
+    for sequence in schema.sequences:
+        data = sequence_to_data(sequence)
+        if sequence.owned_by is not None:
+            table, column = sequence.owned_by
+            data["owned_by"] = {"table": table_uids.get(table, table), "column": column_uids.get(table, {}).get(column, column)}
+        homes = {t.name for t in schema.tables for c in t.columns if c.default and c.default.expression and sequence.name in c.default.value}
+        if sequence.owned_by is not None:
+            homes.add(sequence.owned_by[0])
+        for name in sorted(homes & set(all_tables)) or all_tables:
+            carried[name]["sequences"].append(data)
+    for domain in schema.domains:
+        homes = {t.name for t, _ in schema.columns_of_domain(domain.name)}
+        for name in sorted(homes) or all_tables:
+            carried[name]["domains"].append(domain_to_data(domain))
+    return carried
+
+
+def read_carried(extras: Iterable[dict[str, Any]], table_names: dict[str, str], column_names: dict[str, dict[str, str]]) -> tuple[tuple, tuple]:
+    """The sequences and domains the table rows' ``extra`` keep (each once), owners back to names."""
+    sequences: dict[str, Any] = {}
+    domains: dict[str, Any] = {}
+    for extra in extras:
+        for data in extra.get("sequences", ()):
+            owner = data.get("owned_by")
+            if owner is not None:
+                table, column = owner["table"], owner["column"]
+                name = table_names.get(table)
+                column_name = column_names.get(table, {}).get(column)
+                data = {**data, "owned_by": {"table": name, "column": column_name} if name and column_name else None}
+            sequences.setdefault(data["name"], sequence_from_data(data))
+        for data in extra.get("domains", ()):
+            domains.setdefault(data["name"], domain_from_data(data))
+    return tuple(sequences.values()), tuple(domains.values())
 
 
 def extra_of(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -140,6 +195,8 @@ class DraftContent:
                 Enum(e["name"], tuple(e.get("values", [])), e.get("id"), e.get("comment"))
                 for e in body.get("enums", [])
             ),
+            sequences=tuple(sequence_from_data(q) for q in body.get("sequences", [])),
+            domains=tuple(domain_from_data(d) for d in body.get("domains", [])),
         )
         return cls(schema, [Group.from_data(g) for g in data.get("groups", [])])
 
@@ -284,17 +341,32 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
             comment=row["comment"],
             id=row["uid"],
         )
-        tables_out.append(with_extra(table, row["extra"]))
+        tables_out.append(with_extra(table, {k: v for k, v in row["extra"].items() if k not in CARRIED_KEYS}))
         if row["group_id"]:
             group_tables[row["group_id"]].append(row["uid"])
+    table_ids = {row["id"]: row["uid"] for row in table_rows}
+    sequences, domains = read_carried(
+        (row["extra"] for row in table_rows),
+        {row["uid"]: row["name"] for row in table_rows},
+        _column_names_by_table_uid(columns, table_ids),
+    )
     schema = Schema(
         tables=tuple(tables_out),
         enums=tuple(with_extra(Enum(e["name"], tuple(e["values"]), e["uid"]), e["extra"]) for e in enums),
+        sequences=sequences,
+        domains=domains,
     )
     return DraftContent(
         schema,
         [Group(g["uid"], g["name"], g["colour"], sorted(group_tables[g["id"]])) for g in groups],
     )
+
+
+def _column_names_by_table_uid(columns: list[dict[str, Any]], table_uids: dict[int, str]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for c in columns:
+        found[table_uids[c["table_id"]]][c["uid"]] = c["name"]
+    return found
 
 
 # ---------------------------------------------------------------- schema -> rows
@@ -344,10 +416,14 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
     column_uids: dict[str, dict[str, str]] = {}  # table name -> column name -> uid
     # Each table as the snapshot writes it: where its rows' ``extra`` comes from.
     data_of = {table.name: table_to_data(table) for table in schema.tables}
+    table_uid_of: dict[str, str] = {}
     for table in schema.tables:
-        table_uid = uids.take(table.id)
-        data = data_of[table.name]
+        table_uid_of[table.name] = uids.take(table.id)
         column_uids[table.name] = {c.name: uids.take(c.id) for c in table.columns}
+    carried = carried_objects(schema, column_uids, table_uid_of)
+    for table in schema.tables:
+        table_uid = table_uid_of[table.name]
+        data = data_of[table.name]
         pk = table.primary_key
         table_rows.append(
             DraftTable(
@@ -360,7 +436,7 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
                 pk_name=(pk.name or "") if pk else "",
                 pk_uid=uids.take(pk.id) if pk else "",
                 pk_extra=extra_of("primary_key", data["primary_key"]) if pk else {},
-                extra=extra_of("table", data),
+                extra={**extra_of("table", data), **carried.get(table.name, {})},
             )
         )
     _bulk(DraftTable, table_rows, draft, need_ids=True)

@@ -11,10 +11,13 @@ name. The steps run in an order that is always safe to execute:
    last column is dropped only after its new columns are added, as MySQL requires);
 4. rename enums, tables, columns, then keys, constraints and indexes whose name alone changed
    ("renames have to come first" among what survives; swaps go through temporary names);
-5. create enums and add enum values;
+5. create enums and add enum values, then sequences (not owned yet) and domains, and alter them;
 6. create tables (without foreign keys), change tables' default character sets, add columns,
    alter columns;
-7. remove or reorder enum values (no default uses them any more), drop enums no column uses;
+7. remove or reorder enum values (no default uses them any more), drop domains, enums and
+   sequences no column uses any more, and give sequences their owner column (which exists now;
+   an owner that goes away or changes was released before step 3, as PostgreSQL drops a
+   sequence with the column owning it);
 8. add primary keys, unique, check and exclusion constraints, indexes; rename indexes;
 9. add foreign keys (every table exists now, so cycles of foreign keys work). A new table's
    foreign keys to itself or to new tables created before it go inside its CREATE TABLE
@@ -66,6 +69,7 @@ from .operations import (
     SetTableComment,
     SetTableOptions,
 )
+from .object_diff import ObjectSteps
 from .schema import Column, ForeignKey, Schema, Table
 
 E = TypeVar("E")
@@ -245,6 +249,7 @@ class _Differ:
         self.added_tables: list[Table] = tables.added
         self.pairs = [_TablePair(o, n, match(o.columns, n.columns)) for o, n in tables.pairs]
         self.enums = match(old.enums, new.enums)
+        self.objects = ObjectSteps(old, new)
         table_renames = _rename_map(tables.pairs)
         column_renames = {p.old.name: renames for p in self.pairs if (renames := _rename_map(p.columns.pairs))}
         # Each surviving old table as it reads after all renames: compared with its new self.
@@ -300,6 +305,7 @@ class _Differ:
     # -------------------------------------------------------------- the steps
 
     def run(self) -> list[Operation]:
+        self.objects.release_sequences(self.plan)
         self.drop_foreign_keys()
         self.drop_keys_constraints_indexes()
         self.drop_tables()
@@ -309,6 +315,7 @@ class _Differ:
         self.rename_columns()
         self.rename_keys_constraints_indexes()
         self.create_enums_and_add_values()
+        self.objects.create_and_alter(self.plan)
         self.create_tables()
         self.set_table_charsets()
         self.relax_table_options()
@@ -316,7 +323,10 @@ class _Differ:
         self.drop_deferred_columns()
         self.alter_columns()
         self.remove_enum_values()
+        self.objects.drop_domains(self.plan)
         self.drop_enums()
+        self.objects.drop_sequences(self.plan)
+        self.objects.own_sequences(self.plan)
         self.add_keys_constraints_indexes()
         self.tighten_table_options()
         self.add_foreign_keys()

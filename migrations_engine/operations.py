@@ -19,12 +19,14 @@ from .expressions import rename_column_in
 from .schema import (
     Check,
     Column,
+    Domain,
     Enum,
     Exclusion,
     ForeignKey,
     Index,
     PrimaryKey,
     Schema,
+    Sequence,
     Table,
     Unique,
     replace_named,
@@ -108,8 +110,12 @@ def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
 
 
 def _encode(value: Any) -> Any:
-    from .snapshot import column_to_data, exclusion_to_data, index_to_data, table_to_data
+    from .snapshot import column_to_data, domain_to_data, exclusion_to_data, index_to_data, sequence_to_data, table_to_data
 
+    if isinstance(value, Sequence):
+        return sequence_to_data(value)
+    if isinstance(value, Domain):
+        return domain_to_data(value)
     if isinstance(value, Table):
         return table_to_data(value)
     if isinstance(value, Exclusion):
@@ -126,12 +132,23 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(hint: Any, value: Any) -> Any:
-    from .snapshot import column_from_data, exclusion_from_data, index_from_data, table_from_data
+    from .snapshot import (
+        column_from_data,
+        domain_from_data,
+        exclusion_from_data,
+        index_from_data,
+        sequence_from_data,
+        table_from_data,
+    )
 
     if value is None:
         return None
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     target = args[0] if typing.get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType")) and args else hint
+    if target is Sequence:
+        return sequence_from_data(value)
+    if target is Domain:
+        return domain_from_data(value)
     if target is Table:
         return table_from_data(value)
     if target is Column:
@@ -1152,3 +1169,8 @@ class SetComment(Operation):
         if self.new is None:
             return f"Remove the comment of {what}"
         return f"Set the comment of {what} to {self.new!r}"
+
+
+# The operations on sequences and domains live in their own module; importing it here registers
+# them, so ``Operation.from_data`` knows them wherever operations are read.
+from . import object_operations  # noqa: E402,F401

@@ -17,8 +17,10 @@ def render(operations: list[Operation], start: Schema, dialect: str | Dialect) -
 
     Functions the dialect lacks are written as its equivalent, or refused by name
     (``expressions.portable_expression``): ``now()`` is ``CURRENT_TIMESTAMP`` on SQLite. Types
-    the operations write past the dialect's limits are refused (``type_checks``)."""
+    the operations write past the dialect's limits are refused (``type_checks``), and so is a
+    start schema holding sequences or domains where the dialect has none."""
     target = get_dialect(dialect) if isinstance(dialect, str) else dialect
+    target.refuse_schema_objects(start)
     start = with_default_names(start)  # operations name every constraint; so must the start
     start = with_portable_tables(start, target.name, touched_tables(operations))
     operations = [with_portable_expressions(op, target.name) for op in operations]

@@ -1,4 +1,5 @@
-"""The schema model: a schema holds tables and enums; a table holds columns and constraints.
+"""The schema model: a schema holds tables, enums and (PostgreSQL) standalone sequences and
+domains; a table holds columns and constraints.
 
 Every element is an immutable value. Elements designed in the web app carry a stable ``id`` that
 survives renames; elements read from a live database have ``id=None`` and match by name.
@@ -239,6 +240,42 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class Sequence:
+    """PostgreSQL: a sequence of its own (``CREATE SEQUENCE``), not an identity's or a serial's.
+
+    Its options are as a column's ``SequenceOptions`` (None = PostgreSQL's default for the
+    type). Its current value is data, not schema: a database built from the schema starts the
+    sequence at its START.
+    """
+
+    name: str
+    #: ``smallint``, ``integer`` or ``bigint`` (PostgreSQL's default).
+    data_type: str = "bigint"
+    options: SequenceOptions | None = None
+    #: ``OWNED BY table.column`` (dropped with that column), or None.
+    owned_by: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Domain:
+    """PostgreSQL: a domain (``CREATE DOMAIN``), a base type with constraints; a column of it has
+    the native type ``postgresql:<name>``."""
+
+    name: str
+    #: The base type as PostgreSQL prints it (``integer``, ``character varying(20)``).
+    base_type: str
+    nullable: bool = True
+    #: SQL, verbatim.
+    default: str | None = None
+    #: Named CHECK constraints; their expressions name ``VALUE``.
+    checks: tuple[Check, ...] = ()
+    collation: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checks", _in_canonical_order(self.checks))
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -289,12 +326,17 @@ class Table:
 class Schema:
     tables: tuple[Table, ...] = ()
     enums: tuple[Enum, ...] = ()
+    #: PostgreSQL: standalone sequences and domains.
+    sequences: tuple[Sequence, ...] = ()
+    domains: tuple[Domain, ...] = ()
     _by_name: dict[str, Table] = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         # Canonical order: tables and enums sorted by name (columns keep their order).
         object.__setattr__(self, "tables", tuple(sorted(self.tables, key=lambda t: t.name)))
         object.__setattr__(self, "enums", tuple(sorted(self.enums, key=lambda e: e.name)))
+        object.__setattr__(self, "sequences", tuple(sorted(self.sequences, key=lambda e: e.name)))
+        object.__setattr__(self, "domains", tuple(sorted(self.domains, key=lambda e: e.name)))
         object.__setattr__(self, "_by_name", {t.name: t for t in self.tables})
 
     def table(self, name: str) -> Table:
@@ -342,12 +384,38 @@ class Schema:
         schema = object.__new__(Schema)
         object.__setattr__(schema, "tables", tables)
         object.__setattr__(schema, "enums", self.enums)
+        object.__setattr__(schema, "sequences", self.sequences)
+        object.__setattr__(schema, "domains", self.domains)
         object.__setattr__(schema, "_by_name", by_name)
         return schema
 
     def replace_enum(self, name: str, new: Enum) -> Schema:
         self.enum(name)
         return replace(self, enums=tuple(new if e.name == name else e for e in self.enums))
+
+    def sequence(self, name: str) -> Sequence:
+        for sequence in self.sequences:
+            if sequence.name == name:
+                return sequence
+        raise SchemaError(f"schema has no sequence {name!r}")
+
+    def domain(self, name: str) -> Domain:
+        for domain in self.domains:
+            if domain.name == name:
+                return domain
+        raise SchemaError(f"schema has no domain {name!r}")
+
+    def columns_of_domain(self, name: str) -> list[tuple[Table, Column]]:
+        """The columns typed with domain ``name`` (``postgresql:<name>``, quoted as
+        ``format_type`` quotes it, or an array of it)."""
+        spellings = {name, '"' + name.replace('"', '""') + '"'}
+        return [
+            (table, column)
+            for table in self.tables
+            for column in table.columns
+            if column.type.kind == "native" and column.type.dialect == "postgresql"
+            and (column.type.native or "").removesuffix("[]") in spellings
+        ]
 
     def referencing(self, table_name: str) -> list[tuple[Table, ForeignKey]]:
         """Foreign keys (with their table) that reference ``table_name``."""
@@ -428,4 +496,4 @@ def strip_ids(schema: Schema) -> Schema:
     tables = tuple(bare(table) for table in schema.tables)
     if all(new is old for new, old in zip(tables, schema.tables)) and clear(schema.enums) is schema.enums:
         return schema
-    return Schema(tables=tables, enums=clear(schema.enums))
+    return replace(schema, tables=tables, enums=clear(schema.enums))

@@ -19,6 +19,7 @@ from .schema import (
     Check,
     Column,
     Default,
+    Domain,
     Enum,
     Exclusion,
     ForeignKey,
@@ -27,6 +28,7 @@ from .schema import (
     IndexKey,
     PrimaryKey,
     Schema,
+    Sequence,
     SequenceOptions,
     Table,
     Unique,
@@ -34,14 +36,19 @@ from .schema import (
 from .types import ColumnType
 from .validate import problems
 
-FORMAT = "schema-snapshot/3"
+FORMAT = "schema-snapshot/4"
 #: Older formats still read: 1 lacks character sets, collations and ON UPDATE (all None);
 #: 2 lacks generated columns, identity options, index keys and methods, constraint timing,
-#: table options and comments on constraints, indexes and enums (all defaults).
-READABLE_FORMATS = ("schema-snapshot/1", "schema-snapshot/2", FORMAT)
+#: table options and comments on constraints, indexes and enums (all defaults); 3 lacks
+#: sequences and domains (none).
+READABLE_FORMATS = ("schema-snapshot/1", "schema-snapshot/2", "schema-snapshot/3", FORMAT)
 
 # The keys each object may hold, in the order they are written; any other key is refused.
-DOCUMENT_KEYS = ("format", "hash", "enums", "tables")
+DOCUMENT_KEYS = ("format", "hash", "sequences", "domains", "enums", "tables")
+SEQUENCE_OBJECT_KEYS = ("name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle", "owned_by")
+OWNED_BY_KEYS = ("table", "column")
+DOMAIN_KEYS = ("name", "type", "collation", "nullable", "default", "checks")
+DOMAIN_CHECK_KEYS = ("name", "expression")
 ENUM_KEYS = ("id", "name", "values", "comment")
 TABLE_KEYS = (
     "id",
@@ -266,9 +273,40 @@ def table_to_data(table: Table) -> dict[str, Any]:
     )
 
 
+def sequence_to_data(sequence: Sequence) -> dict[str, Any]:
+    owner = sequence.owned_by
+    return _element(
+        {
+            "name": sequence.name,
+            "type": None if sequence.data_type == "bigint" else sequence.data_type,
+            **(_sequence_to_data(sequence.options) or {}),
+            "owned_by": {"table": owner[0], "column": owner[1]} if owner else None,
+        }
+    )
+
+
+def domain_to_data(domain: Domain) -> dict[str, Any]:
+    return _element(
+        {
+            "name": domain.name,
+            "type": domain.base_type,
+            "collation": domain.collation,
+            "nullable": None if domain.nullable else False,
+            "default": domain.default,
+            "checks": [{"name": c.name, "expression": c.expression} for c in domain.checks],
+        }
+    )
+
+
 def _body(schema: Schema) -> dict[str, Any]:
-    """The document without ``format`` and ``hash``: what the hash covers. Names as given."""
+    """The document without ``format`` and ``hash``: what the hash covers. Names as given.
+    ``sequences`` and ``domains`` only when there are some, so older bodies hash as before."""
+    objects = {
+        "sequences": [sequence_to_data(q) for q in schema.sequences],
+        "domains": [domain_to_data(d) for d in schema.domains],
+    }
     return {
+        **{key: items for key, items in objects.items() if items},
         "enums": [
             _element({"id": e.id, "name": e.name, "values": list(e.values), "comment": e.comment})
             for e in schema.enums
@@ -307,11 +345,14 @@ _ADDED_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "checks": ("not_valid", "no_inherit", "comment"),
         "indexes": ("keys", "include", "method", "nulls_not_distinct", "comment"),
     },
+    "schema-snapshot/4": {"document": ("sequences", "domains")},
 }
 
 
 def _elements_by_kind(body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {"enum": list(body["enums"]), "table": list(body["tables"])}
+    found: dict[str, list[dict[str, Any]]] = {
+        "document": [body], "enum": list(body["enums"]), "table": list(body["tables"]),
+    }
     for table in body["tables"]:
         found.setdefault("column", []).extend(table.get("columns", ()))
         if "primary_key" in table:
@@ -564,6 +605,48 @@ def _read_table(r: _Reader) -> Table:
     )
 
 
+def _read_sequence_object(r: _Reader) -> Sequence:
+    data_type = r.get("type", str, "bigint")
+    if data_type not in ("smallint", "integer", "bigint"):
+        raise SnapshotFormatError(f"{r.where}.type: expected smallint, integer or bigint, got {data_type!r}")
+    options = SequenceOptions(
+        start=r.get("start", int),
+        increment=r.get("increment", int),
+        min_value=r.get("min_value", int),
+        max_value=r.get("max_value", int),
+        cache=r.get("cache", int),
+        cycle=r.get("cycle", bool, False),
+    )
+    owner = r.child("owned_by", OWNED_BY_KEYS)
+    return Sequence(
+        name=r.name(),
+        data_type=data_type,
+        options=None if options == SequenceOptions() else options,
+        owned_by=(owner.get("table", str, required=True), owner.get("column", str, required=True)) if owner else None,
+    )
+
+
+def _read_domain(r: _Reader) -> Domain:
+    return Domain(
+        name=r.name(),
+        base_type=r.get("type", str, required=True),
+        nullable=r.get("nullable", bool, True),
+        default=r.get("default", str),
+        checks=tuple(
+            Check(c.get("expression", str, required=True), c.name()) for c in r.items("checks", DOMAIN_CHECK_KEYS)
+        ),
+        collation=r.get("collation", str),
+    )
+
+
+def sequence_from_data(data: Any, where: str = "sequence") -> Sequence:
+    return _read_sequence_object(_Reader(data, where, SEQUENCE_OBJECT_KEYS))
+
+
+def domain_from_data(data: Any, where: str = "domain") -> Domain:
+    return _read_domain(_Reader(data, where, DOMAIN_KEYS))
+
+
 def from_data(data: Any) -> Schema:
     """A schema from snapshot data; raises ``SnapshotFormatError`` naming the faulty place."""
     root = _Reader(data, "snapshot")
@@ -579,6 +662,8 @@ def from_data(data: Any) -> Schema:
             Enum(e.name(), e.names("values"), e.get("id", str), e.get("comment", str))
             for e in root.items("enums", ENUM_KEYS)
         ),
+        sequences=tuple(_read_sequence_object(q) for q in root.items("sequences", SEQUENCE_OBJECT_KEYS)),
+        domains=tuple(_read_domain(d) for d in root.items("domains", DOMAIN_KEYS)),
     )
     # Names are filled before the checks, so a filled-in name that clashes is caught too.
     schema = with_default_names(as_read)

@@ -14,6 +14,7 @@ from collections import Counter
 from .expressions import expression_problems
 from .schema import Schema, Table
 from .type_checks import type_problems
+from .validate_objects import object_problems
 
 
 def _duplicates(names: list[str]) -> list[str]:
@@ -174,6 +175,7 @@ def problems(schema: Schema, *, index_names_per_schema: bool = True, dialect: st
         found += [f"enum {enum.name!r}: value {v!r} appears twice" for v in _duplicates(list(enum.values))]
     for table in schema.tables:
         found += _table_problems(table, schema, dialect)
+    found += object_problems(schema)
     if index_names_per_schema:
         found += _index_names_across_tables(schema)
     return found

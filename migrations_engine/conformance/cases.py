@@ -218,8 +218,6 @@ _COMMON_RULES = _rules(
 )
 
 _POSTGRESQL_RULES = _rules(
-    ("sequences as objects", _create("SEQUENCE") + r"|^\s*(ALTER|DROP)\s+SEQUENCE\b"),
-    ("domains", _create("DOMAIN")),
     ("types other than enums", r"^\s*CREATE\s+TYPE\b(?![^;]*\bAS\s+ENUM\b)"),
     ("extensions", _create("EXTENSION")),
     ("policies and row-level security", _create("POLICY") + r"|\bROW\s+LEVEL\s+SECURITY\b"),
@@ -280,8 +278,6 @@ WHY: dict[str, str] = {
     "triggers": _NOT_MANAGED,
     "functions and procedures": _NOT_MANAGED,
     "events": _NOT_MANAGED,
-    "sequences as objects": "sequences that are objects of their own (a column's identity or serial sequence is modelled): " + _NOT_MANAGED,
-    "domains": _NOT_MANAGED,
     "types other than enums": _NOT_MANAGED,
     "extensions": _NOT_MANAGED,
     "policies and row-level security": _NOT_MANAGED,

@@ -63,6 +63,9 @@ class Dialect:
     #: Whether the database has exclusion constraints (PostgreSQL's ``EXCLUDE``); the others
     #: refuse a table holding one, naming it, rather than create the table without it.
     has_exclusions: ClassVar[bool] = False
+    #: Whether the engine writes standalone sequences and domains for the database (PostgreSQL);
+    #: the others refuse a schema holding one, naming it, rather than write it without them.
+    has_sequences_and_domains: ClassVar[bool] = False
 
     #: The identifier quote character of SQLAlchemy's preparer for this database (the fast path of
     #: ``quote`` for plain names; tests check it against SQLAlchemy's).
@@ -410,6 +413,35 @@ class Dialect:
 
     def set_comment(self, op: Any, before: Schema, after: Schema) -> list[str]:
         return self.element_comment_sql(op.table, op.element, op.name, op.new)
+
+    # Standalone sequences and domains are PostgreSQL's: elsewhere a schema holding them is
+    # refused by name, never written without them (its defaults and column types need them).
+
+    def refuse_postgresql_object(self, op: Any, before: Schema, after: Schema) -> list[str]:
+        """Refuse an operation on a sequence or domain, naming it. Overridden by PostgreSQL."""
+        what = op.kind.split("_", 1)[1]
+        element = getattr(op, what, None) or op.old
+        needs = "defaults using it" if what == "sequence" else "columns typed with it"
+        raise UnsupportedChange(
+            f"{what} {element.name!r} cannot be written for {self.name}: the engine models standalone "
+            f"{what}s for PostgreSQL only, and {needs} would not work without it; "
+            f"remove it (and what uses it) from the schema for {self.name}"
+        )
+
+    create_sequence = drop_sequence = alter_sequence = refuse_postgresql_object
+    create_domain = drop_domain = alter_domain = refuse_postgresql_object
+
+    def refuse_schema_objects(self, schema: Schema) -> None:
+        """Refuse a schema a script runs on that holds a sequence or domain, where the dialect has
+        none: its columns' defaults and types would be written without them."""
+        if self.has_sequences_and_domains:
+            return
+        for kind, items in (("sequence", schema.sequences), ("domain", schema.domains)):
+            if items:
+                raise UnsupportedChange(
+                    f"{kind} {items[0].name!r} cannot be written for {self.name}: the engine models "
+                    f"standalone {kind}s for PostgreSQL only; remove it (and what uses it) from the schema"
+                )
 
     def create_enum(self, op: Any, before: Schema, after: Schema) -> list[str]:
         """Create a named enum type. Dialects with inline enums emit nothing."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..errors import UnsupportedChange
 from ..naming import fit_name
 from ..operations import AlterColumn, AlterEnum, Operation
+from .postgresql_objects import ObjectSQL
 from ..schema import Check, Column, Enum, Exclusion, ForeignKey, Index, PrimaryKey, Schema, SequenceOptions, Table, Unique
 from ..types import ColumnType
 from .base import Dialect
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 _PLAIN_LOWER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-class PostgreSQLDialect(Dialect):
+class PostgreSQLDialect(ObjectSQL, Dialect):
     name: ClassVar[str] = "postgresql"
     data_types: ClassVar[dict[str, str]] = {
         "smallint": "smallint",
@@ -119,6 +120,7 @@ class PostgreSQLDialect(Dialect):
     #: the type. Such values cannot be used in the transaction that adds them.
     add_enum_values_in_place: ClassVar[bool] = True
     has_exclusions: ClassVar[bool] = True
+    has_sequences_and_domains: ClassVar[bool] = True
 
     def make_sa_dialect(self) -> SADialect:
         from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg

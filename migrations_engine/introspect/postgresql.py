@@ -1,8 +1,8 @@
-"""Reading a PostgreSQL schema (``current_schema()``) from pg_catalog in six bulk queries.
+"""Reading a PostgreSQL schema (``current_schema()``) from pg_catalog in seven bulk queries.
 
 The number of queries does not depend on the number of tables: tables, columns, constraints,
-indexes, exclusion constraints and enums are each read for the whole schema at once and put
-together in Python.
+indexes, exclusion constraints, enums, and sequences with domains (``postgresql_objects.py``)
+are each read for the whole schema at once and put together in Python.
 
 What is read and what is skipped is listed in docs/dialects/postgresql.md. In short: ordinary and
 partitioned tables (not views, not partitions, not inheritance children: see ``_MANAGED``);
@@ -231,7 +231,7 @@ _NULL = re.compile(rf"^NULL(?:::{_TYPE_NAME})?$", re.IGNORECASE)
 
 
 def read_schema(database: Database) -> Schema:
-    """The tables and enums of the connection's ``current_schema()``."""
+    """The tables, enums, standalone sequences and domains of the connection's ``current_schema()``."""
     namespace = database.query(
         "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()"
     )
@@ -248,7 +248,10 @@ def read_schema(database: Database) -> Schema:
         Enum(name, tuple(values), comment=comment) for name, values, comment in database.query(_ENUMS, (oid,))
     )
     tables = _with_exclusions(reader, database.query(_EXCLUSIONS, (oid,)))
-    return Schema(tables=tables, enums=enums)
+    from .postgresql_objects import read_objects
+
+    sequences, domains = read_objects(database, oid)
+    return Schema(tables=tables, enums=enums, sequences=sequences, domains=domains)
 
 
 class _Reader:

@@ -3,8 +3,9 @@ each object depends on as ``pg_depend`` records them (see ``migrations_engine.un
 
 Four queries. Objects that can depend on tables (views, materialized views, triggers, policies,
 rules, publications, partitions, inheritance children, functions with SQL-standard bodies) come
-with their dependencies; the others (functions, sequences not owned by a column, domains, types
-other than enums, extensions, foreign tables) are only listed. Anything an extension owns is left
+with their dependencies; the others (functions, types other than enums and domains, extensions,
+foreign tables) are only listed. Sequences and domains are modelled (``postgresql.py``), so not
+listed. Anything an extension owns is left
 out: the extension is listed instead. A trigger also depends on the tables and columns its
 function's body names (plpgsql and SQL functions; a mention counts as a use), which PostgreSQL
 does not record and does not rewrite on a rename.
@@ -110,19 +111,15 @@ WITH ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_sche
 extension_member AS (
   SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
 )
-SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'foreign table' END, c.relname
+SELECT 'foreign table', c.relname
 FROM pg_catalog.pg_class c
-WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('S', 'f')
+WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind = 'f'
   AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM extension_member)
-  AND NOT EXISTS (  -- a serial's or identity's sequence belongs to its column
-    SELECT 1 FROM pg_catalog.pg_depend d
-    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
-      AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i'))
 UNION ALL
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'c' THEN 'composite type' ELSE 'type' END,
+SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'c' THEN 'composite type' ELSE 'type' END,
        t.typname
 FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
-WHERE t.typnamespace = (SELECT oid FROM ns) AND t.typtype IN ('b', 'c', 'd', 'r')
+WHERE t.typnamespace = (SELECT oid FROM ns) AND t.typtype IN ('b', 'c', 'r')
   AND (t.typtype <> 'c' OR c.relkind = 'c')        -- not a table's or a view's row type
   AND NOT (t.typcategory = 'A' AND t.typelem <> 0)  -- not an array type
   AND (t.oid, 'pg_catalog.pg_type'::regclass) NOT IN (SELECT objid, classid FROM extension_member)

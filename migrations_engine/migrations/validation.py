@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TextIO
 
 from ..compare import differences, equivalent
@@ -285,8 +286,8 @@ class Validator:
 
         Tables equal to those of the previous build stay (their fresh build is already there);
         the others are dropped and created afresh from ``schema``, with every table whose foreign
-        keys reference one of them (dropping a table takes those keys along). A change of enums
-        empties the reference and builds everything.
+        keys reference one of them (dropping a table takes those keys along). A change of enums,
+        sequences or domains empties the reference and builds everything.
         """
         assert scratch.reference is not None
         target = strip_ids(schema)
@@ -296,7 +297,7 @@ class Validator:
             scratch.reset_reference()
             start = Schema()
         else:
-            start = Schema(tuple(t for t in target.tables if t.name in kept), target.enums)
+            start = replace(target, tables=tuple(t for t in target.tables if t.name in kept))
             self._build(scratch.reference, self._built, start, what)  # drops the tables not kept
         self._build(scratch.reference, start, target, what)
         self._built = target
@@ -362,8 +363,9 @@ class Validator:
 def _reusable_tables(built: Schema | None, target: Schema) -> set[str] | None:
     """The tables of ``target`` the reference may keep from the ``built`` schema: equal there, and
     referencing through foreign keys only tables kept too. None: build everything afresh (nothing
-    built yet, or the enums changed: dropping a type would take columns along)."""
-    if built is None or built.enums != target.enums:
+    built yet, or the enums, sequences or domains changed: dropping a type would take columns
+    along, and a sequence its defaults)."""
+    if built is None or (built.enums, built.sequences, built.domains) != (target.enums, target.sequences, target.domains):
         return None
     kept = {t.name for t in target.tables if built.has_table(t.name) and built.table(t.name) == t}
     while True:

@@ -284,8 +284,12 @@ def test_the_number_of_queries_does_not_grow_with_the_tables(pg_url):
     create_schema(pg_url, EVERYTHING)
     few = queries_to_read(pg_url)
     tables = [f"CREATE TABLE t{n} (id integer PRIMARY KEY, v text UNIQUE, w integer REFERENCES t0 (id))" for n in range(40)]
-    run(pg_url, "CREATE TABLE t0 (id integer PRIMARY KEY)", *tables[1:], "CREATE TYPE more AS ENUM ('x')")
-    assert queries_to_read(pg_url) == few <= 7
+    run(
+        pg_url, "CREATE TABLE t0 (id integer PRIMARY KEY)", *tables[1:], "CREATE TYPE more AS ENUM ('x')",
+        *(f"CREATE SEQUENCE s{n}" for n in range(20)), *(f"CREATE DOMAIN d{n} AS integer CHECK (VALUE > {n})" for n in range(20)),
+    )
+    # the schema, then tables, columns, constraints, indexes, exclusions, enums, sequences with domains
+    assert queries_to_read(pg_url) == few <= 8
 
 
 @pytest.mark.parametrize(

@@ -57,10 +57,20 @@ from migrations_engine.schema import (
     Index,
     IndexKey,
     PrimaryKey,
+    Domain,
     Schema,
+    Sequence,
     SequenceOptions,
     Table,
     Unique,
+)
+from migrations_engine.object_operations import (
+    AlterDomain,
+    AlterSequence,
+    CreateDomain,
+    CreateSequence,
+    DropDomain,
+    DropSequence,
 )
 from migrations_engine.types import ColumnType
 
@@ -92,7 +102,9 @@ LOG = Table(
     columns=(Column("n", T("bigint"), nullable=False), Column("at", T("timestamptz"))),
     exclusions=(Exclusion(("n",), ("=",), name="one_n", where="n > 0"),),
 )
-BASE = with_default_names(Schema(tables=(USER, ORDER, LOG), enums=(MOOD, UNUSED)))
+SEQ = Sequence("loose", "integer", SequenceOptions(start=100))
+YEAR = Domain("year", "integer", checks=(Check("VALUE >= 1901", "year_check"),))
+BASE = with_default_names(Schema(tables=(USER, ORDER, LOG), enums=(MOOD, UNUSED), sequences=(SEQ,), domains=(YEAR,)))
 FK = BASE.table("order").foreign_keys[0]
 UNIQUE = BASE.table("user").uniques[0]
 INDEX = BASE.table("user").indexes[0]
@@ -165,6 +177,13 @@ CASES = [
     (DropExclusion("log", BASE.table("log").exclusions[0]), "one_n", False),
     (RenameConstraint("log", "one_n", "n once"), "n once", False),
     (SetComment("log", "exclusion", "one_n", None, "no repeats"), "one_n", False),
+    (CreateSequence(Sequence("fresh", "smallint", SequenceOptions(start=5, increment=-1, cycle=True))), "fresh", False),
+    (DropSequence(SEQ), "loose", True),
+    (AlterSequence(SEQ, replace(SEQ, data_type="bigint", options=SequenceOptions(increment=2, cache=10))), "loose", False),
+    (AlterSequence(SEQ, replace(SEQ, owned_by=("log", "n"))), "log", False),
+    (CreateDomain(Domain("positive", "numeric(10,2)", False, "1", (Check("VALUE > 0", "positive_check"),), "C")), "positive", False),
+    (DropDomain(YEAR), "year", False),
+    (AlterDomain(YEAR, replace(YEAR, nullable=False, default="2000", checks=(Check("VALUE >= 1900", "year_check2"),))), "year", False),
 ]
 IDS = [f"{op.kind}-{n}" for n, (op, _, _) in enumerate(CASES)]
 

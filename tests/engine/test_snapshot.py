@@ -246,8 +246,8 @@ def _table(**fields) -> dict:
 
 MALFORMED = [
     (["not", "an", "object"], "snapshot: expected an object, got list"),
-    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1', 'schema-snapshot/2', 'schema-snapshot/3')"),
-    ({"format": "schema-snapshot/4", "tables": []}, "snapshot: unknown format 'schema-snapshot/4'"),
+    ({"tables": []}, "snapshot: unknown format None (this engine reads 'schema-snapshot/1', 'schema-snapshot/2', 'schema-snapshot/3', 'schema-snapshot/4')"),
+    ({"format": "schema-snapshot/5", "tables": []}, "snapshot: unknown format 'schema-snapshot/5'"),
     (_data(tables={}), "snapshot.tables: wrong kind of value {}"),
     (_data(tables=[3]), "snapshot.tables[0]: expected an object, got int"),
     (_data(tables=[{"columns": []}]), "snapshot.tables[0]: missing 'name'"),

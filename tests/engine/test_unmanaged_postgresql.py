@@ -57,8 +57,6 @@ def test_every_kind_is_read_with_its_dependencies(pg_url):
         ("partitioning of table", "measurement"): (("measurement", None), ("measurement", "taken")),
         ("inheritance child", "child"): (("parent", None),),
         ("publication", "customers"): (("customer", None), ("customer", "id"), ("customer", "email")),
-        ("sequence", "loose"): (),
-        ("domain", "positive"): (),
         ("composite type", "pair"): (),
         ("range type", "floatrange"): (),
         ("function", "touch()"): (),

@@ -154,3 +154,33 @@ def test_a_long_validation_shows_its_progress(tmp_path, db_url, monkeypatch):
         "validating on a scratch copy: 2 of 3 done (0002 add orders)",
         "validated 0001 to 0003 on a scratch copy: up, down, up again",
     ]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_sequences_and_domains_are_validated_and_applied(tmp_path, db_url):
+    from dataclasses import replace
+
+    from migrations_engine.schema import Check, Default, Domain, Sequence
+
+    seq = Sequence("user_no", "integer")
+    year = Domain("year", "integer", checks=(Check("VALUE >= 1901", "year_check"),))
+    extra = (
+        Column("no", INTEGER, False, Default("nextval('user_no'::regclass)", True)),
+        Column("born", ColumnType.parse("postgresql:year")),
+    )
+
+    def with_objects(schema: Schema, domain: Domain = year) -> Schema:
+        user = schema.table("user")
+        user = replace(user, columns=(*user.columns, *extra))
+        return replace(schema.replace_table("user", user), sequences=(seq,), domains=(domain,))
+
+    stricter = replace(year, checks=(Check("VALUE >= 1900", "after_1900"),), nullable=True, default="1970")
+    schemas = [with_objects(version_1()), with_objects(version_2()), with_objects(version_2(), stricter)]
+    folder = write_folder(tmp_path / "migrations", schemas, (db_url.dialect,))
+
+    runner(folder, db_url, validate=True)[0].migrate()
+
+    live = introspect(db_url)
+    assert live.sequences == (seq,) and live.domains == (stricter,)
+    runner(folder, db_url)[0].rollback(to=0)
+    assert introspect(db_url).sequences == () and introspect(db_url).domains == ()
