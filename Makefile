@@ -16,6 +16,7 @@ bench: setup
 	.venv/bin/python bench/migrations_apply.py
 	.venv/bin/python bench/designer_editor.py
 	.venv/bin/python bench/designer_review.py
+	.venv/bin/python bench/deploy.py
 
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers
