@@ -1,4 +1,4 @@
-.PHONY: run test setup clean bench
+.PHONY: run test setup clean bench serve
 
 run:
 	scripts/run-app
@@ -21,3 +21,8 @@ bench: setup
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Production: gunicorn with DEBUG off and a background worker (docs/production.md says which
+# variables to set first).
+serve: setup
+	scripts/run-production

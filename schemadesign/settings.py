@@ -1,6 +1,7 @@
 """Django settings, read from environment variables (see README.md and schemadesign/env.py)."""
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from schemadesign.env import database_from_url, envbool, envint, envlist, envstr, secret_key
@@ -23,11 +24,14 @@ INSTALLED_APPS = [
     "django_extensions",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "designer",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -37,6 +41,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "designer.middleware.DraftConflictMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "schemadesign.urls"
@@ -99,7 +105,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the files WhiteNoise serves when DEBUG is off (scripts/run-production).
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Not the manifest variant: that one fails on any page until collectstatic has run.
@@ -111,6 +118,56 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# ---------------------------------------------------------------------------------------------
+# Production security (docs/production.md). Each default is the safe one when DEBUG is off.
+# ---------------------------------------------------------------------------------------------
+
+# HTTPS only: plain HTTP is redirected, and browsers are told (HSTS) to use nothing else.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS, the request reaches us as HTTP: trust the header the proxy sets
+# (e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) to say it came in over HTTPS. Only set it
+# when the proxy always sets or strips that header, else a client could forge it.
+_proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER").strip().upper().replace("-", "_")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header, "https") if _proxy_ssl_header else None
+
+# Content-Security-Policy (django-csp): scripts and styles from our own origin only, so no inline
+# script, inline event handler or style attribute runs. The one hash is the stylesheet that
+# svg-pan-zoom (static/vendor) puts into each ER diagram for its zoom buttons.
+SVG_PAN_ZOOM_CONTROLS_STYLE = "'sha256-NZLQvdTTZtrktFDkzPeufcUBlW9EwQVrDp/YV7nMphM='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", SVG_PAN_ZOOM_CONTROLS_STYLE],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins, the user name and the
+# client address are each locked out for LOGIN_LOCKOUT_MINUTES, a correct password included.
+# Failures are rows in the app database, so every web process on every machine counts them.
+AUTHENTICATION_BACKENDS = [
+    "designer.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_CLIENT_IP_CALLABLE = "designer.throttle.client_ip"
+#: How many proxies in front of the app append to X-Forwarded-For; 0: the peer is the client.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+# ---------------------------------------------------------------------------------------------
 
 # Review notifications (designer/notifications.py). Printed on the console unless EMAIL_HOST
 # names an SMTP server; SITE_URL makes the links in them absolute (e.g. https://schemas.example.com).

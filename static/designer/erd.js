@@ -13,6 +13,9 @@
       const height = parseFloat(svg.getAttribute("height")) * (4 / 3);
       if (height) canvas.style.height = `min(70vh, ${Math.ceil(height) + 24}px)`;
       canvas.classList.add("zoomable");
+      // Set through the style object, which the Content-Security-Policy allows; svg-pan-zoom
+      // would otherwise write a style attribute, which it refuses.
+      svg.style.overflow = "hidden";
       const zoom = window.svgPanZoom(svg, {
         controlIconsEnabled: true,
         dblClickZoomEnabled: false,
