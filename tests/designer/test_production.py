@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "run-production"
 # Settings of the test run that must not leak into the server's environment.
-OURS = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+OURS = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 pytestmark = pytest.mark.skipif(
     not (REPO / ".venv" / "bin" / "gunicorn").exists(), reason="no .venv with gunicorn (make setup)"
