@@ -257,7 +257,7 @@ class _Column:
 
 
 class _Key:
-    __slots__ = ("columns", "ref_columns", "ref_table", "unique", "where")
+    __slots__ = ("columns", "has_expressions", "ref_columns", "ref_table", "unique", "where")
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.columns = tuple(data["columns"])
@@ -265,6 +265,8 @@ class _Key:
         self.ref_columns = tuple(data.get("ref_columns", ()))
         self.unique = data.get("unique", False)
         self.where = data.get("where")
+        # An index's keys say which of its ``columns`` are expressions (snapshot format 3 on).
+        self.has_expressions = any(key.get("expression") for key in data.get("keys") or ())
 
 
 class _Table:

@@ -420,3 +420,20 @@ def test_svg_png_pdf_and_dot_formats():
     assert render_diagram(diagram, Options(), "dot").content.startswith(b"digraph erd {")
     with pytest.raises(ValueError):
         render_diagram(diagram, Options(), "gif")
+
+
+def test_the_snapshot_reading_knows_expression_indexes_are_not_unique_keys():
+    """A unique index on an expression (lower(email)) makes no column unique: both readings say
+    so (the fast reading once had no idea of index keys and answered 500 on such a version)."""
+    from dataclasses import replace
+
+    from migrations_engine.schema import Index, IndexKey
+
+    schema = shop()
+    customer = schema.table("customer")
+    by_email = Index(("lower(email)",), "customer_email_lower", True, keys=(IndexKey(expression=True),), id="i-lower")
+    schema = replace(schema, tables=tuple(
+        replace(t, indexes=(*t.indexes, by_email)) if t is customer else t for t in schema.tables
+    ))
+
+    assert from_snapshot(to_data(schema)) == from_schema(schema)
