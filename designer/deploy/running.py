@@ -177,13 +177,17 @@ def _run(deployment: Deployment, url_text: str) -> None:
             total += statements
         Deployment.objects.filter(pk=deployment.pk).update(statements_total=total)
         progress = Progress(deployment.pk, offsets)
+        log = ProgressLog(deployment.pk, url_text)
+        # The runner says nothing until its validation is done: the page should not sit empty.
+        if chosen:
+            verb = "rolling back" if rollback else ("validating on a scratch database, then applying")
+            log.say(f"v{current} → v{target}: {len(chosen)} migration(s), {total} statement(s); {verb}")
 
         def before_each(migration: Migration) -> None:
             progress.reached(offsets.get(migration.version, 0))
             if Deployment.objects.filter(pk=deployment.pk, cancel_requested=True).exists():
                 raise Cancelled(f"cancelled before {migration.label}: the database is left at a complete version")
 
-        log = ProgressLog(deployment.pk, url_text)
         runner = Runner(folder, url_text, RunOptions(), out=log, after_statement=progress.after_statement, before_each=before_each)
         if rollback:
             runner.rollback(target)
