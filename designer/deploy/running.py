@@ -200,8 +200,13 @@ def _finish(deployment: Deployment, state: DeploymentState, error: str, event: E
     Deployment.objects.filter(pk=deployment.pk).update(
         state=state, error=error, finished=timezone.now(), heartbeat=timezone.now()
     )
+    _record(deployment, event, error)
+
+
+def _record(deployment: Deployment, event: Event, message: str) -> None:
+    """The activity entry of a deployment that ended (by itself: no actor)."""
     detail = f"#{deployment.pk}: {deployment.direction} to v{deployment.to_version} on {deployment.connection_name}"
-    Activity.record(event, deployment.project, None, detail=detail + (f": {error}" if error else ""))
+    Activity.record(event, deployment.project, None, detail=detail + (f": {message}" if message else ""))
 
 
 def mark_stale() -> int:
@@ -225,7 +230,7 @@ def mark_stale() -> int:
         )
         if updated:
             marked += 1
-            _finish_activity(deployment, message)
+            _record(deployment, Event.DEPLOY_INTERRUPTED, message)
     return marked
 
 
@@ -241,13 +246,3 @@ def _dead_here(worker: str) -> bool:
     except PermissionError:  # alive, under another user
         return False
     return False
-
-
-def _finish_activity(deployment: Deployment, message: str) -> None:
-    Activity.record(
-        Event.DEPLOY_INTERRUPTED,
-        deployment.project,
-        None,
-        detail=f"#{deployment.pk}: {deployment.direction} to v{deployment.to_version} on {deployment.connection_name}: {message}",
-    )
-

@@ -38,7 +38,8 @@ def start(
     Production needs ``confirmation`` to be the connection's name, typed. The database's
     current version is read here, for the rules; the run reads it again when it starts.
     """
-    if not 0 <= target <= (connection.project.latest_version().number if connection.project.latest_version() else 0):
+    latest = connection.project.latest_version()
+    if not 0 <= target <= (latest.number if latest else 0):
         raise DeployRefused([f"there is no v{target} in this project"])
     if connection.is_production and (confirmation or "").strip() != connection.name:
         raise DeployRefused([f"type the connection's name, “{connection.name}”, to confirm a change to production"])

@@ -161,6 +161,13 @@ def connection_delete(request: HttpRequest, slug: str, connection_id: int) -> Ht
     return render(request, "designer/connection/delete.html", {"project": project, "connection": connection})
 
 
+def _unreadable(request: HttpRequest, project: Project, membership: Membership, connection: Connection, check, what: str) -> HttpResponse:
+    """The connection's page saying why its live schema could not be read, and what was not made."""
+    reason = check.error or check.drift_note or "its schema could not be read"
+    context = detail_context(project, membership, connection, check=check, draft_error=f"{what}: {reason}")
+    return render(request, "designer/connection/detail.html", context, status=422)
+
+
 @require_POST
 @login_required
 def connection_project(request: HttpRequest, slug: str, connection_id: int) -> HttpResponse:
@@ -181,9 +188,7 @@ def connection_project(request: HttpRequest, slug: str, connection_id: int) -> H
         return render(request, "designer/connection/detail.html", context, status=422)
     check = status.check(connection)
     if check.error or check.live_snapshot is None:
-        reason = check.error or check.drift_note or "its schema could not be read"
-        context = detail_context(project, membership, connection, check=check, draft_error=f"No project made: {reason}")
-        return render(request, "designer/connection/detail.html", context, status=422)
+        return _unreadable(request, project, membership, connection, check, "No project made")
     from migrations_engine.snapshot import from_data
 
     with transaction.atomic():
@@ -208,9 +213,7 @@ def connection_draft(request: HttpRequest, slug: str, connection_id: int) -> Htt
     connection = connection_or_404(project, connection_id)
     check = status.check(connection)
     if check.error or check.live_snapshot is None:
-        reason = check.error or check.drift_note or "its schema could not be read"
-        context = detail_context(project, membership, connection, check=check, draft_error=f"No draft made: {reason}")
-        return render(request, "designer/connection/detail.html", context, status=422)
+        return _unreadable(request, project, membership, connection, check, "No draft made")
     base = project.versions.filter(number=check.version).first() if check.version else None
     live = from_data(check.live_snapshot)
     schema = adopt_ids(live, base.schema() if base else Schema())
