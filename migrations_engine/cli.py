@@ -7,6 +7,7 @@ traceback (set ``MIGRATIONS_ENGINE_TRACEBACK=1`` to see one for an internal erro
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +18,11 @@ from .errors import EngineError
 
 if TYPE_CHECKING:
     from .unmanaged import UnmanagedObject
+
+#: Modules that add their subcommands with ``register(commands)``.
+_COMMAND_MODULES = (
+    ".migrations.commands",
+)
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -99,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("--dialect", choices=None, type=dialect_argument, help=f"one of {', '.join(NAMES)} (default: the dialect of a URL given)")
     diff_cmd.add_argument("--down", action="store_true", help="print the down script (TO back to FROM)")
     diff_cmd.set_defaults(handler=cmd_diff)
-    from .migrations.commands import register as register_migration_commands
-    register_migration_commands(commands)
+    for module_name in _COMMAND_MODULES:
+        importlib.import_module(module_name, __package__).register(commands)
     return parser
 
 
