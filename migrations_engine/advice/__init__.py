@@ -1,0 +1,1 @@
+"""Advice on a schema: suggestions the architect may apply (indexes, normalisation)."""
