@@ -1,1 +1,1 @@
-"""Advice on a schema: suggestions the architect may apply (indexes, normalisation)."""
+"""Advice on a schema: index suggestions from queries, normalisation hints."""
