@@ -33,11 +33,14 @@ def connection_settings(settings: Any, tmp_path: Path) -> Any:
     return settings
 
 
-def url_text(url: DatabaseURL) -> str:
-    """``url`` as a connection URL; a PostgreSQL one carries SECRET_PASSWORD (trust auth ignores it)."""
+def url_text(url: DatabaseURL, password: str | None = SECRET_PASSWORD) -> str:
+    """``url`` as a connection URL with ``password`` (PostgreSQL's trust auth ignores it; MariaDB's
+    root has none, so its URL goes without one unless the test made a user with it)."""
     if url.dialect == "sqlite":
         return f"sqlite:///{url.database}"
-    credentials = f"{url.user}:{SECRET_PASSWORD}" if url.dialect == "postgresql" else f"{url.user}"
+    if url.dialect == "mysql" and url.user == "root":
+        password = None
+    credentials = f"{url.user}:{password}" if password else f"{url.user}"
     return f"{url.dialect}://{credentials}@{url.host}:{url.port}/{url.database}"
 
 
@@ -48,15 +51,16 @@ def use_dialect(cast: Cast, dialect: str) -> None:
 
 
 def add_connection(
-    cast: Cast, url: DatabaseURL | str, name: str = "dev", environment: str = "development"
+    cast: Cast, url: DatabaseURL | str, name: str = "dev", environment: str = "development", **kwargs: Any
 ) -> Connection:
-    """A connection of the cast's project (its dialect made ``url``'s), registered by the owner."""
+    """A connection of the cast's project (its dialect made ``url``'s), registered by the owner;
+    ``kwargs`` go to ``registry.add``."""
     text = url if isinstance(url, str) else url_text(url)
     dialect = text.split(":", 1)[0]
     if dialect == "sqlite":
-        connect(text).close()  # a deployment never creates the file
+        connect(text).close()  # a deployment never creates the file (test_deploy_run shows a first one making it)
     use_dialect(cast, dialect)
-    return registry.add(cast.project, cast.owner, name, environment, text)
+    return registry.add(cast.project, cast.owner, name, environment, text, **kwargs)
 
 
 def sqlite_connection(cast: Cast, folder: Path, name: str = "dev", environment: str = "development") -> Connection:
@@ -85,10 +89,12 @@ def membership(cast: Cast, role: str = "owner") -> Membership:
     return Membership.objects.get(project=cast.project, user=cast.user(role))
 
 
-def deploy(cast: Cast, connection: Connection, target: int, capture: Any, **kwargs: Any) -> Deployment:
-    """Deploy as the owner through the core (not the page), run as a worker would; the finished row."""
+def deploy(
+    cast: Cast, connection: Connection, target: int, capture: Any, role: str = "owner", **kwargs: Any
+) -> Deployment:
+    """Deploy as ``role`` through the core (not the page), run as a worker would; the finished row."""
     with capture(execute=True):
-        deployment = starting.start(connection, membership(cast), target, **kwargs)
+        deployment = starting.start(connection, membership(cast, role), target, **kwargs)
     run_queued()
     deployment.refresh_from_db()
     return deployment

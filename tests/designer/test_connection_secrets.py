@@ -13,10 +13,10 @@ from designer.models import Activity
 from designer.models.connections import Connection, ConnectionCheck, Deployment, DeploymentState
 from designer.secrets import SecretUnreadable
 from migrations_engine.errors import EngineError
-from tests.designer.deploy_setup import deploy_settings, membership, register, url_text  # noqa: F401
+from tests.designer.connection_pages import connection_settings, membership, add_connection, url_text  # noqa: F401
 from tests.designer.deployments import SECRET_PASSWORD, TEST_CONNECTION_KEY, publish_three, run_queued
 
-pytestmark = pytest.mark.usefixtures("deploy_settings")
+pytestmark = pytest.mark.usefixtures("connection_settings")
 
 
 def raw_secret(pk: int) -> str:
@@ -26,7 +26,7 @@ def raw_secret(pk: int) -> str:
 
 
 def test_the_url_is_stored_encrypted_and_decrypts(cast, pg_url):
-    connection = register(cast, pg_url)
+    connection = add_connection(cast, pg_url)
 
     stored = raw_secret(connection.pk)
     assert SECRET_PASSWORD not in stored and pg_url.database not in stored
@@ -36,7 +36,7 @@ def test_the_url_is_stored_encrypted_and_decrypts(cast, pg_url):
 
 
 def test_rotation_re_encrypts_under_the_new_key(cast, pg_url, settings):
-    connection = register(cast, pg_url)
+    connection = add_connection(cast, pg_url)
     old_token = raw_secret(connection.pk)
     new_key = secrets.generate_key()
     settings.CONNECTION_KEYS = [new_key, TEST_CONNECTION_KEY]
@@ -52,7 +52,7 @@ def test_rotation_re_encrypts_under_the_new_key(cast, pg_url, settings):
 
 
 def test_a_url_under_an_unknown_key_is_unreadable_with_a_clear_message(cast, pg_url, settings):
-    connection = register(cast, pg_url)
+    connection = add_connection(cast, pg_url)
     settings.CONNECTION_KEYS = [secrets.generate_key()]
 
     with pytest.raises(SecretUnreadable) as unreadable:
@@ -69,7 +69,7 @@ def test_the_password_never_shows_after_a_failing_deployment(cast, pg_url, djang
     """The URL is changed after the deployment was queued to one whose driver error quotes the
     password (an sslmode psycopg rejects, spelled as the password): the run fails with that error."""
     publish_three(cast.project, cast.owner)
-    connection = register(cast, pg_url)
+    connection = add_connection(cast, pg_url)
     with django_capture_on_commit_callbacks(execute=True):
         deployment = starting.start(connection, membership(cast), 3)
     leaking = f"{url_text(pg_url)}?sslmode={SECRET_PASSWORD}"

@@ -21,10 +21,10 @@ from migrations_engine.connection import connect
 from migrations_engine.errors import EngineError
 from migrations_engine.migrations.runner import Runner
 from tests.conftest import SERVERS
-from tests.designer.deploy_setup import deploy, deploy_settings, membership, register, url_text  # noqa: F401
+from tests.designer.connection_pages import deploy, connection_settings, membership, add_connection, url_text  # noqa: F401
 from tests.designer.deployments import SECRET_PASSWORD, schema_v1, schema_v2, schema_v3
 
-pytestmark = pytest.mark.usefixtures("deploy_settings")
+pytestmark = pytest.mark.usefixtures("connection_settings")
 
 
 # ------------------------------------------------------------------ credentials and reachability
@@ -46,7 +46,7 @@ def mysql_user(mysql_url):
 
 def test_the_right_password_connects(cast, mysql_url, mysql_user):
     url = f"mysql://{mysql_user}:{SECRET_PASSWORD}@127.0.0.1:3306/{mysql_url.database}"
-    connection = register(cast, mysql_url, text=url)
+    connection = add_connection(cast, url)
 
     assert status.server_version(connection)[0].isdigit()
 
@@ -54,7 +54,7 @@ def test_the_right_password_connects(cast, mysql_url, mysql_user):
 def test_a_wrong_password_fails_without_naming_it(cast, mysql_url, mysql_user, django_capture_on_commit_callbacks):
     wrong = "Wr0ng-" + SECRET_PASSWORD
     url = f"mysql://{mysql_user}:{wrong}@127.0.0.1:3306/{mysql_url.database}"
-    connection = register(cast, mysql_url, text=url)
+    connection = add_connection(cast, url)
 
     with pytest.raises(EngineError) as refused:
         status.server_version(connection)

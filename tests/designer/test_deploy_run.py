@@ -9,10 +9,10 @@ from designer.deploy import plans, registry, running, starting, status
 from designer.models import Activity, Event
 from designer.models.connections import DeploymentState
 from migrations_engine.connection import connect
-from tests.designer.deploy_setup import deploy, deploy_settings, membership, register  # noqa: F401
+from tests.designer.connection_pages import deploy, connection_settings, membership, add_connection  # noqa: F401
 from tests.designer.deployments import publish_three, run_queued
 
-pytestmark = pytest.mark.usefixtures("deploy_settings")
+pytestmark = pytest.mark.usefixtures("connection_settings")
 
 ODD = 'odd "name"'
 ROWS = [(1, "one", "first odd"), (2, "two", "second odd"), (3, "three", None)]
@@ -51,7 +51,7 @@ def item_columns(url) -> list[str]:
 
 
 def test_the_connection_answers_with_its_server_version(cast, db_url, dialect):
-    connection = register(cast, db_url)
+    connection = add_connection(cast, db_url)
 
     version = status.server_version(connection)
 
@@ -65,7 +65,7 @@ def test_it_deploys_three_versions_and_rolls_the_destructive_one_back(
     cast, db_url, dialect, django_capture_on_commit_callbacks
 ):
     publish_three(cast.project, cast.owner)
-    connection = register(cast, db_url)
+    connection = add_connection(cast, db_url)
 
     first = deploy(cast, connection, 2, django_capture_on_commit_callbacks)
 
@@ -104,7 +104,7 @@ def test_it_deploys_three_versions_and_rolls_the_destructive_one_back(
 
 def test_drift_is_empty_until_a_hand_made_change(cast, db_url, dialect, django_capture_on_commit_callbacks):
     publish_three(cast.project, cast.owner)
-    connection = register(cast, db_url)
+    connection = add_connection(cast, db_url)
     assert deploy(cast, connection, 3, django_capture_on_commit_callbacks).state == DeploymentState.SUCCEEDED
 
     before = status.check(connection)
@@ -126,7 +126,7 @@ def test_drift_is_empty_until_a_hand_made_change(cast, db_url, dialect, django_c
 
 def test_a_queued_deployment_cancelled_never_runs(cast, db_url, django_capture_on_commit_callbacks):
     publish_three(cast.project, cast.owner)
-    connection = register(cast, db_url)
+    connection = add_connection(cast, db_url)
     with django_capture_on_commit_callbacks(execute=True):
         deployment = starting.start(connection, membership(cast), 3)
 
@@ -143,7 +143,7 @@ def test_a_running_deployment_cancelled_stops_between_migrations(
     cast, db_url, monkeypatch, django_capture_on_commit_callbacks
 ):
     publish_three(cast.project, cast.owner)
-    connection = register(cast, db_url)
+    connection = add_connection(cast, db_url)
     real = running.Progress.after_statement
 
     def cancel_during_v1(progress: running.Progress, version: int, done: int) -> None:
@@ -165,7 +165,7 @@ def test_a_running_deployment_cancelled_stops_between_migrations(
     assert Activity.objects.filter(project=cast.project, event=Event.DEPLOY_CANCELLED).count() == 2
 
 
-def test_a_first_deployment_makes_the_sqlite_file_it_names(cast, tmp_path, deploy_settings, django_capture_on_commit_callbacks):
+def test_a_first_deployment_makes_the_sqlite_file_it_names(cast, tmp_path, connection_settings, django_capture_on_commit_callbacks):
     """A SQLite connection to a file not made yet is at v0: its plan validates and its first
     deployment creates it (in CONNECTION_SQLITE_DIR, the only place a SQLite URL may point)."""
 

@@ -21,10 +21,10 @@ from django_tasks_db.models import DBTaskResult
 from designer.deploy import plans, starting
 from designer.models.connections import Deployment, DeploymentState
 from migrations_engine.connection import connect
-from tests.designer.deploy_setup import deploy_settings, membership, register  # noqa: F401
+from tests.designer.connection_pages import connection_settings, membership, add_connection  # noqa: F401
 from tests.designer.deployments import TEST_CONNECTION_KEY, publish_three
 
-pytestmark = [pytest.mark.usefixtures("deploy_settings"), pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.usefixtures("connection_settings"), pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +84,7 @@ def test_two_workers_run_each_deployment_exactly_once(cast, tmp_path, start_work
     for n in range(6):
         path = tmp_path / f"target{n}.sqlite3"
         connect(f"sqlite:///{path}").close()
-        connections.append(register(cast, plans_url(path), name=f"db{n}"))
+        connections.append(add_connection(cast, plans_url(path), name=f"db{n}"))
     workers = [start_worker("w1"), start_worker("w2")]
 
     deployments = [starting.start(c, membership(cast), 3) for c in connections]
@@ -117,7 +117,7 @@ def blocked_table(cast, pg_url) -> Iterator[tuple]:
     """A PostgreSQL connection at v1 whose item table another session holds locked (so the
     ALTER of v2 waits), and a function that lets it go."""
     publish_three(cast.project, cast.owner)
-    connection = register(cast, pg_url)
+    connection = add_connection(cast, pg_url)
     from designer.deploy.folders import project_folder
     from migrations_engine.migrations.runner import Runner
 

@@ -22,13 +22,13 @@ import psycopg
 import pytest
 from django.conf import settings as django_settings
 
-from tests.designer.deploy_setup import deploy_settings  # noqa: F401 - the fixture
+from tests.designer.connection_pages import connection_settings  # noqa: F401 - the fixture
 from tests.designer.deployments import TEST_CONNECTION_KEY, publish_three
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("deploy_settings"),
+    pytest.mark.usefixtures("connection_settings"),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
