@@ -13,6 +13,7 @@ from designer.models import Activity, Event
 from designer.models.connections import Deployment, DeploymentState
 from tests.designer.conftest import Cast
 from tests.designer.connection_pages import (  # noqa: F401
+    add_connection,
     connection_path,
     connection_settings,
     deploy,
@@ -132,6 +133,24 @@ def test_production_takes_a_reviewed_version_deployed_before_it(
     deploy(cast, staging, 1, django_capture_on_commit_callbacks)
 
     response = post_start(client, cast.owner, production, django_capture_on_commit_callbacks, to=1, confirmation=" prod ")
+
+    deployment = Deployment.objects.get(connection=production)
+    assert response["Location"] == f"/p/shop/deployments/{deployment.pk}/"
+    assert deployment.state == DeploymentState.SUCCEEDED, deployment.error
+    assert plans.current_of(production) == (1, False)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_production_on_a_real_server_takes_a_reviewed_version_deployed_to_staging(
+    client: Client, cast: Cast, db_url, second_db_url, django_capture_on_commit_callbacks
+) -> None:
+    use_dialect(cast, db_url.dialect)
+    publish_reviewed(cast, schema_v1(), None)
+    staging = add_connection(cast, db_url, name="staging", environment="staging")
+    production = add_connection(cast, second_db_url, name="prod", environment="production")
+    deploy(cast, staging, 1, django_capture_on_commit_callbacks)
+
+    response = post_start(client, cast.owner, production, django_capture_on_commit_callbacks, to=1, confirmation="prod")
 
     deployment = Deployment.objects.get(connection=production)
     assert response["Location"] == f"/p/shop/deployments/{deployment.pk}/"
