@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: Modules that add their subcommands with ``register(commands)``.
 _COMMAND_MODULES = (
     ".migrations.commands",
+    ".lint.commands",
 )
 
 EXIT_ERROR = 1
