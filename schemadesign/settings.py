@@ -211,3 +211,8 @@ CONNECTION_SQLITE_DIR = envstr("CONNECTION_SQLITE_DIR")
 CONNECTION_TIMEOUT = envint("CONNECTION_TIMEOUT", 5)
 #: A running deployment whose worker has not reported for this long is marked interrupted.
 DEPLOYMENT_STALE_SECONDS = envint("DEPLOYMENT_STALE_SECONDS", 120)
+
+# Imports (designer/import_forms.py): the largest schema text taken, uploaded or pasted, in bytes.
+# Pasted text travels as a form field, so DATA_UPLOAD_MAX_MEMORY_SIZE is raised to match.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

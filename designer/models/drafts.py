@@ -45,6 +45,25 @@ REVIEW_STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.APPROVED, DraftStatus.CHAN
 EDITABLE_STATUSES = (DraftStatus.OPEN, *REVIEW_STATUSES)
 
 
+def with_table_uids(schema: Schema) -> Schema:
+    """``schema`` with a new uid on every table that has none (groups name tables by uid)."""
+    from dataclasses import replace
+
+    if all(t.id for t in schema.tables):
+        return schema
+    return replace(schema, tables=tuple(t if t.id else replace(t, id=new_uid()) for t in schema.tables))  # type: ignore[return-value]
+
+
+def imported_groups(schema: Schema, groups: dict[str, tuple[str, ...]]) -> list[dict]:
+    """Table groups as a draft stores them, from an import's (group name -> table names);
+    ``schema``'s tables must have uids (``with_table_uids``). Unknown tables are left out."""
+    uid_of = {t.name: t.id for t in schema.tables}
+    return [
+        {"id": new_uid(), "name": name[:100], "tables": [uid_of[t] for t in tables if t in uid_of]}
+        for name, tables in groups.items()
+    ]
+
+
 class DraftManager(models.Manager):
     def create_from_schema(
         self,
@@ -143,6 +162,42 @@ class Draft(models.Model):
             self.clear_content()
             write_content(self, schema, groups)
             self.renew_content_token()
+
+    def import_schema(self, schema: Schema, groups: dict[str, tuple[str, ...]] | None = None) -> Schema:
+        """Make ``schema`` (read by an import) the draft's content, its elements paired by name
+        with the current ones so they keep their uids (the diff then shows only real changes).
+        ``groups`` (group name -> table names, from DBML) replace the draft's groups when given;
+        else the current groups keep their tables. Returns the content as it was before."""
+        from designer.conversion import read_content
+        from migrations_engine.pairing import adopt_ids
+
+        current = read_content(self)
+        paired = with_table_uids(adopt_ids(schema, current.schema))
+        if groups:
+            known = {g.name: g for g in current.groups}
+            data = imported_groups(paired, groups)
+            for group in data:  # a group named as before keeps its uid and colour
+                if group["name"] in known:
+                    group.update(id=known[group["name"]].uid, colour=known[group["name"]].colour)
+        else:
+            data = current.groups_data()
+        self.replace_content(paired, data)
+        return current.schema
+
+    def confirm_rename(self, suggestion: Any, before: Schema) -> None:
+        """Apply a rename suggested after an import (``migrations_engine.renames``): the new
+        element takes the uid it had in ``before``, so the diff shows a rename."""
+        from designer.conversion import read_content
+        from migrations_engine.renames import TABLE, apply_rename
+
+        content = read_content(self)
+        renamed = apply_rename(content.schema, suggestion, before)
+        groups = content.groups_data()
+        if suggestion.kind == TABLE:  # the group holding the table names it by its new uid
+            was, now = content.schema.table(suggestion.new_name).id, renamed.table(suggestion.new_name).id
+            for group in groups:
+                group["tables"] = [now if uid == was else uid for uid in group["tables"]]
+        self.replace_content(renamed, groups)
 
     def renew_content_token(self, **fields: Any) -> None:
         """Say that the content changed (in the current transaction, and on this instance),

@@ -1,0 +1,66 @@
+"""Downloads of a version or a draft as SQLAlchemy models, Django models, DBML, snapshot JSON or
+the CREATE script in the project's dialect (``migrations_engine.generate``). Any member may
+download; a schema the engine cannot write out becomes a message on the page, never a 500."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+
+from designer.access import get_draft_for, get_project_for
+from designer.models import Role
+from designer.views.changes import version_or_404
+from migrations_engine.errors import EngineError
+from migrations_engine.generate import TARGETS, generate
+from migrations_engine.schema import Schema
+
+#: What each target is called on the Download menu and in messages, in the menu's order.
+TARGET_LABELS = {
+    "sqlalchemy": "SQLAlchemy models",
+    "django": "Django models",
+    "dbml": "DBML",
+    "snapshot": "Snapshot JSON",
+    "sql": "SQL (CREATE script)",
+}
+CONTENT_TYPES = {"snapshot": "application/json", "sql": "application/sql", "dbml": "text/plain", "sqlalchemy": "text/x-python", "django": "text/x-python"}
+
+
+@login_required
+def version_export(request: HttpRequest, slug: str, number: int, target: str) -> HttpResponse:
+    project, _ = get_project_for(request.user, slug, Role.VIEWER)
+    version = version_or_404(project, number)
+    name = f"{project.slug}-v{version.number}"
+    return _download(request, version.schema(), target, project.dialect, name, back=("designer:version", project.slug, number))
+
+
+@login_required
+def draft_export(request: HttpRequest, slug: str, draft_id: int, target: str) -> HttpResponse:
+    draft, _ = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    base = f"-v{draft.base_version.number}" if draft.base_version else ""
+    name = f"{draft.project.slug}{base}-draft-{draft.pk}"
+    return _download(request, draft.to_schema(), target, draft.project.dialect, name, back=("designer:draft", slug, draft_id))
+
+
+def _download(request: HttpRequest, schema: Schema, target: str, dialect: str, name: str, back: tuple) -> HttpResponse:
+    if target not in TARGETS:
+        raise Http404("No such download")
+    try:
+        text = generate(schema, target, dialect)
+    except ImportError:  # the target's module is not part of this installation yet
+        messages.error(request, f"{TARGET_LABELS.get(target, target)} downloads are not available on this server.")
+        return redirect(*back)
+    except EngineError as exc:
+        messages.error(request, f"Could not write {TARGET_LABELS.get(target, target)}: {exc}")
+        return redirect(*back)
+    except Exception as exc:  # noqa: BLE001 - a generator's bug shown as a message, never a 500
+        messages.error(request, f"Could not write {TARGET_LABELS.get(target, target)} ({type(exc).__name__}: {exc})")
+        return redirect(*back)
+    suffix = TARGETS[target]
+    # A Python file's name is a module name: underscores, not the slug's hyphens.
+    filename = f"{name}_{target}.py".replace("-", "_") if suffix == ".py" else f"{name}{suffix}"
+    response = HttpResponse(text, content_type=f"{CONTENT_TYPES.get(target, 'text/plain')}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
