@@ -1,0 +1,106 @@
+"""SQLite: the tables of a script, read as the engine's SQLite introspection reads them.
+
+SQLite keeps each ``CREATE TABLE`` and ``CREATE INDEX`` text as written and answers its pragmas
+from it; the introspection (``introspect/sqlite.py``) reads both. Here the pragmas' rows are
+made from the statements, and the introspection's own functions build the tables from them and
+the same texts, so the import and the live reading cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from ..introspect.sqlite import _foreign_keys, _indexes, _table, _with_enums, parse_create_table
+from dataclasses import replace
+
+from ..schema import Schema
+from .drafts import TableDraft
+from .sql import Collected, ImportFailed
+
+
+def build(collected: Collected) -> Schema:
+    index_sql: dict[str, str] = {}
+    index_rows: dict[str, list[tuple]] = {name.lower(): [] for name in collected.tables}
+    primary_keys = {name.lower(): _primary_key(draft) for name, draft in collected.tables.items()}
+    for draft in collected.tables.values():
+        index_rows[draft.name.lower()].extend(_unique_rows(draft))
+    for index in collected.indexes:
+        owner = _table_named(collected, index.table, index.line)
+        name = index.key.name or ""
+        index_sql[name] = index.text
+        columns = {c.name.lower(): n for n, c in enumerate(owner.columns)}
+        for text, expression, descending, *_ in index.key.elements:
+            cid = -2 if expression else columns.get(text.lower(), -1)
+            index_rows[owner.name.lower()].append(
+                (name, int(index.unique), "c", int(index.where is not None), None if expression else text, cid, int(descending))
+            )
+    tables = []
+    declared = {}
+    for name, draft in collected.tables.items():
+        declared[name] = parse_create_table(draft.text)
+        rows = _column_rows(draft, primary_keys[name.lower()])
+        table = _table(name, rows, declared[name], primary_keys)
+        uniques, indexes = _indexes(name, index_rows[name.lower()], declared[name], index_sql)
+        fks = _foreign_keys(name, _foreign_key_rows(draft), declared[name], primary_keys)
+        tables.append(replace(table, foreign_keys=fks, uniques=uniques, indexes=indexes))
+    return _with_enums(tables, declared)
+
+
+def _table_named(collected: Collected, name: str, line: int) -> TableDraft:
+    for table_name, draft in collected.tables.items():
+        if table_name.lower() == name.lower():
+            return draft
+    raise ImportFailed(f"index on table {name!r}, which is not created before it", line)
+
+
+def _primary_key(draft: TableDraft) -> tuple[str, ...]:
+    for column in draft.columns:
+        if column.primary_key:
+            return (column.name,)
+    for key in draft.keys:
+        if key.kind == "primary":
+            by_folded = {c.name.lower(): c.name for c in draft.columns}
+            return tuple(by_folded.get(c.lower(), c) for c in key.columns)
+    return ()
+
+
+def _column_rows(draft: TableDraft, primary_key: tuple[str, ...]) -> list[tuple]:
+    rows = []
+    for column in draft.columns:
+        hidden = 0 if column.generated is None else (3 if column.stored else 2)
+        pk = primary_key.index(column.name) + 1 if column.name in primary_key else 0
+        rows.append((column.name, column.type_text, int(column.not_null), _default_text(column.default), pk, hidden))
+    return rows
+
+
+def _default_text(text: str | None) -> str | None:
+    """As ``pragma_table_xinfo`` shows it: ``DEFAULT (expr)`` without its parentheses."""
+    if text is None:
+        return None
+    value = text.strip()
+    if value.startswith("(") and value.endswith(")"):
+        from ..introspect.postgresql import _closing_paren
+
+        if _closing_paren(value) == len(value) - 1:
+            return value[1:-1].strip()
+    return value
+
+
+def _unique_rows(draft: TableDraft) -> list[tuple]:
+    """``pragma_index_list`` rows of the automatic indexes of UNIQUE constraints (origin ``u``)."""
+    rows = []
+    by_folded = {c.name.lower(): (n, c.name) for n, c in enumerate(draft.columns)}
+    uniques = [k for k in draft.keys if k.kind == "unique"]
+    for number, key in enumerate(uniques, start=1):
+        name = f"sqlite_autoindex_{draft.name}_{number}"
+        for column in key.columns:
+            cid, real = by_folded.get(column.lower(), (-1, column))
+            rows.append((name, 1, "u", 0, real, cid, 0))
+    return rows
+
+
+def _foreign_key_rows(draft: TableDraft) -> list[tuple]:
+    rows = []
+    for number, fk in enumerate(reversed(draft.foreign_keys)):  # SQLite numbers them from the last
+        ref_columns = fk.ref_columns or (None,) * len(fk.columns)
+        for column, ref_column in zip(fk.columns, ref_columns):
+            rows.append((number, fk.ref_table, column, ref_column, fk.on_update, fk.on_delete))
+    return rows
