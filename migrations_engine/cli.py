@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _COMMAND_MODULES = (
     ".migrations.commands",
     ".lint.commands",
+    ".generate.commands",
 )
 
 EXIT_ERROR = 1
