@@ -98,6 +98,7 @@ _COLUMN_WORDS = frozenset({
     "CHARACTER", "CHARSET", "KEY", "IDENTITY", "NOT NULL", "INVISIBLE", "VISIBLE", "STORED",
     "VIRTUAL", "PERSISTENT", "SERIAL DEFAULT VALUE", "COLUMN_FORMAT", "STORAGE", "ENCODING",
 })
+_MYSQL_KEYS = frozenset({"KEY", "INDEX", "FULLTEXT", "SPATIAL"})
 _TABLE_CONSTRAINT = frozenset({
     "CONSTRAINT", "PRIMARY", "PRIMARY KEY", "UNIQUE", "CHECK", "FOREIGN", "FOREIGN KEY", "KEY", "INDEX",
     "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE",
@@ -109,7 +110,7 @@ def read_create_table(cursor: Cursor, draft: TableDraft, dialect: str) -> None:
     for part in split_commas(cursor.group()):
         inner = Cursor(part, cursor.sql, fold=cursor.fold)
         first = inner.word()
-        if first in _TABLE_CONSTRAINT and not (first in ("KEY", "INDEX") and dialect != "mysql"):
+        if first in _TABLE_CONSTRAINT and not (first in _MYSQL_KEYS and dialect != "mysql"):
             if first == "LIKE":
                 raise Unreadable("CREATE TABLE ... (LIKE ...) copies a table this reader does not know")
             if first == "EXCLUDE" or (first == "CONSTRAINT" and inner.word(2) == "EXCLUDE"):
@@ -217,7 +218,7 @@ def _read_column_constraints(cursor: Cursor, column: ColumnDraft, draft: TableDr
         elif cursor.take("REFERENCES"):
             draft.foreign_keys.append(_reference(cursor, (column.name,), name))
         elif cursor.take("COLLATE"):
-            column.collation = cursor.name()
+            column.collation = cursor.qualified_name()[1]
         elif cursor.take("CHARACTER", "SET") or cursor.take("CHARSET"):
             column.charset = cursor.name()
         elif cursor.take("AUTO_INCREMENT") or cursor.take("AUTOINCREMENT"):
@@ -410,7 +411,7 @@ def index_elements(tokens, cursor: Cursor) -> list[tuple]:
         descending = False
         while not inner.done():
             if inner.take("COLLATE"):
-                collation = inner.name()
+                collation = inner.qualified_name()[1]
             elif inner.take("ASC"):
                 pass
             elif inner.take("DESC"):

@@ -11,7 +11,9 @@ Everything else (views, functions, triggers, grants, SET, data …) is listed as
 
 from __future__ import annotations
 
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -189,13 +191,27 @@ def _parse(dialect: str, statement: Statement, *, strict: bool):
     except TokenError as exc:
         raise ImportFailed(_error_text(exc, statement), statement.line) from None
     try:
-        reader.parser().parse(tokens, statement.text)
+        with _quiet_sqlglot():
+            reader.parser().parse(tokens, statement.text)
     except ParseError as exc:
         error = ImportFailed(_error_text(exc, statement), _error_line(exc, statement))
         if strict:
             raise error from None
         return tokens, error
     return tokens, None
+
+
+@contextmanager
+def _quiet_sqlglot():
+    """sqlglot logs a warning for each statement it keeps as a bare command: what is not read
+    is reported in the result instead."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _error_line(exc: Exception, statement: Statement) -> int:
