@@ -91,7 +91,8 @@ def _parse(text: str) -> Any:
             error = exc
     if isinstance(error, pyparsing.ParseBaseException):
         where = error.line.strip()[:80]
-        raise ImportFailed(f"DBML syntax error at column {error.col}: {where!r}", error.lineno) from None
+        near = f": {where!r}" if where else " (an empty line: is a block left open?)"
+        raise ImportFailed(f"DBML syntax error at column {error.col}{near}", error.lineno) from None
     # pydbml leaves some placeholders unfilled ("{self.name}"): its words are kept, not its braces.
     message = str(error).replace('"{self.name}"', "its table")
     raise ImportFailed(f"DBML: {message}") from None

@@ -25,8 +25,9 @@ class ForeignKeyDraft:
     ref_table: str
     ref_columns: tuple[str, ...]
     name: str | None = None
-    on_delete: str = "NO ACTION"
-    on_update: str = "NO ACTION"
+    #: None where the statement says nothing (MySQL reads that as RESTRICT, the others NO ACTION).
+    on_delete: str | None = None
+    on_update: str | None = None
     deferrable: bool = False
     initially_deferred: bool = False
     match: str | None = None

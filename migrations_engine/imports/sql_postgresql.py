@@ -198,7 +198,7 @@ def _table(collected: Collected, draft: TableDraft, sequences: dict, owned: dict
         fk_name = fk.name or _auto_name(name, fk.columns, "fkey")
         ref_columns = fk.ref_columns or _primary_key_of(collected, fk.ref_table, draft.line)
         foreign_keys.append(ForeignKey(
-            fk.columns, fk.ref_table, tuple(ref_columns), fk_name, on_delete=fk.on_delete, on_update=fk.on_update,
+            fk.columns, fk.ref_table, tuple(ref_columns), fk_name, on_delete=fk.on_delete or "NO ACTION", on_update=fk.on_update or "NO ACTION",
             deferrable=fk.deferrable, initially_deferred=fk.initially_deferred, not_valid=fk.not_valid,
             match=fk.match, comment=comments.get(("CONSTRAINT", name, fk_name)),
         ))

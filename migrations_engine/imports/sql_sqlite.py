@@ -102,5 +102,5 @@ def _foreign_key_rows(draft: TableDraft) -> list[tuple]:
     for number, fk in enumerate(reversed(draft.foreign_keys)):  # SQLite numbers them from the last
         ref_columns = fk.ref_columns or (None,) * len(fk.columns)
         for column, ref_column in zip(fk.columns, ref_columns):
-            rows.append((number, fk.ref_table, column, ref_column, fk.on_update, fk.on_delete))
+            rows.append((number, fk.ref_table, column, ref_column, fk.on_update or "NO ACTION", fk.on_delete or "NO ACTION"))
     return rows
