@@ -24,7 +24,7 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from ..dialects import canonical_name
 from ..errors import EngineError
-from ..naming import fit_name, index_name
+from ..naming import fit_name, index_name, with_default_names
 from ..schema import Index, IndexKey, Schema, Table
 
 EQUALITY = "equality"
@@ -102,6 +102,7 @@ def suggest_indexes(schema: Schema, queries: list[str], dialect: str) -> list[In
     suggestions skipped because an index serves them, or a ``problem`` (unreadable, an unknown
     table or column, nothing to index)."""
     dialect = canonical_name(dialect)
+    schema = with_default_names(schema)  # a key serving a query is named by its name
     taken: set[str] = _taken_names(schema)
     suggested: list[tuple[str, str, Index]] = []
     out: list[IndexSuggestion] = []
@@ -526,6 +527,9 @@ def _covering(table: Table, use: TableUse, key: list[str], dialect: str) -> list
     if use.reads is None:
         return []
     rest = [c for c in table.column_names if c in use.reads and c not in key]
+    if dialect == "mysql" and table.primary_key is not None:
+        # InnoDB keeps the primary key in every secondary index already.
+        rest = [c for c in rest if c not in table.primary_key.columns]
     if not rest or len(rest) > MAX_COVERING_COLUMNS:
         return []
     if any(table.column(c).type.kind in _WIDE_KINDS for c in rest):

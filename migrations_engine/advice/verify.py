@@ -59,7 +59,9 @@ class VerifyFailed(EngineError):
 class Verification:
     """Both plans (PostgreSQL's text) and their estimated total costs."""
 
+    #: Rows generated in the suggestion's table, and in each table built.
     rows: int
+    table_rows: dict[str, int]
     tables: tuple[str, ...]
     before_plan: str
     after_plan: str
@@ -96,12 +98,13 @@ def verify(
         raise VerifyFailed(str(exc)) from None
     wanted = {u.table.name for u in uses} | {suggestion.table}
     part = scratch_schema(schema, wanted)
+    counts = row_counts(part, count)
     scratch = create_scratch(server, prefix="me_advice")
     try:
         with connect(scratch) as db:
             db.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            _build(db, part, count)
-            values = _parameter_values(db, placeholders(schema, text, "postgresql"), count)
+            _build(db, part, counts)
+            values = _parameter_values(db, placeholders(schema, text, "postgresql"), counts)
             before = _explain(db, text, values)
             index = get_dialect("postgresql").create_index_sql(suggestion.table, suggestion.index)
             _run(db, index, "creating the index")
@@ -111,7 +114,8 @@ def verify(
         drop_scratch(server, scratch)
     name = suggestion.index.name or ""
     return Verification(
-        rows=count,
+        rows=counts[suggestion.table],
+        table_rows=counts,
         tables=tuple(t.name for t in part.tables),
         before_plan=_plan_text(before),
         after_plan=_plan_text(after),
@@ -145,10 +149,59 @@ def scratch_schema(schema: Schema, tables: set[str]) -> Schema:
 
 
 def _row_count(rows: int) -> int:
-    count = max(10, min(int(rows), MAX_ROWS))
-    while any(count % p == 0 for p in _PRIMES):
-        count += 1
+    return _coprime(max(10, min(int(rows), MAX_ROWS)))
+
+
+def _coprime(count: int) -> int:
+    """``count`` or the nearest smaller number no multiplier divides (so each is a permutation)."""
+    while count > 1 and any(count % p == 0 for p in _PRIMES):
+        count -= 1
     return count
+
+
+def row_counts(schema: Schema, rows: int) -> dict[str, int]:
+    """Rows per table: ``rows``, or fewer where a unique key's columns hold fewer distinct values
+    (a smallint, a varchar(3), an enum, a foreign key to a smaller table)."""
+    counts = {t.name: rows for t in schema.tables}
+    for _ in range(len(schema.tables) + 1):  # foreign keys pass smaller counts on, cycles included
+        changed = False
+        for table in schema.tables:
+            limit = counts[table.name]
+            for key in _unique_keys(table):
+                limit = min(limit, max(_capacity(schema, table, column, counts) for column in key))
+            limit = _coprime(max(limit, 1))
+            if limit < counts[table.name]:
+                counts[table.name], changed = limit, True
+        if not changed:
+            break
+    return counts
+
+
+def _unique_keys(table: Table) -> list[tuple[str, ...]]:
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques]
+    keys += [i.column_names for i in table.indexes if i.unique and i.column_names]
+    return keys
+
+
+def _capacity(schema: Schema, table: Table, name: str, counts: dict[str, int]) -> int:
+    """How many distinct values the generator can give column ``name``."""
+    fk = next((fk for fk in table.foreign_keys if name in fk.columns), None)
+    if fk is not None and fk.ref_table in counts:
+        return counts[fk.ref_table]
+    column_type = _domain_base(schema, table.column(name).type) or table.column(name).type
+    kind = column_type.kind
+    if kind == "smallint":
+        return 32767
+    if kind == "boolean":
+        return 2
+    if kind == "enum":
+        return len(schema.enum(column_type.enum or "").values)
+    if kind in ("char", "varchar") and column_type.length:
+        return 10 ** min(column_type.length, 12)
+    if kind == "decimal" and column_type.precision:
+        return 10 ** min(max(column_type.precision - (column_type.scale or 0), 0), 12)
+    return MAX_ROWS
 
 
 def _run(db: Database, sql: str, step: str) -> None:
@@ -166,24 +219,25 @@ def _first_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------- tables and rows
 
 
-def _build(db: Database, schema: Schema, count: int) -> None:
+def _build(db: Database, schema: Schema, counts: dict[str, int]) -> None:
     bare = replace(schema, tables=tuple(t.without_foreign_keys() for t in schema.tables))
     dialect = get_dialect("postgresql")
     for statement in render(diff(Schema(), bare), Schema(), dialect):
         _run(db, statement.sql, "creating the tables")
     for table in schema.tables:
-        _run(db, _insert_sql(schema, table, count), f"filling table {table.name!r}")
+        _run(db, _insert_sql(schema, table, counts), f"filling table {table.name!r}")
     for statement in render(diff(bare, schema), bare, dialect):
         _run(db, statement.sql, "adding the foreign keys")
     _run(db, "ANALYZE " + ", ".join(dialect.quote(t.name) for t in schema.tables), "ANALYZE")
 
 
-def _insert_sql(schema: Schema, table: Table, count: int) -> str:
+def _insert_sql(schema: Schema, table: Table, counts: dict[str, int]) -> str:
     """One ``INSERT ... SELECT ... FROM generate_series(1, count) AS g(i)`` for ``table``."""
+    count = counts[table.name]
     dialect = get_dialect("postgresql")
     unique = _unique_columns(table)
     columns = [c for c in table.columns if c.generated is None]
-    values = [_value_sql(schema, table, column, position, unique, count) for position, column in enumerate(columns)]
+    values = [_value_sql(schema, table, column, position, unique, counts) for position, column in enumerate(columns)]
     overriding = " OVERRIDING SYSTEM VALUE" if any(c.identity for c in columns) else ""
     return (
         f"INSERT INTO {dialect.quote(table.name)} ({dialect.quote_columns(tuple(c.name for c in columns))}){overriding} "
@@ -201,20 +255,22 @@ def _unique_columns(table: Table) -> set[str]:
     return names
 
 
-def _value_sql(schema: Schema, table: Table, column: Column, position: int, unique: set[str], count: int) -> str:
+def _value_sql(schema: Schema, table: Table, column: Column, position: int, unique: set[str], counts: dict[str, int]) -> str:
     fk = next((fk for fk in table.foreign_keys if column.name in fk.columns), None)
     if fk is not None and schema.has_table(fk.ref_table):
         parent = schema.table(fk.ref_table)
         ref = fk.ref_columns[fk.columns.index(column.name)]
         prime = _PRIMES[table.foreign_keys.index(fk) % len(_PRIMES)]
         # A key that must be unique takes a permutation of the parent's rows; else a tenth of them.
-        spread = count if any(c in unique for c in fk.columns) else max(count // 10, 1)
+        parents = counts[parent.name]
+        spread = parents if any(c in unique for c in fk.columns) else max(parents // 10, 1)
         row = f"((((g.i - 1)::bigint * {prime}) % {spread}) + 1)"
         parent_unique = _unique_columns(parent)
         ref_column = parent.column(ref)
         ref_position = [c for c in parent.columns if c.generated is None].index(ref_column)
-        return _value_sql(schema, parent, ref_column, ref_position, parent_unique, count).replace("g.i", row)
+        return _value_sql(schema, parent, ref_column, ref_position, parent_unique, counts).replace("g.i", row)
     prime = _PRIMES[(position + len(table.foreign_keys)) % len(_PRIMES)]
+    count = counts[table.name]
     spread = count if column.name in unique else max(count // 10, 1)
     number = f"(((g.i - 1)::bigint * {prime}) % {spread})"
     return _typed(schema, column, number)
@@ -243,9 +299,8 @@ def _typed(schema: Schema, column: Column, number: str) -> str:
         array = ", ".join(dialect.string_literal(v) for v in values)
         expr = f"(ARRAY[{array}]::text[])[1 + {number} % {len(values)}]"
     elif kind in ("char", "varchar", "text"):
-        expr = f"('v' || {number})"
-        if column_type.length:
-            expr = f"right({expr}, {column_type.length})"
+        # Digits alone where the length is short, so every number up to its capacity fits.
+        expr = f"('v' || {number})" if not column_type.length or column_type.length > 12 else f"({number})::text"
     elif kind == "date":
         expr = f"(DATE '2000-01-01' + ({number})::integer)"
     elif kind == "timestamp":
@@ -283,7 +338,7 @@ def _domain_base(schema: Schema, column_type: ColumnType) -> ColumnType | None:
 # ---------------------------------------------------------------- parameters and plans
 
 
-def _parameter_values(db: Database, uses: list[Placeholder], count: int) -> dict[str, str]:
+def _parameter_values(db: Database, uses: list[Placeholder], counts: dict[str, int]) -> dict[str, str]:
     """A value for each ``$n``, read from the generated rows: an equality takes a value present
     in the table, a range a bound keeping about one row in a hundred."""
     dialect = get_dialect("postgresql")
@@ -299,6 +354,7 @@ def _parameter_values(db: Database, uses: list[Placeholder], count: int) -> dict
             values[use.name] = "10"
             continue
         roles = by_column[(use.table, use.column)]
+        count = counts.get(use.table, 1)
         if use.role == "=":
             offset = count // 2
         elif use.role == ">":
