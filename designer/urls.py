@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from designer.views import (
+    advice_normalisation,
     changes,
     columns,
     connections,
@@ -127,6 +128,8 @@ urlpatterns = [
     path(draft + "undo/", undo.draft_undo, name="draft_undo"),
     path(draft + "redo/", undo.draft_redo, name="draft_redo"),
     path(draft + "preview/", preview.draft_preview, name="draft_preview"),
+    path(draft + "advice/normalisation/", advice_normalisation.draft_normalisation, name="draft_normalisation"),
+    path(draft + "advice/normalisation/apply/", advice_normalisation.draft_normalisation_apply, name="draft_normalisation_apply"),
     path(draft + "erd/", diagrams.draft_erd, name="draft_erd"),
     path(draft + "erd.<erd_format:fmt>", diagrams.draft_erd, name="draft_erd_export"),
     path(draft + "erd/diff/", diagrams.draft_erd_diff, name="draft_erd_diff"),

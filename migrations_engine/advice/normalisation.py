@@ -117,6 +117,17 @@ class Hint:
         return "|".join((self.kind, self.table, *self.columns))
 
     @property
+    def summary(self) -> str:
+        """The proposed change in a few words (the draft's undo bar names it so)."""
+        columns = ", ".join(self.columns)
+        other = self.other_tables[0] if self.other_tables else ""
+        if self.kind == COPIED_COLUMN:
+            return f"Drop {self.table}.{columns}, a copy of {other}"
+        if self.kind == FUNCTIONAL_DEPENDENCY:
+            return f"Move {self.table}.{', '.join(self.columns[1:])} to {other}, keyed by {self.columns[0]}"
+        return f"Move {self.table}.{columns} to a child table {other}"
+
+    @property
     def changes(self) -> list[str]:
         """The proposed change in words, one sentence per operation."""
         return [op.describe() for op in self.operations]
