@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from pydbml import PyDBML
 
 from migrations_engine.compare import differences, normalized
 from migrations_engine.errors import EngineError
@@ -36,6 +35,9 @@ from migrations_engine.schema import (
 )
 from migrations_engine.types import ColumnType
 from tests.engine.corpus import FIXTURES, SCRIPTS, run_script
+from tests.engine.roundtrip import create_schema
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def without_what_dbml_cannot_say(schema: Schema) -> Schema:
@@ -113,5 +115,108 @@ def test_corpus_round_trip(corpus, dialect, db_url):
     live = introspect(db_url)
     assert len(live.tables) >= 11
     text = assert_round_trip(live, dialect, f"{corpus} on {dialect}")
-    PyDBML(text)  # the file is DBML pydbml reads as it is
     assert f"database_type: '{ {'postgresql': 'PostgreSQL', 'mysql': 'MySQL', 'sqlite': 'SQLite'}[dialect]}'" in text
+
+
+# ---------------------------------------------------------------- hostile names, on each server
+
+
+def hostile_schema(dialect: str) -> Schema:
+    """Names with spaces, quotes, backslashes, backticks, reserved words and non-ASCII letters;
+    notes with quotes, backslashes and line breaks; every kind of key, index and reference."""
+    mood = ColumnType("enum", enum="my mood")
+    people = Table(
+        "order items",
+        columns=(
+            Column("id", ColumnType("integer"), nullable=False, identity=True),
+            Column("it's", ColumnType("varchar", length=40), nullable=False, default=Default("l'été 100% \\ ok"),
+                   comment="a 'quoted'\nnote \\ with a backslash"),
+            Column("select", ColumnType("decimal", precision=10, scale=2), default=Default("1.50")),
+            Column("Straße ✓", ColumnType("boolean"), default=Default("false")),
+            Column("a`b", ColumnType("text")),
+            Column("x\\y", mood, default=Default("it's ok")),
+            Column("from", ColumnType("timestamp"), default=Default("CURRENT_TIMESTAMP", expression=True)),
+        ),
+        primary_key=PrimaryKey(("id",), name="order items_pkey"),
+        uniques=(Unique(("it's", "select"), name="u 'two'"), Unique(("a`b",), name="single \\ named")) if dialect != "mysql"
+        else (Unique(("it's", "select"), name="u 'two'"),),
+        indexes=(
+            Index(("select", "from"), name="idx on 'two'"),
+            Index(("Straße ✓",), name="plain unique", unique=True),
+        ),
+        comment="the table's note",
+    )
+    lines = Table(
+        "line's",
+        columns=(
+            Column("order id", ColumnType("integer"), nullable=False),
+            Column("n", ColumnType("integer"), nullable=False),
+            Column("group", ColumnType("varchar", length=10)),
+        ),
+        primary_key=PrimaryKey(("order id", "n"), name="line's key" if dialect == "sqlite" else "line's_pkey"),
+        foreign_keys=(
+            ForeignKey(("order id",), "order items", ("id",), name="to the 'order'", on_delete="CASCADE", on_update="RESTRICT"),
+        ),
+    )
+    solo = Table(
+        "one to one",
+        columns=(Column("order id", ColumnType("integer"), nullable=False),),
+        uniques=(Unique(("order id",), name="one to one_order id_key"),),
+        foreign_keys=(ForeignKey(("order id",), "order items", ("id",), name="one to one_order id_fkey"),),
+    )
+    return with_default_names(Schema(tables=(people, lines, solo), enums=(Enum("my mood", ("sad", "it's ok")),)))
+
+
+def test_hostile_names_round_trip(db_url, dialect):
+    """Built on the real server and read back by the engine, then through DBML: the same."""
+    create_schema(db_url, hostile_schema(dialect))
+    live = introspect(db_url)
+    assert len(live.tables) == 3
+    text = assert_round_trip(live, dialect, f"hostile names on {dialect}")
+    assert '"Straße ✓"' in text and '"a`b"' in text
+    # One-to-one written as such: the second side holds the key.
+    assert 'Ref: "order items"."id" - "one to one"."order id"' in text
+
+
+def test_without_a_dialect_native_types_keep_their_dialect():
+    schema = Schema(tables=(Table("t", columns=(
+        Column("a", ColumnType("native", dialect="postgresql", native="inet")),
+        Column("b", ColumnType("native", dialect="mysql", native="timestamp")),
+    )),))
+    text = to_dbml(schema, None)
+    assert '"a" "postgresql:inet"' in text and '"b" "mysql:timestamp"' in text
+    assert "Project" not in text
+    assert normalized(read_dbml(text, None).schema) == normalized(schema)
+    # On its own dialect a native type is written bare, unless it would read as a portable one.
+    mysql = to_dbml(schema, "mysql")
+    assert '"b" "mysql:timestamp"' in mysql
+    assert normalized(read_dbml(mysql, "mysql").schema) == normalized(schema)
+
+
+def test_what_dbml_cannot_say_is_in_a_note():
+    table = Table(
+        "t",
+        columns=(
+            Column("a", ColumnType("integer"), nullable=False),
+            Column("b", ColumnType("integer"), on_update="CURRENT_TIMESTAMP"),
+        ),
+        checks=(Check("a > 0", name="positive"),),
+        indexes=(Index(("b",), name="partial", where="b > 1"),),
+    )
+    text = generate(with_default_names(Schema(tables=(table,))), "dbml", "postgresql")
+    note = text[text.index("Note not_in_dbml"):]
+    assert "- t: check positive: a > 0" in note
+    assert "- t.b: on update CURRENT_TIMESTAMP" in note
+    assert "- t: index partial (b) WHERE b > 1: left out, a partial index" in note
+    assert '"partial"' not in text[: text.index("Note not_in_dbml")]
+    # The note is read as a note, not as the schema.
+    result = import_text(text, "dbml")
+    assert result.schema.table("t").checks == ()
+    assert any(n.startswith("note not_in_dbml: DBML cannot say these") for n in result.notes)
+
+
+@pytest.mark.parametrize("name", ['say "hi"', "two\nlines", "tab\\table"])
+def test_names_dbml_cannot_spell_are_refused(name):
+    schema = Schema(tables=(Table(name, columns=(Column("id", ColumnType("integer")),)),))
+    with pytest.raises(EngineError, match="DBML cannot write the name"):
+        to_dbml(schema, "postgresql")
