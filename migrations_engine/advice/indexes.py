@@ -129,6 +129,23 @@ def suggest_indexes(schema: Schema, queries: list[str], dialect: str) -> list[In
     return out
 
 
+def split_queries(text: str, dialect: str) -> list[str]:
+    """The statements of a pasted text, cut at each ``;`` outside strings, quoted names and
+    comments (sqlglot's tokenizer for the dialect); a text it cannot read is one query."""
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(SQLGLOT_DIALECTS[canonical_name(dialect)]).tokenize(text)
+    except SqlglotError:
+        return [text.strip()] if text.strip() else []
+    queries: list[str] = []
+    start = 0
+    for token in tokens:
+        if token.token_type == sqlglot.TokenType.SEMICOLON:
+            queries.append(text[start : token.start].strip())
+            start = token.end + 1
+    queries.append(text[start:].strip())
+    return [q for q in queries if q]
+
+
 def read_pg_stat_statements_csv(text: str) -> list[str]:
     """The queries of a ``pg_stat_statements`` export (CSV with a header naming ``query`` and
     optionally ``calls`` and ``total_exec_time`` or ``total_time``), costliest first: by total
