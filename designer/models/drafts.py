@@ -184,19 +184,25 @@ class Draft(models.Model):
         self.replace_content(paired, data)
         return current.schema
 
-    def confirm_rename(self, suggestion: Any, before: Schema) -> None:
+    def confirm_rename(self, suggestion: Any, before: Schema, before_groups: list[dict] | None = None) -> None:
         """Apply a rename suggested after an import (``migrations_engine.renames``): the new
-        element takes the uid it had in ``before``, so the diff shows a rename."""
+        element takes the uid it had in ``before``, so the diff shows a rename. A table goes
+        back to the group it was in (``before_groups``, as ``groups_data`` gives them)."""
         from designer.conversion import read_content
         from migrations_engine.renames import TABLE, apply_rename
 
         content = read_content(self)
         renamed = apply_rename(content.schema, suggestion, before)
         groups = content.groups_data()
-        if suggestion.kind == TABLE:  # the group holding the table names it by its new uid
+        if suggestion.kind == TABLE:  # groups name tables by uid: the table's has changed
             was, now = content.schema.table(suggestion.new_name).id, renamed.table(suggestion.new_name).id
             for group in groups:
                 group["tables"] = [now if uid == was else uid for uid in group["tables"]]
+            if not any(now in group["tables"] for group in groups):
+                home = next((g["name"] for g in before_groups or [] if now in g.get("tables", [])), None)
+                for group in groups:
+                    if group["name"] == home:
+                        group["tables"].append(now)
         self.replace_content(renamed, groups)
 
     def renew_content_token(self, **fields: Any) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from designer import editing
 from designer.access import get_draft_for
+from designer.conversion import DraftContent
 from designer.forms import ProjectForm
 from designer.import_forms import SOURCE_LABELS, SchemaSourceForm
 from designer.models import Draft, DraftChange, Membership, Role
@@ -86,7 +87,7 @@ def draft_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
 def import_result(request: HttpRequest, slug: str, draft_id: int, change_id: int) -> HttpResponse:
     """What an import changed (against the content before it) and the renames it suggests."""
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
-    before = _before_import(draft, change_id)
+    before = _before_import(draft, change_id).schema
     after = draft.to_schema()
     context = {
         "project": draft.project,
@@ -107,13 +108,13 @@ def rename_confirm(request: HttpRequest, slug: str, draft_id: int, change_id: in
     editor = editor_for(request, slug, draft_id, editing=True)
     draft = editor.draft
     before = _before_import(draft, change_id)
-    suggestion = find_suggestion(before, draft.to_schema(), request.POST.get("key", ""))
+    suggestion = find_suggestion(before.schema, draft.to_schema(), request.POST.get("key", ""))
     if suggestion is None:
         messages.warning(request, "That rename is no longer suggested: the draft changed since.")
     else:
         try:
             with editing.change(draft, suggestion.describe()):
-                draft.confirm_rename(suggestion, before)
+                draft.confirm_rename(suggestion, before.schema, before.groups_data())
         except RenameNotApplicable as exc:
             messages.warning(request, f"Not renamed: {exc}")
         else:
@@ -121,14 +122,12 @@ def rename_confirm(request: HttpRequest, slug: str, draft_id: int, change_id: in
     return redirect("designer:import_result", draft.project.slug, draft.pk, change_id)
 
 
-def _before_import(draft: Draft, change_id: int) -> Schema:
+def _before_import(draft: Draft, change_id: int) -> DraftContent:
     """The draft's content before the import recorded as undo step ``change_id``."""
-    from designer.conversion import DraftContent
-
     change = DraftChange.objects.filter(pk=change_id, draft=draft, kind=DraftChange.UNDO).first()
     if change is None:
         raise Http404("This import was undone (or is too old to show)")
-    return DraftContent.from_data(change.state).schema
+    return DraftContent.from_data(change.state)
 
 
 def _operations(before: Schema, after: Schema) -> dict:
