@@ -132,6 +132,8 @@ def read_table_options(cursor: Cursor, draft: TableDraft) -> None:
         if word in ("INHERITS", "PARTITION OF") or cursor.at_word("PARTITION", "BY"):
             draft.options["INHERITS" if word == "INHERITS" else "PARTITION"] = cursor.text(cursor.rest())
             return
+        if token is not None and token.token_type == TokenType.R_PAREN:
+            raise Unreadable("a parenthesis closed that was not opened")
         if cursor.take("WITHOUT", "ROWID"):
             draft.options["WITHOUT ROWID"] = "1"
             continue
@@ -202,6 +204,8 @@ def _read_column_constraints(cursor: Cursor, column: ColumnDraft, draft: TableDr
             pass
         elif cursor.take("DEFAULT"):
             column.default = cursor.text(_expression_tokens(cursor))
+            if not column.default:
+                raise Unreadable(f"column {column.name!r}: DEFAULT without a value")
         elif cursor.take("PRIMARY", "KEY"):
             column.primary_key, column.primary_key_name = True, name
             if cursor.take("ASC") or cursor.take("DESC"):

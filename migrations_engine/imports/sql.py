@@ -144,7 +144,9 @@ def _read_statement(collected: Collected, statement: Statement) -> None:
         _parse(collected.dialect, statement, strict=True)  # a syntax error is named, not skipped
         collected.skip("statement", statement, "not managed by the engine")
         return
-    tokens, error = _parse(collected.dialect, statement, strict=False)
+    # SQLite takes any words as a type name (BLOB SUB_TYPE TEXT), sqlglot does not: there only,
+    # a statement sqlglot cannot parse is read token by token when the reader can read all of it.
+    tokens, error = _parse(collected.dialect, statement, strict=collected.dialect != "sqlite")
     cursor = Cursor(tokens, statement.text, fold=collected.dialect == "postgresql")
     try:
         reader(collected, cursor, statement)
@@ -155,8 +157,6 @@ def _read_statement(collected: Collected, statement: Statement) -> None:
             raise ImportFailed(str(exc), statement.line) from None
         raise ImportFailed(f"cannot read this statement ({exc})", statement.line) from None
     if error is not None:
-        # sqlglot does not know every spelling a database takes (SQLite's free-form type names
-        # such as BLOB SUB_TYPE TEXT): the statement was read token by token, and that is said.
         collected.notes.append(f"line {statement.line}: sqlglot could not parse this statement ({error}); it was read token by token")
 
 

@@ -130,6 +130,29 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
                 columns_or_expressions, key_name, unique=unique, keys=() if plain else keys,
                 method="fulltext" if key.kind == "fulltext" else None, comment=key.comment,
             ))
+    foreign_keys = _foreign_keys(name, draft)
+    # The index MySQL makes for a foreign key (a dump writes it out) is the key's, as the
+    # introspection reads it: not an index of its own.
+    made_for_keys = {(fk.name, fk.columns) for fk in foreign_keys}
+    indexes = [
+        i for i in indexes
+        if not ((i.name, i.columns) in made_for_keys and not i.keys and i.comment is None and i.method is None and not i.unique)
+    ]
+    return Table(
+        name=name,
+        charset=charset if charset != DEFAULT_CHARSET else None,
+        collation=table_collation if table_collation and table_collation != default_collation else None,
+        columns=columns,
+        primary_key=PrimaryKey(pk_columns, primary_key_name(name), comment=primary.comment if primary else None) if pk_columns else None,
+        foreign_keys=tuple(foreign_keys),
+        uniques=tuple(uniques),
+        checks=tuple(_checks(draft)),
+        indexes=tuple(indexes),
+        comment=draft.comment or None,
+    )
+
+
+def _foreign_keys(name: str, draft: TableDraft) -> list[ForeignKey]:
     foreign_keys = []
     for number, fk in enumerate(draft.foreign_keys, start=1):
         if not fk.ref_columns:
@@ -138,6 +161,11 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
             fk.columns, fk.ref_table, fk.ref_columns, fk.name or f"{name}_ibfk_{number}",
             on_delete=fk.on_delete or "RESTRICT", on_update=fk.on_update or "RESTRICT",
         ))
+    return foreign_keys
+
+
+def _checks(draft: TableDraft) -> list[Check]:
+    """Checks named as MariaDB names them: a column's own after the column, others CONSTRAINT_<n>."""
     checks, unnamed = [], 0
     for check in draft.checks:
         if check.column is not None and check.name is None:
@@ -148,18 +176,7 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
         else:
             check_name = check.name
         checks.append(Check(normalize_expression(check.expression), check_name))
-    return Table(
-        name=name,
-        charset=charset if charset != DEFAULT_CHARSET else None,
-        collation=table_collation if table_collation and table_collation != default_collation else None,
-        columns=columns,
-        primary_key=PrimaryKey(pk_columns, primary_key_name(name), comment=primary.comment if primary else None) if pk_columns else None,
-        foreign_keys=tuple(foreign_keys),
-        uniques=tuple(uniques),
-        checks=tuple(checks),
-        indexes=tuple(indexes),
-        comment=draft.comment or None,
-    )
+    return checks
 
 
 def _index_name(first: str, taken: set[str]) -> str:

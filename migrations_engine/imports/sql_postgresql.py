@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ..introspect.postgresql import SERIAL_KINDS, read_default, read_sequence, read_type, strip_parentheses
+from ..introspect.postgresql import SERIAL_KINDS, read_default, read_sequence, read_type
+from ..introspect.postgresql import strip_parentheses as _strip_parentheses
 from ..schema import (
     PLAIN_KEY,
     Check,
@@ -95,6 +96,31 @@ def format_type(text: str) -> tuple[str, str | None]:
     return name + "[]" * bool(arrays), None
 
 
+_PUBLIC = re.compile(r"(?<![\w\"$.])public\.(?=[\w\"])")
+_QUOTED_PARTS = re.compile(r"('(?:[^']|'')*')")
+
+
+def unqualified(expression: str | None) -> str | None:
+    """``expression`` without the ``public.`` a ``pg_dump`` (run with an empty search_path) puts
+    before names, casts and ``nextval``'s sequence, as the server prints it with ``public`` on
+    the search path (the schema the import stands for)."""
+    if expression is None or "public." not in expression:
+        return expression
+    parts = _QUOTED_PARTS.split(expression)
+    out = []
+    for n, part in enumerate(parts):
+        if n % 2:  # a string: only a regclass literal's name
+            following = parts[n + 1] if n + 1 < len(parts) else ""
+            out.append("'" + part[8:] if part.startswith("'public.") and following.startswith("::regclass") else part)
+        else:
+            out.append(_PUBLIC.sub("", part))
+    return "".join(out)
+
+
+def strip_parentheses(expression: str) -> str:  # noqa: F811 - the introspection's, on the unqualified text
+    return _strip_parentheses(unqualified(expression) or "")
+
+
 def build(collected: Collected) -> Schema:
     comments = collected.comments
     enums = tuple(Enum(name, values, comment=comments.get(("TYPE", name))) for name, values in collected.enums.items())
@@ -124,7 +150,7 @@ def _domain(name: str, draft: dict) -> Domain:
         name=name,
         base_type=format_type(draft["base"])[0],
         nullable=not draft["not_null"],
-        default=draft["default"],
+        default=unqualified(draft["default"]),
         checks=tuple(checks),
         collation=_collation(draft["collation"]),
     )
@@ -282,7 +308,7 @@ def _serial_sequence(default: str | None, table: str, column: str, owned: dict) 
     """The sequence of a ``nextval`` default that the column owns (the serial way), else None."""
     if default is None:
         return None
-    match = _NEXTVAL.match(default.strip())
+    match = _NEXTVAL.match(unqualified(default.strip()) or "")
     if not match:
         return None
     name = match.group(1).replace("''", "'")
@@ -299,7 +325,7 @@ def _default(text: str | None, type_text: str) -> Default | None:
     """A default as written, read as the introspection reads the server's deparsed one."""
     if text is None:
         return None
-    value = text.strip()
+    value = unqualified(text.strip()) or ""
     if value.upper() in ("TRUE", "FALSE"):
         value = value.lower()
     plain = _STRING.match(value)

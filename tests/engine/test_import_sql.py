@@ -1,0 +1,198 @@
+"""SQL DDL import (``imports/sql.py``) against the real servers: a script read without running it
+gives the schema the engine inspects from a database where the same script ran.
+
+The scripts: Sakila and Chinook as their authors wrote them for each server, a ``pg_dump
+--schema-only`` and a ``mariadb-dump --no-data`` of Sakila, and a schema of hostile names written
+by the engine's own dialects. Then what the import refuses (with the line) and what it skips
+(listed with the line).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from glob import glob
+from pathlib import Path
+
+import pytest
+
+from migrations_engine.connection import connect
+from migrations_engine.diff import diff
+from migrations_engine.imports import ImportFailed, import_text
+from migrations_engine.imports.sql import read_sql
+from migrations_engine.introspect import introspect
+from migrations_engine.naming import with_default_names
+from migrations_engine.render import render
+from migrations_engine.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from migrations_engine.types import ColumnType
+from migrations_engine.urls import DatabaseURL
+from tests.engine.corpus import FIXTURES, SCRIPTS, load
+from tests.engine.roundtrip import assert_same_schema, run
+
+CORPORA = ("sakila", "chinook")
+DIALECTS = ("postgresql", "mysql", "sqlite")
+
+
+def server_defaults(url: DatabaseURL) -> None:
+    """A MySQL scratch database is made with utf8mb4_bin; a script without a character set takes
+    the server's default collation, which is what the import assumes (utf8mb4_general_ci)."""
+    if url.dialect == "mysql":
+        with connect(url) as db:
+            db.execute(f"ALTER DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+
+
+def corpus_text(corpus: str, dialect: str) -> str:
+    text = "".join((FIXTURES / name).read_text(encoding="utf-8") for name in SCRIPTS[(corpus, dialect)])
+    # As corpus.load runs it: Sakila's MySQL view names its tables as sakila.film.
+    return text.replace("sakila.", "") if corpus == "sakila" else text
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_corpus_script_imports_as_the_live_database_reads(corpus, dialect, db_url):
+    server_defaults(db_url)
+    load(db_url, corpus)
+    result = read_sql(corpus_text(corpus, dialect), dialect)
+    assert result.schema.tables
+    assert_same_schema(result.schema, introspect(db_url), f"{corpus} on {dialect} imported")
+
+
+def _pg_dump() -> str:
+    found = sorted(glob("/usr/lib/postgresql/*/bin/pg_dump")) or [shutil.which("pg_dump")]
+    if not found or not found[-1]:
+        pytest.fail("pg_dump is not installed")
+    return found[-1]
+
+
+def test_pg_dump_schema_only_imports_as_the_live_database_reads(pg_url):
+    load(pg_url, "sakila")
+    dump = subprocess.run(
+        [_pg_dump(), "--schema-only", "-h", pg_url.host or "127.0.0.1", "-p", str(pg_url.port or 5432),
+         "-U", pg_url.user or "postgres", pg_url.database],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    result = read_sql(dump, "postgresql")
+    assert_same_schema(result.schema, introspect(pg_url), "pg_dump --schema-only of Sakila imported")
+    kinds = {s.kind for s in result.skipped}
+    assert {"SET", "SELECT", "view", "function", "trigger", "ownership"} <= kinds, kinds
+    assert any(s.kind == "inheritance child" for s in result.skipped)
+
+
+def test_mariadb_dump_no_data_imports_as_the_live_database_reads(mysql_url):
+    server_defaults(mysql_url)
+    load(mysql_url, "sakila")
+    binary = shutil.which("mariadb-dump") or shutil.which("mysqldump")
+    assert binary, "mariadb-dump / mysqldump is not installed"
+    dump = subprocess.run(
+        [binary, "--no-data", "--routines", "--events", "-h", mysql_url.host or "127.0.0.1",
+         "-P", str(mysql_url.port or 3306), "-u", mysql_url.user or "root", mysql_url.database],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    assert "DELIMITER ;;" in dump and "/*!40101" in dump  # what the splitter has to handle
+    result = read_sql(dump, "mysql")
+    assert_same_schema(result.schema, introspect(mysql_url), "mariadb-dump --no-data of Sakila imported")
+    kinds = {s.kind for s in result.skipped}
+    assert {"SET", "view", "trigger", "function"} <= kinds, kinds
+
+
+# ---------------------------------------------------------------- hostile names
+
+_TEXT = ColumnType("varchar", length=40)
+
+
+def hostile_schema() -> Schema:
+    """Spaces, both quotes, a backtick, reserved words, unicode and a semicolon in names."""
+    parent = Table(
+        name='order "items"',
+        columns=(
+            Column("select", ColumnType("integer"), nullable=False),
+            Column("naïve name", _TEXT, nullable=False),
+            Column("it's", _TEXT),
+            Column("back`tick", ColumnType("integer")),
+        ),
+        primary_key=PrimaryKey(("select",), "pk; drop"),
+        uniques=(Unique(("naïve name",), "unique \"naïve\""),),
+        checks=(Check("\"select\" > 0", "check 'select'"),),
+        indexes=(Index(("it's", "back`tick"), "index of it's"),),
+    )
+    child = Table(
+        name="Größe table",
+        columns=(Column("from", ColumnType("integer"), nullable=False), Column("ref", ColumnType("integer"))),
+        primary_key=PrimaryKey(("from",), "Größe pk"),
+        foreign_keys=(ForeignKey(("ref",), 'order "items"', ("select",), "fk to \"order\"", on_delete="CASCADE"),),
+    )
+    return with_default_names(Schema(tables=(parent, child)))
+
+
+def test_hostile_names_import_as_the_live_database_reads(dialect, db_url):
+    server_defaults(db_url)
+    schema = hostile_schema()
+    if dialect == "mysql":  # MySQL writes checks with backquotes
+        parent = schema.table('order "items"')
+        schema = schema.replace_table(parent.name, _with_check(parent, "`select` > 0"))
+    statements = [s.sql for s in render(diff(Schema(), schema), Schema(), dialect)]
+    run(db_url, statements)
+    script = ";\n".join(statements) + ";\n"
+    result = read_sql(script, dialect)
+    assert_same_schema(result.schema, introspect(db_url), f"hostile names on {dialect}")
+    assert {t.name for t in result.schema.tables} == {'order "items"', "Größe table"}
+
+
+def _with_check(table: Table, expression: str) -> Table:
+    from dataclasses import replace
+
+    return replace(table, checks=(Check(expression, "check 'select'"),))
+
+
+# ---------------------------------------------------------------- errors and skipped statements
+
+
+@pytest.mark.parametrize(
+    ("dialect", "script", "line"),
+    [
+        ("postgresql", "CREATE TABLE a (id integer);\n\nCREATE TABLE b (\n  id integer\n  name text\n);\n", 5),
+        ("mysql", "SET NAMES utf8mb4;\nCREATE TABLE a (id int)) ENGINE=InnoDB;\n", 2),
+        ("sqlite", "-- one\n-- two\nCREATE TABLE a (id INTEGER PRIMARY KEY);\nCREAT TABLE b (id INTEGER);\n", 4),
+    ],
+)
+def test_a_parse_error_names_its_line(dialect, script, line):
+    with pytest.raises(ImportFailed) as caught:
+        read_sql(script, dialect)
+    assert caught.value.line == line, str(caught.value)
+    assert str(caught.value).startswith(f"line {line}: ")
+
+
+def test_what_the_model_cannot_hold_fails_with_its_line():
+    script = "CREATE TABLE ok (id integer);\nCREATE TABLE r (\n  during tsrange,\n  EXCLUDE USING gist (during WITH &&)\n);\n"
+    with pytest.raises(ImportFailed, match=r"^line 2: .*EXCLUDE"):
+        read_sql(script, "postgresql")
+
+
+def test_skipped_statements_are_listed_with_their_lines():
+    script = (
+        "SET statement_timeout = 0;\n"                                # 1
+        "SELECT pg_catalog.set_config('search_path', '', false);\n"   # 2
+        "CREATE TABLE t (id integer PRIMARY KEY, n text);\n"          # 3
+        "CREATE VIEW v AS SELECT id FROM t;\n"                        # 4
+        "CREATE FUNCTION f() RETURNS integer\n"                       # 5
+        "    LANGUAGE sql AS $$ SELECT 1; $$;\n"
+        "GRANT SELECT ON t TO PUBLIC;\n"                              # 7
+        "COPY t (id, n) FROM stdin;\n"                                # 8
+        "1\tone; two\n"
+        "\\.\n"
+        "\\connect other\n"                                           # 11
+        "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();\n"  # 12
+        "ALTER TABLE public.t OWNER TO postgres;\n"                   # 13
+    )
+    result = read_sql(script, "postgresql")
+    assert [t.name for t in result.schema.tables] == ["t"]
+    listed = [(s.line, s.kind) for s in result.skipped]
+    assert listed == [
+        (1, "SET"), (2, "SELECT"), (4, "view"), (5, "function"), (7, "grant"), (8, "data"), (9, "data"),
+        (11, "psql command"), (12, "trigger"), (13, "ownership"),
+    ], listed
+
+
+def test_import_text_dispatches_sql_and_needs_a_dialect():
+    assert import_text("CREATE TABLE t (id INTEGER);", "sql", "sqlite").schema.table("t")
+    with pytest.raises(ImportFailed, match="dialect"):
+        import_text("CREATE TABLE t (id INTEGER);", "sql")
