@@ -1,0 +1,33 @@
+"""Small helpers for writing Python source as a person would lay it out: calls on one line when
+they fit, else one argument per line with a trailing comma (as black does)."""
+
+from __future__ import annotations
+
+import re
+
+LINE_LENGTH = 100
+_BIND_LIKE = re.compile(r"(?<![:\w\\]):(?=\w)")
+
+
+def call(function: str, arguments: list[str], indent: int = 0, prefix: str = "") -> str:
+    """``prefix + function(arguments)``, indented by ``indent`` spaces, wrapped when too long."""
+    pad = " " * indent
+    one_line = f"{pad}{prefix}{function}({', '.join(arguments)})"
+    if len(one_line) <= LINE_LENGTH and "\n" not in one_line:
+        return one_line
+    inner = " " * (indent + 4)
+    lines = [f"{pad}{prefix}{function}("]
+    lines += [f"{inner}{argument.replace(chr(10), chr(10) + inner)}," for argument in arguments]
+    lines.append(f"{pad})")
+    return "\n".join(lines)
+
+
+def text_sql(sql: str) -> str:
+    """SQL for ``sqlalchemy.text()``: a colon that ``text()`` would take for a bound parameter
+    (``:name``) escaped, so the SQL reaches the database as written."""
+    return _BIND_LIKE.sub(r"\\:", sql)
+
+
+def docstring(text: str) -> str:
+    """A module docstring; quotes and backslashes in names cannot end it early."""
+    return '"""' + text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""'

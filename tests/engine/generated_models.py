@@ -1,0 +1,131 @@
+"""What the tests of the SQLAlchemy and Django exports share: the schemas they export (Sakila and
+Chinook as their authors' scripts make them on each server, and a hostile-names schema built by
+the engine), and the comparison with what the exported models create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
+
+import pytest
+
+from migrations_engine.introspect import introspect
+from migrations_engine.schema import (
+    Check, Column, Default, Enum, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique,
+)
+from migrations_engine.scratch import scratch_database
+from migrations_engine.types import ColumnType
+from migrations_engine.urls import DatabaseURL
+from tests.conftest import SERVERS
+from tests.engine.corpus import load
+from tests.engine.roundtrip import create_schema
+
+CORPORA = ("sakila", "chinook", "hostile")
+DIALECTS = ("postgresql", "mysql", "sqlite")
+
+
+def t(text: str) -> ColumnType:
+    return ColumnType.parse(text)
+
+
+def hostile_schema(dialect: str) -> Schema:
+    """Names a Python module must not take as they are: keywords, spaces, quotes, a dot, unicode,
+    leading digits, names of the generated module's own imports, two columns that become one
+    identifier, a table pointing at itself twice, a pure junction with odd names, an enum."""
+    mood = Enum("mood kind", ("happy", "it's", "back\\slash", "per%cent"))
+    order = Table(
+        "order",
+        columns=(
+            Column("class", t("integer"), nullable=False),
+            Column("from", t("varchar(40)"), nullable=False, comment="l'été: 100% \"ok\""),
+            Column("my col", t("decimal(10,2)"), default=Default("0")),
+            Column("my-col", t("varchar(20)"), default=Default("it's :x")),
+            Column("2nd", t("boolean"), default=Default("true")),
+            Column("naïve ünïcode", t("text")),
+            Column("datetime", t("timestamp"), nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True)),
+            Column("sa", t("date")),
+            Column("mood", t("enum(mood kind)") if dialect != "mysql" else t("mysql:enum('happy','it''s')")),
+            Column("parent", t("integer")),
+            Column("previous.id", t("integer")),
+        ),
+        primary_key=PrimaryKey(("class",)),
+        foreign_keys=(
+            ForeignKey(("parent",), "order", ("class",), name="order parent fk", on_delete="CASCADE"),
+            ForeignKey(("previous.id",), "order", ("class",), name="order_previous_fk", on_delete="SET NULL"),
+        ),
+        uniques=(Unique(("from", "my col"), name="order from key"),),
+        checks=(Check("\"my col\" >= 0 AND \"from\" <> ':bind'", name="order money check"),),
+        indexes=(
+            Index(("my-col",), name="order my-col idx"),
+            Index(("from", "datetime"), name="order_from_when_idx", keys=(IndexKey(), IndexKey(descending=True))),
+        ),
+        comment="Orders' \"table\"",
+    )
+    item = Table(
+        "select item",
+        columns=(Column("id", t("bigint"), nullable=False, identity=True), Column("name", t("varchar(100)"), nullable=False)),
+        primary_key=PrimaryKey(("id",)),
+    )
+    junction = Table(
+        "order<->item",
+        columns=(Column("order class", t("integer"), nullable=False), Column("item.id", t("bigint"), nullable=False)),
+        primary_key=PrimaryKey(("order class", "item.id")),
+        foreign_keys=(
+            ForeignKey(("order class",), "order", ("class",), name="junction_order_fk", on_delete="CASCADE"),
+            ForeignKey(("item.id",), "select item", ("id",), name="junction_item_fk", on_delete="CASCADE"),
+        ),
+    )
+    line = Table(
+        "Line",
+        columns=(
+            Column("order_id", t("integer"), nullable=False),
+            Column("line no", t("smallint"), nullable=False),
+            Column("qty", t("integer"), nullable=False, default=Default("1")),
+        ),
+        primary_key=PrimaryKey(("order_id", "line no")),
+        foreign_keys=(ForeignKey(("order_id",), "order", ("class",), name="line_order_fk"),),
+    )
+    tables = (order, item, junction, line)
+    enums = (mood,) if dialect != "mysql" else ()
+    return Schema(tables=tables, enums=enums)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Iterator[Callable[[str, str], Schema]]:
+    """Each source schema as its server holds it (read back by the engine), made once per
+    module: the corpora from their scripts, the hostile schema by the engine's CREATE script."""
+    read: dict[tuple[str, str], Schema] = {}
+    with ExitStack() as stack:
+
+        def get(corpus: str, dialect: str) -> Schema:
+            if (corpus, dialect) not in read:
+                server = SERVERS.get(dialect) or f"sqlite:///{tmp_path_factory.mktemp('src') / 'server.sqlite3'}"
+                url = stack.enter_context(scratch_database(server, prefix="me_test"))
+                if corpus == "hostile":
+                    create_schema(url, hostile_schema(dialect))
+                else:
+                    load(url, corpus)
+                read[(corpus, dialect)] = introspect(url)
+            return read[(corpus, dialect)]
+
+        yield get
+
+
+def scratch_server(dialect: str, tmp_path) -> str:
+    return SERVERS.get(dialect) or f"sqlite:///{tmp_path / 'server.sqlite3'}"
+
+
+def without(schema: Schema, table: Callable[[Table], Table] | None = None, column: Callable[[Column], Column] | None = None, **fields) -> Schema:
+    """``schema`` with each table passed through ``table`` and each column through ``column``
+    (what the exports cannot express, taken out of the source before comparing)."""
+    def one(t: Table) -> Table:
+        if column is not None:
+            t = replace(t, columns=tuple(column(c) for c in t.columns))
+        return table(t) if table is not None else t
+
+    return replace(schema, tables=tuple(one(t) for t in schema.tables), **fields)
+
+
+__all__ = ["CORPORA", "DIALECTS", "DatabaseURL", "hostile_schema", "scratch_server", "sources", "without"]
