@@ -53,6 +53,8 @@ class Project(models.Model):
         help_text="A change that drops a table or a column, narrows a type or can otherwise lose data "
         "needs an approval from an owner.",
     )
+    #: Lint rules turned off for this project (ids such as ``L004``; see docs/lint.md).
+    lint_disabled = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from designer.access import get_project_for
 from designer.forms import DraftCreateForm, MemberAddForm, ProjectForm
+from designer.lint import LintRulesForm
 from designer.models import Activity, Event, Membership, Project, Role
 
 
@@ -80,7 +81,8 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 Activity.record(Event.RULES_CHANGED, project, request.user, detail="; ".join(rules))
         return redirect("designer:project", project.slug)
     return render(
-        request, "designer/project_form.html", {"form": form, "project": project, "creating": False}
+        request, "designer/project_form.html",
+        {"form": form, "project": project, "creating": False, "lint_form": LintRulesForm(project=project)},
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from designer import comments, reviewing
 from designer.access import get_draft_for
 from designer.conversion import read_content
+from designer.lint import draft_lint
 from designer.models import (
     DIALECT_CHOICES,
     Activity,
@@ -58,8 +59,9 @@ def draft_change(draft: Draft, dialect: str):
     key = f"review-change:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}"
     kept = cache.get(key)
     if kept is None:
-        schema = read_content(draft).schema
-        change = migration(draft.base_schema(), schema, dialect)
+        schema, base = read_content(draft).schema, draft.base_schema()
+        change = migration(base, schema, dialect)
+        draft_lint(draft, dialect, schema, base)  # kept for the page, from the schemas read here
         kept = (change, _live_uids(schema, change.steps))
         cache.set(key, kept, CHANGE_KEPT_SECONDS)
     return kept
@@ -79,6 +81,7 @@ def review_context(request: HttpRequest, draft: Draft, membership: Membership, *
         "membership": membership,
         "state": state,
         "change": change,
+        "lint": draft_lint(draft, dialect),
         "dialect": dialect,
         "dialects": DIALECT_CHOICES,
         "sql_url": reverse("designer:review", args=[project.slug, draft.pk]),
