@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     ".migrations.commands",
     ".lint.commands",
     ".generate.commands",
+    ".imports.commands",
 )
 
 EXIT_ERROR = 1
