@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from designer.views import (
+    advice_indexes,
     advice_normalisation,
     changes,
     columns,
@@ -133,6 +134,10 @@ urlpatterns = [
     path(draft + "preview/", preview.draft_preview, name="draft_preview"),
     path(draft + "advice/normalisation/", advice_normalisation.draft_normalisation, name="draft_normalisation"),
     path(draft + "advice/normalisation/apply/", advice_normalisation.draft_normalisation_apply, name="draft_normalisation_apply"),
+    path(draft + "advice/indexes/", advice_indexes.draft_index_advice, name="draft_index_advice"),
+    path(draft + "advice/indexes/verify/", advice_indexes.draft_index_verify, name="draft_index_verify"),
+    path(project + "v/<int:number>/advice/indexes/", advice_indexes.version_index_advice, name="version_index_advice"),
+    path(project + "v/<int:number>/advice/indexes/verify/", advice_indexes.version_index_verify, name="version_index_verify"),
     path(draft + "erd/", diagrams.draft_erd, name="draft_erd"),
     path(draft + "erd.<erd_format:fmt>", diagrams.draft_erd, name="draft_erd_export"),
     path(draft + "erd/diff/", diagrams.draft_erd_diff, name="draft_erd_diff"),
