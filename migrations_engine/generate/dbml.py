@@ -222,6 +222,8 @@ class _Writer:
         key = table.primary_key
         if key is not None:
             lost += _timing_and_comment(f"{t}: primary key", key)
+            # DBML's pk means NOT NULL; SQLite lets a primary key column without NOT NULL hold NULLs.
+            lost += [f"{t}.{c}: a primary key column that allows NULL" for c in key.columns if table.column(c).nullable]
         for unique in table.uniques:
             lost += _timing_and_comment(f"{t}: unique {unique.name}", unique)
             if unique.nulls_not_distinct:

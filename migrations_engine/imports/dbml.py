@@ -118,7 +118,7 @@ class _Reader:
             self._reference(ref, tables)
         enums = () if self.dialect == "mysql" else tuple(self.enums.values())
         if self.dialect == "mysql":
-            self._note_unused_enums(tables)
+            self._skip_unused_enums()
         schema = with_default_names(Schema(tables=tuple(tables.values()), enums=enums))
         self._check(schema)
         groups = {g.name: tuple(t.name for t in g.items) for g in self.database.table_groups}
@@ -162,8 +162,8 @@ class _Reader:
                 ) from None
             return ColumnType("native", dialect=self.dialect, native=text)
 
-    def _note_unused_enums(self, tables: dict[str, Table]) -> None:
-        used = {e.type.name for t in self.database.tables for e in t.columns if not isinstance(e.type, str)}
+    def _skip_unused_enums(self) -> None:
+        used = {c.type.name for t in self.database.tables for c in t.columns if not isinstance(c.type, str)}
         for name in self.enums:
             if name not in used:
                 self.skipped.append(Skipped("enum", None, name, "MySQL has no named enums and no column uses it"))

@@ -53,7 +53,11 @@ def without_what_dbml_cannot_say(schema: Schema) -> Schema:
             # Character sets, collations and SQLite's table options are physical settings DBML
             # has no word for.
             charset=None, collation=None, without_rowid=False, strict=False,
-            columns=tuple(_column(c) for c in table.columns),
+            # DBML's pk means NOT NULL, where SQLite lets a key column without NOT NULL hold NULLs.
+            columns=tuple(
+                _column(replace(c, nullable=False) if table.primary_key and c.name in table.primary_key.columns else c)
+                for c in table.columns
+            ),
             # A key's own comment, and constraint timing: DBML's pk has no note nor timing.
             primary_key=replace(table.primary_key, comment=None, deferrable=False, initially_deferred=False)
             if table.primary_key else None,
@@ -191,6 +195,18 @@ def test_without_a_dialect_native_types_keep_their_dialect():
     mysql = to_dbml(schema, "mysql")
     assert '"b" "mysql:timestamp"' in mysql
     assert normalized(read_dbml(mysql, "mysql").schema) == normalized(schema)
+
+
+def test_a_nullable_primary_key_column(sqlite_url):
+    """Only SQLite has them; DBML's pk means NOT NULL, so the note says it."""
+    from migrations_engine.connection import connect
+
+    with connect(sqlite_url) as db:
+        db.execute("CREATE TABLE t (id TEXT PRIMARY KEY, x INTEGER)")
+    live = introspect(sqlite_url)
+    assert live.table("t").column("id").nullable
+    text = assert_round_trip(live, "sqlite", "a nullable primary key column")
+    assert "- t.id: a primary key column that allows NULL" in text
 
 
 def test_what_dbml_cannot_say_is_in_a_note():
