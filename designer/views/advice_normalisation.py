@@ -9,6 +9,7 @@ sampling again, and refuses a draft changed since the page was drawn (its conten
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,13 @@ from designer.editing import ColumnData
 from designer.models import DraftColumn, DraftTable
 from designer.models.connections import Connection
 from designer.views.editor import REFUSED, Editor, editor_for
-from migrations_engine.advice.normalisation import Hint, HintError, Samples, hint_for, hints, sample_rows
+from migrations_engine.advice.normalisation import (
+    HintError,
+    Samples,
+    hint_for,
+    hints,
+    sample_rows,
+)
 from migrations_engine.errors import EngineError
 from migrations_engine.operations import (
     AddForeignKey,
@@ -41,6 +48,7 @@ from migrations_engine.operations import (
 )
 from migrations_engine.schema import Column, Table
 
+PAGE = "designer/advice/normalisation.html"
 LIST = "designer/advice/normalisation_list.html"
 
 
@@ -52,7 +60,7 @@ def draft_normalisation(request: HttpRequest, slug: str, draft_id: int) -> HttpR
     editor = editor_for(request, slug, draft_id, editing=False)
     connection = _connection_or_404(editor, request.GET.get("connection"))
     context = _context(editor, connection)
-    return render(request, LIST if request.htmx else "designer/advice/normalisation.html", context)
+    return render(request, LIST if request.htmx else PAGE, context)
 
 
 @require_POST
@@ -71,7 +79,8 @@ def draft_normalisation_apply(request: HttpRequest, slug: str, draft_id: int) ->
             _apply(editor, hint.operations)
     except EngineError as exc:
         context = {**_context(editor, None), "error": str(exc)}
-        return render(request, LIST if request.htmx else "designer/advice/normalisation.html", context, status=REFUSED)
+        template = LIST if request.htmx else PAGE
+        return render(request, template, context, status=REFUSED)
     url = editor.url("draft")
     row = DraftTable.objects.filter(draft=editor.draft, name=hint.table).first()
     if row is not None:
@@ -85,7 +94,8 @@ def draft_normalisation_apply(request: HttpRequest, slug: str, draft_id: int) ->
 def _connection_or_404(editor: Editor, value: str | None) -> Connection | None:
     if not value:
         return None
-    connection = Connection.objects.filter(project=editor.draft.project, pk=value if value.isdigit() else 0).first()
+    pk = int(value) if value.isdigit() else 0
+    connection = Connection.objects.filter(project=editor.draft.project, pk=pk).first()
     if connection is None:
         raise Http404("No such connection")
     return connection
@@ -147,14 +157,21 @@ def _apply(editor: Editor, operations: tuple[Operation, ...]) -> None:
             column.table = row
             editing.delete_column(column)
         elif isinstance(op, (DropIndex, DropUnique, DropCheck)):
-            element = op.index if isinstance(op, DropIndex) else op.unique if isinstance(op, DropUnique) else op.check
-            kind = {DropIndex: "index", DropUnique: "unique", DropCheck: "check"}[type(op)]
+            kind, element = _ELEMENTS[type(op)](op)
             if element.id:
                 editing.delete_element(rows[op.table], kind, element.id)
         elif isinstance(op, DropExclusion):
             continue  # delete_column takes the exclusion constraints naming its column
         else:
             raise HintError(f"the designer cannot make this change: {op.describe()}")
+
+
+#: The editor's kind of element and the element, for each operation dropping one.
+_ELEMENTS: dict[type, Callable[[Any], tuple[str, Any]]] = {
+    DropIndex: lambda op: ("index", op.index),
+    DropUnique: lambda op: ("unique", op.unique),
+    DropCheck: lambda op: ("check", op.check),
+}
 
 
 def _column_data(column: Column, table: Table) -> ColumnData:

@@ -25,6 +25,7 @@ most ``MAX_TABLES`` tables and ``MAX_COLUMNS`` columns each) for the two checks 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,8 +61,15 @@ KINDS = (REPEATING_GROUP, LIST_COLUMN, COPIED_COLUMN, FUNCTIONAL_DEPENDENCY)
 SAMPLE_LIMIT = 1000
 MAX_TABLES = 100
 MAX_COLUMNS = 40
-#: Seconds a sampling query may run (PostgreSQL and MariaDB stop it).
+#: Seconds a sampling query may run (PostgreSQL and MariaDB stop it); the whole sampling reads
+#: no new table after this many times as long.
 QUERY_TIMEOUT_SECONDS = 10
+TIME_BUDGET_FACTOR = 3
+#: The dependency check's work over the whole sample, as rows × columns²: about 3 s of Python
+#: when every pair holds (checks stop at a pair's first contradiction, so real rows take less).
+#: Past it, fewer rows are read, and none below MIN_SAMPLE_ROWS.
+MAX_WORK = 10_000_000
+MIN_SAMPLE_ROWS = 50
 
 #: A dependency A → B counts when A has at least this many distinct values …
 MIN_DISTINCT = 3
@@ -85,7 +93,9 @@ _LIST_NAMES = frozenset(
 _NUMBERED = re.compile(r"^(?P<stem>.*?[A-Za-z][^\d]*?)(?P<number>\d+)$")
 #: A name no column has, put in an expression's place to see whether it names a column.
 _PROBE = "__probe_column__"
-_NOT_COMPARABLE = re.compile(r"blob|bytea|json|xml|geometry|geography|tsvector|\[\]|binary", re.IGNORECASE)
+_NOT_COMPARABLE = re.compile(
+    r"blob|bytea|json|xml|geometry|geography|tsvector|\[\]|binary", re.IGNORECASE
+)
 
 
 class HintError(EngineError):
@@ -124,7 +134,8 @@ class Hint:
         if self.kind == COPIED_COLUMN:
             return f"Drop {self.table}.{columns}, a copy of {other}"
         if self.kind == FUNCTIONAL_DEPENDENCY:
-            return f"Move {self.table}.{', '.join(self.columns[1:])} to {other}, keyed by {self.columns[0]}"
+            moved = ", ".join(self.columns[1:])
+            return f"Move {self.table}.{moved} to {other}, keyed by {self.columns[0]}"
         return f"Move {self.table}.{columns} to a child table {other}"
 
     @property
@@ -190,7 +201,9 @@ def _checked(schema: Schema, hint: Hint) -> Hint:
     return hint
 
 
-def hint_for(schema: Schema, kind: str, table: str, columns: Sequence[str], dialect: str | None = None) -> Hint:
+def hint_for(
+    schema: Schema, kind: str, table: str, columns: Sequence[str], dialect: str | None = None
+) -> Hint:
     """The hint of ``kind`` naming ``table`` and ``columns``, built against ``schema`` as it is
     now; ``HintError`` when it no longer fits (a column gone or now a key, a name changed).
     Sampled evidence is not checked again: what rows showed is the caller's word."""
@@ -209,9 +222,11 @@ def hint_for(schema: Schema, kind: str, table: str, columns: Sequence[str], dial
     elif kind == LIST_COLUMN and len(columns) == 1 and columns[0] in _plain_columns(row):
         by_name = [h for h in _list_columns(schema, row, None, limit) if h.columns == columns]
         text = _is_text(row.column(columns[0]).type)
-        found = by_name or ([_list_hint(schema, row, columns[0], "sampled values are lists", "rows", limit)] if text else [])
+        sampled = _list_hint(schema, row, columns[0], "sampled values are lists", "rows", limit)
+        found = by_name or ([sampled] if text else [])
     elif kind == FUNCTIONAL_DEPENDENCY and len(columns) >= 2 and set(columns) <= set(_plain_columns(row)):
-        found = [_dependency_hint(schema, row, columns[0], columns[1:], "it held in the sampled rows", limit)]
+        evidence = "it held in the sampled rows"
+        found = [_dependency_hint(schema, row, columns[0], columns[1:], evidence, limit)]
     elif kind not in KINDS:
         raise HintError(f"unknown kind of hint {kind!r}")
     else:
@@ -254,21 +269,31 @@ def _repeating_groups(schema: Schema, table: Table, limit: int) -> list[Hint]:
             f"{table.name}.{', '.join(members)} repeat one attribute in numbered columns: "
             f"a child table {child} would hold any number of {_plural(base)}, one per row{note}"
         )
-        found.append(Hint(REPEATING_GROUP, table.name, tuple(members), reason, operations, (child,)))
+        hint = Hint(REPEATING_GROUP, table.name, tuple(members), reason, operations, (child,))
+        found.append(hint)
     return found
 
 
 # ---------------------------------------------------------------- list columns
 
 
-def _list_columns(schema: Schema, table: Table, sample: TableSample | None, limit: int) -> list[Hint]:
+def _list_columns(
+    schema: Schema, table: Table, sample: TableSample | None, limit: int
+) -> list[Hint]:
     found = []
     for name in _plain_columns(table):
         column = table.column(name)
+        item_type = _list_type_item(column.type)
+        if item_type is not None:
+            what = "a SET" if column.type.dialect == "mysql" else "an array"
+            evidence = f"its type is {what}"
+            found.append(_list_hint(schema, table, name, evidence, "schema", limit, item_type))
+            continue
         if not _is_text(column.type):
             continue
         if _list_name(name):
-            found.append(_list_hint(schema, table, name, "its name says it holds a list", "schema", limit))
+            evidence = "its name says it holds a list"
+            found.append(_list_hint(schema, table, name, evidence, "schema", limit))
         elif sample is not None and name in sample.columns:
             evidence = _list_evidence(sample.values(name))
             if evidence:
@@ -298,18 +323,48 @@ def _list_evidence(values: Iterable[Any]) -> str | None:
 def _is_list(text: str, separator: str) -> bool:
     parts = [part.strip() for part in text.split(separator)]
     return len(parts) >= 2 and all(
-        part and len(part) <= MAX_ITEM_LENGTH and len(part.split()) <= MAX_ITEM_WORDS for part in parts
+        part and len(part) <= MAX_ITEM_LENGTH and len(part.split()) <= MAX_ITEM_WORDS
+        for part in parts
     )
 
 
-def _list_hint(schema: Schema, table: Table, name: str, evidence: str, source: str, limit: int) -> Hint:
+def _list_type_item(column_type: ColumnType) -> ColumnType | None:
+    """The type of one item of a list type: a PostgreSQL array's element, a MySQL SET's member
+    (a varchar as long as its longest value); None for other types."""
+    native = column_type.native or ""
+    if column_type.dialect == "postgresql" and native.endswith("[]") and native.count("[]") == 1:
+        element = native[:-2]
+        try:
+            return ColumnType.parse(element)
+        except EngineError:
+            return ColumnType("native", dialect="postgresql", native=element)
+    if column_type.dialect == "mysql" and native.lower().startswith("set("):
+        values = re.findall(r"'((?:[^']|'')*)'", native)
+        longest = max((len(v.replace("''", "'")) for v in values), default=1)
+        return ColumnType("varchar", length=longest)
+    return None
+
+
+def _list_hint(
+    schema: Schema,
+    table: Table,
+    name: str,
+    evidence: str,
+    source: str,
+    limit: int,
+    item_type: ColumnType | None = None,
+) -> Hint:
     stem = name
     for suffix in ("_list", "_csv"):
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             stem = _plural(name[: -len(suffix)])
     child = _free_table_name(schema, fit_name(f"{table.name}_{stem}", limit))
     column = table.column(name)
-    item = replace(column, name=_singular(stem), id=None, comment=None, default=None, nullable=False)
+    item = replace(
+        column, name=_singular(stem), id=None, comment=None, default=None, nullable=False
+    )
+    if item_type is not None:
+        item = Column(item.name, item_type, nullable=False)
     operations, note = _child_table(schema, table, child, item, [name])
     reason = (
         f"{table.name}.{name} keeps several values in one ({evidence}): "
@@ -346,11 +401,12 @@ def _copied_columns(schema: Schema, table: Table) -> list[Hint]:
                 continue
             reason = (
                 f"{table.name}.{name} copies {referenced.name}.{copied}, which the foreign key "
-                f"{fk.columns[0]} already reaches: the copy goes stale when {referenced.name} changes; "
-                f"drop it and read {copied} through the key"
+                f"{fk.columns[0]} already reaches: the copy goes stale when {referenced.name} "
+                f"changes; drop it and read {copied} through the key"
             )
             operations = _drop_columns(table, [name])
-            found.append(Hint(COPIED_COLUMN, table.name, (name,), reason, tuple(operations), (referenced.name,)))
+            others = (referenced.name,)
+            found.append(Hint(COPIED_COLUMN, table.name, (name,), reason, tuple(operations), others))
     return found
 
 
@@ -376,68 +432,87 @@ def _dependencies(schema: Schema, table: Table, sample: TableSample, limit: int)
         if name in sample.columns and _comparable(table.column(name).type)
     ][:MAX_COLUMNS]
     values = {name: [_hashable(v) for v in sample.values(name)] for name in candidates}
+    determined = _determined(values)
+    found = []
+    for a, dependents in _reported(determined, table.column_names).items():
+        present = [v for v in values[a] if v is not None]
+        evidence = f"in all {len(present)} sampled rows with a {a}, {len(set(present))} values"
+        found.append(_dependency_hint(schema, table, a, dependents, evidence, limit))
+    return found
+
+
+def _determined(values: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """For each column A that repeats enough (``MIN_DISTINCT``, ``MIN_REPEATS``), the columns B
+    with one value for each value of A in every row (B not constant)."""
     distinct = {name: len(set(column)) for name, column in values.items()}
     determined: dict[str, list[str]] = {}
-    for a in candidates:
-        rows = [(n, v) for n, v in enumerate(values[a]) if v is not None]
+    for a, column_a in values.items():
+        rows = [(n, v) for n, v in enumerate(column_a) if v is not None]
         seen = len({v for _, v in rows})
-        repeats = len(rows) - seen
-        if seen < MIN_DISTINCT or repeats < max(MIN_REPEATS, len(rows) / 5):
+        if seen < MIN_DISTINCT or len(rows) - seen < max(MIN_REPEATS, len(rows) / 5):
             continue
         first: dict[Any, int] = {}
         for n, v in rows:
             first.setdefault(v, n)
-        for b in candidates:
-            if b == a or distinct[b] < 2:
-                continue
-            column = values[b]
-            if all(column[n] == column[first[v]] for n, v in rows):
+        for b, column_b in values.items():
+            # all() stops at the first row that contradicts: most pairs cost a few rows.
+            if b != a and distinct[b] >= 2 and all(column_b[n] == column_b[first[v]] for n, v in rows):
                 determined.setdefault(a, []).append(b)
-    found = []
+    return determined
+
+
+def _reported(determined: dict[str, list[str]], order: tuple[str, ...]) -> dict[str, list[str]]:
+    """The dependencies worth a hint each: of two columns that determine each other (a code and
+    its name) the first in ``order`` only, and none whose dependents another column determines
+    along with it (``zip → city, state`` says ``city → state`` already)."""
+
+    def mutual(a: str, b: str) -> bool:
+        return b in determined.get(a, ()) and a in determined.get(b, ())
+
+    reported = {}
     for a, dependents in determined.items():
-        # One report per pair that determine each other (codes and their names), and none for
-        # a column whose dependents are all in what another column determines with it.
-        if any(a in determined.get(b, ()) and table.column_names.index(b) < table.column_names.index(a) for b in dependents):
+        if any(mutual(a, b) and order.index(b) < order.index(a) for b in dependents):
             continue
-        if any(a in others and set(dependents) <= set(others) for b, others in determined.items() if b != a and not _mutual(determined, a, b)):
+        if any(
+            a in others and set(dependents) <= set(others)
+            for b, others in determined.items()
+            if b != a and not mutual(a, b)
+        ):
             continue
-        kept = [b for b in dependents if not _mutual(determined, a, b) or table.column_names.index(a) < table.column_names.index(b)]
-        if not kept:
-            continue
-        rows_with_a = sum(1 for v in values[a] if v is not None)
-        evidence = f"in all {rows_with_a} sampled rows with a {a}, {distinct[a] - (None in values[a])} values"
-        found.append(_dependency_hint(schema, table, a, kept, evidence, limit))
-    return found
+        reported[a] = dependents
+    return reported
 
 
-def _mutual(determined: dict[str, list[str]], a: str, b: str) -> bool:
-    return b in determined.get(a, ()) and a in determined.get(b, ())
-
-
-def _dependency_hint(schema: Schema, table: Table, determinant: str, dependents: Sequence[str], evidence: str, limit: int) -> Hint:
+def _dependency_hint(
+    schema: Schema, table: Table, determinant: str, dependents: Sequence[str], evidence: str, limit: int
+) -> Hint:
     lookup = _free_table_name(schema, fit_name(_plural(determinant), limit))
-    key = replace(table.column(determinant), id=None, nullable=False, identity=False, default=None, comment=None)
+    key = replace(
+        table.column(determinant), id=None, nullable=False, identity=False, default=None, comment=None
+    )
     moved = [replace(table.column(name), id=None) for name in dependents]
     new = Table(
         lookup,
         columns=(key, *moved),
         primary_key=PrimaryKey((determinant,), name=primary_key_name(lookup)),
     )
-    fk = ForeignKey((determinant,), lookup, (determinant,), name=foreign_key_name(table.name, (determinant,)))
+    fk_name = foreign_key_name(table.name, (determinant,))
+    fk = ForeignKey((determinant,), lookup, (determinant,), name=fk_name)
     operations = [CreateTable(new), AddForeignKey(table.name, fk), *_drop_columns(table, dependents)]
     reason = (
-        f"{table.name}.{determinant} determines {', '.join(dependents)} ({evidence}): "
-        f"a table {lookup} keyed by {determinant} would hold {'them' if len(dependents) > 1 else 'it'} once"
+        f"{table.name}.{determinant} determines {', '.join(dependents)} ({evidence}): a table "
+        f"{lookup} keyed by {determinant} would hold {'them' if len(dependents) > 1 else 'it'} once"
     )
-    return Hint(
-        FUNCTIONAL_DEPENDENCY, table.name, (determinant, *dependents), reason, tuple(operations), (lookup,), "rows"
-    )
+    columns = (determinant, *dependents)
+    return Hint(FUNCTIONAL_DEPENDENCY, table.name, columns, reason, tuple(operations), (lookup,), "rows")
 
 
 # ---------------------------------------------------------------- proposals
 
 
-def _child_table(schema: Schema, parent: Table, child: str, item: Column, dropped: list[str]) -> tuple[tuple[Operation, ...], str]:
+def _child_table(
+    schema: Schema, parent: Table, child: str, item: Column, dropped: list[str]
+) -> tuple[tuple[Operation, ...], str]:
     """Operations creating ``child`` (an id, a reference to ``parent``, ``item``) and dropping
     ``dropped`` from ``parent``; with a note when ``parent`` has no primary key to refer to."""
     key = parent.primary_key
@@ -460,7 +535,8 @@ def _child_table(schema: Schema, parent: Table, child: str, item: Column, droppe
         primary_key=PrimaryKey(("id",), name=primary_key_name(child)),
     )
     ref_columns = tuple(c.name for c in refs)
-    fk = ForeignKey(ref_columns, parent.name, key.columns, name=foreign_key_name(child, ref_columns), on_delete="CASCADE")
+    fk_name = foreign_key_name(child, ref_columns)
+    fk = ForeignKey(ref_columns, parent.name, key.columns, name=fk_name, on_delete="CASCADE")
     return (CreateTable(new), AddForeignKey(child, fk), *_drop_columns(parent, dropped)), ""
 
 
@@ -470,14 +546,17 @@ def _drop_columns(table: Table, names: Sequence[str]) -> list[Operation]:
     doomed = set(names)
 
     def uses(element: Index | Exclusion) -> bool:
-        return any(exclusion_with_column_renamed(element, name, _PROBE, table.name) != element for name in doomed)  # type: ignore[arg-type]
+        return any(
+            exclusion_with_column_renamed(element, name, _PROBE, table.name) != element  # type: ignore[arg-type]
+            for name in doomed
+        )
 
     operations: list[Operation] = [DropIndex(table.name, i) for i in table.indexes if uses(i)]
     operations += [DropExclusion(table.name, x) for x in table.exclusions if uses(x)]
     operations += [DropUnique(table.name, u) for u in table.uniques if doomed & set(u.columns)]
     operations += [
         DropCheck(table.name, c) for c in table.checks
-        if any(rename_column_in(c.expression, name, _PROBE, table.name) != c.expression for name in doomed)
+        if any(rename_column_in(c.expression, n, _PROBE, table.name) != c.expression for n in doomed)
     ]
     operations += [DropColumn(table.name, table.column(name)) for name in names]
     return operations
@@ -508,17 +587,26 @@ def sample_rows(
         return _sample(database, schema, names, limit, timeout)
 
 
-def _sample(database: Database, schema: Schema, names: list[str], limit: int, timeout: float) -> Samples:
+def _sample(
+    database: Database, schema: Schema, names: list[str], limit: int, timeout: float
+) -> Samples:
     from ..dialects import get_dialect
 
     quote = get_dialect(database.dialect).quote
     _limit_query_time(database, timeout)
+    deadline = time.monotonic() + TIME_BUDGET_FACTOR * timeout
+    work = MAX_WORK
     read: dict[str, TableSample] = {}
     notes = []
     for name in names:
         table = schema.table(name)
-        wanted = [c for c in _plain_columns(table) if _comparable(table.column(c).type)][:MAX_COLUMNS]
+        wanted = [c for c in _plain_columns(table) if _comparable(table.column(c).type)]
+        wanted = wanted[:MAX_COLUMNS]
         if not wanted:
+            continue
+        if time.monotonic() > deadline:
+            spent = TIME_BUDGET_FACTOR * timeout
+            notes.append(f"{name}: not read (the sampling's {spent:g} seconds are spent)")
             continue
         try:
             live = _live_columns(database, quote(name))
@@ -526,13 +614,20 @@ def _sample(database: Database, schema: Schema, names: list[str], limit: int, ti
             if not columns:
                 notes.append(f"{name}: none of its columns to check is in the database")
                 continue
-            rows = database.query(
-                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(name)} LIMIT {int(limit)}"
-            )
-        except Exception as exc:  # a table not made yet, no privilege, a timeout: the others still count
+            # The dependency check compares each pair of columns over each row: its work is
+            # bounded here, by reading fewer rows once the budget runs short.
+            rows_allowed = min(limit, work // len(columns) ** 2)
+            if rows_allowed < min(limit, MIN_SAMPLE_ROWS):
+                notes.append(f"{name}: not read (the sample is as large as the checks allow)")
+                continue
+            selected = ", ".join(quote(c) for c in columns)
+            rows = database.query(f"SELECT {selected} FROM {quote(name)} LIMIT {int(rows_allowed)}")
+        except Exception as exc:  # a table not made yet, no privilege, a timeout: others still count
             notes.append(f"{name}: not read ({_first_line(exc)})")
             continue
-        read[name] = TableSample(tuple(columns), tuple(tuple(_hashable(v) for v in row) for row in rows))
+        work -= len(rows) * len(columns) ** 2
+        values = tuple(tuple(_hashable(v) for v in row) for row in rows)
+        read[name] = TableSample(tuple(columns), values)
     return Samples(read, tuple(notes))
 
 
@@ -550,7 +645,10 @@ def _limit_query_time(database: Database, timeout: float) -> None:
     statements = {
         "postgresql": [f"SET statement_timeout = {int(timeout * 1000)}"],
         # MariaDB's variable, then MySQL's (each server ignores, or refuses, the other's).
-        "mysql": [f"SET SESSION max_statement_time = {float(timeout)}", f"SET SESSION max_execution_time = {int(timeout * 1000)}"],
+        "mysql": [
+            f"SET SESSION max_statement_time = {float(timeout)}",
+            f"SET SESSION max_execution_time = {int(timeout * 1000)}",
+        ],
     }.get(database.dialect, [])
     for statement in statements:
         try:

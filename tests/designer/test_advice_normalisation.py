@@ -12,7 +12,7 @@ from django.test import Client
 from designer.models import Draft, SchemaVersion
 from migrations_engine.advice.normalisation import hint_for
 from migrations_engine.compare import differences
-from migrations_engine.schema import Column, ForeignKey, Index, PrimaryKey, Schema, Table
+from migrations_engine.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType
 from tests.designer.conftest import EDIT_MATRIX, HTMX, READ_MATRIX, Cast, draft_url, htmx_post
 from tests.designer.connection_pages import (  # noqa: F401
@@ -37,6 +37,7 @@ def shop() -> Schema:
         columns=(key(), col("name"), col("phone1"), col("phone2"), col("phone3")),
         primary_key=PrimaryKey(("id",), "customers_pkey"),
         indexes=(Index(("phone1",), "customers_phone1_idx", id="i-phone1"),),
+        checks=(Check("phone2 <> ''", "customers_phone2_check", id="k-phone2"),),
         id="t-customers",
     )
     orders = Table(
@@ -125,7 +126,7 @@ def test_apply_makes_the_change_and_undo_takes_it_back(client: Client, cast: Cas
     after = shop_draft.to_schema()
     assert differences(after, proposed) == []
     assert after.table("customers").column_names == ("id", "name")
-    assert after.table("customers").indexes == ()
+    assert after.table("customers").indexes == after.table("customers").checks == ()
     child = after.table("customers_phones")
     assert child.column_names == ("id", "customer_id", "phone")
     assert [(fk.columns, fk.ref_table, fk.on_delete) for fk in child.foreign_keys] == [(("customer_id",), "customers", "CASCADE")]

@@ -123,6 +123,24 @@ def test_a_text_column_named_as_a_list(name, child, item):
     assert proposed.table(child).column_names == ("id", "post_id", item)
 
 
+@pytest.mark.parametrize(
+    "type_text, item_type",
+    [
+        ("postgresql:text[]", ColumnType("text")),
+        ("postgresql:character varying(20)[]", ColumnType("varchar", length=20)),
+        ("postgresql:inet[]", ColumnType("native", dialect="postgresql", native="inet")),
+        ("mysql:set('Trailers','Deleted Scenes')", ColumnType("varchar", length=14)),
+    ],
+)
+def test_an_array_or_a_set_is_a_list(type_text, item_type):
+    s = schema(table("film", key(), col("special_features", type_text)))
+
+    [hint] = hints(s)
+
+    assert (hint.kind, hint.columns, hint.other_tables) == (LIST_COLUMN, ("special_features",), ("film_special_features",))
+    assert hint.proposed(s).table("film_special_features").column("special_feature").type == item_type
+
+
 def test_names_that_are_no_list():
     s = schema(table("posts", key(), col("status", "text"), col("address", "text"), col("tags", "integer")))
 
@@ -311,6 +329,36 @@ def test_sampling_real_databases(dialect, db_url):
     assert (AWKWARD, ("zip", "city")) in kinds(found, FUNCTIONAL_DEPENDENCY)
     assert (AWKWARD, ("select",)) in kinds(found, LIST_COLUMN)
     assert (AWKWARD, ("tags",)) in kinds(found, LIST_COLUMN)
+
+
+def test_sampling_reads_fewer_rows_past_its_work_budget(sqlite_url, monkeypatch):
+    from migrations_engine.advice import normalisation
+
+    s = live_schema()
+    create_schema(sqlite_url, s)
+    insert_rows(sqlite_url, {AWKWARD: [{"zip": str(n)} for n in range(200)], "empty": [{"note": "x"}] * 200})
+    # Tables in name order: "empty" (1 column, 200 rows), then 5 columns: room for 120 rows.
+    monkeypatch.setattr(normalisation, "MAX_WORK", 200 * 1 + 120 * 25)
+
+    samples = sample_rows(sqlite_url, s)
+
+    assert [len(samples.tables[t].rows) for t in ("empty", AWKWARD)] == [200, 120]
+    monkeypatch.setattr(normalisation, "MAX_WORK", 200 * 1 + 49 * 25)
+    samples = sample_rows(sqlite_url, s)
+    assert list(samples.tables) == ["empty"]
+    assert samples.notes == (f"{AWKWARD}: not read (the sample is as large as the checks allow)",)
+
+
+def test_sampling_stops_reading_tables_when_its_time_is_spent(sqlite_url, monkeypatch):
+    from migrations_engine.advice import normalisation
+
+    create_schema(sqlite_url, live_schema())
+    monkeypatch.setattr(normalisation, "TIME_BUDGET_FACTOR", 0)
+
+    samples = sample_rows(sqlite_url, live_schema())
+
+    assert samples.tables == {}
+    assert [note.split(":")[0] for note in samples.notes] == ["empty", AWKWARD]
 
 
 def test_sampling_only_the_tables_asked_for(sqlite_url):
