@@ -193,6 +193,7 @@ class TableUse:
         return bool(self.equality or self.ranges or self.order_by)
 
     def add(self, bucket: list[str], column: str) -> None:
+        """``column`` into ``bucket`` (``equality`` or ``ranges``); an equality column stays one."""
         if column not in self.equality and column not in bucket:
             if bucket is self.equality and column in self.ranges:
                 self.ranges.remove(column)
@@ -286,7 +287,7 @@ class _Reader:
             for name in join.args.get("using") or ():
                 column = name.name if isinstance(name, exp.Expression) else str(name)
                 if joined in aliases:
-                    self._add(aliases[joined], column, aliases[joined].equality)
+                    aliases[joined].add(aliases[joined].equality, column)
         self._order_by(select, aliases, scope)
         self._reads(select, aliases, scope)
         return list(aliases.values())
@@ -352,9 +353,6 @@ class _Reader:
 
     # ---- conditions
 
-    def _add(self, use: TableUse, column: str, bucket: list[str]) -> None:
-        use.add(bucket, column)
-
     def _condition(self, condition: exp.Expression, aliases: dict[str, TableUse], *, joined: str | None, scope: Scope | None) -> None:
         if isinstance(condition, exp.Paren):
             for inner in _conjuncts(condition.this):
@@ -368,23 +366,23 @@ class _Reader:
                     return  # a comparison of two columns of one row: no index seeks it
                 for use, column in (left, right):
                     if joined is None or _alias_of(use, aliases) == joined:
-                        self._add(use, column, use.equality)
+                        use.add(use.equality, column)
                 return
             for side, other in ((left, condition.right), (right, condition.left)):
                 if side and not self._has_local(other, aliases, scope):
-                    self._add(side[0], side[1], side[0].equality)
+                    side[0].add(side[0].equality, side[1])
                     self._note_params(other, side, "=")
             return
         if isinstance(condition, exp.Is) and isinstance(condition.expression, exp.Null):
             side = self._local(condition.this, aliases, scope)
             if side:
-                self._add(side[0], side[1], side[0].equality)
+                side[0].add(side[0].equality, side[1])
             return
         if isinstance(condition, exp.In):
             side = self._local(condition.this, aliases, scope)
             values = condition.expressions
             if side and not any(self._has_local(v, aliases, scope) for v in values):
-                self._add(side[0], side[1], side[0].equality)
+                side[0].add(side[0].equality, side[1])
                 for value in values:
                     self._note_params(value, side, "=")
             return
@@ -392,7 +390,7 @@ class _Reader:
             side = self._local(condition.this, aliases, scope)
             low, high = condition.args.get("low"), condition.args.get("high")
             if side and not self._has_local(low, aliases, scope) and not self._has_local(high, aliases, scope):
-                self._add(side[0], side[1], side[0].ranges)
+                side[0].add(side[0].ranges, side[1])
                 self._note_params(low, side, ">")
                 self._note_params(high, side, "<")
             return
@@ -401,10 +399,10 @@ class _Reader:
             left = self._local(condition.left, aliases, scope)
             right = self._local(condition.right, aliases, scope)
             if left and not right and not self._has_local(condition.right, aliases, scope):
-                self._add(left[0], left[1], left[0].ranges)
+                left[0].add(left[0].ranges, left[1])
                 self._note_params(condition.right, left, operator)
             elif right and not left and not self._has_local(condition.left, aliases, scope):
-                self._add(right[0], right[1], right[0].ranges)
+                right[0].add(right[0].ranges, right[1])
                 self._note_params(condition.left, right, _FLIPPED[operator])
             return
         if isinstance(condition, exp.Like):
@@ -413,7 +411,7 @@ class _Reader:
             # A pattern with a fixed start is a range of the B-tree; PostgreSQL needs the C
             # collation or text_pattern_ops for it, which the verify button shows.
             if side and isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this[:1] not in ("%", "_", ""):
-                self._add(side[0], side[1], side[0].ranges)
+                side[0].add(side[0].ranges, side[1])
             elif side:
                 self._note_params(pattern, side, "=")
 
