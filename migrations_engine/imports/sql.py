@@ -146,7 +146,10 @@ def _read_statement(collected: Collected, statement: Statement) -> None:
         return
     # SQLite takes any words as a type name (BLOB SUB_TYPE TEXT), sqlglot does not: there only,
     # a statement sqlglot cannot parse is read token by token when the reader can read all of it.
-    tokens, error = _parse(collected.dialect, statement, strict=collected.dialect != "sqlite")
+    # So does PostgreSQL's COMMENT ON CONSTRAINT c ON t, which pg_dump writes; a comment's
+    # reader takes its few words exactly, so it may read what sqlglot does not.
+    lenient = collected.dialect == "sqlite" or _kind(head) == "comment"
+    tokens, error = _parse(collected.dialect, statement, strict=not lenient)
     cursor = Cursor(tokens, statement.text, fold=collected.dialect == "postgresql")
     try:
         reader(collected, cursor, statement)
@@ -156,7 +159,7 @@ def _read_statement(collected: Collected, statement: Statement) -> None:
         if isinstance(exc, Unreadable):
             raise ImportFailed(str(exc), statement.line) from None
         raise ImportFailed(f"cannot read this statement ({exc})", statement.line) from None
-    if error is not None:
+    if error is not None and _kind(head) != "comment":
         collected.notes.append(f"line {statement.line}: sqlglot could not parse this statement ({error}); it was read token by token")
 
 
@@ -399,6 +402,8 @@ def _read_comment(collected: Collected, cursor: Cursor, statement: Statement) ->
     if not cursor.take("IS"):
         raise ImportFailed("COMMENT ON without IS", statement.line)
     value = None if cursor.take("NULL") else cursor.name()
+    if not cursor.done():
+        raise Unreadable(f"cannot read {cursor.text(cursor.rest())!r} after the comment")
     table_name = target[1]
     if kind in ("TABLE", "COLUMN", "CONSTRAINT") and table_name in collected.unmanaged:
         collected.skip("comment", statement, f"on {table_name!r}, which the engine does not manage")

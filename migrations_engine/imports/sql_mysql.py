@@ -207,7 +207,7 @@ def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_
         generated = Generated(normalize_expression(draft.generated), stored=bool(draft.stored))
     default = None
     if not draft.autoincrement and generated is None:
-        default = read_default_mariadb(_default_text(draft.default), "", column_type)
+        default = read_default_mariadb(_default_text(draft.default, _numeric(type_text)), "", column_type)
     on_update = None
     if draft.on_update is not None:
         on_update = _expression(_now_text(draft.on_update), column_type).value
@@ -235,11 +235,19 @@ def _now_text(text: str) -> str:
     return f"current_timestamp({match.group(1) or ''})" if match else text
 
 
-def _default_text(text: str | None) -> str | None:
-    """A default as written, in the form MariaDB's ``COLUMN_DEFAULT`` shows it."""
+def _numeric(type_text: str) -> bool:
+    return bool(re.match(r"^(?:tiny|small|medium|big)?int\b|^decimal\b|^float\b|^double\b|^bit\b", type_text))
+
+
+def _default_text(text: str | None, numeric: bool = False) -> str | None:
+    """A default as written, in the form MariaDB's ``COLUMN_DEFAULT`` shows it (a number given
+    as a string to a numeric column is shown as the number)."""
     if text is None:
         return None
     value = text.strip()
+    quoted_number = re.fullmatch(r"'\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*'", value)
+    if numeric and quoted_number:
+        value = quoted_number.group(1)
     upper = value.upper()
     if upper in ("TRUE", "FALSE"):
         return "1" if upper == "TRUE" else "0"

@@ -254,9 +254,10 @@ def _auto_name(table: str, columns: tuple[str, ...], suffix: str) -> str:
 
 def _check_name(table: str, check, draft: TableDraft, taken: set[str]) -> str:
     column = check.column
-    if column is None:
+    if column is None:  # PostgreSQL names a table's check after its column only when it names one
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", check.expression))
-        column = next((c.name for c in draft.columns if c.name in words), None)
+        named = [c.name for c in draft.columns if c.name in words]
+        column = named[0] if len(named) == 1 else None
     base = f"{table}_{column}_check" if column else f"{table}_check"
     name, number = base, 0
     while name in taken:
@@ -318,6 +319,8 @@ def _serial_sequence(default: str | None, table: str, column: str, owned: dict) 
     return name if owned.get(name) == (table, column) else None
 
 
+#: ``nextval('s')``: the server keeps the argument as a regclass and prints it so.
+_BARE_NEXTVAL = re.compile(r"^nextval\(('(?:[^']|'')+')\)$", re.IGNORECASE)
 _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
 
 
@@ -326,6 +329,7 @@ def _default(text: str | None, type_text: str) -> Default | None:
     if text is None:
         return None
     value = unqualified(text.strip()) or ""
+    value = _BARE_NEXTVAL.sub(r"nextval(\1::regclass)", value)
     if value.upper() in ("TRUE", "FALSE"):
         value = value.lower()
     plain = _STRING.match(value)

@@ -196,3 +196,128 @@ def test_import_text_dispatches_sql_and_needs_a_dialect():
     assert import_text("CREATE TABLE t (id INTEGER);", "sql", "sqlite").schema.table("t")
     with pytest.raises(ImportFailed, match="dialect"):
         import_text("CREATE TABLE t (id INTEGER);", "sql")
+
+
+# ---------------------------------------------------------------- what each dialect's DDL can say
+
+FEATURES = {
+    # Expressions as PostgreSQL prints them (what pg_dump writes): the import keeps them as written.
+    "postgresql": """
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s fine');
+CREATE DOMAIN positive AS integer NOT NULL DEFAULT 1 CONSTRAINT positive_check CHECK (VALUE > 0);
+CREATE SEQUENCE counter AS integer START WITH 10 INCREMENT BY 5 CACHE 3;
+CREATE SEQUENCE owned_seq;
+CREATE TABLE "Parent" (
+    id serial PRIMARY KEY,
+    code varchar(10) UNIQUE NOT NULL,
+    m mood DEFAULT 'ok',
+    amount numeric(8,2) DEFAULT 0 CHECK (amount >= (0)::numeric),
+    big bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 2),
+    doubled integer GENERATED ALWAYS AS (id * 2) STORED,
+    label text COLLATE "C",
+    p positive,
+    at timestamp(3) with time zone DEFAULT now(),
+    tags text[] DEFAULT '{}',
+    flag boolean DEFAULT FALSE,
+    n integer DEFAULT nextval('counter'),
+    UNIQUE (code, label)
+);
+CREATE TABLE child (
+    id bigserial,
+    parent_id integer REFERENCES "Parent" ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    other integer,
+    note character varying(20) DEFAULT 'x',
+    CONSTRAINT child_pk PRIMARY KEY (id)
+);
+ALTER TABLE ONLY child ADD CONSTRAINT child_other_fkey FOREIGN KEY (other) REFERENCES "Parent"(id) MATCH FULL ON UPDATE SET NULL;
+ALTER TABLE child ADD CHECK (other <> parent_id);
+ALTER SEQUENCE owned_seq OWNED BY child.other;
+CREATE UNIQUE INDEX parent_lower ON "Parent" USING btree (lower(label) DESC NULLS LAST) WHERE (amount > (0)::numeric);
+CREATE INDEX ON child (note text_pattern_ops, other DESC);
+CREATE INDEX child_gin ON child USING hash (note);
+COMMENT ON TABLE "Parent" IS 'the parents';
+COMMENT ON COLUMN "Parent".code IS 'l''été';
+COMMENT ON CONSTRAINT child_pk ON child IS 'its key';
+COMMENT ON INDEX child_gin IS 'hash';
+COMMENT ON TYPE mood IS 'how it feels';
+""",
+    "mysql": """
+CREATE TABLE `Parent` (
+  `id` int unsigned NOT NULL AUTO_INCREMENT,
+  `code` varchar(10) NOT NULL COMMENT 'l''été',
+  `kind` enum('a','b''c') DEFAULT 'a',
+  `flags` set('x','y') NOT NULL DEFAULT '',
+  `amount` decimal(8,2) DEFAULT '0.00',
+  `ok` boolean DEFAULT TRUE,
+  `tiny` tinyint DEFAULT -1,
+  `nat` nvarchar(20),
+  `bin` varchar(20) BINARY,
+  `latin` varchar(5) CHARACTER SET latin1,
+  `doc` json,
+  `total` decimal(9,2) AS (`amount` * 2) STORED,
+  `at` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `day` date DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY (`code`),
+  UNIQUE (`code`, `kind`),
+  KEY `by_prefix` (`code`(4), `amount` DESC) COMMENT 'prefix',
+  FULLTEXT KEY `ft` (`nat`),
+  CHECK (`amount` >= 0),
+  CONSTRAINT `named_check` CHECK (`tiny` < 100)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='the parents';
+CREATE TABLE child (
+  id bigint NOT NULL PRIMARY KEY,
+  parent_id int unsigned,
+  other int unsigned CHECK (other > 0),
+  FOREIGN KEY (parent_id) REFERENCES `Parent` (id),
+  CONSTRAINT fk_other FOREIGN KEY (other) REFERENCES `Parent` (id) ON DELETE CASCADE
+);
+CREATE INDEX child_other ON child (other, parent_id);
+ALTER TABLE child ADD CONSTRAINT uq_pair UNIQUE (parent_id, other);
+""",
+    "sqlite": """
+CREATE TABLE "Parent" (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  code VARCHAR(10) NOT NULL UNIQUE,
+  amount NUMERIC(8,2) DEFAULT 0 CHECK (amount >= 0),
+  flag BOOLEAN DEFAULT 1,
+  label TEXT COLLATE NOCASE,
+  at DATETIME DEFAULT (datetime('now')),
+  doubled INTEGER GENERATED ALWAYS AS (id * 2) STORED,
+  CONSTRAINT named_check CHECK (length(code) > 1)
+);
+CREATE TABLE child (
+  a INTEGER NOT NULL,
+  b TEXT NOT NULL,
+  parent_id INTEGER REFERENCES "Parent" ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (a, b),
+  CONSTRAINT child_code FOREIGN KEY (b) REFERENCES "Parent" (code)
+) WITHOUT ROWID;
+CREATE TABLE strict_one (id INTEGER PRIMARY KEY, n REAL) STRICT;
+CREATE UNIQUE INDEX parent_lower ON "Parent" (lower(label) DESC) WHERE amount > 0;
+CREATE INDEX child_b ON child (b COLLATE NOCASE, a DESC);
+""",
+}
+
+
+def test_what_each_dialect_says_imports_as_the_live_database_reads(dialect, db_url):
+    server_defaults(db_url)
+    script = FEATURES[dialect]
+    if dialect == "mysql":
+        with connect(db_url) as db:
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    db.execute(statement)
+    else:
+        run_script_once(db_url, script)
+    result = read_sql(script, dialect)
+    assert_same_schema(result.schema, introspect(db_url), f"the features script on {dialect}")
+    assert result.skipped == ()
+
+
+def run_script_once(url: DatabaseURL, script: str) -> None:
+    with connect(url) as db:
+        if url.dialect == "sqlite":
+            db.raw.executescript(script)
+        else:
+            db.execute(script)
