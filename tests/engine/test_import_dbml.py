@@ -86,6 +86,7 @@ Table orders {
   indexes {
     (user_id, placed) [name: 'orders_by_user']
     placed [type: hash]
+    status [type: btree, name: 'orders_status']
     `lower(status::text)` [name: 'orders_status_lower']
     id [unique, name: 'orders_id_unique', note: 'twice unique']
   }
@@ -159,6 +160,7 @@ def test_every_construct():
     indexes = {i.name: i for i in orders.indexes}
     assert indexes["orders_by_user"].columns == ("user_id", "placed")
     assert indexes["orders_placed_idx"].method == "hash"
+    assert indexes["orders_status"].method is None  # btree, the default
     assert indexes["orders_status_lower"].keys == (IndexKey(expression=True),)
     assert indexes["orders_status_lower"].columns == ("lower(status::text)",)
     assert indexes["orders_id_unique"].unique and indexes["orders_id_unique"].comment == "twice unique"
@@ -220,6 +222,114 @@ def as_built(schema: Schema, dialect: str) -> Schema:
         replace(t, columns=tuple(column(c) for c in t.columns), comment=t.comment if KEEPS_COMMENTS[dialect] else None)
         for t in schema.tables
     ))
+
+
+#: dbdiagram.io's older e-commerce sample: schemas, an alias in an inline ref, a composite key
+#: and a composite foreign key, a many-to-many, an enum in a schema.
+DBDIAGRAM_ECOMMERCE = """\
+Table ecommerce.merchants {
+  id int
+  country_code int
+  merchant_name varchar
+
+  "created at" varchar
+  admin_id int [ref: > U.id] // inline relationship (many-to-one)
+  Indexes {
+    (id, country_code) [pk]
+  }
+}
+
+Table users as U {
+  id int [pk, increment] // auto-increment
+  full_name varchar
+  created_at timestamp
+  country_code int
+}
+
+Table countries {
+  code int [pk]
+  name varchar
+  continent_name varchar
+ }
+
+Table ecommerce.order_items {
+  order_id int [ref: > ecommerce.orders.id] // inline relationship (many-to-one)
+  product_id int
+  quantity int [default: 1] // default value
+}
+
+Ref: ecommerce.order_items.product_id > ecommerce.products.id
+
+Table ecommerce.orders {
+  id int [pk] // primary key
+  user_id int [not null, unique]
+  status varchar
+  created_at varchar [note: 'When order created'] // add column note
+}
+
+Enum ecommerce.products_status {
+  out_of_stock
+  in_stock
+  running_low [note: 'less than 20'] // add column note
+}
+
+Table ecommerce.products {
+  id int [pk]
+  name varchar
+  merchant_id int [not null]
+  price int
+  status ecommerce.products_status
+  created_at datetime [default: `now()`]
+  
+  Indexes {
+    (merchant_id, status) [name:'product_status']
+    id [unique]
+  }
+}
+
+Table ecommerce.product_tags {
+  id int [pk]
+  name varchar
+}
+
+Table ecommerce.merchant_periods {
+  id int [pk]
+  merchant_id int
+  country_code int
+  start_date datetime
+  end_date datetime
+}
+
+Ref: ecommerce.products.merchant_id > ecommerce.merchants.id // many-to-one
+Ref: ecommerce.product_tags.id <> ecommerce.products.id // many-to-many
+//composite foreign key
+Ref: ecommerce.merchant_periods.(merchant_id, country_code) > ecommerce.merchants.(id, country_code)
+Ref user_orders: ecommerce.orders.user_id > public.users.id
+"""
+
+
+@pytest.mark.parametrize("dialect", [None, "postgresql", "mysql", "sqlite"])
+def test_dbdiagram_ecommerce_sample(dialect):
+    result = read_dbml(DBDIAGRAM_ECOMMERCE, dialect)
+    schema = result.schema
+    assert {t.name for t in schema.tables} == {
+        "merchants", "users", "countries", "order_items", "orders", "products", "product_tags", "merchant_periods",
+        "product_tags_products",
+    }
+    assert schema.table("merchants").primary_key.columns == ("id", "country_code")
+    assert ForeignKey(("admin_id",), "users", ("id",), name="merchants_admin_id_fkey") in schema.table("merchants").foreign_keys
+    assert ForeignKey(
+        ("merchant_id", "country_code"), "merchants", ("id", "country_code"), name="merchant_periods_merchant_id_country_code_fkey"
+    ) in schema.table("merchant_periods").foreign_keys
+    assert schema.table("orders").foreign_keys[0].name == "user_orders"
+    assert schema.table("products").column("created_at").default == Default("now()", expression=True)
+    assert schema.table("products").column("created_at").type == ColumnType("timestamp")
+    status = schema.table("products").column("status").type
+    if dialect == "mysql":
+        assert status == ColumnType("native", dialect="mysql", native="enum('out_of_stock','in_stock','running_low')")
+    else:
+        assert status == ColumnType("enum", enum="products_status")
+    assert any("'merchants' is in schema 'ecommerce'" in note for note in result.notes)
 
 
 ENUMS = """\
