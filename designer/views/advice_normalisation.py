@@ -25,7 +25,7 @@ from designer import editing
 from designer.conversion import read_content
 from designer.deploy.targets import redact
 from designer.editing import ColumnData
-from designer.models import DraftColumn, DraftTable
+from designer.models import DraftChange, DraftColumn, DraftTable
 from designer.models.connections import Connection
 from designer.views.editor import REFUSED, Editor, editor_for
 from migrations_engine.advice.normalisation import (
@@ -75,7 +75,7 @@ def draft_normalisation_apply(request: HttpRequest, slug: str, draft_id: int) ->
         hint = hint_for(schema, kind, table, columns, editor.draft.project.dialect)
         if not hint.operations:
             raise HintError("this hint proposes no change to apply")
-        with editing.change(editor.draft, hint.summary):
+        with editing.change(editor.draft, _shortened(hint.summary)):
             _apply(editor, hint.operations)
     except EngineError as exc:
         context = {**_context(editor, None), "error": str(exc)}
@@ -86,6 +86,11 @@ def draft_normalisation_apply(request: HttpRequest, slug: str, draft_id: int) ->
     if row is not None:
         url += f"?table={row.uid}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _shortened(text: str, limit: int = DraftChange._meta.get_field("description").max_length) -> str:
+    """``text`` cut to fit a change's description (a group of many columns can be long)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------- the page

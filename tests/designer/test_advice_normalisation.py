@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from designer.models import Draft, SchemaVersion
+from designer.models import Draft, DraftChange, SchemaVersion
 from migrations_engine.advice.normalisation import hint_for
 from migrations_engine.compare import differences
 from migrations_engine.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table
@@ -163,6 +163,21 @@ def test_apply_a_dependency_and_a_copied_column(client: Client, cast: Cast, shop
     htmx_post(client, cast.owner, draft_url(shop_draft, "undo/"))
     htmx_post(client, cast.owner, draft_url(shop_draft, "undo/"))
     assert shop_draft.to_schema() == before
+
+
+def test_a_long_summary_is_cut_to_fit_the_undo_bar(client: Client, cast: Cast) -> None:
+    numbered = tuple(col(f"a_rather_long_phone_number_column_name_{n}") for n in range(1, 13))
+    contacts = Table("contacts", (key(), *numbered), PrimaryKey(("id",), "contacts_pkey"), id="t-contacts")
+    version = SchemaVersion.publish(cast.project, Schema((contacts,)), author=cast.owner, message="wide")
+    draft = Draft.objects.create_from_version(version, cast.architect, title="Wide")
+    group = {"kind": "repeating-group", "table": "contacts", "columns": [c.name for c in numbered]}
+
+    assert apply(client, cast.architect, draft, group).status_code == 302
+
+    description = DraftChange.objects.filter(draft=draft).latest("id").description
+    assert len(description) == 200
+    assert description.startswith("Move contacts.a_rather_long_phone_number_column_name_1, ")
+    assert description.endswith("…")
 
 
 def test_a_stale_page_is_refused(client: Client, cast: Cast, shop_draft: Draft) -> None:
