@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import Counter
 from glob import glob
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def corpus_text(corpus: str, dialect: str) -> str:
     return text.replace("sakila.", "") if corpus == "sakila" else text
 
 
+#: What each script holds besides tables, as the import lists it (kind: statements).
+SKIPPED = {
+    ("sakila", "postgresql"): {
+        "SET": 8, "comment": 1, "language": 1, "ALTER": 11, "ownership": 43, "function": 10, "view": 7,
+        "inheritance child": 6, "index": 12, "rule": 6, "trigger": 15, "ALTER TABLE": 18, "grant": 3,
+    },
+    ("sakila", "mysql"): {"SET": 6, "DROP": 1, "object": 1, "USE": 1, "trigger": 3, "view": 7, "function": 6},
+    ("sakila", "sqlite"): {"trigger": 30, "view": 5},
+    ("chinook", "postgresql"): {"DROP": 1, "object": 1, "psql command": 1, "data": 20},
+    ("chinook", "mysql"): {"DROP": 1, "object": 1, "USE": 1, "data": 20},
+    ("chinook", "sqlite"): {"DROP": 11, "data": 20},
+}
+
+
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_corpus_script_imports_as_the_live_database_reads(corpus, dialect, db_url):
     server_defaults(db_url)
@@ -54,6 +69,8 @@ def test_corpus_script_imports_as_the_live_database_reads(corpus, dialect, db_ur
     result = read_sql(corpus_text(corpus, dialect), dialect)
     assert result.schema.tables
     assert_same_schema(result.schema, introspect(db_url), f"{corpus} on {dialect} imported")
+    assert dict(Counter(s.kind for s in result.skipped)) == SKIPPED[(corpus, dialect)]
+    assert all(s.line for s in result.skipped)
 
 
 def _pg_dump() -> str:
