@@ -467,3 +467,74 @@ def with_portable_tables(schema, dialect: str, tables=None):
     if not changed:
         return schema
     return replace(schema, tables=tuple(changed.get(t.name, t) for t in schema.tables))
+
+
+def same_expression(a: str, b: str, dialect: str) -> bool:
+    """Whether two spellings of an expression mean the same to ``dialect``'s server, as far as the
+    way servers rewrite what they are given goes: PostgreSQL keeps ``x BETWEEN 1 AND 9`` as
+    ``(x >= 1) AND (x <= 9)``, ``x IN ('a', 'b')`` as ``x::text = ANY (ARRAY['a'::varchar, ...])``,
+    ``price > 0`` as ``price > 0::numeric``. Compared as syntax trees after undoing those rewrites
+    (parentheses only where the tree already groups, so ``(a OR b) AND c`` stays apart from
+    ``a OR (b AND c)``); text sqlglot cannot read is the same only if it is equal."""
+    if a == b:
+        return True
+    try:
+        return _canonical_tree(a, dialect) == _canonical_tree(b, dialect)
+    except Exception:  # sqlglot's ParseError and kin: no opinion, so not the same
+        return False
+
+
+def _canonical_tree(text: str, dialect: str):
+    import sqlglot
+
+    tree = sqlglot.parse_one(text, read=_SQLGLOT_DIALECTS[dialect]).transform(
+        lambda node: _as_server_names(node, dialect)
+    )
+    for _ in range(50):  # each pass undoes one layer of rewriting; real expressions need a few
+        simpler = tree.transform(_undo_rewrite)
+        if simpler == tree:
+            break
+        tree = simpler
+    return tree
+
+
+def _as_server_names(node, dialect: str):
+    """An identifier as the server resolves it: PostgreSQL folds unquoted names to lower case and
+    keeps quoted ones; MySQL and SQLite column names ignore case."""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Identifier):
+        return node
+    name = node.this if (node.quoted and dialect == "postgresql") else node.this.lower()
+    return exp.Identifier(this=name, quoted=False)
+
+
+def _undo_rewrite(node):
+    from sqlglot import exp
+
+    if isinstance(node, exp.Paren):
+        return node.this
+    if isinstance(node, exp.Between):
+        low = exp.GTE(this=node.this.copy(), expression=node.args["low"].copy())
+        return exp.And(this=low, expression=exp.LTE(this=node.this.copy(), expression=node.args["high"].copy()))
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        values = node.expression.this
+        while isinstance(values, (exp.Paren, exp.Cast)):
+            values = values.this
+        if isinstance(values, exp.Array):
+            return exp.In(this=node.this.copy(), expressions=[e.copy() for e in values.expressions])
+    if isinstance(node, exp.Cast) and node.to.this in _implied_casts() and isinstance(node.this, (exp.Literal, exp.Column, exp.Paren)):
+        return node.this
+    return node
+
+
+@cache
+def _implied_casts() -> frozenset:
+    """Casts a server adds to a literal or a column to compare it (text and numeric kinds)."""
+    from sqlglot import exp
+
+    kind = exp.DataType.Type
+    return frozenset({
+        kind.TEXT, kind.VARCHAR, kind.CHAR, kind.NCHAR, kind.NVARCHAR, kind.BPCHAR, kind.DECIMAL,
+        kind.DOUBLE, kind.FLOAT, kind.INT, kind.BIGINT, kind.SMALLINT,
+    })

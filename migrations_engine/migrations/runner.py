@@ -342,8 +342,10 @@ class Runner:
     def _drift(self, db: Database, migration: Migration) -> list[str]:
         from ..compare import differences
         from ..introspect import introspect
+        from ..pairing import adopt_spellings
 
-        return differences(migration.schema, without_runner_tables(introspect(db)))
+        live = adopt_spellings(without_runner_tables(introspect(db)), migration.schema, db.dialect)
+        return differences(migration.schema, live)
 
     def _baseline_row(self, migration: Migration, history: History, dialect: str) -> HistoryRow:
         return HistoryRow(

@@ -13,6 +13,7 @@ from ..compare import differences
 from ..connection import connect
 from ..introspect import introspect
 from ..naming import primary_key_name
+from ..pairing import adopt_spellings
 from ..schema import Schema
 from ..urls import DatabaseURL, parse_url
 from .backups import planned_backups
@@ -138,7 +139,9 @@ def _check_drift(status: Status, entries: list[Entry], live_schema: Callable[[],
     assert expected is not None
     status.expected = expected
     # What turns the expected schema into the live one: the changes made outside migrations.
-    status.live = live_schema()
+    # Expressions the server rewrote without changing them (BETWEEN kept as >= AND <=) take the
+    # model's spelling, so that they are no drift, and a draft made from the live schema keeps them.
+    status.live = adopt_spellings(live_schema(), expected.schema, status.url.dialect)
     status.drift = differences(_as_kept(expected.schema, status.url.dialect), status.live)
 
 
