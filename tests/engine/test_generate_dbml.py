@@ -168,18 +168,28 @@ def hostile_schema(dialect: str) -> Schema:
         uniques=(Unique(("order id",), name="one to one_order id_key"),),
         foreign_keys=(ForeignKey(("order id",), "order items", ("id",), name="one to one_order id_fkey"),),
     )
-    return with_default_names(Schema(tables=(people, lines, solo), enums=(Enum("my mood", ("sad", "it's ok")),)))
+    remarks = Table(
+        "remarks on line's",
+        columns=(
+            Column("order id", ColumnType("integer"), nullable=False),
+            Column("n", ColumnType("integer"), nullable=False),
+            Column("remark", ColumnType("text")),
+        ),
+        foreign_keys=(ForeignKey(("order id", "n"), "line's", ("order id", "n"), name="remarks' line", on_delete="CASCADE"),),
+    )
+    return with_default_names(Schema(tables=(people, lines, solo, remarks), enums=(Enum("my mood", ("sad", "it's ok")),)))
 
 
 def test_hostile_names_round_trip(db_url, dialect):
     """Built on the real server and read back by the engine, then through DBML: the same."""
     create_schema(db_url, hostile_schema(dialect))
     live = introspect(db_url)
-    assert len(live.tables) == 3
+    assert len(live.tables) == 4
     text = assert_round_trip(live, dialect, f"hostile names on {dialect}")
     assert '"Straße ✓"' in text and '"a`b"' in text
     # One-to-one written as such: the second side holds the key.
     assert 'Ref: "order items"."id" - "one to one"."order id"' in text
+    assert 'Ref "remarks\' line": "remarks on line\'s".("order id", "n") > "line\'s".("order id", "n") [delete: cascade]' in text
 
 
 def test_without_a_dialect_native_types_keep_their_dialect():

@@ -36,7 +36,7 @@ def test_hostile_names_rebuilt(dialect, db_url, second_db_url):
     run_script(db_url, generate(schema, "sql", dialect))
     create_schema(second_db_url, schema)
     live = introspect(db_url)
-    assert len(live.tables) == 3
+    assert len(live.tables) == 4
     assert_same_schema(live, introspect(second_db_url), f"hostile names on {dialect}")
     if dialect == "postgresql":  # the server that keeps every part of this schema as it is
         assert_same_schema(live, schema, "hostile names on postgresql")
