@@ -219,6 +219,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # Index advice (designer/views/advice_indexes.py): the PostgreSQL server on which "Verify" makes
 # a scratch database per verification (the URL's user needs CREATEDB; empty: Verify is not
-# offered), and how many rows it generates per table (at most 50000, so it answers in seconds).
+# offered), and how many rows it generates per table (at most 20000, so it answers in seconds).
 ADVICE_SCRATCH_URL = envstr("ADVICE_SCRATCH_URL")
 ADVICE_VERIFY_ROWS = envint("ADVICE_VERIFY_ROWS", 10_000)

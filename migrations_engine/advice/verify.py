@@ -43,7 +43,7 @@ from .indexes import IndexSuggestion, Placeholder, placeholders, read_query
 #: Rows per table unless asked otherwise, and the most ever generated: a verification must
 #: finish in a few seconds on a busy server.
 DEFAULT_ROWS = 10_000
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000
 #: Every statement's limit on the scratch database.
 STATEMENT_TIMEOUT_MS = 20_000
 #: Multipliers giving each column its own permutation of the row numbers (primes: coprime with
