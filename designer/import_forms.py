@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from designer.models import Project
 from designer.models.connections import Connection
 from migrations_engine.errors import EngineError
-from migrations_engine.imports import ImportFailed, ImportResult, import_text
+from migrations_engine.imports import ImportResult, import_text
 
 EMPTY, SQL, DBML, SNAPSHOT, CONNECTION, URL = "empty", "sql", "dbml", "snapshot", "connection", "url"
 SOURCE_LABELS = {
@@ -85,8 +85,8 @@ class SchemaSourceForm(forms.Form):
             elif source == URL:
                 self.result = self._from_url(data.get("url") or "")
         except forms.ValidationError as error:
-            field = {CONNECTION: "connection", URL: "url"}.get(source) or ("file" if data.get("file") else "text")
-            self.add_error(field, error)
+            field = {CONNECTION: "connection", URL: "url"}.get(source)
+            self.add_error(field or ("file" if data.get("file") else "text"), error)
         return data
 
     def _text(self, data: dict) -> str | None:
@@ -102,8 +102,9 @@ class SchemaSourceForm(forms.Form):
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(f"The file is not UTF-8 text (byte {exc.start + 1}).") from None
         text = data.get("text") or ""
-        if len(text.encode()) > limit:
-            raise forms.ValidationError(f"The text is {_size(len(text.encode()))}: the largest import taken is {_size(limit)}.")
+        size = len(text.encode())
+        if size > limit:
+            raise forms.ValidationError(f"The text is {_size(size)}: the largest import taken is {_size(limit)}.")
         if not text.strip():
             self.add_error("text", "Paste the schema here or upload a file.")
             return None
@@ -112,9 +113,7 @@ class SchemaSourceForm(forms.Form):
     def _read(self, text: str, source: str) -> ImportResult:
         try:
             return import_text(text, source, self.dialect)
-        except ImportFailed as exc:
-            raise forms.ValidationError(f"Could not read it: {exc}") from None
-        except EngineError as exc:
+        except EngineError as exc:  # ImportFailed names the line
             raise forms.ValidationError(f"Could not read it: {exc}") from None
         except Exception as exc:  # a reader's own bug: told on the form, never a 500
             raise forms.ValidationError(f"Could not read it ({type(exc).__name__}: {exc})") from None

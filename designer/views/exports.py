@@ -25,42 +25,55 @@ TARGET_LABELS = {
     "snapshot": "Snapshot JSON",
     "sql": "SQL (CREATE script)",
 }
-CONTENT_TYPES = {"snapshot": "application/json", "sql": "application/sql", "dbml": "text/plain", "sqlalchemy": "text/x-python", "django": "text/x-python"}
+CONTENT_TYPES = {
+    "sqlalchemy": "text/x-python",
+    "django": "text/x-python",
+    "dbml": "text/plain",
+    "snapshot": "application/json",
+    "sql": "application/sql",
+}
 
 
 @login_required
 def version_export(request: HttpRequest, slug: str, number: int, target: str) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, Role.VIEWER)
     version = version_or_404(project, number)
+    back = redirect("designer:version", project.slug, number)
     name = f"{project.slug}-v{version.number}"
-    return _download(request, version.schema(), target, project.dialect, name, back=("designer:version", project.slug, number))
+    return _download(request, version.schema(), target, project.dialect, name, back)
 
 
 @login_required
 def draft_export(request: HttpRequest, slug: str, draft_id: int, target: str) -> HttpResponse:
     draft, _ = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    back = redirect("designer:draft", slug, draft_id)
     base = f"-v{draft.base_version.number}" if draft.base_version else ""
     name = f"{draft.project.slug}{base}-draft-{draft.pk}"
-    return _download(request, draft.to_schema(), target, draft.project.dialect, name, back=("designer:draft", slug, draft_id))
+    return _download(request, draft.to_schema(), target, draft.project.dialect, name, back)
 
 
-def _download(request: HttpRequest, schema: Schema, target: str, dialect: str, name: str, back: tuple) -> HttpResponse:
+def _download(
+    request: HttpRequest, schema: Schema, target: str, dialect: str, name: str, back: HttpResponse
+) -> HttpResponse:
+    """``schema`` as an attachment of ``target``; on failure a message and ``back``."""
     if target not in TARGETS:
         raise Http404("No such download")
+    label = TARGET_LABELS.get(target, target)
     try:
         text = generate(schema, target, dialect)
     except ImportError:  # the target's module is not part of this installation yet
-        messages.error(request, f"{TARGET_LABELS.get(target, target)} downloads are not available on this server.")
-        return redirect(*back)
+        messages.error(request, f"{label} downloads are not available on this server.")
+        return back
     except EngineError as exc:
-        messages.error(request, f"Could not write {TARGET_LABELS.get(target, target)}: {exc}")
-        return redirect(*back)
+        messages.error(request, f"Could not write {label}: {exc}")
+        return back
     except Exception as exc:  # noqa: BLE001 - a generator's bug shown as a message, never a 500
-        messages.error(request, f"Could not write {TARGET_LABELS.get(target, target)} ({type(exc).__name__}: {exc})")
-        return redirect(*back)
+        messages.error(request, f"Could not write {label} ({type(exc).__name__}: {exc})")
+        return back
     suffix = TARGETS[target]
     # A Python file's name is a module name: underscores, not the slug's hyphens.
     filename = f"{name}_{target}.py".replace("-", "_") if suffix == ".py" else f"{name}{suffix}"
-    response = HttpResponse(text, content_type=f"{CONTENT_TYPES.get(target, 'text/plain')}; charset=utf-8")
+    content_type = f"{CONTENT_TYPES.get(target, 'text/plain')}; charset=utf-8"
+    response = HttpResponse(text, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

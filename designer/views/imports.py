@@ -41,7 +41,9 @@ def project_import(request: HttpRequest) -> HttpResponse:
     """"New project from a schema": the project's fields and where its first draft comes from."""
     form = ProjectForm(request.POST or None)
     dialect = request.POST.get("dialect") or "postgresql"
-    source = SchemaSourceForm(request.POST or None, request.FILES or None, dialect=dialect, allow_empty=True)
+    source = SchemaSourceForm(
+        request.POST or None, request.FILES or None, dialect=dialect, allow_empty=True
+    )
     if request.method == "POST":
         form_ok, source_ok = form.is_valid(), source.is_valid()  # both, so both show their messages
         if form_ok and source_ok:
@@ -53,12 +55,13 @@ def project_import(request: HttpRequest) -> HttpResponse:
                 schema = with_table_uids(source.result.schema)
                 draft = Draft.objects.create_from_schema(
                     project, schema, None, request.user,
-                    title=f"Imported from {_label(source)}", groups=imported_groups(schema, source.result.groups),
+                    title=f"Imported from {_label(source)}",
+                    groups=imported_groups(schema, source.result.groups),
                 )
             _tell(request, source.result)
             return redirect("designer:draft", project.slug, draft.pk)
-    context = {"form": form, "source_form": source}
-    return render(request, "designer/import/project.html", context, status=422 if request.method == "POST" else 200)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "designer/import/project.html", {"form": form, "source_form": source}, status=status)
 
 
 @sensitive_post_parameters("url")
@@ -80,7 +83,8 @@ def draft_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
         _tell(request, source.result)
         return redirect("designer:import_result", draft.project.slug, draft.pk, change.pk)
     context = {"project": draft.project, "draft": draft, "membership": membership, "source_form": source}
-    return render(request, "designer/import/draft.html", context, status=422 if request.method == "POST" else 200)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "designer/import/draft.html", context, status=status)
 
 
 @login_required
@@ -152,7 +156,8 @@ def _label(source: SchemaSourceForm) -> str:
     connection = source.cleaned_data.get("connection")
     if chosen == "connection" and connection is not None:
         return f"the live schema of {connection.name}"
-    return {"sql": "SQL", "dbml": "DBML", "snapshot": "a snapshot", "url": "a database"}.get(chosen, SOURCE_LABELS[chosen])
+    short = {"sql": "SQL", "dbml": "DBML", "snapshot": "a snapshot", "url": "a database"}
+    return short.get(chosen, SOURCE_LABELS[chosen])
 
 
 def _tell(request: HttpRequest, result: ImportResult) -> None:

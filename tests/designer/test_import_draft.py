@@ -15,6 +15,7 @@ from migrations_engine.introspect import introspect
 from migrations_engine.schema import Column, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType
 from tests.designer.conftest import EDIT_MATRIX, expect_status
+from tests.designer.deployments import SECRET_PASSWORD
 from tests.designer.connection_pages import add_connection, connection_settings, url_text  # noqa: F401 - fixture
 from tests.designer.schemas import sample_schema
 from tests.engine.corpus import FIXTURES, run_script
@@ -155,7 +156,7 @@ def test_an_owner_imports_a_live_database_by_url(client, cast, draft, pg_url, co
     assert response.status_code == 302, response.content.decode()[:3000]
     assert set(DraftTable.objects.filter(draft=draft).values_list("name", flat=True)) == {"customer", "live"}
     assert DraftTable.objects.get(draft=draft, name="customer").uid == "t-customer"
-    assert "secret" not in client.get(response["Location"]).content.decode().lower()
+    assert SECRET_PASSWORD not in client.get(response["Location"]).content.decode()
 
 
 def test_a_url_to_a_host_not_allowed_is_refused(client, cast, draft, pg_url, connection_settings):
@@ -165,6 +166,7 @@ def test_a_url_to_a_host_not_allowed_is_refused(client, cast, draft, pg_url, con
 
     assert response.status_code == 422
     assert "list of allowed database hosts (CONNECTION_ALLOWED_HOSTS)" in response.content.decode()
+    assert SECRET_PASSWORD not in response.content.decode()
     assert not DraftChange.objects.filter(draft=draft).exists()
 
 
@@ -228,3 +230,15 @@ def test_sakila_sql_imported_again_with_changes_gives_only_them(client, cast):
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
     assert [op.describe() for op in draft.diff_against_base()] == ["Add column “nickname” (varchar(40)) to table “actor”"]
+
+
+def test_a_database_that_cannot_be_read_is_said_without_its_password(client, cast, draft, pg_url, connection_settings):
+    missing = url_text(pg_url).rsplit("/", 1)[0] + "/no_such_database_here"
+
+    response = post(client, cast.owner, draft, source="url", url=missing)
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Could not read the database" in page and "no_such_database_here" in page
+    assert SECRET_PASSWORD not in page
+    assert not DraftChange.objects.filter(draft=draft).exists()
