@@ -105,7 +105,9 @@ class _Writer:
     def _table(self, table: Table) -> str:
         lines = [f"Table {quote(table.name)} {{"]
         key = table.primary_key
-        column_key = key is not None and len(key.columns) == 1 and key.name in (None, primary_key_name(table.name))
+        column_key = (
+            key is not None and len(key.columns) == 1 and key.name in (None, primary_key_name(table.name)) and not key.comment
+        )
         column_uniques = {
             u.columns[0]: u for u in table.uniques
             if len(u.columns) == 1 and u.name in (None, unique_name(table.name, u.columns)) and not u.comment
@@ -116,7 +118,10 @@ class _Writer:
             lines.append(f"  Note: {string(table.comment)}")
         entries = []
         if key is not None and not column_key:
-            entries.append(f"{_subjects(key.columns)} [{', '.join(['pk', *_name(key.name, primary_key_name(table.name))])}]")
+            settings = ["pk", *_name(key.name, primary_key_name(table.name))]
+            if key.comment:
+                settings.append(f"note: {string(key.comment)}")
+            entries.append(f"{_subjects(key.columns)} [{', '.join(settings)}]")
         for unique in table.uniques:
             if column_uniques.get(unique.columns[0]) is not unique:
                 entries.append(self._unique(table, unique))
@@ -221,11 +226,11 @@ class _Writer:
                 lost.append(f"{c}: identity options (always {column.identity_always}, serial {column.serial}, sequence {column.sequence})")
         key = table.primary_key
         if key is not None:
-            lost += _timing_and_comment(f"{t}: primary key", key)
+            lost += _timing_and_comment(f"{t}: primary key", key, comment=False)
             # DBML's pk means NOT NULL; SQLite lets a primary key column without NOT NULL hold NULLs.
             lost += [f"{t}.{c}: a primary key column that allows NULL" for c in key.columns if table.column(c).nullable]
         for unique in table.uniques:
-            lost += _timing_and_comment(f"{t}: unique {unique.name}", unique)
+            lost += _timing_and_comment(f"{t}: unique {unique.name}", unique, comment=False)
             if unique.nulls_not_distinct:
                 lost.append(f"{t}: unique {unique.name}: NULLS NOT DISTINCT")
         for fk in table.foreign_keys:
@@ -337,10 +342,11 @@ def _enum_block(name: str, values: tuple[str, ...]) -> str:
     return f"Enum {quote(name)} {{\n" + "".join(f"  {quote(v)}\n" for v in values) + "}"
 
 
-def _timing_and_comment(what: str, element: PrimaryKey | Unique | ForeignKey) -> list[str]:
+def _timing_and_comment(what: str, element: PrimaryKey | Unique | ForeignKey, *, comment: bool = True) -> list[str]:
+    """The timing DBML cannot say, and the comment where it has no note for it (a Ref)."""
     out = []
     if element.deferrable:
         out.append(f"{what}: DEFERRABLE" + (" INITIALLY DEFERRED" if element.initially_deferred else ""))
-    if element.comment:
+    if comment and element.comment:
         out.append(f"{what}: comment {element.comment!r}")
     return out

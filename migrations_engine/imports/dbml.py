@@ -136,6 +136,9 @@ class _Reader:
             if enum.name in enums:
                 raise ImportFailed(f"DBML: enum {enum.name!r} is in two schemas; the engine holds one schema of enums")
             enums[enum.name] = Enum(enum.name, tuple(item.name for item in enum.items))
+            for item in enum.items:
+                if item.note:
+                    self.skipped.append(Skipped("enum value note", None, f"{enum.name}.{item.name}: {item.note.text}", "the engine keeps no note per enum value"))
             if enum.schema != "public":
                 self.notes.append(f"enum {enum.name!r} is in schema {enum.schema!r} in the DBML: imported by its name alone")
         return enums
@@ -192,7 +195,9 @@ class _Reader:
             if index.pk:
                 if key_columns:
                     raise ImportFailed(f"DBML: table {dbml.name!r} has two primary keys (column pk and an index [pk])")
-                primary_key = PrimaryKey(tuple(_subject(s)[0] for s in index.subjects), name=index.name)
+                primary_key = PrimaryKey(
+                    tuple(_subject(s)[0] for s in index.subjects), name=index.name, comment=index.note.text or None
+                )
                 continue
             subjects = [_subject(s) for s in index.subjects]
             elements = tuple(text for text, _ in subjects)

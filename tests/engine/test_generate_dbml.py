@@ -58,8 +58,8 @@ def without_what_dbml_cannot_say(schema: Schema) -> Schema:
                 _column(replace(c, nullable=False) if table.primary_key and c.name in table.primary_key.columns else c)
                 for c in table.columns
             ),
-            # A key's own comment, and constraint timing: DBML's pk has no note nor timing.
-            primary_key=replace(table.primary_key, comment=None, deferrable=False, initially_deferred=False)
+            # Constraint timing: DBML's keys have none.
+            primary_key=replace(table.primary_key, deferrable=False, initially_deferred=False)
             if table.primary_key else None,
             uniques=tuple(replace(u, deferrable=False, initially_deferred=False, nulls_not_distinct=False) for u in table.uniques),
             # A Ref has a name and actions only: no note, timing, MATCH or NOT VALID.
@@ -141,7 +141,7 @@ def hostile_schema(dialect: str) -> Schema:
             Column("x\\y", mood, default=Default("it's ok")),
             Column("from", ColumnType("timestamp"), default=Default("CURRENT_TIMESTAMP", expression=True)),
         ),
-        primary_key=PrimaryKey(("id",), name="order items_pkey"),
+        primary_key=PrimaryKey(("id",), name="order items_pkey", comment="the key's note" if dialect == "postgresql" else None),
         uniques=(Unique(("it's", "select"), name="u 'two'"), Unique(("a`b",), name="single \\ named")) if dialect != "mysql"
         else (Unique(("it's", "select"), name="u 'two'"),),
         indexes=(

@@ -97,7 +97,7 @@ Table lines {
   line integer
   amount "numeric(12,2)" [not null]
   indexes {
-    (order_id, line) [pk, name: 'lines_key']
+    (order_id, line) [pk, name: 'lines_key', note: 'one per line']
   }
 }
 
@@ -167,7 +167,7 @@ def test_every_construct():
     assert ForeignKey(("user_id",), "users", ("id",), name="orders_user_id_fkey") in orders.foreign_keys
 
     lines = schema.table("lines")
-    assert lines.primary_key == PrimaryKey(("order_id", "line"), name="lines_key")
+    assert lines.primary_key == PrimaryKey(("order_id", "line"), name="lines_key", comment="one per line")
     assert not lines.column("order_id").nullable  # a primary key's columns are NOT NULL
     assert ForeignKey(("order_id",), "orders", ("id",), name="line_order", on_delete="CASCADE") in lines.foreign_keys
     assert ForeignKey(
@@ -191,6 +191,7 @@ def test_every_construct():
     assert any("junction table 'products_categories'" in note for note in result.notes)
 
     assert result.groups == {"sales": ("orders", "lines"), "people": ("users", "profiles")}
+    assert [(s.kind, s.text) for s in result.skipped] == [("enum value note", "order_status.in transit: on its way")]
     assert "project shop: The shop's schema" in result.notes
     assert "note reminder: Prices are in cents." in result.notes
     assert any("'users' is in schema 'core'" in note for note in result.notes)
