@@ -184,14 +184,17 @@ class Draft(models.Model):
         self.replace_content(paired, data)
         return current.schema
 
-    def confirm_rename(self, suggestion: Any, before: Schema, before_groups: list[dict] | None = None) -> None:
+    def confirm_rename(
+        self, suggestion: Any, before: Schema, before_groups: list[dict] | None = None, current: Any = None
+    ) -> None:
         """Apply a rename suggested after an import (``migrations_engine.renames``): the new
         element takes the uid it had in ``before``, so the diff shows a rename. A table goes
-        back to the group it was in (``before_groups``, as ``groups_data`` gives them)."""
+        back to the group it was in (``before_groups``, as ``groups_data`` gives them).
+        ``current``: the content already read, if the caller has it (a large draft's read is slow)."""
         from designer.conversion import read_content
         from migrations_engine.renames import TABLE, apply_rename
 
-        content = read_content(self)
+        content = current or read_content(self)
         renamed = apply_rename(content.schema, suggestion, before)
         groups = content.groups_data()
         if suggestion.kind == TABLE:  # groups name tables by uid: the table's has changed

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from designer import editing
 from designer.access import get_draft_for
-from designer.conversion import DraftContent
+from designer.conversion import DraftContent, read_content
 from designer.forms import ProjectForm
 from designer.import_forms import SOURCE_LABELS, SchemaSourceForm
 from designer.models import Draft, DraftChange, Membership, Role
@@ -112,13 +112,14 @@ def rename_confirm(request: HttpRequest, slug: str, draft_id: int, change_id: in
     editor = editor_for(request, slug, draft_id, editing=True)
     draft = editor.draft
     before = _before_import(draft, change_id)
-    suggestion = find_suggestion(before.schema, draft.to_schema(), request.POST.get("key", ""))
+    content = read_content(draft)
+    suggestion = find_suggestion(before.schema, content.schema, request.POST.get("key", ""))
     if suggestion is None:
         messages.warning(request, "That rename is no longer suggested: the draft changed since.")
     else:
         try:
             with editing.change(draft, suggestion.describe()):
-                draft.confirm_rename(suggestion, before.schema, before.groups_data())
+                draft.confirm_rename(suggestion, before.schema, before.groups_data(), current=content)
         except RenameNotApplicable as exc:
             messages.warning(request, f"Not renamed: {exc}")
         else:
