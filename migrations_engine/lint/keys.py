@@ -131,6 +131,21 @@ def _type_text(dialect: Dialect, column: Column, schema: Schema) -> str:
         return str(column.type).lower()
 
 
+def sqlite_affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared type (https://sqlite.org/datatype3.html, 3.1): what
+    it stores and compares by; integer and bigint are the same to it."""
+    text = declared.upper()
+    if "INT" in text:
+        return "integer"
+    if any(word in text for word in ("CHAR", "CLOB", "TEXT")):
+        return "text"
+    if "BLOB" in text or not text.strip():
+        return "blob"
+    if any(word in text for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return "numeric"
+
+
 @rule("L005", "fk-type-mismatch", "error", "A foreign key column of another type than its target forces conversions on every join and is refused by MySQL.")
 def fk_type_mismatch(schema: Schema, dialect: Dialect) -> Iterator[Hit]:
     for table in schema.tables:
@@ -145,7 +160,7 @@ def fk_type_mismatch(schema: Schema, dialect: Dialect) -> Iterator[Hit]:
                 if column.type == ref.type:
                     continue
                 mine, theirs = _type_text(dialect, column, schema), _type_text(dialect, ref, schema)
-                if mine == theirs:
+                if mine == theirs or (dialect.name == "sqlite" and sqlite_affinity(mine) == sqlite_affinity(theirs)):
                     continue
                 yield Hit(
                     f"column {table.name}.{name} is {mine} but foreign key {fk.name!r} references {fk.ref_table}.{ref_name}, which is {theirs}",
