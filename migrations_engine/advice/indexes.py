@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -200,10 +201,36 @@ class TableUse:
             bucket.append(column)
 
 
+#: Quoted text (left as it is) or a driver's placeholder: ``%s``, ``%(name)s``, ``$1``.
+_PLACEHOLDER_RE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|(%s|%\(\w+\)s|\$\d+)""")
+
+
+def native_placeholders(text: str, dialect: str) -> str:
+    """``text`` with the placeholders drivers and logs write in the dialect's own spelling:
+    ``$n`` for PostgreSQL (``%s`` numbered in order, as psycopg sends them), ``?`` elsewhere."""
+    count = 0
+
+    def spelled(match: re.Match[str]) -> str:
+        nonlocal count
+        found = match.group(1)
+        if found is None:
+            return match.group(0)
+        if dialect != "postgresql":
+            return "?"
+        if found.startswith("$"):
+            return found
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER_RE.sub(spelled, text)
+
+
 def parse_query(text: str, dialect: str) -> exp.Expression:
-    """The one statement in ``text``; ``QueryProblem`` when it is not exactly one."""
+    """The one statement in ``text``; ``QueryProblem`` when it is not exactly one. Placeholders
+    of any driver (``%s``, ``$1``, ``?``) are read as parameters."""
+    dialect = canonical_name(dialect)
     try:
-        statements = [s for s in sqlglot.parse(text, read=SQLGLOT_DIALECTS[canonical_name(dialect)]) if s is not None]
+        statements = [s for s in sqlglot.parse(native_placeholders(text, dialect), read=SQLGLOT_DIALECTS[dialect]) if s is not None]
     except (ParseError, SqlglotError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         raise QueryProblem(f"cannot read the query: {first}") from None

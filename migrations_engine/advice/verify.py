@@ -38,7 +38,7 @@ from ..scratch import create_scratch, drop_scratch
 from ..schema import Column, Schema, Table
 from ..types import ColumnType
 from ..urls import parse_url
-from .indexes import IndexSuggestion, Placeholder, placeholders, read_query
+from .indexes import IndexSuggestion, Placeholder, native_placeholders, placeholders, read_query
 
 #: Rows per table unless asked otherwise, and the most ever generated: a verification must
 #: finish in a few seconds on a busy server.
@@ -91,7 +91,7 @@ def verify(
         raise VerifyFailed("this suggestion has no index to verify")
     started = time.monotonic()
     count = _row_count(rows)
-    text = query.strip().rstrip(";").strip()
+    text = native_placeholders(query.strip().rstrip(";").strip(), "postgresql")
     try:
         uses = read_query(schema, text, "postgresql")
     except EngineError as exc:

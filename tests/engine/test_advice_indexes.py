@@ -265,3 +265,23 @@ def test_pg_stat_statements_csv_errors():
         read_pg_stat_statements_csv("calls,total_time\n1,2\n")
     with pytest.raises(AdviceError, match="total_exec_time is not a number"):
         read_pg_stat_statements_csv("query,total_exec_time\nselect 1,abc\n")
+
+
+@pytest.mark.parametrize(
+    "dialect, query",
+    [
+        ("postgresql", "SELECT * FROM orders WHERE status = %s AND total > %(low)s AND notes <> '%s'"),
+        ("mysql", "SELECT * FROM orders WHERE status = %s AND total > %(low)s AND notes <> '%s'"),
+        ("mysql", "SELECT * FROM orders WHERE status = $1 AND total > ?"),
+        ("sqlite", "SELECT * FROM orders WHERE status = $1 AND total > :low"),
+    ],
+)
+def test_any_drivers_placeholders_are_parameters(dialect, query):
+    [suggestion] = suggest_indexes(_schema(), [query], dialect)
+    assert suggestion.key_columns == ("status", "total"), suggestion.problem
+
+
+def test_psycopg_placeholders_are_numbered_for_postgresql():
+    query = "SELECT * FROM orders WHERE status = %s AND total > %(low)s AND notes = '%s'"
+    found = [(p.name, p.column) for p in placeholders(_schema(), query, "postgresql")]
+    assert found == [("$1", "status"), ("$2", "total")]

@@ -90,6 +90,14 @@ def test_sakila_join_with_foreign_keys_and_domains(no_leftovers):
     assert {"rental", "customer", "inventory", "film", "language", "store", "staff", "address", "city", "country"} <= set(result.tables)
 
 
+def test_psycopg_placeholders(no_leftovers):
+    schema = _shop()
+    query = "SELECT id FROM items WHERE price > %s AND price < %(high)s"
+    [suggestion] = suggest_indexes(schema, [query], "postgresql")
+    result = verify(schema, query, suggestion, SERVER, rows=3000)
+    assert set(result.parameters) == {"$1", "$2"} and result.index_used
+
+
 def test_a_second_statement_is_refused_by_the_server(no_leftovers):
     schema = _shop()
     [suggestion] = suggest_indexes(schema, ["SELECT * FROM items WHERE price > 3"], "postgresql")
