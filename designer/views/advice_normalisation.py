@@ -38,6 +38,7 @@ from migrations_engine.advice.normalisation import (
 from migrations_engine.errors import EngineError
 from migrations_engine.operations import (
     AddForeignKey,
+    CreateIndex,
     CreateTable,
     DropCheck,
     DropColumn,
@@ -156,6 +157,9 @@ def _apply(editor: Editor, operations: tuple[Operation, ...]) -> None:
                 row, _uids(row, fk.columns), ref, _uids(ref, fk.ref_columns),
                 on_delete=fk.on_delete, on_update=fk.on_update,
             )
+        elif isinstance(op, CreateIndex) and not op.index.has_expressions:
+            row = rows[op.table]
+            editing.add_index(row, _uids(row, op.index.columns), unique=op.index.unique, where=op.index.where or "")
         elif isinstance(op, DropColumn):
             row = rows[op.table]
             column = DraftColumn.objects.get(table=row, name=op.column.name)

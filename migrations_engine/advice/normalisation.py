@@ -33,9 +33,10 @@ from typing import Any
 from ..connection import Database, connect
 from ..errors import EngineError
 from ..expressions import rename_column_in
-from ..naming import fit_name, foreign_key_name, primary_key_name
+from ..naming import fit_name, foreign_key_name, index_name, primary_key_name
 from ..operations import (
     AddForeignKey,
+    CreateIndex,
     CreateTable,
     DropCheck,
     DropColumn,
@@ -261,7 +262,7 @@ def _repeating_groups(schema: Schema, table: Table, limit: int) -> list[Hint]:
         if len(members) < 2 or numbers[0] > 2:
             continue
         members.sort(key=table.column_names.index)
-        child = _free_table_name(schema, fit_name(f"{table.name}_{_plural(base)}", limit))
+        child = _free_table_name(schema, fit_name(f"{table.name}_{_named_as(schema, base)}", limit))
         item = table.column(members[0])
         item = replace(item, name=base, id=None, comment=None, default=None, nullable=False)
         operations, note = _child_table(schema, table, child, item, members)
@@ -357,8 +358,8 @@ def _list_hint(
     stem = name
     for suffix in ("_list", "_csv"):
         if name.lower().endswith(suffix) and len(name) > len(suffix):
-            stem = _plural(name[: -len(suffix)])
-    child = _free_table_name(schema, fit_name(f"{table.name}_{stem}", limit))
+            stem = name[: -len(suffix)]
+    child = _free_table_name(schema, fit_name(f"{table.name}_{_named_as(schema, _singular(stem))}", limit))
     column = table.column(name)
     item = replace(
         column, name=_singular(stem), id=None, comment=None, default=None, nullable=False
@@ -486,7 +487,7 @@ def _reported(determined: dict[str, list[str]], order: tuple[str, ...]) -> dict[
 def _dependency_hint(
     schema: Schema, table: Table, determinant: str, dependents: Sequence[str], evidence: str, limit: int
 ) -> Hint:
-    lookup = _free_table_name(schema, fit_name(_plural(determinant), limit))
+    lookup = _free_table_name(schema, fit_name(_named_as(schema, determinant), limit))
     key = replace(
         table.column(determinant), id=None, nullable=False, identity=False, default=None, comment=None
     )
@@ -498,7 +499,15 @@ def _dependency_hint(
     )
     fk_name = foreign_key_name(table.name, (determinant,))
     fk = ForeignKey((determinant,), lookup, (determinant,), name=fk_name)
-    operations = [CreateTable(new), AddForeignKey(table.name, fk), *_drop_columns(table, dependents)]
+    drops = _drop_columns(table, dependents)
+    dropped = {op.index.name for op in drops if isinstance(op, DropIndex)}
+    operations: list[Operation] = [CreateTable(new), AddForeignKey(table.name, fk), *drops]
+    if not any(
+        i.columns[:1] == (determinant,) and not i.key(0).expression and i.name not in dropped
+        for i in table.indexes
+    ):  # joins look rows up by it
+        index = Index((determinant,), name=index_name(table.name, (determinant,)))
+        operations.insert(2, CreateIndex(table.name, index))
     reason = (
         f"{table.name}.{determinant} determines {', '.join(dependents)} ({evidence}): a table "
         f"{lookup} keyed by {determinant} would hold {'them' if len(dependents) > 1 else 'it'} once"
@@ -522,7 +531,7 @@ def _child_table(
     refs = []
     for name in key.columns:
         column = parent.column(name)
-        ref_name = _free_column_name(taken, f"{_singular(parent.name)}_{name}")
+        ref_name = _free_column_name(taken, _reference_name(parent.name, name))
         taken.add(ref_name)
         refs.append(Column(ref_name, column.type, nullable=False))
     new = Table(
@@ -537,7 +546,10 @@ def _child_table(
     ref_columns = tuple(c.name for c in refs)
     fk_name = foreign_key_name(child, ref_columns)
     fk = ForeignKey(ref_columns, parent.name, key.columns, name=fk_name, on_delete="CASCADE")
-    return (CreateTable(new), AddForeignKey(child, fk), *_drop_columns(parent, dropped)), ""
+    # Joins and cascading deletes look rows up by the reference: it gets an index.
+    index = Index(ref_columns, name=index_name(child, ref_columns))
+    operations = (CreateTable(new), AddForeignKey(child, fk), CreateIndex(child, index))
+    return (*operations, *_drop_columns(parent, dropped)), ""
 
 
 def _drop_columns(table: Table, names: Sequence[str]) -> list[Operation]:
@@ -719,6 +731,22 @@ def _free_column_name(taken: set[str], wanted: str) -> str:
     while name in taken:
         name, n = f"{wanted}_{n}", n + 1
     return name
+
+
+def _named_as(schema: Schema, word: str) -> str:
+    """``word`` as a new table's name: plural where most of the schema's tables are (or when
+    it has none), singular where most are singular (Sakila's ``address``, Chinook's ``Invoice``)."""
+    plural = sum(1 for t in schema.tables if _singular(t.name) != t.name)
+    return _plural(word) if 2 * plural >= len(schema.tables) else _singular(word)
+
+
+def _reference_name(table: str, key: str) -> str:
+    """The name of a column referring to ``table``'s key column ``key``: ``customer_id`` for
+    ``customers.id``; the key's own name when it names the table already (``address_id``)."""
+    singular = _singular(table)
+    if key.lower().startswith(singular.lower() + "_"):
+        return key
+    return f"{singular}_{key}"
 
 
 def _plural(word: str) -> str:

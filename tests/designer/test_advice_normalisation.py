@@ -156,6 +156,7 @@ def test_apply_a_dependency_and_a_copied_column(client: Client, cast: Cast, shop
     zips = after.table("zips")
     assert zips.column_names == ("zip", "city")
     assert zips.primary_key.columns == ("zip",)
+    assert [i.columns for i in after.table("orders").indexes] == [("zip",)]
     assert sorted((fk.columns, fk.ref_table) for fk in after.table("orders").foreign_keys) == [
         (("customer_id",), "customers"),
         (("zip",), "zips"),

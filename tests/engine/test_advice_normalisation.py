@@ -67,8 +67,19 @@ def test_numbered_columns_are_a_repeating_group_moved_to_a_child_table():
     assert child.primary_key.columns == ("id",)
     [fk] = child.foreign_keys
     assert (fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete) == (("customer_id",), "customers", ("id",), "CASCADE")
-    assert isinstance(hint.operations[2], DropIndex)  # the index on phone1 goes first
+    assert [i.columns for i in child.indexes] == [("customer_id",)]  # for joins and cascades
+    assert isinstance(hint.operations[3], DropIndex)  # the index on phone1 goes before it
     assert len(hint.data_loss) == 3
+
+
+def test_names_follow_the_schema(tmp_path):
+    # Singular tables, a key named for its table: Sakila's address.
+    s = schema(table("address", key("address_id"), col("address"), col("address2"), pk=("address_id",)), table("city", key()))
+
+    [hint] = hints(s)
+
+    assert hint.other_tables == ("address_address",)
+    assert hint.proposed(s).table("address_address").column_names == ("id", "address_id", "address")
 
 
 def test_a_stem_and_its_second_is_a_group_too():
@@ -137,8 +148,11 @@ def test_an_array_or_a_set_is_a_list(type_text, item_type):
 
     [hint] = hints(s)
 
-    assert (hint.kind, hint.columns, hint.other_tables) == (LIST_COLUMN, ("special_features",), ("film_special_features",))
-    assert hint.proposed(s).table("film_special_features").column("special_feature").type == item_type
+    # Named as the schema names its tables: in the singular here, as Sakila does.
+    assert (hint.kind, hint.columns, hint.other_tables) == (LIST_COLUMN, ("special_features",), ("film_special_feature",))
+    proposed = hint.proposed(s)
+    assert proposed.table("film_special_feature").column_names == ("id", "film_id", "special_feature")
+    assert proposed.table("film_special_feature").column("special_feature").type == item_type
 
 
 def test_names_that_are_no_list():
@@ -222,6 +236,24 @@ def test_zip_determines_city_and_state_in_the_sample():
     assert not lookup.column("zip").nullable
     [fk] = proposed.table("addresses").foreign_keys
     assert (fk.columns, fk.ref_table, fk.ref_columns) == (("zip",), "zips", ("zip",))
+
+
+@pytest.mark.parametrize(
+    "index, after",
+    [
+        (None, [("zip",)]),
+        (("zip", "street"), [("zip", "street")]),  # it serves the reference: kept, no other
+        (("zip", "city"), [("zip",)]),  # it names city, which goes: a new one on zip
+    ],
+)
+def test_the_reference_to_the_new_table_gets_an_index_unless_it_has_one(index, after):
+    indexes = (Index(index, name="addresses_existing_idx"),) if index else ()
+    s = schema(table("addresses", key(), col("street"), col("zip", "varchar(10)"), col("city"), indexes=indexes))
+
+    proposed = hint_for(s, FUNCTIONAL_DEPENDENCY, "addresses", ["zip", "city"]).proposed(s)
+
+    assert [i.columns for i in proposed.table("addresses").indexes] == after
+    assert problems(proposed) == []
 
 
 def test_one_contradicting_row_and_there_is_no_dependency():
