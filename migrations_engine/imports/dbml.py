@@ -12,8 +12,8 @@ What each DBML construct becomes (docs/import-export.md):
   when followed by the comment ``// unique constraint``, or on MySQL, whose unique indexes are
   its unique constraints), expressions in backticks, ``type:`` the access method.
 - ``Ref``: ``>`` and ``<`` a foreign key on the many side; ``-`` one-to-one: a foreign key on
-  the second side (as dbdiagram.io's SQL export puts it) made unique; ``<>`` many-to-many: a
-  junction table ``<table1>_<table2>`` as dbdiagram.io makes it, said in a note.
+  the second side (as dbdiagram.io's SQL export puts it) made unique; ``<>`` many-to-many: the
+  junction table dbdiagram.io's SQL export makes (``_junction``), said in a note.
 - ``Enum`` → a named enum (PostgreSQL and SQLite, where the engine writes a named CHECK; also
   without a dialect); on MySQL, which has no named enums, each column's inline type
   ``mysql:enum('a','b')``, as a live MySQL database reads.
@@ -138,7 +138,8 @@ class _Reader:
             enums[enum.name] = Enum(enum.name, tuple(item.name for item in enum.items))
             for item in enum.items:
                 if item.note:
-                    self.skipped.append(Skipped("enum value note", None, f"{enum.name}.{item.name}: {item.note.text}", "the engine keeps no note per enum value"))
+                    text = f"{enum.name}.{item.name}: {item.note.text}"
+                    self.skipped.append(Skipped("enum value note", None, text, "the engine keeps no note per enum value"))
             if enum.schema != "public":
                 self.notes.append(f"enum {enum.name!r} is in schema {enum.schema!r} in the DBML: imported by its name alone")
         return enums
@@ -177,11 +178,12 @@ class _Reader:
         if dbml.schema != "public":
             self.notes.append(f"table {dbml.name!r} is in schema {dbml.schema!r} in the DBML: imported by its name alone")
         key_columns = tuple(c.name for c in dbml.columns if c.pk)
+        in_key_index = _index_key_columns(dbml)
         columns = tuple(
             Column(
                 c.name,
                 self._type(c, dbml.name),
-                nullable=not (c.not_null or c.pk or c.name in _index_key_columns(dbml)),
+                nullable=not (c.not_null or c.pk or c.name in in_key_index),
                 default=_default(c.default),
                 identity=bool(c.autoinc),
                 comment=c.note.text or None,
@@ -249,19 +251,26 @@ class _Reader:
         tables[source[0]] = table
 
     def _junction(self, ref: Any, tables: dict[str, Table]) -> None:
-        name = f"{ref.table1.name}_{ref.table2.name}"
-        if name in tables:
-            raise ImportFailed(
-                f"DBML: many-to-many {_ref_text(ref)} needs the junction table {name!r}, and a table has that name already"
-            )
-        columns, keys = [], []
-        for dbml_columns, table in ((ref.col1, ref.table1), (ref.col2, ref.table2)):
+        """The table dbdiagram.io's SQL export makes for ``a.x <> b.y``: ``a_b`` (``a_b(1)`` …
+        when taken), columns ``a_x`` and ``b_y`` (the second side's numbered ``(1)`` … where the
+        names meet), all in its primary key, a foreign key to each side."""
+        first, second = ref.table1.name, ref.table2.name
+        name, n = f"{first}_{second}", 0
+        while name in tables:
+            n += 1
+            name = f"{first}_{second}({n})"
+        columns: list[Column] = []
+        keys = []
+        for dbml_columns, table in ((ref.col1, first), (ref.col2, second)):
             names = []
             for c in dbml_columns:
-                column = tables[table.name].column(c.name)
-                names.append(f"{table.name}_{c.name}")
-                columns.append(Column(names[-1], column.type, nullable=False))
-            keys.append(ForeignKey(tuple(names), table.name, tuple(c.name for c in dbml_columns)))
+                column_name, n = f"{table}_{c.name}", 0
+                while any(column_name == taken.name for taken in columns):
+                    n += 1
+                    column_name = f"{table}_{c.name}({n})"
+                names.append(column_name)
+                columns.append(Column(column_name, tables[table].column(c.name).type, nullable=False))
+            keys.append(ForeignKey(tuple(names), table, tuple(c.name for c in dbml_columns)))
         tables[name] = Table(
             name,
             columns=tuple(columns),
