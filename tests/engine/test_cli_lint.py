@@ -129,3 +129,22 @@ def test_lint_a_database_url(pg_url):
     create_schema(pg_url, Schema((Table("log", (Column("line", INTEGER),)),)))
     result = lint(str(pg_url))
     assert result.returncode == 1 and "table 'log' has no primary key" in result.stdout
+
+
+def test_lint_a_ddl_file(tmp_path):
+    script = tmp_path / "schema.sql"
+    script.write_text('CREATE TABLE "order" (id integer PRIMARY KEY, "UnitPrice" double precision);\n', encoding="utf-8")
+
+    result = lint(str(script), "--dialect", "postgresql", "--format", "json")
+
+    assert result.returncode == 0, result.stderr
+    assert {f["slug"] for f in json.loads(result.stdout)} == {"reserved-word", "money-in-float", "mixed-case-name"}
+
+
+def test_a_ddl_file_that_does_not_parse_exits_2(tmp_path):
+    script = tmp_path / "broken.sql"
+    script.write_text("CREATE TABLE (;\n", encoding="utf-8")
+
+    result = lint(str(script), "--dialect", "postgresql")
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
