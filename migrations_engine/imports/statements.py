@@ -98,7 +98,12 @@ class _Splitter:
         delimiter = self.delimiter
         position = self.pos
         conditional_depth = 0
+        special = _special(delimiter)
         while position < len(text):
+            found = special.search(text, position)  # jump over plain text at C speed
+            if found is None:
+                break
+            position = found.start()
             char = text[position]
             if text.startswith(delimiter, position) and delimiter != ";" or (char == ";" and delimiter == ";"):
                 body = text[start:position]
@@ -174,6 +179,16 @@ class _Splitter:
         self._advance_to(begin)
         self.out.append(Statement(self.line, text[begin:end], DATA))
         self._advance_to(end)
+
+
+_SPECIALS: dict[str, re.Pattern[str]] = {}
+
+
+def _special(delimiter: str) -> re.Pattern[str]:
+    """The characters where something may start or end: quotes, comments, dollar quotes, the delimiter."""
+    if delimiter not in _SPECIALS:
+        _SPECIALS[delimiter] = re.compile("[" + re.escape(";'\"`$#/*-" + delimiter[0]) + "]")
+    return _SPECIALS[delimiter]
 
 
 def _unwrap_conditional(body: str) -> str:
