@@ -141,38 +141,43 @@ def _sample(connection: Connection, schema: Any) -> tuple[Samples | None, str]:
 
 
 def _apply(editor: Editor, operations: tuple[Operation, ...]) -> None:
-    """The operations as the editor's own edits (``designer.editing``), in their order."""
-    draft = editor.draft
-    rows = {row.name: row for row in DraftTable.objects.filter(draft=draft)}
+    """The operations as the editor's own edits (``designer.editing``), in their order;
+    ``HintError`` for one the editor cannot make (nothing is kept: ``change()`` is atomic)."""
+    rows = {row.name: row for row in DraftTable.objects.filter(draft=editor.draft)}
     for op in operations:
-        if isinstance(op, CreateTable):
-            row = editing.add_table(draft, op.table.name, with_id=False)
-            for column in op.table.columns:
-                editing.add_column(row, _column_data(column, op.table))
-            rows[row.name] = row
-        elif isinstance(op, AddForeignKey):
-            fk, row = op.foreign_key, rows[op.table]
-            ref = rows[fk.ref_table]
-            editing.add_foreign_key(
-                row, _uids(row, fk.columns), ref, _uids(ref, fk.ref_columns),
-                on_delete=fk.on_delete, on_update=fk.on_update,
-            )
-        elif isinstance(op, CreateIndex) and not op.index.has_expressions:
-            row = rows[op.table]
-            editing.add_index(row, _uids(row, op.index.columns), unique=op.index.unique, where=op.index.where or "")
-        elif isinstance(op, DropColumn):
-            row = rows[op.table]
-            column = DraftColumn.objects.get(table=row, name=op.column.name)
-            column.table = row
-            editing.delete_column(column)
-        elif isinstance(op, (DropIndex, DropUnique, DropCheck)):
-            kind, element = _ELEMENTS[type(op)](op)
-            if element.id:
-                editing.delete_element(rows[op.table], kind, element.id)
-        elif isinstance(op, DropExclusion):
-            continue  # delete_column takes the exclusion constraints naming its column
-        else:
-            raise HintError(f"the designer cannot make this change: {op.describe()}")
+        try:
+            _apply_one(editor, rows, op)
+        except (KeyError, DraftColumn.DoesNotExist):  # hint_for checked the names: a race
+            raise HintError(f"the draft changed under this hint: {op.describe()}") from None
+
+
+def _apply_one(editor: Editor, rows: dict[str, DraftTable], op: Operation) -> None:
+    if isinstance(op, CreateTable):
+        row = editing.add_table(editor.draft, op.table.name, with_id=False)
+        for column in op.table.columns:
+            editing.add_column(row, _column_data(column, op.table))
+        rows[row.name] = row
+    elif isinstance(op, AddForeignKey):
+        fk, row = op.foreign_key, rows[op.table]
+        ref = rows[fk.ref_table]
+        editing.add_foreign_key(
+            row, _uids(row, fk.columns), ref, _uids(ref, fk.ref_columns),
+            on_delete=fk.on_delete, on_update=fk.on_update,
+        )
+    elif isinstance(op, CreateIndex) and not op.index.has_expressions:
+        row, index = rows[op.table], op.index
+        editing.add_index(row, _uids(row, index.columns), unique=index.unique, where=index.where or "")
+    elif isinstance(op, DropColumn):
+        row = rows[op.table]
+        column = DraftColumn.objects.get(table=row, name=op.column.name)
+        column.table = row
+        editing.delete_column(column)
+    elif type(op) in _ELEMENTS:
+        kind, element = _ELEMENTS[type(op)](op)
+        if element.id:  # else it went with its column (delete_column) or was never stored
+            editing.delete_element(rows[op.table], kind, element.id)
+    elif not isinstance(op, DropExclusion):  # delete_column takes those naming its column
+        raise HintError(f"the designer cannot make this change: {op.describe()}")
 
 
 #: The editor's kind of element and the element, for each operation dropping one.

@@ -527,6 +527,8 @@ def _child_table(
     key = parent.primary_key
     if key is None:
         return (), " (give the table a primary key first: the child table needs one to refer to)"
+    if item.name == "id":  # a list of ids (a column "ids"): the child's own key is "id"
+        item = replace(item, name="item_id")
     taken = {"id", item.name}
     refs = []
     for name in key.columns:

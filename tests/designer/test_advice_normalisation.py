@@ -14,12 +14,14 @@ from migrations_engine.advice.normalisation import hint_for
 from migrations_engine.compare import differences
 from migrations_engine.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table
 from migrations_engine.types import ColumnType
+from migrations_engine.urls import DatabaseURL
 from tests.designer.conftest import EDIT_MATRIX, HTMX, READ_MATRIX, Cast, draft_url, htmx_post
 from tests.designer.connection_pages import (  # noqa: F401
     add_connection,
     connection_settings,
     sqlite_connection,
 )
+from tests.designer.deployments import SECRET_PASSWORD
 from tests.engine.roundtrip import create_schema, insert_rows
 
 
@@ -211,15 +213,14 @@ def test_unknown_kinds_and_empty_posts_are_refused(client: Client, cast: Cast, s
 
 
 @pytest.mark.usefixtures("connection_settings")
-def test_rows_sampled_from_a_connection_add_their_hints(client: Client, cast: Cast, shop_draft: Draft, tmp_path: Path) -> None:
-    connection = sqlite_connection(cast, tmp_path)
-    from migrations_engine.urls import parse_url
-
-    url = parse_url(connection.url())
-    create_schema(url, shop())
+def test_rows_sampled_from_a_connection_add_their_hints(
+    client: Client, cast: Cast, shop_draft: Draft, dialect: str, db_url: DatabaseURL
+) -> None:
+    create_schema(db_url, shop())
     cities = {"10001": "New York", "60601": "Chicago", "94105": "San Francisco"}
-    insert_rows(url, {"customers": [{"name": "Ann"}]})
-    insert_rows(url, {"orders": [{"customer_id": 1, "zip": z, "city": cities[z]} for z in list(cities) * 5]})
+    insert_rows(db_url, {"customers": [{"name": "Ann"}]})
+    insert_rows(db_url, {"orders": [{"customer_id": 1, "zip": z, "city": cities[z]} for z in list(cities) * 5]})
+    connection = add_connection(cast, db_url)
     client.force_login(cast.viewer)
 
     response = client.get(draft_url(shop_draft, PAGE), {"connection": connection.pk})
@@ -230,6 +231,7 @@ def test_rows_sampled_from_a_connection_add_their_hints(client: Client, cast: Ca
     assert "Move orders.city to zips, keyed by zip" in content
     assert "in all 15 sampled rows with a zip, 3 values" in content
     assert "Apply</button>" not in content  # a viewer
+    assert SECRET_PASSWORD not in content
 
 
 @pytest.mark.usefixtures("connection_settings")

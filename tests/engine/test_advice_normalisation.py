@@ -121,7 +121,7 @@ def test_without_a_primary_key_it_says_so_and_proposes_nothing():
 # ---------------------------------------------------------------- list columns
 
 
-@pytest.mark.parametrize("name, child, item", [("tags", "posts_tags", "tag"), ("role_list", "posts_roles", "role"), ("tag_ids", "posts_tag_ids", "tag_id")])
+@pytest.mark.parametrize("name, child, item", [("tags", "posts_tags", "tag"), ("role_list", "posts_roles", "role"), ("tag_ids", "posts_tag_ids", "tag_id"), ("ids", "posts_ids", "item_id")])
 def test_a_text_column_named_as_a_list(name, child, item):
     s = schema(table("posts", key(), col("title"), col(name, "text")))
 
