@@ -45,6 +45,9 @@ SECTION = "designer/advice/index_section.html"
 VERIFY = "designer/advice/index_verify.html"
 #: The status of a refused form or verification (htmx is configured to swap it, base.html).
 REFUSED = 422
+#: The most queries read per request (a query takes a few milliseconds): the first ones, which
+#: for a CSV are the costliest.
+MAX_QUERIES = 200
 
 
 @dataclass
@@ -90,6 +93,8 @@ class QueriesForm(forms.Form):
         self.dialect = dialect
         #: The queries read, costliest first for a CSV, once the form is valid.
         self.query_list: list[str] = []
+        #: How many were left out past ``MAX_QUERIES``.
+        self.left_out = 0
 
     def clean(self) -> dict:
         data = super().clean()
@@ -106,7 +111,8 @@ class QueriesForm(forms.Form):
                 raise forms.ValidationError(f"The CSV cannot be read: {exc}") from None
         if not queries:
             raise forms.ValidationError("Paste a query or upload a CSV.")
-        self.query_list = queries
+        self.query_list = queries[:MAX_QUERIES]
+        self.left_out = len(queries) - len(self.query_list)
         return data
 
 

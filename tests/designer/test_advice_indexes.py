@@ -111,6 +111,17 @@ def test_csv_upload_costliest_first(client, cast, version):
     assert "&quot;customer_status_created_idx&quot;" in page
 
 
+def test_queries_past_the_limit_are_left_out_and_said(client, cast, draft, settings):
+    from designer.views.advice_indexes import MAX_QUERIES
+
+    rows = "".join(f'"SELECT * FROM customer WHERE created > $1 LIMIT {n}",1,{n}\n' for n in range(MAX_QUERIES + 5))
+    client.force_login(cast.viewer)
+    upload = SimpleUploadedFile("q.csv", ("query,calls,total_exec_time\n" + rows).encode())
+    page = client.post(draft_url(draft, "advice/indexes/"), {"csv": upload}, **HTMX).content.decode()
+    assert f"Only the first {MAX_QUERIES} queries were read; 5 more were left out" in page
+    assert f"LIMIT {MAX_QUERIES + 4}" in page and "LIMIT 4<" not in page  # the costliest kept
+
+
 def test_htmx_answers_the_section_alone(client, cast, draft):
     client.force_login(cast.architect)
     response = client.post(draft_url(draft, "advice/indexes/"), {"queries": QUERY}, **HTMX)
