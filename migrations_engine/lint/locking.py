@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from ..naming import fit_name
+from ..schema import Index
 from ..operations import (
     AddCheck,
     AddColumn,
     AddForeignKey,
     AddPrimaryKey,
+    AddUnique,
     AlterColumn,
     CreateIndex,
     DropColumn,
@@ -42,7 +44,7 @@ def _script(statements: list[str]) -> str:
 
 @rule(
     "L104", "index-not-concurrent", "warning",
-    "CREATE INDEX on an existing PostgreSQL table blocks every write until the index is built; CONCURRENTLY does not.",
+    "CREATE INDEX (or ADD UNIQUE, which builds one) on an existing PostgreSQL table blocks every write until the index is built; CONCURRENTLY does not.",
     scope="change", dialects=("postgresql",),
 )
 def index_not_concurrent(change: ChangeContext) -> Iterator[Hit]:
@@ -55,6 +57,17 @@ def index_not_concurrent(change: ChangeContext) -> Iterator[Hit]:
                 f"index {op.index.name!r} on table {op.table!r} is built without CONCURRENTLY: writes to the table wait until it is built",
                 op.table,
                 safe + ";  -- outside a transaction",
+            )
+        elif isinstance(op, AddUnique) and change.existing(op.table) and not op.unique.deferrable:
+            # A unique constraint can take over a unique index built concurrently (USING INDEX).
+            unique = op.unique
+            index = Index(unique.columns, name=unique.name, unique=True, nulls_not_distinct=unique.nulls_not_distinct)
+            built = dialect.create_index_sql(op.table, index).replace("INDEX ", "INDEX CONCURRENTLY ", 1)
+            name = dialect.quote(unique.name or "")
+            yield Hit(
+                f"unique constraint {unique.name!r} on table {op.table!r} builds its index without CONCURRENTLY: writes to the table wait until it is built",
+                op.table,
+                f"{built};  -- outside a transaction\nALTER TABLE {dialect.quote(op.table)} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};",
             )
 
 

@@ -13,7 +13,7 @@ from migrations_engine.connection import connect
 from migrations_engine.introspect import introspect
 from migrations_engine.lint import lint_change
 from migrations_engine.naming import with_default_names
-from migrations_engine.schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table
+from migrations_engine.schema import Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from migrations_engine.types import ColumnType
 from tests.engine.roundtrip import create_schema, run
 
@@ -139,6 +139,19 @@ def test_index_not_concurrent(pg_url):
     create_schema(pg_url, old)
     fill(pg_url)
     run(pg_url, [f.safe_sql.split(";")[0]])
+    assert_database_is(pg_url, new)
+
+
+def test_unique_constraint_built_concurrently_then_attached(pg_url):
+    old = base()
+    new = changed(old, uniques=(Unique(("code",), name="item_code_key"),))
+    [f] = found(old, new, "postgresql", "index-not-concurrent")
+    lines = f.safe_sql.splitlines()
+    assert lines[0].startswith('CREATE UNIQUE INDEX CONCURRENTLY "item_code_key" ON "item" ("code");')
+    assert lines[1] == 'ALTER TABLE "item" ADD CONSTRAINT "item_code_key" UNIQUE USING INDEX "item_code_key";'
+    create_schema(pg_url, old)
+    fill(pg_url)
+    run(pg_url, [line.split(";")[0] for line in lines])
     assert_database_is(pg_url, new)
 
 
