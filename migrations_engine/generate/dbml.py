@@ -36,7 +36,9 @@ def to_dbml(schema: Schema, dialect: str | None) -> str:
     """``schema`` as DBML. With ``dialect``, its native types are written bare (``text[]``,
     ``"int(10) unsigned"``) and a ``Project`` names the database; MySQL's inline enums become
     DBML enums. Raises ``EngineError`` for a name DBML cannot spell (a ``"`` or a line break)."""
-    return _Writer(schema, dialect).text()
+    from ..dialects import canonical_name
+
+    return _Writer(schema, canonical_name(dialect) if dialect else None).text()
 
 
 class _Writer:

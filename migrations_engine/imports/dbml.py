@@ -57,6 +57,9 @@ def read_dbml(text: str, dialect: str | None) -> ImportResult:
     """The schema written in DBML ``text``. ``dialect`` (else the ``Project``'s
     ``database_type``) decides how enums and non-portable types are kept; without one, a type
     that is not portable is refused."""
+    from ..dialects import canonical_name
+
+    dialect = canonical_name(dialect) if dialect else None
     database = _parse(text)
     if dialect is None and database.project is not None:
         named = str(database.project.items.get("database_type", "")).strip().lower()
