@@ -1,5 +1,6 @@
 """Import in a real browser: a new project made by uploading Chinook's SQL, its draft's tables
-listed, then its CREATE script downloaded from the draft's Download menu."""
+listed, its CREATE script downloaded from the draft's Download menu; then Chinook's SQL
+uploaded again with a column renamed, the rename suggested, confirmed, and the change a rename."""
 
 from __future__ import annotations
 
@@ -51,3 +52,25 @@ def test_a_project_from_an_uploaded_sql_file(page, live_server, ada):
     download = info.value
     assert download.suggested_filename.endswith(".sql")
     assert 'CREATE TABLE "album"' in Path(download.path()).read_text(encoding="utf-8")
+
+    # The same SQL with artist.name renamed, uploaded into the draft, the rename suggested.
+    sql = CHINOOK.read_text(encoding="utf-8")
+    marker = "    name VARCHAR(120),\n    CONSTRAINT artist_pkey"
+    assert marker in sql
+    page.click("text=Import…")
+    page.check("input[name=source][value=sql]")
+    changed = sql.replace(marker, marker.replace("name", "artist_name", 1)).encode()
+    page.set_input_files("input[name=file]", {"name": "chinook-2.sql", "mimeType": "text/plain", "buffer": changed})
+    page.click("main button[type=submit]")
+
+    expect(page.locator("h1")).to_contain_text("Imported into")
+    expect(page.locator("#import-change")).to_contain_text("2 operations")
+    suggestion = page.locator(".rename-suggestions li")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_contain_text("Rename column artist.name to artist_name")
+    suggestion.locator("button:text('Confirm rename')").click()
+
+    expect(page.locator(".import-messages")).to_contain_text("Rename column artist.name to artist_name: done.")
+    expect(page.locator(".rename-suggestions li")).to_have_count(0)
+    expect(page.locator("#import-change")).to_contain_text("1 operation")
+    expect(page.locator(".import-operations li")).to_have_text("Rename column “name” of table “artist” to “artist_name”")
