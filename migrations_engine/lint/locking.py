@@ -13,7 +13,8 @@ the server refuses it rather than fall back to a copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from ..errors import EngineError
 from ..naming import fit_name
 from ..schema import Index
 from ..operations import (
@@ -37,6 +38,15 @@ from . import ChangeContext, Hit, rule
 
 def _script(statements: list[str]) -> str:
     return "\n".join(s.rstrip(";") + ";" for s in statements)
+
+
+def _or_none(write: Callable[[], str]) -> str | None:
+    """The safe SQL ``write`` gives, or None where the dialect cannot write the element (the
+    finding stands; the migration's rendering reports why)."""
+    try:
+        return write()
+    except EngineError:
+        return None
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -92,7 +102,7 @@ def foreign_key_not_valid(change: ChangeContext) -> Iterator[Hit]:
             yield Hit(
                 f"foreign key {fk.name!r} is added to table {op.table!r} in one step: its rows are checked while writes wait",
                 op.table,
-                _add_not_valid(change, op.table, fk.name or "", change.dialect.foreign_key_definition(fk)),
+                _or_none(lambda: _add_not_valid(change, op.table, fk.name or "", change.dialect.foreign_key_definition(fk))),
             )
 
 
@@ -202,7 +212,7 @@ def mysql_copy_alter(change: ChangeContext) -> Iterator[Hit]:
         if reason is None:
             continue
         if isinstance(op, AddForeignKey):
-            yield Hit(f"{reason}: with foreign_key_checks off it runs in place", table, _fk_online(change, op))
+            yield Hit(f"{reason}: with foreign_key_checks off it runs in place", table, _or_none(lambda: _fk_online(change, op)))
         else:
             yield Hit(f"{reason}: no online form; on a large table run it with an online schema change tool (gh-ost, pt-online-schema-change)", table)
 

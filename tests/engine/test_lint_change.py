@@ -291,3 +291,10 @@ def test_disabled_change_rules():
     old = base()
     new = changed(old, columns=old.table("item").columns[:-1])
     assert not found(old, new, "mysql", "destructive-change", disabled=["L101"])
+
+
+def test_a_foreign_key_mysql_cannot_write_keeps_its_finding_without_safe_sql():
+    old = base()
+    new = changed(old, foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",), name="item_parent_fk", on_delete="SET DEFAULT"),))
+    [f] = found(old, new, "mysql", "mysql-copy-alter")
+    assert "item_parent_fk" in f.message and f.safe_sql is None
