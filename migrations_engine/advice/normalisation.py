@@ -123,11 +123,6 @@ class Hint:
     evidence: str = "schema"
 
     @property
-    def key(self) -> str:
-        """Names the hint among a schema's: kind, table and columns."""
-        return "|".join((self.kind, self.table, *self.columns))
-
-    @property
     def summary(self) -> str:
         """The proposed change in a few words (the draft's undo bar names it so)."""
         columns = ", ".join(self.columns)
@@ -313,16 +308,33 @@ def _list_evidence(values: Iterable[Any]) -> str | None:
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     best: tuple[int, str] = (0, "")
     for separator in SEPARATORS:
-        count = sum(1 for text in texts if _is_list(text, separator))
-        best = max(best, (count, separator))
+        lists = [_parts(text, separator) for text in texts if _is_list(text, separator)]
+        if _like_lists(lists):
+            best = max(best, (len(lists), separator))
     count, separator = best
     if count >= MIN_LIST_VALUES and count >= MIN_LIST_SHARE * len(texts):
         return f"{count} of {len(texts)} sampled values are lists separated by '{separator}'"
     return None
 
 
+def _like_lists(lists: list[list[str]]) -> bool:
+    """Whether split values behave as lists rather than as fields in a fixed order (``12 Main
+    St, Springfield``): their lengths vary, or one item comes at two places."""
+    if len({len(parts) for parts in lists}) > 1:
+        return True
+    places: dict[str, set[int]] = {}
+    for parts in lists:
+        for place, item in enumerate(parts):
+            places.setdefault(item.lower(), set()).add(place)
+    return any(len(seen) > 1 for seen in places.values())
+
+
+def _parts(text: str, separator: str) -> list[str]:
+    return [part.strip() for part in text.split(separator)]
+
+
 def _is_list(text: str, separator: str) -> bool:
-    parts = [part.strip() for part in text.split(separator)]
+    parts = _parts(text, separator)
     return len(parts) >= 2 and all(
         part and len(part) <= MAX_ITEM_LENGTH and len(part.split()) <= MAX_ITEM_WORDS
         for part in parts
