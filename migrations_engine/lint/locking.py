@@ -131,6 +131,8 @@ def set_not_null_unchecked(change: ChangeContext) -> Iterator[Hit]:
     for op in change.operations:
         if not (isinstance(op, AlterColumn) and change.existing(op.table) and op.old.nullable and not op.new.nullable):
             continue
+        if _proved_not_null(change, op.table, op.old.name):
+            continue
         table, column = dialect.quote(op.table), dialect.quote(op.new.name)
         check = dialect.quote(fit_name(f"{op.table}_{op.new.name}_not_null"))
         safe = _script([
@@ -144,6 +146,19 @@ def set_not_null_unchecked(change: ChangeContext) -> Iterator[Hit]:
             op.table,
             safe,
         )
+
+
+def _proved_not_null(change: ChangeContext, table: str, column: str) -> bool:
+    """Whether ``table`` has, before the change, a valid ``CHECK (column IS NOT NULL)``: then
+    PostgreSQL sets NOT NULL without a scan."""
+    if not change.old.has_table(table):
+        return False
+    wanted = f"{column.lower()}isnotnull"
+    for check in change.old.table(table).checks:
+        text = "".join(ch for ch in check.expression.lower() if ch not in ' ()"\n\t')
+        if not check.not_valid and text == wanted:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- MySQL / MariaDB

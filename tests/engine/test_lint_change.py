@@ -220,6 +220,13 @@ def test_set_not_null_unchecked(pg_url):
     assert_database_is(pg_url, new)
 
 
+def test_set_not_null_with_a_valid_check_proving_it_is_fine():
+    proved = changed(base(), checks=(Check('"qty" IS NOT NULL', name="item_qty_not_null"),))
+    assert not found(proved, with_item_column(proved, "qty", nullable=False), "postgresql", "set-not-null-unchecked")
+    unproved = changed(base(), checks=(Check('"qty" IS NOT NULL', name="item_qty_not_null", not_valid=True),))
+    assert found(unproved, with_item_column(unproved, "qty", nullable=False), "postgresql", "set-not-null-unchecked")
+
+
 def test_set_nullable_is_fine():
     old = with_item_column(base(), "qty", nullable=False)
     assert not found(old, with_item_column(old, "qty", nullable=True), "postgresql", "set-not-null-unchecked")
