@@ -135,3 +135,16 @@ def test_an_undone_import_has_no_page(client, cast, draft):
 
     assert client.get(page).status_code == 404
     assert confirm(client, cast.architect, draft, page, "column:customer:email:email_address").status_code == 404
+
+
+def test_a_confirmed_rename_is_undone_on_its_own(client, cast, draft):
+    page = imported(client, cast, draft, renamed_column())
+    confirm(client, cast.architect, draft, page, "column:customer:email:email_address")
+    draft.refresh_from_db()
+
+    client.post(f"/p/shop/d/{draft.pk}/undo/", {"draft_token": str(draft.content_token)})
+
+    draft.refresh_from_db()
+    kinds = {type(op).__name__ for op in draft.diff_against_base()}
+    assert "RenameColumn" not in kinds and {"AddColumn", "DropColumn"} <= kinds
+    assert 'value="column:customer:email:email_address"' in client.get(page).content.decode()
