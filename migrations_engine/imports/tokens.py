@@ -26,10 +26,14 @@ class Cursor:
 
     def word(self, offset: int = 0) -> str | None:
         """The keyword (upper case, single spaces) at the cursor; None for a quoted name, a string or the end."""
-        token = self.peek(offset)
-        if token is None or token.token_type in _WORDY:
+        i = self.at + offset
+        if i >= len(self.tokens):
             return None
-        return " ".join(token.text.upper().split())
+        token = self.tokens[i]
+        if token.token_type in _WORDY:
+            return None
+        text = token.text.upper()
+        return " ".join(text.split()) if " " in text or "\n" in text or "\t" in text else text
 
     def at_word(self, *words: str) -> bool:
         """Whether ``words`` come next (a keyword sqlglot reads as one token may hold several)."""
@@ -40,11 +44,14 @@ class Cursor:
 
     def take(self, *words: str) -> bool:
         """Step over ``words`` if they come next."""
-        joined = " ".join(words)
-        if self.word() == joined:
+        current = self.word()
+        if current is None or not current.startswith(words[0]):
+            return False
+        joined = " ".join(words) if len(words) > 1 else words[0]
+        if current == joined:
             self.at += 1
             return True
-        if all(self.word(n) == w for n, w in enumerate(words)):
+        if len(words) > 1 and all(self.word(n) == w for n, w in enumerate(words)):
             self.at += len(words)
             return True
         return False
