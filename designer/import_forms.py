@@ -8,6 +8,8 @@ The URL field is write-only, as on the connection pages: never rendered back.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django import forms
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
@@ -16,6 +18,10 @@ from designer.models import Project
 from designer.models.connections import Connection
 from migrations_engine.errors import EngineError
 from migrations_engine.imports import ImportResult, import_text
+from migrations_engine.schema import Schema
+
+#: The longest name a draft's rows keep (their ``name`` columns).
+NAME_LIMIT = 200
 
 EMPTY, SQL, DBML, SNAPSHOT, CONNECTION, URL = "empty", "sql", "dbml", "snapshot", "connection", "url"
 SOURCE_LABELS = {
@@ -84,10 +90,22 @@ class SchemaSourceForm(forms.Form):
                 self.result = self._from_connection(data.get("connection"))
             elif source == URL:
                 self.result = self._from_url(data.get("url") or "")
+            self._check_fits()
         except forms.ValidationError as error:
             field = {CONNECTION: "connection", URL: "url"}.get(source)
             self.add_error(field or ("file" if data.get("file") else "text"), error)
         return data
+
+    def _check_fits(self) -> None:
+        """The draft stores names and types in columns of ``NAME_LIMIT`` characters: a longer
+        one is refused here rather than by the database."""
+        if self.result is None:
+            return
+        for what, name in _names(self.result.schema):
+            if len(name) > NAME_LIMIT:
+                raise forms.ValidationError(
+                    f"The {what} “{name[:40]}…” is {len(name)} characters long: the designer keeps at most {NAME_LIMIT}."
+                )
 
     def _text(self, data: dict) -> str | None:
         upload = data.get("file")
@@ -151,6 +169,22 @@ class SchemaSourceForm(forms.Form):
             message = str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
             raise forms.ValidationError(f"Could not read the database: {redact(message, url)}") from None
         return ImportResult(schema, notes=(f"Live schema of {url.host or url.database}",))
+
+
+def _names(schema: Schema) -> Iterator[tuple[str, str]]:
+    """(kind, name) of every named element the draft keeps in a row of its own, and types."""
+    for enum in schema.enums:
+        yield "enum", enum.name
+    for table in schema.tables:
+        yield "table", table.name
+        for column in table.columns:
+            yield "column", column.name
+            yield "type", column.declared_type or ""
+        for part in (table.foreign_keys, table.uniques, table.checks, table.indexes):
+            for element in part:
+                yield "constraint or index", element.name or ""
+        if table.primary_key is not None:
+            yield "primary key", table.primary_key.name or ""
 
 
 def _size(n: int) -> str:

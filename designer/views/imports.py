@@ -77,7 +77,7 @@ def draft_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
     )
     if request.method == "POST" and source.is_valid():
         assert source.result is not None  # no "empty" source here
-        with editing.change(draft, f"Import {_label(source)}"):
+        with editing.change(draft, f"Import {_label(source)}"[:200]):
             draft.import_schema(source.result.schema, source.result.groups)
         change = DraftChange.objects.filter(draft=draft, kind=DraftChange.UNDO).order_by("-id").first()
         _tell(request, source.result)
@@ -118,7 +118,7 @@ def rename_confirm(request: HttpRequest, slug: str, draft_id: int, change_id: in
         messages.warning(request, "That rename is no longer suggested: the draft changed since.")
     else:
         try:
-            with editing.change(draft, suggestion.describe()):
+            with editing.change(draft, suggestion.describe()[:200]):
                 draft.confirm_rename(suggestion, before.schema, before.groups_data(), current=content)
         except RenameNotApplicable as exc:
             messages.warning(request, f"Not renamed: {exc}")

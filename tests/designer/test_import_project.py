@@ -173,3 +173,16 @@ def test_a_taken_address_keeps_both_forms_messages(client, cast):
     page = response.content.decode()
     assert "already uses the address" in page and "Could not read it" in page
     assert Project.objects.count() == 1
+
+
+def test_a_name_too_long_for_the_designer_is_refused(client, cast):
+    from migrations_engine.schema import Schema, Table
+
+    long_name = "t" * 250
+    text = snapshot.dumps(Schema(tables=(Table(long_name),)))
+
+    response = post(client, cast.owner, name="Long", source="snapshot", text=text)
+
+    assert response.status_code == 422
+    assert "is 250 characters long: the designer keeps at most 200" in response.content.decode()
+    assert not Project.objects.filter(slug="long").exists()
