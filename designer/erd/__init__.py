@@ -8,6 +8,9 @@
 
 ``render_diagram`` here ties them together: options resolved for the diagram's size, DOT built,
 ``dot`` run (except for the ``dot`` format), and what the page around the picture needs.
+``cli`` is ``render_erd`` (``python -m designer.erd``). Nothing here but ``cache`` imports Django
+or the engine at import time: the command runs with no settings, and each import is part of
+its time.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ import html
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-from django.utils.safestring import SafeString, mark_safe
+from typing import TYPE_CHECKING
 
 from designer.erd import dot, render
 from designer.erd.dot import LARGE, OptionError, Options
 from designer.erd.model import REMOVED, Diagram, Group
 from designer.erd.render import FORMATS, RenderError
+
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
 
 __all__ = [
     "FORMATS",
@@ -61,6 +66,9 @@ class Rendered:
     def table_options(self) -> SafeString:
         """``<option>``s of the table names for the focus picker: joined here once, not by a
         template loop over a thousand names on every view."""
+        # Imported here: drawing needs no Django, and render_erd runs without it (docs/erd.md).
+        from django.utils.safestring import mark_safe
+
         if self._options_html is None:
             self._options_html = "".join(
                 f'<option value="{html.escape(name, quote=True)}">' for name in self.tables

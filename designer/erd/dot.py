@@ -1,4 +1,4 @@
-"""The DOT source of a diagram, built with the ``graphviz`` package's ``Digraph``.
+"""The DOT source of a diagram, built with ``erd.digraph.Digraph``.
 
 Notation (docs/erd.md has the picture in words):
 
@@ -33,8 +33,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-import graphviz
-
+from designer.erd.digraph import Digraph, NoHtml
 from designer.erd.model import (
     ADDED,
     CHANGED,
@@ -130,9 +129,9 @@ def text(value: str) -> str:
     return html.escape(visible(value), quote=True)
 
 
-def plain(value: str) -> graphviz.quoting.NoHtml:
+def plain(value: str) -> NoHtml:
     """``value`` as a quoted DOT string Graphviz shows literally (no ``\\N``-style escapes)."""
-    return graphviz.nohtml(visible(value).replace("\\", "\\\\"))
+    return NoHtml(visible(value).replace("\\", "\\\\"))
 
 
 def colour(value: str | None) -> str:
@@ -340,11 +339,11 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     selection = select(diagram, options)
     terms = tuple(t.lower() for t in options.highlight if t)
     focus = diagram.index_of(options.focus) if options.focus else None
-    graph = graphviz.Digraph(
+    graph = Digraph(
         "erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS
     )
 
-    def node(target: graphviz.Digraph, n: int, stub: bool = False) -> None:
+    def node(target: Digraph, n: int, stub: bool = False) -> None:
         table = diagram.tables[n]
         group = diagram.groups.get(table.group)
         group_colour = colour(group.colour) if group else None
@@ -405,7 +404,7 @@ def cardinality(edge: Edge) -> tuple[str, str]:
     return tail, head
 
 
-def _edges(graph: graphviz.Digraph, edge: Edge, source_full: bool, target_full: bool) -> None:
+def _edges(graph: Digraph, edge: Edge, source_full: bool, target_full: bool) -> None:
     tail, head = cardinality(edge)
     style = EDGE_STATUS.get(edge.status, {})
     self_reference = edge.source == edge.target
@@ -448,7 +447,7 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
     # Numbered as in ``to_dot``'s clusters: the groups in order, then the ungrouped tables.
     number = {name: k for k, name in enumerate([*diagram.groups, UNGROUPED])}
     names = [name for name in number if name in members]
-    graph = graphviz.Digraph(
+    graph = Digraph(
         "erd",
         graph_attr=GRAPH_ATTRS,
         node_attr=NODE_ATTRS,

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from migrations_engine.schema import ForeignKey, Schema
-from migrations_engine.schema import Table as EngineTable
+if TYPE_CHECKING:  # only annotations: reading a snapshot's data needs no engine (render_erd)
+    from migrations_engine.schema import ForeignKey, Schema
+    from migrations_engine.schema import Table as EngineTable
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 UNGROUPED = ""
