@@ -29,8 +29,10 @@ from migrations_engine.imports import ImportResult
 from migrations_engine.renames import RenameNotApplicable, find_suggestion, suggest_renames
 from migrations_engine.schema import Schema
 
-#: Skipped statements listed one by one on the page after an import; the rest are counted.
-SKIPPED_SHOWN = 50
+#: Kinds of skipped statement listed after an import (the rest are counted), and the lines
+#: listed for each.
+SKIPPED_SHOWN = 30
+LINES_SHOWN = 12
 #: Operations listed on an import's page; the rest are counted.
 OPERATIONS_SHOWN = 500
 
@@ -162,7 +164,8 @@ def _label(source: SchemaSourceForm) -> str:
 
 
 def _tell(request: HttpRequest, result: ImportResult) -> None:
-    """What the import read, and what it left out (one message per statement skipped)."""
+    """What the import read, and what it left out: one message per kind of statement skipped
+    (a script's rows are hundreds of INSERTs), each with its lines."""
     schema = result.schema
     messages.info(
         request,
@@ -172,8 +175,20 @@ def _tell(request: HttpRequest, result: ImportResult) -> None:
     )
     for note in result.notes:
         messages.info(request, note)
-    for skipped in result.skipped[:SKIPPED_SHOWN]:
-        where = f"line {skipped.line}: " if skipped.line else ""
-        messages.warning(request, f"Skipped {where}{skipped.kind} “{skipped.text}” — {skipped.reason}")
-    if len(result.skipped) > SKIPPED_SHOWN:
-        messages.warning(request, f"… and {len(result.skipped) - SKIPPED_SHOWN} more statements skipped.")
+    groups: dict[tuple[str, str], list] = {}
+    for skipped in result.skipped:
+        groups.setdefault((skipped.kind, skipped.reason), []).append(skipped)
+    for (kind, reason), statements in list(groups.items())[:SKIPPED_SHOWN]:
+        if len(statements) == 1:
+            (one,) = statements
+            where = f"line {one.line}: " if one.line else ""
+            messages.warning(request, f"Skipped {where}{kind} “{one.text}” — {reason}")
+            continue
+        lines = [str(s.line) for s in statements if s.line]
+        shown = ", ".join(lines[:LINES_SHOWN]) + (", …" if len(lines) > LINES_SHOWN else "")
+        messages.warning(
+            request,
+            f"Skipped {len(statements)} {kind} statements — {reason}{f' (lines {shown})' if lines else ''}",
+        )
+    if len(groups) > SKIPPED_SHOWN:
+        messages.warning(request, f"… and {len(groups) - SKIPPED_SHOWN} more kinds of statement skipped.")

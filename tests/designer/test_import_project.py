@@ -186,3 +186,17 @@ def test_a_name_too_long_for_the_designer_is_refused(client, cast):
     assert response.status_code == 422
     assert "is 250 characters long: the designer keeps at most 200" in response.content.decode()
     assert not Project.objects.filter(slug="long").exists()
+
+
+def test_statements_skipped_alike_are_told_once_with_their_lines(client, cast):
+    needs("imports.sql")
+    rows = "".join(f"INSERT INTO a VALUES ({n});\n" for n in range(20))
+    sql = f"CREATE TABLE a (id integer PRIMARY KEY);\n{rows}"
+
+    response = post(client, cast.owner, name="Rows", source="sql", text=sql)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(response["Location"]).content.decode()
+    assert "20 statements skipped" in page
+    assert page.count("Skipped ") == 1
+    assert "Skipped 20 data statements" in page and "(lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, …)" in page
