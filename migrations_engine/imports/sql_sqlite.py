@@ -24,8 +24,11 @@ def build(collected: Collected) -> Schema:
     primary_keys = {name.lower(): _primary_key(draft) for name, draft in collected.tables.items()}
     for draft in collected.tables.values():
         index_rows[draft.name.lower()].extend(_unique_rows(draft))
+    by_folded = {name.lower(): draft for name, draft in collected.tables.items()}  # SQLite's names ignore case
     for index in collected.indexes:
-        owner = _table_named(collected, index.table, index.line)
+        owner = by_folded.get(index.table.lower())
+        if owner is None:
+            raise ImportFailed(f"index on table {index.table!r}, which is not created before it", index.line)
         created[owner.name.lower()].append(_index(owner, index))
     tables = []
     declared = {}
@@ -82,13 +85,6 @@ def _index(owner: TableDraft, index) -> Index:
         tuple(columns), index.key.name or index_name(owner.name, tuple(columns)), unique=index.unique,
         where=index.where or None, keys=() if plain else tuple(keys),
     )
-
-
-def _table_named(collected: Collected, name: str, line: int) -> TableDraft:
-    for table_name, draft in collected.tables.items():
-        if table_name.lower() == name.lower():
-            return draft
-    raise ImportFailed(f"index on table {name!r}, which is not created before it", line)
 
 
 def _primary_key(draft: TableDraft) -> tuple[str, ...]:
