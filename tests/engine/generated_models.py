@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 
+from migrations_engine.dialects import get_dialect
 from migrations_engine.introspect import introspect
 from migrations_engine.schema import (
     Check, Column, Default, Enum, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique,
@@ -34,6 +35,7 @@ def hostile_schema(dialect: str) -> Schema:
     """Names a Python module must not take as they are: keywords, spaces, quotes, a dot, unicode,
     leading digits, names of the generated module's own imports, two columns that become one
     identifier, a table pointing at itself twice, a pure junction with odd names, an enum."""
+    q = get_dialect(dialect).quote
     mood = Enum("mood kind", ("happy", "it's", "back\\slash", "per%cent"))
     order = Table(
         "order",
@@ -56,7 +58,7 @@ def hostile_schema(dialect: str) -> Schema:
             ForeignKey(("previous.id",), "order", ("class",), name="order_previous_fk", on_delete="SET NULL"),
         ),
         uniques=(Unique(("from", "my col"), name="order from key"),),
-        checks=(Check("\"my col\" >= 0 AND \"from\" <> ':bind'", name="order money check"),),
+        checks=(Check(f"{q('my col')} >= 0 AND {q('from')} <> ':bind'", name="order money check"),),
         indexes=(
             Index(("my-col",), name="order my-col idx"),
             Index(("from", "datetime"), name="order_from_when_idx", keys=(IndexKey(), IndexKey(descending=True))),
