@@ -214,22 +214,33 @@ def test_a_changed_sakila_gives_only_its_changes(client, cast, pg_url):
     assert "3 operations, against" in page
 
 
-def test_sakila_sql_imported_again_with_changes_gives_only_them(client, cast):
+SAKILA_SQL = {
+    "postgresql": "postgres-sakila-schema.sql",
+    "mysql": "mysql-sakila-schema.sql",
+    "sqlite": "sqlite-sakila-schema.sql",
+}
+
+
+@pytest.mark.parametrize("dialect", list(SAKILA_SQL))
+def test_sakila_sql_imported_again_with_changes_gives_only_them(client, cast, dialect):
     pytest.importorskip("migrations_engine.imports.sql")
     from migrations_engine.imports import import_text
 
-    sql = (FIXTURES / "sakila" / "postgres-sakila-schema.sql").read_text(encoding="utf-8")
-    version = sakila_version(cast, import_text(sql, "sql", "postgresql").schema)
+    cast.project.dialect = dialect
+    cast.project.save()
+    sql = (FIXTURES / "sakila" / SAKILA_SQL[dialect]).read_text(encoding="utf-8")
+    version = sakila_version(cast, import_text(sql, "sql", dialect).schema)
     draft = Draft.objects.create_from_version(version, cast.architect)
     marker = "CREATE TABLE actor ("
     assert marker in sql
-    changed = sql.replace(marker, marker + "\n    nickname character varying(40),", 1)
+    changed = sql.replace(marker, marker + "\n  nickname VARCHAR(40),", 1)
 
     response = post(client, cast.architect, draft, source="sql", text=changed)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
     assert [op.describe() for op in draft.diff_against_base()] == ["Add column “nickname” (varchar(40)) to table “actor”"]
+    assert "1 operation," in client.get(response["Location"]).content.decode()
 
 
 def test_a_database_that_cannot_be_read_is_said_without_its_password(client, cast, draft, pg_url, connection_settings):

@@ -67,16 +67,27 @@ def test_a_pasted_snapshot_becomes_the_first_draft(client, cast):
     assert "Imported 2 tables and 1 enum.".encode() in page.content
 
 
-def test_an_uploaded_chinook_sql_file_becomes_the_first_draft(client, cast):
-    needs("imports.sql")
-    upload = SimpleUploadedFile("Chinook_PostgreSql.sql", (CORPUS / "chinook" / "Chinook_PostgreSql.sql").read_bytes())
+CHINOOK_SQL = {
+    "postgresql": "Chinook_PostgreSql.sql",
+    "mysql": "Chinook_MySql.sql",
+    "sqlite": "Chinook_Sqlite.sql",
+}
 
-    response = post(client, cast.owner, name="Chinook", source="sql", file=upload)
+
+@pytest.mark.parametrize("dialect", list(CHINOOK_SQL))
+def test_an_uploaded_chinook_sql_file_becomes_the_first_draft(client, cast, dialect):
+    needs("imports.sql")
+    name = CHINOOK_SQL[dialect]
+    upload = SimpleUploadedFile(name, (CORPUS / "chinook" / name).read_bytes())
+
+    response = post(client, cast.owner, name="Chinook", dialect=dialect, source="sql", file=upload)
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    draft = Project.objects.get(slug="chinook").drafts.get()
-    names = set(DraftTable.objects.filter(draft=draft).values_list("name", flat=True))
-    assert {"album", "artist", "track", "invoice_line"} <= {n.lower() for n in names}
+    project = Project.objects.get(slug="chinook")
+    draft = project.drafts.get()
+    assert project.dialect == dialect and draft.title == f"Imported from {name}"
+    names = {n.lower() for n in DraftTable.objects.filter(draft=draft).values_list("name", flat=True)}
+    assert {"album", "artist", "track", "playlist_track" if dialect == "postgresql" else "playlisttrack"} <= names
     assert len(names) == 11
 
 
