@@ -211,3 +211,13 @@ def test_statements_skipped_alike_are_told_once_with_their_lines(client, cast):
     assert "20 statements skipped" in page
     assert page.count("Skipped ") == 1
     assert "Skipped 20 data statements" in page and "(lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, …)" in page
+
+
+def test_pasted_text_over_the_limit_is_refused_clearly(client, cast, settings):
+    settings.IMPORT_MAX_BYTES = 2048
+
+    response = post(client, cast.owner, name="Pasted", source="snapshot", text=snapshot.dumps(sample_schema()))
+
+    assert response.status_code == 422
+    assert "The text is 3.4 KB: the largest import taken is 2.0 KB." in response.content.decode()
+    assert not Project.objects.filter(slug="pasted").exists()
