@@ -166,15 +166,15 @@ class _Writer:
     def module(self) -> str:
         bodies = [self._model(m) for m in sorted(self.models.values(), key=lambda m: m.table.name)]
         parts = [self._header()]
-        imports = ["from decimal import Decimal\n"] if "Decimal" in self.imports else []
+        imports = ["from decimal import Decimal", ""] if "Decimal" in self.imports else []
+        pg_indexes = sorted(n for n in self.imports if n.endswith("Index"))
+        if pg_indexes:
+            imports.append(f"from django.contrib.postgres.indexes import {', '.join(pg_indexes)}")
         imports.append("from django.db import models")
         if "F" in self.imports:
             imports.append("from django.db.models import F")
         if "RawSQL" in self.imports:
             imports.append("from django.db.models.expressions import RawSQL")
-        pg_indexes = sorted(n for n in self.imports if n.endswith("Index"))
-        if pg_indexes:
-            imports.insert(0, f"from django.contrib.postgres.indexes import {', '.join(pg_indexes)}")
         parts.append("\n".join(imports))
         if self.fields.uses_declared_field:
             parts.append(DECLARED_FIELD_CLASS)

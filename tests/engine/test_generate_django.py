@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from migrations_engine.errors import EngineError
 from migrations_engine.generate import generate
 from migrations_engine.introspect import introspect
 from migrations_engine.naming import primary_key_name
@@ -202,3 +203,24 @@ def test_check_makemigrations_migrate_build_the_source_schema(corpus, dialect, s
     except AssertionError:
         print(models_py)
         raise
+
+
+def test_hostile_names_become_field_names_django_takes():
+    """Keywords and names Django refuses (a trailing ``_``, ``__``, ``pk``) are renamed, each
+    field keeping its real column in ``db_column``; two foreign keys from a table to itself get
+    two related names."""
+    from tests.engine.generated_models import hostile_schema
+
+    text = generate(hostile_schema("postgresql"), "django", "postgresql")
+    compile(text, "models.py", "exec")
+    assert "class_field = models.IntegerField(primary_key=True, db_column='class')" in text
+    assert "from_field = models.CharField(max_length=40, db_column='from'" in text
+    assert "related_name='parent_orders'" in text and "related_name='previous_orders'" in text
+    assert "db_column='previous.id'" in text
+    assert "pk = models.CompositePrimaryKey('order', 'line_no')" in text
+    assert "models.ManyToManyField('SelectItem', through='OrderItem', related_name='orders')" in text
+
+
+def test_a_dialect_is_needed():
+    with pytest.raises(EngineError, match="need a dialect"):
+        generate(Schema(), "django", None)

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from migrations_engine.errors import EngineError
 from migrations_engine.generate import generate
 from migrations_engine.introspect import introspect
 from migrations_engine.schema import Schema
@@ -102,3 +103,34 @@ def test_create_all_builds_the_source_schema(corpus, dialect, sources, tmp_path)
     except AssertionError:
         print(text)
         raise
+
+
+def test_hostile_names_become_python_names_and_keep_their_real_names(tmp_path):
+    """Keywords, spaces, dots, unicode, leading digits and the module's own names are valid
+    attributes that map to the real columns; every relationship names its partner."""
+    from tests.engine.generated_models import hostile_schema
+
+    module = import_module(generate(hostile_schema("postgresql"), "sqlalchemy", "postgresql"), tmp_path / "hostile.py")
+    orm.configure_mappers()
+    order = module.Order
+    assert order.__tablename__ == "order"
+    columns = {attribute.key: attribute.columns[0].name for attribute in sa.inspect(order).column_attrs}
+    assert columns["class_"] == "class"
+    assert columns["from_"] == "from"
+    assert columns["column_2nd"] == "2nd"
+    assert columns["datetime_2"] == "datetime"  # `datetime` is the module's import
+    assert columns["previous_id"] == "previous.id"
+    assert set(columns.values()) == {c.name for c in hostile_schema("postgresql").table("order").columns}
+    for cls in (module.Order, module.Line, module.SelectItem):
+        for rel in sa.inspect(cls).relationships:
+            partner = rel.mapper.relationships[rel.back_populates]
+            assert partner.back_populates == rel.key, f"{cls.__name__}.{rel.key}"
+    # Two foreign keys from order to itself: each relationship joins on its own column.
+    assert {c.name for c in sa.inspect(order).relationships["previous"].local_columns} == {"previous.id"}
+    # The pure junction is an association table, not a class.
+    assert sa.inspect(module.SelectItem).relationships["orders"].secondary is module.order_item
+
+
+def test_a_dialect_is_needed():
+    with pytest.raises(EngineError, match="need a dialect"):
+        generate(Schema(), "sqlalchemy", None)
