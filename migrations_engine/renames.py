@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
+from urllib.parse import quote
 
 from .errors import EngineError
 from .pairing import adopt_ids
@@ -53,8 +54,10 @@ class RenameSuggestion:
 
     @property
     def key(self) -> str:
-        """A stable name for the suggestion (the same elements give the same key), for forms."""
-        return f"{self.kind}:{self.table}:{self.old_name}:{self.new_name}"
+        """A stable name for the suggestion (the same elements give the same key), for forms;
+        names are percent-encoded so that a colon in one cannot make two keys alike."""
+        parts = (self.table, self.old_name, self.new_name)
+        return ":".join((self.kind, *(quote(part, safe="") for part in parts)))
 
     def describe(self) -> str:
         if self.kind == COLUMN:

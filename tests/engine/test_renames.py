@@ -158,4 +158,6 @@ def test_names_with_spaces_quotes_and_unicode() -> None:
     new = imported(old, rename_column(old, 'my "table"', "prénom ü", "名前"))
     (suggestion,) = suggest_renames(old, new)
     assert suggestion.new_name == "名前"
+    assert suggestion.key == "column:my%20%22table%22:pr%C3%A9nom%20%C3%BC:%E5%90%8D%E5%89%8D"
+    assert RenameSuggestion(COLUMN, "a:b", "c", "d").key != RenameSuggestion(COLUMN, "a", "b:c", "d").key
     assert apply_rename(new, suggestion, old).table('my "table"').column("名前").id == "p"
