@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..introspect.mysql import normalize_expression, read_default_mariadb, read_type, _expression
+from ..introspect.mysql import _expression, normalize_expression, read_default_mariadb, read_type, strip_parentheses
 from ..naming import primary_key_name
 from ..schema import PLAIN_KEY, Check, Column, ForeignKey, Generated, Index, IndexKey, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
@@ -108,7 +108,8 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
     table_collation = collation or default_collation
     primary = next((k for k in draft.keys if k.kind == "primary"), None)
     pk_columns = primary.columns if primary else tuple(c.name for c in draft.columns if c.primary_key)
-    columns = tuple(_column(c, c.name in pk_columns, charset, table_collation) for c in draft.columns)
+    json_columns = _json_columns(draft)
+    columns = tuple(_column(c, c.name in pk_columns, charset, table_collation, c.name in json_columns) for c in draft.columns)
     names_taken: set[str] = set()
     uniques, indexes = [], []
     listed = [(k, k.kind == "unique") for k in draft.keys] + [(i.key, i.unique) for i in collected.indexes if i.table == name]
@@ -146,7 +147,7 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
         primary_key=PrimaryKey(pk_columns, primary_key_name(name), comment=primary.comment if primary else None) if pk_columns else None,
         foreign_keys=tuple(foreign_keys),
         uniques=tuple(uniques),
-        checks=tuple(_checks(draft)),
+        checks=tuple(c for c in _checks(draft) if not (c.name in json_columns and _json_valid_of(c.expression) == c.name)),
         indexes=tuple(indexes),
         comment=draft.comment or None,
     )
@@ -162,6 +163,30 @@ def _foreign_keys(name: str, draft: TableDraft) -> list[ForeignKey]:
             on_delete=fk.on_delete or "RESTRICT", on_update=fk.on_update or "RESTRICT",
         ))
     return foreign_keys
+
+
+_JSON_VALID = re.compile(r"^\s*json_valid\s*\(\s*(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s*\)\s*$", re.IGNORECASE)
+
+
+def _json_valid_of(expression: str) -> str | None:
+    """The column of ``json_valid(col)``, else None."""
+    match = _JSON_VALID.match(strip_parentheses(expression))
+    if not match:
+        return None
+    name = match.group(1)
+    return name[1:-1].replace("``", "`") if name.startswith("`") else name
+
+
+def _json_columns(draft: TableDraft) -> set[str]:
+    """MariaDB's JSON: a LONGTEXT with its own ``CHECK (json_valid(col))`` (what a dump writes),
+    read as the introspection reads it."""
+    found = set()
+    for check in draft.checks:
+        if check.column is not None and check.name in (None, check.column) and _json_valid_of(check.expression) == check.column:
+            owner = next((c for c in draft.columns if c.name == check.column), None)
+            if owner is not None and column_type_text(owner.type_text)[0] == "longtext":
+                found.add(check.column)
+    return found
 
 
 def _checks(draft: TableDraft) -> list[Check]:
@@ -190,7 +215,7 @@ def _index_name(first: str, taken: set[str]) -> str:
 _NOW = re.compile(r"^(?:current_timestamp|now|localtime|localtimestamp)\s*(?:\(\s*(\d*)\s*\))?$", re.IGNORECASE)
 
 
-def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_collation: str | None) -> Column:
+def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_collation: str | None, json: bool = False) -> Column:
     type_text, national, binary = column_type_text(draft.type_text)
     charset = _charset(draft.charset) or ("utf8mb3" if national else None)
     collation = _collation(draft.collation)
@@ -198,7 +223,7 @@ def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_
         collation = f"{charset or table_charset}_bin"
     if collation and not charset:
         charset = _charset_of(collation)
-    is_json = type_text == "json"
+    is_json = type_text == "json" or json
     textual = bool(_TEXT_KINDS.match(type_text))
     effective_charset = (charset or table_charset) if textual else None
     column_type = ColumnType("json") if is_json else read_type(type_text, effective_charset)

@@ -80,13 +80,27 @@ def _pg_dump() -> str:
     return found[-1]
 
 
-def test_pg_dump_schema_only_imports_as_the_live_database_reads(pg_url):
-    load(pg_url, "sakila")
-    dump = subprocess.run(
-        [_pg_dump(), "--schema-only", "-h", pg_url.host or "127.0.0.1", "-p", str(pg_url.port or 5432),
-         "-U", pg_url.user or "postgres", pg_url.database],
+def pg_dump(url: DatabaseURL) -> str:
+    return subprocess.run(
+        [_pg_dump(), "--schema-only", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+         "-U", url.user or "postgres", url.database],
         check=True, capture_output=True, text=True,
     ).stdout
+
+
+def mariadb_dump(url: DatabaseURL) -> str:
+    binary = shutil.which("mariadb-dump") or shutil.which("mysqldump")
+    assert binary, "mariadb-dump / mysqldump is not installed"
+    return subprocess.run(
+        [binary, "--no-data", "--routines", "--events", "-h", url.host or "127.0.0.1",
+         "-P", str(url.port or 3306), "-u", url.user or "root", url.database],
+        check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def test_pg_dump_schema_only_imports_as_the_live_database_reads(pg_url):
+    load(pg_url, "sakila")
+    dump = pg_dump(pg_url)
     result = read_sql(dump, "postgresql")
     assert_same_schema(result.schema, introspect(pg_url), "pg_dump --schema-only of Sakila imported")
     kinds = {s.kind for s in result.skipped}
@@ -97,13 +111,7 @@ def test_pg_dump_schema_only_imports_as_the_live_database_reads(pg_url):
 def test_mariadb_dump_no_data_imports_as_the_live_database_reads(mysql_url):
     server_defaults(mysql_url)
     load(mysql_url, "sakila")
-    binary = shutil.which("mariadb-dump") or shutil.which("mysqldump")
-    assert binary, "mariadb-dump / mysqldump is not installed"
-    dump = subprocess.run(
-        [binary, "--no-data", "--routines", "--events", "-h", mysql_url.host or "127.0.0.1",
-         "-P", str(mysql_url.port or 3306), "-u", mysql_url.user or "root", mysql_url.database],
-        check=True, capture_output=True, text=True,
-    ).stdout
+    dump = mariadb_dump(mysql_url)
     assert "DELIMITER ;;" in dump and "/*!40101" in dump  # what the splitter has to handle
     result = read_sql(dump, "mysql")
     assert_same_schema(result.schema, introspect(mysql_url), "mariadb-dump --no-data of Sakila imported")
@@ -140,15 +148,20 @@ def hostile_schema() -> Schema:
     return with_default_names(Schema(tables=(parent, child)))
 
 
-def test_hostile_names_import_as_the_live_database_reads(dialect, db_url):
-    server_defaults(db_url)
+def load_hostile(url: DatabaseURL) -> str:
+    """The hostile-names schema written by the engine's dialect and run in ``url``; the script."""
     schema = hostile_schema()
-    if dialect == "mysql":  # MySQL writes checks with backquotes
+    if url.dialect == "mysql":  # MySQL writes checks with backquotes
         parent = schema.table('order "items"')
         schema = schema.replace_table(parent.name, _with_check(parent, "`select` > 0"))
-    statements = [s.sql for s in render(diff(Schema(), schema), Schema(), dialect)]
-    run(db_url, statements)
-    script = ";\n".join(statements) + ";\n"
+    statements = [s.sql for s in render(diff(Schema(), schema), Schema(), url.dialect)]
+    run(url, statements)
+    return ";\n".join(statements) + ";\n"
+
+
+def test_hostile_names_import_as_the_live_database_reads(dialect, db_url):
+    server_defaults(db_url)
+    script = load_hostile(db_url)
     result = read_sql(script, dialect)
     assert_same_schema(result.schema, introspect(db_url), f"hostile names on {dialect}")
     assert {t.name for t in result.schema.tables} == {'order "items"', "Größe table"}
@@ -317,24 +330,36 @@ CREATE INDEX child_b ON child (b COLLATE NOCASE, a DESC);
 }
 
 
-def test_what_each_dialect_says_imports_as_the_live_database_reads(dialect, db_url):
-    server_defaults(db_url)
-    script = FEATURES[dialect]
-    if dialect == "mysql":
-        with connect(db_url) as db:
+def load_features(url: DatabaseURL) -> str:
+    """The dialect's features script run in ``url``; the script."""
+    script = FEATURES[url.dialect]
+    with connect(url) as db:
+        if url.dialect == "mysql":
             for statement in script.split(";\n"):
                 if statement.strip():
                     db.execute(statement)
-    else:
-        run_script_once(db_url, script)
+        elif url.dialect == "sqlite":
+            db.raw.executescript(script)
+        else:
+            db.execute(script)
+    return script
+
+
+def test_what_each_dialect_says_imports_as_the_live_database_reads(dialect, db_url):
+    server_defaults(db_url)
+    script = load_features(db_url)
     result = read_sql(script, dialect)
     assert_same_schema(result.schema, introspect(db_url), f"the features script on {dialect}")
     assert result.skipped == ()
 
 
-def run_script_once(url: DatabaseURL, script: str) -> None:
-    with connect(url) as db:
-        if url.dialect == "sqlite":
-            db.raw.executescript(script)
-        else:
-            db.execute(script)
+
+@pytest.mark.parametrize("what", ["features", "hostile names"])
+@pytest.mark.parametrize("server", ["postgresql", "mysql"])
+def test_a_dump_of_what_each_dialect_says_imports_as_the_live_database_reads(server, what, request):
+    url = request.getfixturevalue("pg_url" if server == "postgresql" else "mysql_url")
+    server_defaults(url)
+    (load_features if what == "features" else load_hostile)(url)
+    dump = pg_dump(url) if server == "postgresql" else mariadb_dump(url)
+    result = read_sql(dump, server)
+    assert_same_schema(result.schema, introspect(url), f"a dump of the {what} on {server}")
