@@ -274,14 +274,14 @@ class _Writer:
             if key == (column.name,):
                 args.append("primary_key=True")
         name = model.fields[column.name]
+        if column.generated and relation is None:
+            return [f"    # {n}" for n in notes] + [self._generated(column, cls, args, name)]
         attname = f"{name}_id" if relation is not None else name
         if attname != column.name:
             args.append(f"db_column={column.name!r}")
         if column.nullable and column.name not in key:
             args.append("null=True")
         args += self._default(column, notes)
-        if column.generated:
-            notes.append("A generated column: see GeneratedField; written as a plain field here.")
         if column.comment:
             args.append(f"db_comment={self._comment(column.comment)!r}")
         if column.charset and self.dialect == "mysql":
@@ -289,6 +289,19 @@ class _Writer:
         lines = [f"    # {n}" for n in notes]
         lines.append(call(cls, args, indent=4, prefix=f"{name} = "))
         return lines
+
+    def _generated(self, column: Column, cls: str, args: list[str], name: str) -> str:
+        """A ``GeneratedField`` computing the column's SQL expression, of the column's type."""
+        assert column.generated is not None
+        self.imports.add("RawSQL")
+        arguments = [f"expression=RawSQL({_percent(column.generated.expression)!r}, [])",
+                     f"output_field={call(cls, [a for a in args if a != 'primary_key=True'])}",
+                     f"db_persist={column.generated.stored}"]
+        if name != column.name:
+            arguments.append(f"db_column={column.name!r}")
+        if column.comment:
+            arguments.append(f"db_comment={self._comment(column.comment)!r}")
+        return call("models.GeneratedField", arguments, indent=4, prefix=f"{name} = ")
 
     def _relation(self, model: _Model, relation: _Relation, column: Column, notes: list[str]) -> tuple[str, list[str]]:
         fk = relation.fk

@@ -14,7 +14,8 @@ import pytest
 from migrations_engine.dialects import get_dialect
 from migrations_engine.introspect import introspect
 from migrations_engine.schema import (
-    Check, Column, Default, Enum, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique,
+    Check, Column, Default, Enum, ForeignKey, Generated, Index, IndexKey, PrimaryKey, Schema, SequenceOptions, Table,
+    Unique,
 )
 from migrations_engine.scratch import scratch_database
 from migrations_engine.types import ColumnType
@@ -89,9 +90,47 @@ def hostile_schema(dialect: str) -> Schema:
         primary_key=PrimaryKey(("order_id", "line no")),
         foreign_keys=(ForeignKey(("order_id",), "order", ("class",), name="line_order_fk"),),
     )
-    tables = (order, item, junction, line)
+    tables = (order, item, junction, line, _features(dialect))
     enums = (mood,) if dialect != "mysql" else ()
     return Schema(tables=tables, enums=enums)
+
+
+def _features(dialect: str) -> Table:
+    """What each dialect has beyond the common ground: identity options, a generated column, a
+    deferrable foreign key, partial, expression, INCLUDE and prefix indexes, NULLS NOT DISTINCT."""
+    q = get_dialect(dialect).quote
+    pg, mysql = dialect == "postgresql", dialect == "mysql"
+    columns = (
+        Column("id", t("integer"), nullable=False, identity=True, identity_always=pg,
+               sequence=SequenceOptions(start=100, increment=5) if pg else None),
+        Column("name", t("varchar(50)"), nullable=False, collation="utf8mb4_unicode_ci" if mysql else None),
+        Column("qty", t("integer"), nullable=False, default=Default("1")),
+        Column("double qty", t("integer"), generated=Generated(f"{q('qty')} * 2", stored=not mysql)),
+        Column("order", t("integer")),
+        Column("payload", t("json")),
+        Column("token", t("uuid")),
+        Column("at", t("timestamptz(3)" if dialect != "sqlite" else "timestamp")),
+    )
+    indexes = [Index(("order",), name="features_order_idx")]
+    if mysql:
+        indexes.append(Index(("name",), name="features_name_prefix", keys=(IndexKey(length=10),)))
+    else:
+        indexes.append(Index(("name",), name="features_name_partial", where=f"{q('qty')} > 0"))
+        indexes.append(Index((f"lower({q('name')})",), name="features_lower_name", keys=(IndexKey(expression=True),)))
+    uniques = ()
+    if pg:
+        indexes.append(Index(("name",), name="features_name_include", include=("qty",)))
+        uniques = (Unique(("name", "order"), name="features_name_order_key", nulls_not_distinct=True),)
+    return Table(
+        "features",
+        columns=columns,
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(ForeignKey(("order",), "order", ("class",), name="features_order_fk",
+                                 deferrable=not mysql, initially_deferred=not mysql),),
+        uniques=uniques,
+        checks=(Check(f"{q('qty')} >= 0", name="features_qty_check"),),
+        indexes=tuple(indexes),
+    )
 
 
 @pytest.fixture(scope="module")

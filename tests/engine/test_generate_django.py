@@ -116,10 +116,12 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
             ),
             uniques=tuple(replace(u, comment=None) for u in t.uniques),
             checks=tuple(replace(c, comment=None) for c in t.checks),
-            # Partial, expression and FULLTEXT indexes: Django's Index cannot say them.
+            # Partial, expression and FULLTEXT indexes, NULLS FIRST/LAST, per-key collations and
+            # prefix lengths: Django's Index cannot say them.
             indexes=tuple(
                 replace(i, comment=None) for i in t.indexes
-                if not (i.where or i.has_expressions or (i.method or "").lower() == "fulltext")
+                if not (i.where or i.has_expressions or (i.method or "").lower() == "fulltext"
+                        or any(k.nulls or k.collation or k.length for k in i.keys))
             ),
             exclusions=(),
             # Table character sets and collations are the database's default under Django.
@@ -140,8 +142,11 @@ def _comparable(schema: Schema, dialect: str) -> Schema:
     written, Django's RawSQL puts its SQL (a check, a default) in parentheses: one pair is
     taken off."""
     unwrap = _unwrapped if dialect == "sqlite" else (lambda text: text)
+    equals_one = _without_equals_one if dialect == "mysql" else (lambda text: text)
 
     def column(c: Column) -> Column:
+        if c.generated:
+            c = replace(c, generated=replace(c.generated, expression=unwrap(c.generated.expression)))
         # MySQL: a column given a collation of another character set than the database's reads
         # back with that set; the source's sets are left out (Django has none to give).
         c = replace(c, charset=None)
@@ -160,7 +165,7 @@ def _comparable(schema: Schema, dialect: str) -> Schema:
                 replace(f, name=None, deferrable=False, initially_deferred=False, on_delete="NO ACTION", on_update="NO ACTION")
                 for f in t.foreign_keys
             ),
-            checks=tuple(replace(c, expression=unwrap(_without_equals_one(c.expression))) for c in t.checks),
+            checks=tuple(replace(c, expression=unwrap(equals_one(c.expression))) for c in t.checks),
             columns=tuple(column(c) for c in t.columns),
             indexes=tuple(i for i in t.indexes if i.name not in fk_names),
             charset=None,
@@ -182,8 +187,9 @@ def _unwrapped(text: str) -> str:
 
 
 def _without_equals_one(expression: str) -> str:
-    if expression.startswith("(") and expression.endswith(") = 1"):
-        return expression[1 : -len(") = 1")]
+    """MariaDB prints ``(a >= 0) = 1`` as ``a >= 0 = 1`` (the same, by precedence)."""
+    if expression.endswith(" = 1"):
+        return _unwrapped(expression[: -len(" = 1")])
     return expression
 
 
