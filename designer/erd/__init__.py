@@ -69,11 +69,15 @@ class Rendered:
         # Imported here: drawing needs no Django, and render_erd runs without it (docs/erd.md).
         from django.utils.safestring import mark_safe
 
+        return mark_safe(self.join_options())
+
+    def join_options(self) -> str:
+        """``table_options``' text, joined once and kept (the cache pickles it)."""
         if self._options_html is None:
             self._options_html = "".join(
                 f'<option value="{html.escape(name, quote=True)}">' for name in self.tables
             )
-        return mark_safe(self._options_html)
+        return self._options_html
 
 
 @contextmanager
@@ -142,7 +146,7 @@ def render_diagram(
         groups=tuple(diagram.groups.values()),
         changes=sum(1 for t in diagram.tables if t.status),
     )
-    rendered.table_options()  # joined now, so that the cache keeps it
+    rendered.join_options()  # joined now, so that the cache keeps it
     return rendered
 
 

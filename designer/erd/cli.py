@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from designer.erd import FORMATS, OptionError, Options, RenderError, gc_paused, render_diagram
@@ -86,11 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def render(options: Mapping[str, Any]) -> str:
     """Draw the diagram ``options`` (the parsed arguments) ask for into its file: the line to
     print. Raises ``Refused`` with a one-line message on any bad input."""
-    output = Path(options["output"])
-    fmt = EXTENSIONS.get(output.suffix.lower())
+    output = options["output"]  # a str, not a Path: pathlib's import costs a millisecond or two
+    fmt = EXTENSIONS.get(os.path.splitext(output)[1].lower())
     if fmt is None:
         known = ", ".join(EXTENSIONS)
-        raise Refused(f"cannot tell the format of {str(output)!r}: use one of {known}")
+        raise Refused(f"cannot tell the format of {output!r}: use one of {known}")
     if not 0 <= options["hops"] <= MAX_HOPS:
         raise Refused(f"--hops must be between 0 and {MAX_HOPS}")
     if options["group"] and not options["groups"]:
@@ -109,9 +109,10 @@ def render(options: Mapping[str, Any]) -> str:
         except (OptionError, RenderError) as exc:
             raise Refused(str(exc)) from None
     try:
-        output.write_bytes(rendered.content)
+        with open(output, "wb") as file:
+            file.write(rendered.content)
     except OSError as exc:
-        raise Refused(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
+        raise Refused(f"cannot write {output!r}: {exc.strerror or exc}") from None
     shown = f"{rendered.shown} of {rendered.total}" if rendered.shown else str(rendered.total)
     return f"Wrote {output} ({FORMATS[fmt].split(';')[0]}, {shown} tables)"
 
@@ -124,9 +125,7 @@ def read_diagram(source: str, groups_path: str | None, validate: bool = False) -
     an unknown format, a key missing, a name that is not text) is read again by the engine,
     whose error says what is wrong; ``validate`` asks for the engine's reading from the start.
     """
-    from migrations_engine.urls import looks_like_url
-
-    data = None if validate or looks_like_url(source) else _snapshot_data(source)
+    data = None if validate or _is_url(source) else _snapshot_data(source)
     if data is not None:
         groups = read_groups(groups_path)
         try:
@@ -135,6 +134,14 @@ def read_diagram(source: str, groups_path: str | None, validate: bool = False) -
             pass
     schema = _load_source(source)
     return from_schema(schema, groups_by_table(schema.tables, read_groups(groups_path)))
+
+
+def _is_url(source: str) -> bool:
+    if "://" not in source:  # a file: the engine's URL module not even imported
+        return False
+    from migrations_engine.urls import looks_like_url
+
+    return looks_like_url(source)
 
 
 def _load_source(source: str) -> Schema:
@@ -151,7 +158,8 @@ def _load_source(source: str) -> Schema:
 def _snapshot_data(path: str) -> dict[str, Any] | None:
     """The snapshot's JSON when it looks like one the light reading takes, else None."""
     try:
-        data = json.loads(Path(path).read_bytes())
+        with open(path, "rb") as file:
+            data = json.loads(file.read())
     except (OSError, ValueError):
         return None
     if isinstance(data, dict) and data.get("format") in SNAPSHOT_FORMATS:
@@ -175,7 +183,8 @@ def read_groups(path: str | None) -> list[dict[str, Any]]:
     if not path:
         return []
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.loads(file.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise Refused(
             f"cannot read groups {path!r}: {getattr(exc, 'strerror', None) or exc}"

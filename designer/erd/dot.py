@@ -31,8 +31,6 @@ import html
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from urllib.parse import quote
-
 from designer.erd.digraph import Digraph, NoHtml
 from designer.erd.model import (
     ADDED,
@@ -145,6 +143,8 @@ def tint(value: str, keep: float = 0.22) -> str:
 
 
 def link(template: str, table: Table) -> str:
+    from urllib.parse import quote  # here: only the app's diagrams have links (render_erd's time)
+
     return template.replace("{key}", quote(table.key, safe="")).replace(
         "{name}", quote(table.name, safe="")
     )
@@ -470,6 +470,8 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
         )
         attrs = {"id": f"erd_g{number[name]}", "tooltip": plain(name or "Ungrouped")}
         if options.page_link:
+            from urllib.parse import quote
+
             attrs["URL"] = options.page_link + (
                 f"?group={quote(name, safe='')}" if name else "?view=ungrouped"
             )
