@@ -17,8 +17,9 @@ from ..introspect.mysql import _expression, normalize_expression, read_default_m
 from ..naming import primary_key_name
 from ..schema import PLAIN_KEY, Check, Column, ForeignKey, Generated, Index, IndexKey, PrimaryKey, Schema, Table, Unique
 from ..types import ColumnType
-from .drafts import ColumnDraft, KeyDraft, TableDraft
-from .sql import Collected, ImportFailed
+from .drafts import ColumnDraft, TableDraft
+from . import ImportFailed
+from .collected import Collected
 
 DEFAULT_CHARSET = "utf8mb4"
 #: MariaDB's default collation of each character set.

@@ -33,7 +33,8 @@ from ..schema import (
 )
 from ..types import ColumnType
 from .drafts import ColumnDraft, TableDraft
-from .sql import Collected, ImportFailed
+from . import ImportFailed
+from .collected import Collected
 
 _SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 _NAMES = {

@@ -15,7 +15,8 @@ from dataclasses import replace
 from ..naming import index_name
 from ..schema import PLAIN_KEY, Index, IndexKey, Schema
 from .drafts import TableDraft
-from .sql import Collected, ImportFailed
+from . import ImportFailed
+from .collected import Collected
 
 
 def build(collected: Collected) -> Schema:

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 from collections import Counter
 from glob import glob
-from pathlib import Path
 
 import pytest
 
