@@ -273,6 +273,10 @@ class _Writer:
                 notes.append("An identity Django cannot make here (not the whole primary key); not created.")
             if key == (column.name,):
                 args.append("primary_key=True")
+            elif table.primary_key is None and column is table.columns[0]:
+                # Django wants one; the model is unmanaged, so the database is not changed.
+                notes.append("Not a primary key in the database: Django needs one to map the table.")
+                args.append("primary_key=True")
         name = model.fields[column.name]
         if column.generated and relation is None:
             return [f"    # {n}" for n in notes] + [self._generated(column, cls, args, name)]

@@ -35,7 +35,8 @@ def t(text: str) -> ColumnType:
 def hostile_schema(dialect: str) -> Schema:
     """Names a Python module must not take as they are: keywords, spaces, quotes, a dot, unicode,
     leading digits, names of the generated module's own imports, two columns that become one
-    identifier, a table pointing at itself twice, a pure junction with odd names, an enum."""
+    identifier, a table pointing at itself twice, a pure junction with odd names, an enum, a
+    composite foreign key, a table without a primary key, a key column with a dot."""
     q = get_dialect(dialect).quote
     mood = Enum("mood kind", ("happy", "it's", "back\\slash", "per%cent"))
     order = Table(
@@ -68,8 +69,8 @@ def hostile_schema(dialect: str) -> Schema:
     )
     item = Table(
         "select item",
-        columns=(Column("id", t("bigint"), nullable=False, identity=True), Column("name", t("varchar(100)"), nullable=False)),
-        primary_key=PrimaryKey(("id",)),
+        columns=(Column("item.id", t("bigint"), nullable=False, identity=True), Column("name", t("varchar(100)"), nullable=False)),
+        primary_key=PrimaryKey(("item.id",)),
     )
     junction = Table(
         "order<->item",
@@ -77,7 +78,7 @@ def hostile_schema(dialect: str) -> Schema:
         primary_key=PrimaryKey(("order class", "item.id")),
         foreign_keys=(
             ForeignKey(("order class",), "order", ("class",), name="junction_order_fk", on_delete="CASCADE"),
-            ForeignKey(("item.id",), "select item", ("id",), name="junction_item_fk", on_delete="CASCADE"),
+            ForeignKey(("item.id",), "select item", ("item.id",), name="junction_item_fk", on_delete="CASCADE"),
         ),
     )
     line = Table(
@@ -90,7 +91,24 @@ def hostile_schema(dialect: str) -> Schema:
         primary_key=PrimaryKey(("order_id", "line no")),
         foreign_keys=(ForeignKey(("order_id",), "order", ("class",), name="line_order_fk"),),
     )
-    tables = (order, item, junction, line, _features(dialect))
+    note = Table(
+        "line note",
+        columns=(
+            Column("id", t("integer"), nullable=False),
+            Column("order_id", t("integer"), nullable=False),
+            Column("line no", t("smallint"), nullable=False),
+            Column("note", t("text")),
+        ),
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(ForeignKey(("order_id", "line no"), "Line", ("order_id", "line no"), name="note_line_fk", on_delete="CASCADE"),),
+    )
+    log = Table(  # no primary key
+        "audit log",
+        columns=(Column("at", t("timestamp"), nullable=False), Column("what", t("text")), Column("order", t("integer"))),
+        foreign_keys=(ForeignKey(("order",), "order", ("class",), name="audit_order_fk", on_delete="CASCADE"),),
+        indexes=(Index(("order", "at"), name="audit_order_at"),),
+    )
+    tables = (order, item, junction, line, note, log, _features(dialect))
     enums = (mood,) if dialect != "mysql" else ()
     return Schema(tables=tables, enums=enums)
 

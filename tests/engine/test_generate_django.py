@@ -129,7 +129,9 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
             collation=None,
         )
 
-    return without(schema, table=table, column=column, sequences=(), domains=(),
+    # A table without a primary key is an unmanaged model: Django does not create it.
+    keyed = replace(schema, tables=tuple(t for t in schema.tables if t.primary_key is not None))
+    return without(keyed, table=table, column=column, sequences=(), domains=(),
                    enums=() if dialect == "postgresql" else schema.enums)
 
 
