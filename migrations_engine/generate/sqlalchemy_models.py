@@ -62,7 +62,6 @@ class _Writer:
     def __init__(self, schema: Schema, dialect: str) -> None:
         self.schema = schema
         self.dialect = dialect
-        self.quote = get_dialect(dialect).quote
         self.module_names: dict[str, str] = {}
         taken_module = set(_MODULE_NAMES)
         self.models: dict[str, _Model] = {}
@@ -70,14 +69,11 @@ class _Writer:
             is_class = table.primary_key is not None and not is_pure_junction(table, schema)
             base = camel(table.name) if is_class else snake(table.name) + ("_table" if snake(table.name) in _MODULE_NAMES else "")
             self.models[table.name] = _Model(table, unique_name(base, taken_module), is_class)
+        for enum in schema.enums:
+            self.module_names[f"enum:{enum.name}"] = unique_name(snake(enum.name) + "_enum", taken_module)
         if dialect == "postgresql":
-            for enum in schema.enums:
-                self.module_names[f"enum:{enum.name}"] = unique_name(snake(enum.name) + "_enum", taken_module)
             for domain in schema.domains:
                 self.module_names[f"domain:{domain.name}"] = unique_name(snake(domain.name) + "_domain", taken_module)
-        else:
-            for enum in schema.enums:
-                self.module_names[f"enum:{enum.name}"] = unique_name(snake(enum.name) + "_enum", taken_module)
         self.types = TypeWriter(schema, dialect, self.module_names)
         reserved = taken_module | {m.name for m in self.models.values()}
         for model in self.models.values():
@@ -197,7 +193,7 @@ class _Writer:
         if self.dialect != "postgresql":
             return lines
         for domain in self.schema.domains:
-            base = self.types._portable(domain.base_type)
+            base = self.types.portable(domain.base_type)
             args = [repr(domain.name), base[0] if base else self.types.declared(domain.base_type)]
             if not domain.nullable:
                 args.append("not_null=True")

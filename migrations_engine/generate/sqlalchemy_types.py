@@ -187,17 +187,17 @@ class TypeWriter:
     def _native_postgresql(self, native: str, column: Column) -> tuple[str, str] | None:
         lower = native.lower()
         if lower.endswith("[]"):
-            inner = self._native_postgresql(native[:-2], column) or self._portable(native[:-2])
+            inner = self._native_postgresql(native[:-2], column) or self.portable(native[:-2])
             if inner is None:
                 return None
             return f"postgresql.ARRAY({inner[0]})", f"list[{inner[1]}]"
         if f"domain:{native}" in self.module_names:
             domain = self.schema.domain(native)
-            python = self._portable(domain.base_type)
+            python = self.portable(domain.base_type)
             return self.module_names[f"domain:{native}"], python[1] if python else "Any"
         return _PG_NATIVE.get(lower)
 
-    def _portable(self, text: str) -> tuple[str, str] | None:
+    def portable(self, text: str) -> tuple[str, str] | None:
         try:
             parsed = ColumnType.parse(text)
         except Exception:
