@@ -39,5 +39,5 @@ class Collected:
     unmanaged: set[str] = field(default_factory=set)
 
     def skip(self, kind: str, statement: Statement, reason: str = "not managed by the engine") -> None:
-        first = statement.text.strip().split("\n", 1)[0]
-        self.skipped.append(Skipped(kind, statement.line, first[:120], reason))
+        excerpt = " ".join(statement.text.split())[:120]
+        self.skipped.append(Skipped(kind, statement.line, excerpt, reason))

@@ -31,11 +31,12 @@ def _read_table(collected: Collected, cursor: Cursor, statement: Statement) -> N
         raise ImportFailed(f"CREATE TABLE {name}: no column list", statement.line)
     draft = TableDraft(name, statement.line, text=statement.text)
     read_create_table(cursor, draft, collected.dialect)
-    if "INHERITS" in draft.options or "PARTITION" in draft.options:
+    if "INHERITS" in draft.options:
         collected.unmanaged.add(name)
-        what = "inheritance child" if "INHERITS" in draft.options else "partitioned table"
-        collected.skip(what, statement, "not managed by the engine (it is listed as not managed when inspected)")
+        collected.skip("inheritance child", statement, "not managed by the engine (it is listed as not managed when inspected)")
         return
+    if "PARTITION" in draft.options:  # the engine reads a partitioned table as a table; its partitions are not
+        collected.notes.append(f"line {statement.line}: table {name!r} is partitioned; the engine models it as an ordinary table")
     if name in collected.tables:
         raise ImportFailed(f"table {name!r} is created twice", statement.line)
     collected.tables[name] = draft
@@ -238,10 +239,22 @@ def _read_alter(collected: Collected, cursor: Cursor, statement: Statement) -> N
             if at is None:
                 raise ImportFailed(f"table {name!r} has no column {old or new.name!r}", statement.line)
             draft.columns[at] = new
+        elif action.take("ATTACH", "PARTITION"):
+            _, child = action.qualified_name()
+            _made_a_partition(collected, child, statement)
         elif action.word() in ("OWNER TO", "OWNER") or action.at_word("DISABLE", "KEYS") or action.at_word("ENABLE", "KEYS") or action.word() in ("AUTO_INCREMENT",):
             continue
         else:
             collected.skip("ALTER TABLE", Statement(statement.line, f"ALTER TABLE {name} {action.text(part)}"), "not in the engine's model")
+
+
+def _made_a_partition(collected: Collected, name: str, statement: Statement) -> None:
+    """``ATTACH PARTITION`` (how pg_dump writes a partition): the table, and what was made on it,
+    leaves the managed schema, as the inspection leaves it out."""
+    collected.tables.pop(name, None)
+    collected.indexes = [i for i in collected.indexes if i.table != name]
+    collected.unmanaged.add(name)
+    collected.skip("partition", statement, f"{name!r} becomes a partition: partitions are not managed by the engine")
 
 
 def _column(draft: TableDraft, name: str, statement: Statement):

@@ -269,6 +269,9 @@ COMMENT ON COLUMN "Parent".code IS 'l''été';
 COMMENT ON CONSTRAINT child_pk ON child IS 'its key';
 COMMENT ON INDEX child_gin IS 'hash';
 COMMENT ON TYPE mood IS 'how it feels';
+CREATE TABLE measurement (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE measurement_2024 PARTITION OF measurement FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX ON measurement_2024 (id);
 """,
     "mysql": """
 CREATE TABLE `Parent` (
@@ -349,7 +352,8 @@ def test_what_each_dialect_says_imports_as_the_live_database_reads(dialect, db_u
     script = load_features(db_url)
     result = read_sql(script, dialect)
     assert_same_schema(result.schema, introspect(db_url), f"the features script on {dialect}")
-    assert result.skipped == ()
+    # A partition is not managed (the inspection lists it so), nor what is made on it.
+    assert [s.kind for s in result.skipped] == (["partition", "index"] if dialect == "postgresql" else [])
 
 
 
