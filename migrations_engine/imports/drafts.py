@@ -90,6 +90,8 @@ class TableDraft:
     options: dict[str, str] = field(default_factory=dict)
     comment: str | None = None
     text: str = ""
+    #: What was read but is not in the engine's model, one sentence each (SQLite's ON CONFLICT).
+    notes: list[str] = field(default_factory=list)
 
 
 #: Words that end a column's type and start its constraints, per position.
@@ -247,6 +249,8 @@ def _read_column_constraints(cursor: Cursor, column: ColumnDraft, draft: TableDr
                 _generated(cursor, column)
         elif cursor.take("AS"):
             _generated(cursor, column)
+        elif cursor.take("ON", "CONFLICT"):
+            _on_conflict(cursor, draft, f"column {column.name!r}")
         elif cursor.word() in ("VISIBLE", "INVISIBLE"):
             if cursor.word() == "INVISIBLE":
                 raise Unreadable(f"column {column.name!r}: INVISIBLE columns are not in the engine's model")
@@ -254,6 +258,14 @@ def _read_column_constraints(cursor: Cursor, column: ColumnDraft, draft: TableDr
         else:
             raise Unreadable(f"column {column.name!r}: cannot read {cursor.text([cursor.peek()])!r}")
         name = None
+
+
+def _on_conflict(cursor: Cursor, draft: TableDraft, what: str) -> None:
+    """SQLite's ``ON CONFLICT <resolution>``: not in the model (the inspection does not read it
+    either), so it is said, not kept."""
+    resolution = cursor.word() or ""
+    cursor.at += 1
+    draft.notes.append(f"table {draft.name!r}, {what}: ON CONFLICT {resolution} is not in the engine's model and is left out")
 
 
 def _generated(cursor: Cursor, column: ColumnDraft) -> None:
@@ -383,6 +395,8 @@ def _key(cursor: Cursor, draft: TableDraft, kind: str, name: str | None) -> KeyD
             pass
         elif cursor.take("INCLUDE"):
             raise Unreadable("INCLUDE columns of a key are not in the engine's model")
+        elif cursor.take("ON", "CONFLICT"):
+            _on_conflict(cursor, draft, f"{kind} key ({', '.join(key.columns)})")
         elif cursor.take("KEY_BLOCK_SIZE") or cursor.take("WITH", "PARSER"):
             cursor.take("=")
             cursor.skip()

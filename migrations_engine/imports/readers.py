@@ -40,6 +40,7 @@ def _read_table(collected: Collected, cursor: Cursor, statement: Statement) -> N
     if name in collected.tables:
         raise ImportFailed(f"table {name!r} is created twice", statement.line)
     collected.tables[name] = draft
+    collected.notes.extend(f"line {statement.line}: {note}" for note in draft.notes)
 
 
 def _read_index(collected: Collected, cursor: Cursor, statement: Statement) -> None:

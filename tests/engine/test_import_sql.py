@@ -366,3 +366,19 @@ def test_a_dump_of_what_each_dialect_says_imports_as_the_live_database_reads(ser
     dump = pg_dump(url) if server == "postgresql" else mariadb_dump(url)
     result = read_sql(dump, server)
     assert_same_schema(result.schema, introspect(url), f"a dump of the {what} on {server}")
+
+
+def test_what_the_model_leaves_out_of_a_table_is_noted(sqlite_url):
+    script = (
+        "CREATE TABLE t (\n"
+        "  a INTEGER PRIMARY KEY ON CONFLICT REPLACE,\n"
+        "  b TEXT NOT NULL ON CONFLICT IGNORE,\n"
+        "  UNIQUE (b) ON CONFLICT ROLLBACK\n"
+        ");\n"
+    )
+    with connect(sqlite_url) as db:
+        db.raw.executescript(script)
+    result = read_sql(script, "sqlite")
+    assert_same_schema(result.schema, introspect(sqlite_url), "ON CONFLICT left out, as the inspection leaves it")
+    noted = [n for n in result.notes if "ON CONFLICT" in n]
+    assert len(noted) == 3 and all(n.startswith("line 1: table 't'") for n in noted), result.notes
