@@ -5,7 +5,7 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["render_erd"]:
-        # Standalone, for CI: no settings, SECRET_KEY or database, and no Django import (docs/erd.md).
+        # Standalone for CI: no settings, SECRET_KEY, database or Django import (docs/erd.md).
         from designer.erd.cli import main as render_erd
 
         sys.exit(render_erd(sys.argv[2:], prog="manage.py render_erd"))

@@ -20,13 +20,12 @@ import html
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from designer.erd import dot, render
 from designer.erd.dot import LARGE, OptionError, Options
 from designer.erd.model import REMOVED, Diagram, Group
 from designer.erd.render import FORMATS, RenderError
 
+TYPE_CHECKING = False  # as in erd.model: typing not imported
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 

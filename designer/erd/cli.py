@@ -1,4 +1,4 @@
-"""``render_erd``: an ER diagram of a snapshot file or a database URL, for documentation built in CI.
+"""``render_erd``: an ER diagram of a snapshot file or a database URL, for documentation in CI.
 
     python -m designer.erd schema.snapshot.json -o docs/schema.svg
     python -m designer.erd postgresql://app@db/shop -o shop.pdf --focus order --hops 2
@@ -22,16 +22,20 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from designer.erd import FORMATS, OptionError, Options, RenderError, gc_paused, render_diagram
 from designer.erd.dot import MAX_HOPS
 from designer.erd.model import Diagram, from_schema, from_snapshot, groups_by_table
 
+TYPE_CHECKING = False  # as in erd.model: typing not imported
 if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
     from migrations_engine.schema import Schema
 
-DESCRIPTION = "Render an ER diagram of a snapshot file or a database URL (format from -o's extension)."
+DESCRIPTION = (
+    "Render an ER diagram of a snapshot file or a database URL (format from -o's extension)."
+)
 EXTENSIONS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 # migrations_engine.snapshot.READABLE_FORMATS (a test holds them equal), not imported: that
 # module costs more than drawing a small diagram. A format missing here is read by the engine.
@@ -52,6 +56,19 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(1, f"{self.prog}: {message} (see --help)\n")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's help layout, its width found as argparse finds it, without ``shutil``: argparse
+    imports it (and lzma and bz2 with it) for the terminal's size even when no help is shown."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return argparse.HelpFormatter(prog, width=columns - 2)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -202,7 +219,7 @@ def read_groups(path: str | None) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str] | None = None, prog: str = "render_erd") -> int:
     """Run the command: exit status 0, or 1 with one line on stderr (never a traceback)."""
-    parser = _Parser(prog=prog, description=DESCRIPTION)
+    parser = _Parser(prog=prog, description=DESCRIPTION, formatter_class=_formatter)
     add_arguments(parser)
     options = vars(parser.parse_args(argv))
     try:

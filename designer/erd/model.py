@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
+# typing.TYPE_CHECKING without importing typing: render_erd's time is mostly imports (docs/erd.md).
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # only annotations: reading a snapshot's data needs no engine (render_erd)
+    from typing import Any
+
     from migrations_engine.schema import ForeignKey, Schema
     from migrations_engine.schema import Table as EngineTable
 

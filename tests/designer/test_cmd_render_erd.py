@@ -118,7 +118,9 @@ def test_a_database_url_with_no_environment(tmp_path, pg_url):
         autocommit=True,
     ) as connection:
         connection.execute('CREATE TABLE "Käufer" (id bigint PRIMARY KEY)')
-        connection.execute('CREATE TABLE bill (id bigint PRIMARY KEY, k bigint REFERENCES "Käufer")')
+        connection.execute(
+            'CREATE TABLE bill (id bigint PRIMARY KEY, k bigint REFERENCES "Käufer")'
+        )
 
     for url, names in [
         (f"sqlite:///{database}", ("author", "book")),
