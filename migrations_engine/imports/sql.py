@@ -53,7 +53,20 @@ def read_sql(text: str, dialect: str) -> ImportResult:
     else:
         from .sql_sqlite import build
     schema = build(collected)
+    _check(schema, dialect)
     return ImportResult(schema, tuple(collected.skipped), notes=tuple(collected.notes))
+
+
+def _check(schema, dialect: str) -> None:
+    """What the database would have refused (a key on a column no table has, a foreign key to
+    a table never created …) stops the import, as ``validate.problems`` finds it in any schema.
+    MySQL's index names are per table."""
+    from ..validate import problems
+
+    found = problems(schema, index_names_per_schema=dialect != "mysql", dialect=dialect)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        raise ImportFailed("the script's schema is not sound: " + "; ".join(found[:3]) + more)
 
 
 # ---------------------------------------------------------------- statements by their first words

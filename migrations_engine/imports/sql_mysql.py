@@ -95,6 +95,9 @@ def column_type_text(text: str) -> tuple[str, bool, bool]:
 
 
 def build(collected: Collected) -> Schema:
+    for index in collected.indexes:
+        if index.table not in collected.tables:
+            raise ImportFailed(f"index on table {index.table!r}, which is not created before it", index.line)
     return Schema(tables=tuple(_table(collected, draft) for draft in collected.tables.values()))
 
 

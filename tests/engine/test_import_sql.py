@@ -382,3 +382,17 @@ def test_what_the_model_leaves_out_of_a_table_is_noted(sqlite_url):
     assert_same_schema(result.schema, introspect(sqlite_url), "ON CONFLICT left out, as the inspection leaves it")
     noted = [n for n in result.notes if "ON CONFLICT" in n]
     assert len(noted) == 3 and all(n.startswith("line 1: table 't'") for n in noted), result.notes
+
+
+@pytest.mark.parametrize(
+    ("dialect", "script", "message"),
+    [
+        ("postgresql", "CREATE TABLE a (id integer PRIMARY KEY, b integer REFERENCES missing (id));", "not sound: .*missing"),
+        ("mysql", "CREATE TABLE a (id int, KEY k (nope));", "not sound: .*nope"),
+        ("mysql", "CREATE TABLE a (id int);\nCREATE INDEX i ON b (id);", "^line 2: index on table 'b'"),
+        ("sqlite", "CREATE TABLE a (id INTEGER);\nALTER TABLE b ADD COLUMN c TEXT;", "^line 2: ALTER TABLE on table 'b'"),
+    ],
+)
+def test_what_the_database_would_refuse_is_refused(dialect, script, message):
+    with pytest.raises(ImportFailed, match=message):
+        read_sql(script, dialect)
