@@ -94,7 +94,7 @@ class TableDraft:
     notes: list[str] = field(default_factory=list)
 
 
-#: Words that end a column's type and start its constraints, per position.
+#: Words that end a column's type and start its constraints.
 _COLUMN_WORDS = frozenset({
     "NOT", "NULL", "DEFAULT", "PRIMARY", "PRIMARY KEY", "UNIQUE", "CHECK", "REFERENCES", "CONSTRAINT",
     "COLLATE", "GENERATED", "AS", "AUTO_INCREMENT", "AUTOINCREMENT", "COMMENT", "ON", "CHARACTER SET",
@@ -125,6 +125,10 @@ def read_create_table(cursor: Cursor, draft: TableDraft, dialect: str) -> None:
 
 
 def read_table_options(cursor: Cursor, draft: TableDraft) -> None:
+    """What follows the column list: ``INHERITS``/``PARTITION`` (kept whole), SQLite's
+    ``WITHOUT ROWID`` and ``STRICT``, MySQL's character set, collation and comment; any other
+    option is kept by name in ``draft.options`` (``ENGINE``, ``TABLESPACE`` …: not in the model,
+    which the inspection does not read either)."""
     while not cursor.done():
         word = cursor.word()
         token = cursor.peek()
@@ -165,6 +169,8 @@ def read_table_options(cursor: Cursor, draft: TableDraft) -> None:
 
 
 def read_column(cursor: Cursor, draft: TableDraft, dialect: str) -> ColumnDraft:
+    """A column definition: its name, its type as written (up to the first constraint word),
+    then its constraints; keys, checks and references it declares go to ``draft``."""
     name = cursor.name()
     type_tokens = []
     while not cursor.done():
@@ -289,6 +295,7 @@ def _check_options(cursor: Cursor, check: CheckDraft) -> None:
 
 
 def names(tokens, cursor: Cursor) -> tuple[str, ...]:
+    """The names of a parenthesised list such as ``(a, "b c")``."""
     out = []
     for part in split_commas(tokens):
         out.append(Cursor(part, cursor.sql, fold=cursor.fold).name())
@@ -334,6 +341,8 @@ def _action(cursor: Cursor) -> str:
 
 
 def read_table_constraint(cursor: Cursor, draft: TableDraft, dialect: str) -> None:
+    """One table-level constraint (or MySQL key) into ``draft``; one this reader cannot map
+    raises ``Unreadable``."""
     name = None
     if cursor.take("CONSTRAINT"):
         if cursor.word() not in ("PRIMARY", "PRIMARY KEY", "UNIQUE", "CHECK", "FOREIGN", "FOREIGN KEY"):
