@@ -116,7 +116,9 @@ class _Splitter:
                     self._copy_data()
                 return
             if char in "'\"" or (char == "`" and self.dialect == "mysql"):
-                position = self._quoted_end(position, char)
+                # PostgreSQL's E'...' strings take backslash escapes, as MySQL's strings do.
+                escaped = char == "'" and self.dialect == "postgresql" and position > 0 and text[position - 1] in "eE"
+                position = self._quoted_end(position, char, escaped)
             elif char == "$" and self.dialect == "postgresql":
                 match = _DOLLAR.match(text, position)
                 if match and not (position > 0 and (text[position - 1].isalnum() or text[position - 1] == "_")):
@@ -145,9 +147,9 @@ class _Splitter:
         """SQLite's ``CREATE TRIGGER ... BEGIN ...; END``: the ``;`` inside the body do not end it."""
         return self.dialect == "sqlite" and bool(_TRIGGER.match(body)) and not _ENDS_WITH_END.search(_code(body))
 
-    def _quoted_end(self, position: int, quote: str) -> int:
+    def _quoted_end(self, position: int, quote: str, escaped: bool = False) -> int:
         text = self.text
-        backslashes = self.dialect == "mysql" and quote != "`"
+        backslashes = escaped or (self.dialect == "mysql" and quote != "`")
         position += 1
         while position < len(text):
             char = text[position]

@@ -396,3 +396,39 @@ def test_what_the_model_leaves_out_of_a_table_is_noted(sqlite_url):
 def test_what_the_database_would_refuse_is_refused(dialect, script, message):
     with pytest.raises(ImportFailed, match=message):
         read_sql(script, dialect)
+
+
+def test_statements_are_cut_where_each_server_cuts_them():
+    mysql = (
+        "/*!40101 SET NAMES utf8mb4 */;\n"                              # 1
+        "DELIMITER $$\n"
+        "CREATE PROCEDURE p()\n"                                        # 3
+        "BEGIN\n"
+        "  SELECT 'a;b'; SELECT \"c\\\";d\";\n"
+        "END$$\n"
+        "DELIMITER ;\n"
+        "# a comment; not a statement\n"
+        "CREATE TABLE t (a varchar(5) DEFAULT 'x\\';y');\n"            # 9
+    )
+    result = read_sql(mysql, "mysql")
+    assert [(s.line, s.kind) for s in result.skipped] == [(1, "SET"), (3, "function")]
+    assert result.schema.table("t").column("a").default.value == "x';y"
+    postgresql = (
+        "CREATE TABLE t (a text DEFAULT E'x\\';y', b text DEFAULT 'z;''');\n"   # 1
+        "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$ SELECT 'q;'; $body$;\n"  # 2
+        "CREATE TABLE u (\n  id integer\n);\n"                          # 3
+    )
+    result = read_sql(postgresql, "postgresql")
+    assert [(s.line, s.kind) for s in result.skipped] == [(2, "function")]
+    assert result.schema.table("t").column("b").default.value == "z;'"
+    assert result.schema.has_table("u")
+    sqlite = (
+        "CREATE TABLE t (a INTEGER);\n"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"                   # 2
+        "  UPDATE t SET a = 1; UPDATE t SET a = 2;\n"
+        "END;\n"
+        "CREATE TABLE u (b TEXT);\n"                                    # 5
+    )
+    result = read_sql(sqlite, "sqlite")
+    assert [(s.line, s.kind) for s in result.skipped] == [(2, "trigger")]
+    assert {t.name for t in result.schema.tables} == {"t", "u"}
