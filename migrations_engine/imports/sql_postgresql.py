@@ -146,7 +146,7 @@ def build(collected: Collected) -> Schema:
 def _domain(name: str, draft: dict) -> Domain:
     checks = []
     for number, (check_name, expression) in enumerate(draft["checks"]):
-        checks.append(Check(strip_parentheses(expression), check_name or _numbered(f"{name}_check", number)))
+        checks.append(Check(strip_parentheses(expression), check_name or _numbered(_auto_name(name, (), "check"), number)))
     return Domain(
         name=name,
         base_type=format_type(draft["base"])[0],
@@ -197,7 +197,7 @@ def _table(collected: Collected, draft: TableDraft, sequences: dict, owned: dict
     pk_columns = primary.columns if primary else tuple(c.name for c in draft.columns if c.primary_key)
     if sum(1 for c in draft.columns if c.primary_key) + (primary is not None) > 1:
         raise ImportFailed(f"table {name!r} has more than one primary key", draft.line)
-    pk_name = (primary.name if primary else next((c.primary_key_name for c in draft.columns if c.primary_key), None)) or f"{name}_pkey"
+    pk_name = (primary.name if primary else next((c.primary_key_name for c in draft.columns if c.primary_key), None)) or _auto_name(name, (), "pkey")
     columns, used = [], set()
     for column in draft.columns:
         built, sequence = _column(collected, draft, column, column.name in pk_columns, sequences, owned)
@@ -250,7 +250,35 @@ def _table(collected: Collected, draft: TableDraft, sequences: dict, owned: dict
 
 
 def _auto_name(table: str, columns: tuple[str, ...], suffix: str) -> str:
-    return f"{table}_{'_'.join(columns)}_{suffix}"[:63]
+    """The name PostgreSQL gives an unnamed constraint or index (``makeObjectName``): table,
+    columns and suffix joined by ``_``, the longer of table and columns clipped first so that the
+    whole fits in 63 bytes."""
+    first, second = table.encode(), "_".join(columns).encode()
+    room = 63 - len(suffix) - 1 - (1 if second else 0)
+    first_length, second_length = len(first), len(second)
+    while first_length + second_length > room:
+        if first_length > second_length:
+            first_length -= 1
+        else:
+            second_length -= 1
+    parts = [_clip(first, first_length)] + ([_clip(second, second_length)] if second else []) + [suffix]
+    return "_".join(parts)
+
+
+def _clip(text: bytes, length: int) -> str:
+    """``text`` cut to at most ``length`` bytes without splitting a character."""
+    return text[:length].decode("utf-8", errors="ignore")
+
+
+_FUNCTION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def _index_column_name(text: str, expression: bool) -> str:
+    """What PostgreSQL names an index after for one key: the column, an expression's function, else ``expr``."""
+    if not expression:
+        return text
+    match = _FUNCTION.match(text)
+    return match.group(1).lower() if match else "expr"
 
 
 def _check_name(table: str, check, draft: TableDraft, taken: set[str]) -> str:
@@ -259,7 +287,7 @@ def _check_name(table: str, check, draft: TableDraft, taken: set[str]) -> str:
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", check.expression))
         named = [c.name for c in draft.columns if c.name in words]
         column = named[0] if len(named) == 1 else None
-    base = f"{table}_{column}_check" if column else f"{table}_check"
+    base = _auto_name(table, (column,) if column else (), "check")
     name, number = base, 0
     while name in taken:
         number += 1
@@ -359,7 +387,7 @@ def _add_indexes(collected: Collected, tables: list[Table]) -> None:
             if nulls is not None and (nulls == "FIRST") == descending:
                 nulls = None  # the order's default
             keys.append(IndexKey(expression=expression, descending=descending, nulls=nulls, opclass=opclass, collation=collation))
-        name = key.name or _auto_name(index.table, tuple(c if not k.expression else "expr" for c, k in zip(columns, keys)), "idx")
+        name = key.name or _auto_name(index.table, tuple(_index_column_name(c, k.expression) for c, k in zip(columns, keys)), "idx")
         built = Index(
             columns=tuple(columns),
             name=name,

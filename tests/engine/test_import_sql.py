@@ -432,3 +432,21 @@ def test_statements_are_cut_where_each_server_cuts_them():
     result = read_sql(sqlite, "sqlite")
     assert [(s.line, s.kind) for s in result.skipped] == [(2, "trigger")]
     assert {t.name for t in result.schema.tables} == {"t", "u"}
+
+
+def test_long_unnamed_postgresql_names_are_clipped_as_the_server_clips_them(pg_url):
+    long_table = "a_table_whose_name_is_long_enough_to_need_clipping_by_the_server"[:60]
+    script = (
+        f'CREATE TABLE "{long_table}" (\n'
+        "  identifier_of_the_row integer PRIMARY KEY,\n"
+        "  a_very_long_column_name_for_a_unique_constraint text UNIQUE,\n"
+        "  amount integer CHECK (amount > 0),\n"
+        "  été text\n"
+        ");\n"
+        f'CREATE INDEX ON "{long_table}" (lower(a_very_long_column_name_for_a_unique_constraint));\n'
+        f'CREATE INDEX ON "{long_table}" (amount, été);\n'
+    )
+    with connect(pg_url) as db:
+        db.execute(script)
+    result = read_sql(script, "postgresql")
+    assert_same_schema(result.schema, introspect(pg_url), "long unnamed names")
