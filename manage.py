@@ -6,9 +6,9 @@ import sys
 def main() -> None:
     if sys.argv[1:2] == ["render_erd"]:
         # Standalone for CI: no settings, SECRET_KEY, database or Django import (docs/erd.md).
-        from designer.erd.cli import main as render_erd
+        from designer.erd.cli import run as render_erd
 
-        sys.exit(render_erd(sys.argv[2:], prog="manage.py render_erd"))
+        render_erd(sys.argv[2:], prog="manage.py render_erd")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemadesign.settings")
     from django.core.management import execute_from_command_line
 

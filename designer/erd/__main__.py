@@ -2,6 +2,6 @@
 
 import sys
 
-from designer.erd.cli import main
+from designer.erd.cli import run
 
-sys.exit(main(prog="python -m designer.erd"))
+run(sys.argv[1:], prog="python -m designer.erd")
