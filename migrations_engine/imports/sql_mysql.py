@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+import sqlglot
+from sqlglot.tokens import TokenType
+
 from ..introspect.mysql import _expression, normalize_expression, read_default_mariadb, read_type, strip_parentheses
 from ..naming import primary_key_name
 from ..schema import PLAIN_KEY, Check, Column, ForeignKey, Generated, Index, IndexKey, PrimaryKey, Schema, Table, Unique
@@ -113,7 +116,10 @@ def _table(collected: Collected, draft: TableDraft) -> Table:
     primary = next((k for k in draft.keys if k.kind == "primary"), None)
     pk_columns = primary.columns if primary else tuple(c.name for c in draft.columns if c.primary_key)
     json_columns = _json_columns(draft)
-    columns = tuple(_column(c, c.name in pk_columns, charset, table_collation, c.name in json_columns) for c in draft.columns)
+    folded = {c.name.lower(): c.name for c in draft.columns}
+    columns = tuple(
+        _column(c, c.name in pk_columns, charset, table_collation, c.name in json_columns, folded) for c in draft.columns
+    )
     names_taken: set[str] = set()
     uniques, indexes = [], []
     listed = [(k, k.kind == "unique") for k in draft.keys] + [(i.key, i.unique) for i in collected.indexes if i.table == name]
@@ -193,8 +199,60 @@ def _json_columns(draft: TableDraft) -> set[str]:
     return found
 
 
+_MYSQL = sqlglot.Dialect.get_or_raise("mysql")
+#: Words that may stand before a parenthesis without being a function.
+_NOT_FUNCTIONS = frozenset({
+    TokenType.IN, TokenType.AND, TokenType.OR, TokenType.NOT, TokenType.EXISTS, TokenType.LIKE, TokenType.IS,
+    TokenType.BETWEEN, TokenType.THEN, TokenType.ELSE, TokenType.WHEN, TokenType.CASE, TokenType.ANY, TokenType.ALL,
+    TokenType.SOME, TokenType.ESCAPE,
+})
+_OPERAND_END = frozenset({TokenType.R_PAREN, TokenType.NUMBER, TokenType.STRING, TokenType.IDENTIFIER, TokenType.VAR, TokenType.NULL, TokenType.TRUE, TokenType.FALSE})
+
+
+def mariadb_expression(text: str, columns: dict[str, str] | None = None) -> str:
+    """``text`` as MariaDB prints a check or generated expression back: keywords and functions
+    in lower case, names in backquotes, strings in single quotes with backslash escapes, ``<>``
+    for ``!=``, one space around operators and none inside parentheses or after commas. What it
+    rewrites further (``NOT (a = 5)`` as ``a <> 5``) is not done: such a text stays as written.
+    ``columns`` (folded name → name) spells column names as the table does (MySQL ignores case)."""
+    columns = columns or {}
+    try:
+        tokens = _MYSQL.tokenize(text)
+    except Exception:  # sqlglot raises several kinds; the text is kept as written
+        return text
+    out: list[str] = []
+    previous = None
+    previous_calls = unary = False
+    for position, token in enumerate(tokens):
+        kind = token.token_type
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        calls = following is not None and following.token_type == TokenType.L_PAREN and kind not in _NOT_FUNCTIONS
+        if kind == TokenType.STRING:
+            piece = "'" + token.text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        elif kind == TokenType.IDENTIFIER or (kind == TokenType.VAR and not calls):
+            name = columns.get(token.text.lower(), token.text)
+            piece = "`" + name.replace("`", "``") + "`"
+        elif kind == TokenType.NUMBER:
+            piece = token.text
+        elif kind == TokenType.NEQ:
+            piece = "<>"
+        else:
+            piece = token.text.lower()
+        if previous is None or kind in (TokenType.R_PAREN, TokenType.COMMA) or previous.token_type in (TokenType.L_PAREN, TokenType.COMMA):
+            separator = ""
+        elif kind == TokenType.L_PAREN and previous_calls or unary:
+            separator = ""
+        else:
+            separator = " "
+        unary = kind in (TokenType.DASH, TokenType.PLUS) and (previous is None or previous.token_type not in _OPERAND_END)
+        out.append(separator + piece)
+        previous, previous_calls = token, calls
+    return "".join(out)
+
+
 def _checks(draft: TableDraft) -> list[Check]:
     """Checks named as MariaDB names them: a column's own after the column, others CONSTRAINT_<n>."""
+    columns = {c.name.lower(): c.name for c in draft.columns}
     checks, unnamed = [], 0
     for check in draft.checks:
         if check.column is not None and check.name is None:
@@ -204,7 +262,7 @@ def _checks(draft: TableDraft) -> list[Check]:
             check_name = f"CONSTRAINT_{unnamed}"
         else:
             check_name = check.name
-        checks.append(Check(normalize_expression(check.expression), check_name))
+        checks.append(Check(normalize_expression(mariadb_expression(check.expression, columns)), check_name))
     return checks
 
 
@@ -219,7 +277,10 @@ def _index_name(first: str, taken: set[str]) -> str:
 _NOW = re.compile(r"^(?:current_timestamp|now|localtime|localtimestamp)\s*(?:\(\s*(\d*)\s*\))?$", re.IGNORECASE)
 
 
-def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_collation: str | None, json: bool = False) -> Column:
+def _column(
+    draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_collation: str | None, json: bool = False,
+    names: dict[str, str] | None = None,
+) -> Column:
     type_text, national, binary = column_type_text(draft.type_text)
     charset = _charset(draft.charset) or ("utf8mb3" if national else None)
     collation = _collation(draft.collation)
@@ -233,7 +294,7 @@ def _column(draft: ColumnDraft, in_primary_key: bool, table_charset: str, table_
     column_type = ColumnType("json") if is_json else read_type(type_text, effective_charset)
     generated = None
     if draft.generated is not None:
-        generated = Generated(normalize_expression(draft.generated), stored=bool(draft.stored))
+        generated = Generated(normalize_expression(mariadb_expression(draft.generated, names)), stored=bool(draft.stored))
     default = None
     if not draft.autoincrement and generated is None:
         default = read_default_mariadb(_default_text(draft.default, _numeric(type_text)), "", column_type)

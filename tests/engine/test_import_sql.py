@@ -306,6 +306,13 @@ CREATE TABLE child (
 );
 CREATE INDEX child_other ON child (other, parent_id);
 ALTER TABLE child ADD CONSTRAINT uq_pair UNIQUE (parent_id, other);
+CREATE TABLE checked (
+  a int, k varchar(5), d date, x varchar(10),
+  `Twice` int AS (A*2) VIRTUAL,
+  CHECK (k IN ('a', 'b')), CHECK (a BETWEEN 1 AND 10), CHECK (a>0 AND a<100 OR a IS NULL),
+  CHECK (CHAR_LENGTH(k) > 1), CHECK (k LIKE 'x%'), CHECK (d > '2020-01-01'), CHECK (a != 4),
+  CHECK (a + 1 * 2 >= -3), CHECK (x <> 'it''s'), CONSTRAINT `Named` CHECK (`Twice` < 50)
+);
 """,
     "sqlite": """
 CREATE TABLE "Parent" (
