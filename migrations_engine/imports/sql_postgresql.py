@@ -35,6 +35,7 @@ from ..types import ColumnType
 from .drafts import ColumnDraft, TableDraft
 from . import ImportFailed
 from .collected import Collected
+from .pg_deparse import pg_expression
 
 _SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 _NAMES = {
@@ -234,7 +235,7 @@ def _table(collected: Collected, draft: TableDraft, sequences: dict, owned: dict
         check_name = check.name or _check_name(name, check, draft, taken)
         taken.add(check_name)
         checks.append(Check(
-            strip_parentheses(check.expression), check_name, not_valid=check.not_valid, no_inherit=check.no_inherit,
+            _server_form(check.expression, columns), check_name, not_valid=check.not_valid, no_inherit=check.no_inherit,
             comment=comments.get(("CONSTRAINT", name, check_name)),
         ))
     table = Table(
@@ -247,6 +248,13 @@ def _table(collected: Collected, draft: TableDraft, sequences: dict, owned: dict
         comment=comments.get(("TABLE", name)),
     )
     return table, used
+
+
+def _server_form(expression: str, columns) -> str:
+    """A check or predicate as the server prints it back (``pg_deparse``), else as written."""
+    text = unqualified(expression) or ""
+    printed = pg_expression(text, {c.name: c.type for c in columns})
+    return printed if printed is not None else strip_parentheses(text)
 
 
 def _auto_name(table: str, columns: tuple[str, ...], suffix: str) -> str:
@@ -284,7 +292,7 @@ def _index_column_name(text: str, expression: bool) -> str:
 def _check_name(table: str, check, draft: TableDraft, taken: set[str]) -> str:
     column = check.column
     if column is None:  # PostgreSQL names a table's check after its column only when it names one
-        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", check.expression))
+        words = _names_in(check.expression)
         named = [c.name for c in draft.columns if c.name in words]
         column = named[0] if len(named) == 1 else None
     base = _auto_name(table, (column,) if column else (), "check")
@@ -293,6 +301,18 @@ def _check_name(table: str, check, draft: TableDraft, taken: set[str]) -> str:
         number += 1
         name = f"{base}{number}"
     return name
+
+
+def _names_in(expression: str) -> set[str]:
+    """The column names an expression uses (sqlglot's reading; its words where it cannot read it)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        columns = sqlglot.parse_one(expression, read="postgres").find_all(exp.Column)
+        return {c.name if c.this.args.get("quoted") else c.name.lower() for c in columns}
+    except sqlglot.errors.SqlglotError:
+        return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression))
 
 
 def _primary_key_of(collected: Collected, table: str, line: int) -> tuple[str, ...]:
@@ -392,7 +412,7 @@ def _add_indexes(collected: Collected, tables: list[Table]) -> None:
             columns=tuple(columns),
             name=name,
             unique=index.unique,
-            where=strip_parentheses(index.where) if index.where else None,
+            where=_server_form(index.where, table.columns) if index.where else None,
             keys=() if all(k == PLAIN_KEY for k in keys) else tuple(keys),
             include=index.include,
             method=None if key.method in (None, "btree") else key.method,

@@ -230,7 +230,6 @@ def test_import_text_dispatches_sql_and_needs_a_dialect():
 # ---------------------------------------------------------------- what each dialect's DDL can say
 
 FEATURES = {
-    # Expressions as PostgreSQL prints them (what pg_dump writes): the import keeps them as written.
     "postgresql": """
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s fine');
 CREATE DOMAIN positive AS integer NOT NULL DEFAULT 1 CONSTRAINT positive_check CHECK (VALUE > 0);
@@ -240,7 +239,7 @@ CREATE TABLE "Parent" (
     id serial PRIMARY KEY,
     code varchar(10) UNIQUE NOT NULL,
     m mood DEFAULT 'ok',
-    amount numeric(8,2) DEFAULT 0 CHECK (amount >= (0)::numeric),
+    amount numeric(8,2) DEFAULT 0 CHECK (amount >= 0),
     big bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 2),
     doubled integer GENERATED ALWAYS AS (id * 2) STORED,
     label text COLLATE "C",
@@ -260,8 +259,9 @@ CREATE TABLE child (
 );
 ALTER TABLE ONLY child ADD CONSTRAINT child_other_fkey FOREIGN KEY (other) REFERENCES "Parent"(id) MATCH FULL ON UPDATE SET NULL;
 ALTER TABLE child ADD CHECK (other <> parent_id);
+ALTER TABLE child ADD CONSTRAINT shapes CHECK (NOT (other IS NULL) OR (note <> 'y' AND id >= -1));
 ALTER SEQUENCE owned_seq OWNED BY child.other;
-CREATE UNIQUE INDEX parent_lower ON "Parent" USING btree (lower(label) DESC NULLS LAST) WHERE (amount > (0)::numeric);
+CREATE UNIQUE INDEX parent_lower ON "Parent" USING btree (lower(label) DESC NULLS LAST) WHERE amount > 0 AND label <> 'x';
 CREATE INDEX ON child (note text_pattern_ops, other DESC);
 CREATE INDEX child_gin ON child USING hash (note);
 COMMENT ON TABLE "Parent" IS 'the parents';
@@ -269,6 +269,15 @@ COMMENT ON COLUMN "Parent".code IS 'l''été';
 COMMENT ON CONSTRAINT child_pk ON child IS 'its key';
 COMMENT ON INDEX child_gin IS 'hash';
 COMMENT ON TYPE mood IS 'how it feels';
+CREATE TABLE checked (
+    i integer, b bigint, s smallint, n numeric(8,2), f double precision, r real, t text, v varchar(5),
+    c char(2), d date, bo boolean, m mood, "Odd name" integer,
+    CHECK (i > 0), CHECK (i >= -1), CHECK (b > 0), CHECK (s > 0), CHECK (n >= 0), CHECK (n > 0.5),
+    CHECK (f > 0), CHECK (f > 1.5), CHECK (r > 0), CHECK (t <> 'x'), CHECK (v <> 'y'), CHECK (c = 'ab'),
+    CHECK (d > '2020-01-01'), CHECK (i > 0 AND (b < 10 OR b IS NULL)), CHECK (NOT bo), CHECK (bo = true),
+    CHECK (i IS NOT NULL), CHECK (i <> b), CHECK (n > -2.5), CHECK (length(t) > 1), CHECK (m <> 'sad'),
+    CHECK ("Odd name" < 5)
+);
 CREATE TABLE measurement (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE measurement_2024 PARTITION OF measurement FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE INDEX ON measurement_2024 (id);
