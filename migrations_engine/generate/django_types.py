@@ -125,6 +125,10 @@ class FieldWriter:
             note = (f"PostgreSQL enum {enum.name!r}: Django has no enum field and does not create the type;"
                     " a varchar with the same choices instead")
             return DjangoField("models.CharField", (f"max_length={longest}", f"choices={choices}"), note)
+        if self.dialect == "mysql":  # MySQL's enums are inline: declared as MySQL spells them
+            self.uses_declared_field = True
+            spelling = self.engine_dialect.type_sql(column.type, self.schema)
+            return DjangoField("DeclaredField", (f"sql_type={spelling!r}", f"choices={choices}"), "MySQL ENUM: Django has no enum field")
         # SQLite: TEXT with a column CHECK named after the enum, as the engine writes it (which
         # is how an enum column reads back); Django has no column CHECK of its own to say it.
         check = self.engine_dialect.value_check_sql(column, self.schema)  # type: ignore[attr-defined]

@@ -27,6 +27,8 @@ def identifier(text: str, fallback: str = "x") -> str:
     if unicodedata.normalize("NFKC", candidate) != candidate:
         ascii_text = unicodedata.normalize("NFKD", candidate).encode("ascii", "ignore").decode()
         candidate = _NON_WORD.sub("_", ascii_text).strip("_") or fallback
+    if not candidate.isidentifier():  # a letter or digit Python does not take in a name
+        candidate = _NON_WORD.sub("_", candidate.encode("ascii", "ignore").decode()).strip("_") or fallback
     if candidate[0].isdigit():
         candidate = f"{fallback}_{candidate}"
     if keyword.iskeyword(candidate) or keyword.issoftkeyword(candidate):

@@ -31,3 +31,8 @@ def text_sql(sql: str) -> str:
 def docstring(text: str) -> str:
     """A module docstring; quotes and backslashes in names cannot end it early."""
     return '"""' + text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""'
+
+
+def one_line(text: str) -> str:
+    """``text`` fit for a ``#`` comment: a name holding a line break cannot end it."""
+    return " ".join(text.splitlines())

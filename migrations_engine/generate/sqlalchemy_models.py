@@ -186,7 +186,10 @@ class _Writer:
         for enum in self.schema.enums:
             if self.dialect == "sqlite":
                 continue  # SQLite has no enum type: each column carries its CHECK
+            # With the metadata, create_all makes the type even where no column uses it.
             values = [repr(v) for v in enum.values] + [f"name={enum.name!r}"]
+            if self.dialect == "postgresql":
+                values.append("metadata=Base.metadata")
             lines.append(call("sa.Enum", values, prefix=f"{self.module_names[f'enum:{enum.name}']} = "))
             if enum.comment:
                 lines.append(f"# The enum's comment is not created by SQLAlchemy: {enum.comment!r}")
@@ -218,7 +221,7 @@ class _Writer:
             args.append("metadata=Base.metadata")
             lines.append(call("sa.Sequence", args))
             if sequence.owned_by:
-                lines.append(f"# OWNED BY {'.'.join(sequence.owned_by)} is not said by SQLAlchemy.")
+                lines.append(f"# OWNED BY {'.'.join(sequence.owned_by)!r} is not said by SQLAlchemy.")
         return lines
 
     # ------------------------------------------------------------------ one table
@@ -316,10 +319,14 @@ class _Writer:
         return notes
 
     def _pk_named(self, table: Table) -> bool:
+        """Whether the primary key needs its own ``PrimaryKeyConstraint``: a name of its own,
+        timing, or columns in another order than the table's (SQLAlchemy follows the table's)."""
         key = table.primary_key
-        return bool(key and key.name and self.dialect != "mysql" and key.name != primary_key_name(table.name)) or bool(
-            key and (key.deferrable or key.initially_deferred)
-        )
+        if key is None:
+            return False
+        in_table_order = [c for c in table.column_names if c in key.columns] == list(key.columns)
+        named = bool(key.name and self.dialect != "mysql" and key.name != primary_key_name(table.name))
+        return named or key.deferrable or key.initially_deferred or not in_table_order
 
     def _primary_key(self, table: Table) -> str:
         key = table.primary_key

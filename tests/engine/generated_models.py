@@ -108,8 +108,13 @@ def hostile_schema(dialect: str) -> Schema:
         foreign_keys=(ForeignKey(("order",), "order", ("class",), name="audit_order_fk", on_delete="CASCADE"),),
         indexes=(Index(("order", "at"), name="audit_order_at"),),
     )
-    tables = (order, item, junction, line, note, log, _features(dialect))
-    enums = (mood,) if dialect != "mysql" else ()
+    pair = Table(  # the key's columns in another order than the table's
+        "pair",
+        columns=(Column("a", t("integer"), nullable=False), Column("b", t("integer"), nullable=False)),
+        primary_key=PrimaryKey(("b", "a")),
+    )
+    tables = (order, item, junction, line, note, log, pair, _features(dialect))
+    enums = (mood, Enum("unused kind", ("x",))) if dialect == "postgresql" else (mood,) if dialect == "sqlite" else ()
     return Schema(tables=tables, enums=enums)
 
 

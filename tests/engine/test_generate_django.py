@@ -100,7 +100,7 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
     def table(t: Table) -> Table:
         # Django gives a foreign key column the type of the column it references.
         for fk in t.foreign_keys:
-            if len(fk.columns) == 1 and schema.has_table(fk.ref_table):
+            if _relatable(schema, fk):
                 target = column(schema.table(fk.ref_table).column(fk.ref_columns[0]))
                 t = t.replace_column(fk.columns[0], replace(t.column(fk.columns[0]), type=target.type))
         return replace(
@@ -108,11 +108,12 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
             # Django names no primary key (the database's default name).
             primary_key=replace(t.primary_key, name=primary_key_name(t.name), comment=None) if t.primary_key else None,
             # Foreign keys: Django names them, acts on delete in Python (no actions in the
-            # database) and makes them DEFERRABLE INITIALLY DEFERRED on PostgreSQL and SQLite.
+            # database) and makes them DEFERRABLE INITIALLY DEFERRED on PostgreSQL and SQLite;
+            # it has none of several columns or to a table whose key has several.
             foreign_keys=tuple(
                 replace(f, name=None, on_delete="NO ACTION", on_update="NO ACTION", deferrable=False,
                         initially_deferred=False, comment=None)
-                for f in t.foreign_keys if len(f.columns) == 1
+                for f in t.foreign_keys if _relatable(schema, f)
             ),
             uniques=tuple(replace(u, comment=None) for u in t.uniques),
             checks=tuple(replace(c, comment=None) for c in t.checks),
@@ -133,6 +134,12 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
     keyed = replace(schema, tables=tuple(t for t in schema.tables if t.primary_key is not None))
     return without(keyed, table=table, column=column, sequences=(), domains=(),
                    enums=() if dialect == "postgresql" else schema.enums)
+
+
+def _relatable(schema: Schema, fk) -> bool:
+    """Django 5.2 relates one column to a table with a one-column primary key."""
+    target = schema.table(fk.ref_table)
+    return len(fk.columns) == 1 and target.primary_key is not None and len(target.primary_key.columns) == 1
 
 
 def _comparable(schema: Schema, dialect: str) -> Schema:
@@ -232,3 +239,12 @@ def test_hostile_names_become_field_names_django_takes():
 def test_a_dialect_is_needed():
     with pytest.raises(EngineError, match="need a dialect"):
         generate(Schema(), "django", None)
+
+
+@pytest.mark.parametrize(("dialect", "name"), [("postgresql", 'a"b'), ("sqlite", 'x"'), ("mysql", "a`b")])
+def test_a_name_django_cannot_quote_is_refused_by_name(dialect, name):
+    """Django puts a name between quotes without doubling the quote inside: refused, not
+    written into models that would break migrate."""
+    schema = Schema(tables=(Table("t", columns=(Column(name, ColumnType("integer"), nullable=False),), primary_key=None),))
+    with pytest.raises(EngineError, match="cannot write the name"):
+        generate(schema, "django", dialect)
