@@ -20,6 +20,7 @@ import html
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
 from designer.erd import dot, render
 from designer.erd.dot import LARGE, OptionError, Options
 from designer.erd.model import REMOVED, Diagram, Group

@@ -31,6 +31,7 @@ import html
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
 from designer.erd.digraph import Digraph, NoHtml
 from designer.erd.model import (
     ADDED,
@@ -339,9 +340,7 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     selection = select(diagram, options)
     terms = tuple(t.lower() for t in options.highlight if t)
     focus = diagram.index_of(options.focus) if options.focus else None
-    graph = Digraph(
-        "erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS
-    )
+    graph = Digraph("erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
 
     def node(target: Digraph, n: int, stub: bool = False) -> None:
         table = diagram.tables[n]
