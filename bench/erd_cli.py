@@ -135,7 +135,7 @@ def phases(snapshot: Path) -> dict[str, float]:
             marks.append(time.perf_counter())
             tidy_svg(svg, {f"t{n}": (t.name, t.name) for n, t in enumerate(diagram.tables)})
             marks.append(time.perf_counter())
-        names = ("reading the snapshot", "the DOT source", "dot (render.run_dot)", "tidying the SVG")
+        names = ("reading the snapshot", "the DOT source", "dot (run_dot)", "tidying the SVG")
         for k, name in enumerate(names):
             best[name] = min(best.get(name, float("inf")), marks[k + 1] - marks[k])
     del render
