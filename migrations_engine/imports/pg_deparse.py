@@ -12,11 +12,11 @@ server would rewrite such as ``'2030-01-01 00:00'``) gives None: the text is the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
 
-from ..expressions import is_plain_name
 from ..types import ColumnType
 
 _COMPARISONS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
@@ -34,11 +34,17 @@ def pg_expression(text: str, columns: dict[str, ColumnType]) -> str | None:
     """``text`` as PostgreSQL prints it back (outer parentheses off, as the introspection reads
     it), given the table's column types; None where this module cannot tell."""
     try:
-        tree = sqlglot.parse_one(text, read="postgres")
-        printed = _Printer(columns).boolean(tree)
+        printed = _Printer(columns).boolean(parsed(text))
     except (_Unprintable, sqlglot.errors.SqlglotError, ValueError):
         return None
     return printed[1:-1] if printed.startswith("(") and _wrapped(printed) else printed
+
+
+@lru_cache(maxsize=4096)
+def parsed(text: str) -> exp.Expression:
+    """sqlglot's tree of ``text`` (PostgreSQL), shared: schemas repeat their checks (``price >=
+    0``) from table to table, and nothing here changes a tree."""
+    return sqlglot.parse_one(text, read="postgres")
 
 
 def _wrapped(text: str) -> bool:
@@ -139,5 +145,21 @@ class _Printer:
         return _name(column.name)
 
 
+#: PostgreSQL's reserved words, as SQLAlchemy's PostgreSQL dialect lists them (``RESERVED_WORDS``):
+#: copied, because importing that dialect takes a third of a second, a fifth of a large import.
+_RESERVED = frozenset("""
+all analyse analyze and any array as asc asymmetric authorization between binary both case cast check
+collate column constraint create cross current_catalog current_date current_role current_schema
+current_time current_timestamp current_user default deferrable desc distinct do else end except false
+fetch for foreign freeze from full grant group having ilike in initially inner intersect into is isnull
+join leading left like limit localtime localtimestamp natural new not notnull null of off offset old on
+only or order outer over overlaps placing primary references returning right select session_user
+similar some symmetric table then to trailing true union unique user using variadic verbose when where
+window with
+""".split())
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
 def _name(name: str) -> str:
-    return name if is_plain_name(name) else '"' + name.replace('"', '""') + '"'
+    """``name`` as ``quote_ident`` writes it."""
+    return name if _PLAIN.fullmatch(name) and name not in _RESERVED else '"' + name.replace('"', '""') + '"'

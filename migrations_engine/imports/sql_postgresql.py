@@ -308,8 +308,10 @@ def _names_in(expression: str) -> set[str]:
     import sqlglot
     from sqlglot import exp
 
+    from .pg_deparse import parsed
+
     try:
-        columns = sqlglot.parse_one(expression, read="postgres").find_all(exp.Column)
+        columns = parsed(expression).find_all(exp.Column)
         return {c.name if c.this.args.get("quoted") else c.name.lower() for c in columns}
     except sqlglot.errors.SqlglotError:
         return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression))
