@@ -17,6 +17,9 @@ bench: setup
 	.venv/bin/python bench/designer_editor.py
 	.venv/bin/python bench/designer_review.py
 	.venv/bin/python bench/deploy.py
+	.venv/bin/python bench/import_sql.py
+	.venv/bin/python bench/lint.py
+	.venv/bin/python bench/erd_cli.py
 
 clean:
 	rm -rf .venv staticfiles .hypothesis test-artifacts bench/out bench/.venv-peers
