@@ -17,19 +17,26 @@ from ..schema import Column, Schema
 from ..types import ColumnType
 
 DECLARED_FIELD_CLASS = '''class DeclaredField(models.Field):
-    """A column type Django has no field for, declared as the database spells it."""
+    """A column type Django has no field for, declared as the database spells it;
+    ``rel_sql_type`` is the type of the foreign keys pointing at it, when not the same."""
 
-    def __init__(self, *args, sql_type: str, **kwargs):
+    def __init__(self, *args, sql_type: str, rel_sql_type: str | None = None, **kwargs):
         self.sql_type = sql_type
+        self.rel_sql_type = rel_sql_type
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["sql_type"] = self.sql_type
+        if self.rel_sql_type is not None:
+            kwargs["rel_sql_type"] = self.rel_sql_type
         return name, path, args, kwargs
 
     def db_type(self, connection):
-        return self.sql_type'''
+        return self.sql_type
+
+    def rel_db_type(self, connection):
+        return self.rel_sql_type or self.sql_type'''
 
 DECLARED_AUTO_FIELD_CLASS = '''class DeclaredAutoField(models.AutoField):
     """An auto-incrementing key of a type Django has no field for, declared as the database
@@ -133,7 +140,8 @@ class FieldWriter:
         # is how an enum column reads back); Django has no column CHECK of its own to say it.
         check = self.engine_dialect.value_check_sql(column, self.schema)  # type: ignore[attr-defined]
         self.uses_declared_field = True
-        return DjangoField("DeclaredField", (f"sql_type={'TEXT ' + check!r}", f"choices={choices}"),
+        # A foreign key to it is TEXT: the CHECK names this column.
+        return DjangoField("DeclaredField", (f"sql_type={'TEXT ' + check!r}", "rel_sql_type='TEXT'", f"choices={choices}"),
                            f"SQLite has no enum type: {enum.name!r} is TEXT with a CHECK of its values")
 
     def _native(self, column: Column) -> DjangoField:

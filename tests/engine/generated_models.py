@@ -193,3 +193,15 @@ def without(schema: Schema, table: Callable[[Table], Table] | None = None, colum
 
 
 __all__ = ["CORPORA", "DIALECTS", "DatabaseURL", "hostile_schema", "scratch_server", "sources", "without"]
+
+
+def random_source(url: DatabaseURL, schema: Schema) -> Schema | None:
+    """A drawn schema as ``url``'s server holds it (None when the server refuses it, which the
+    engine's own round-trip tests cover)."""
+    from tests.engine.strategies import finish
+
+    try:
+        create_schema(url, finish(schema, url.dialect))
+    except AssertionError:
+        return None
+    return introspect(url)

@@ -101,8 +101,10 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
         # Django gives a foreign key column the type of the column it references.
         for fk in t.foreign_keys:
             if _relatable(schema, fk):
-                target = column(schema.table(fk.ref_table).column(fk.ref_columns[0]))
-                t = t.replace_column(fk.columns[0], replace(t.column(fk.columns[0]), type=target.type))
+                target = column(schema.table(fk.ref_table).column(fk.ref_columns[0])).type
+                if dialect == "sqlite" and target.kind == "enum":
+                    target = ColumnType("text")  # the enum's CHECK names the column it is on
+                t = t.replace_column(fk.columns[0], replace(t.column(fk.columns[0]), type=target))
         return replace(
             t,
             # Django names no primary key (the database's default name).
@@ -248,3 +250,40 @@ def test_a_name_django_cannot_quote_is_refused_by_name(dialect, name):
     schema = Schema(tables=(Table("t", columns=(Column(name, ColumnType("integer"), nullable=False),), primary_key=None),))
     with pytest.raises(EngineError, match="cannot write the name"):
         generate(schema, "django", dialect)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_random_schemas_come_back_through_migrate(dialect, tmp_path):
+    """Schemas drawn at random, built by the engine, exported, migrated by Django and read back
+    the same (less what Django cannot say). A name Django cannot quote is refused instead."""
+    from hypothesis import given
+
+    from tests.engine.generated_models import random_source
+    from tests.engine.strategies import all_names, live_settings, schemas
+
+    examples = iter(range(1000))
+    # Most drawn schemas hold a quote in some name, which Django cannot write (tested above).
+    quotable = schemas(max_tables=3).filter(lambda s: not any(q in n for n in all_names(s) for q in '"`'))
+
+    @live_settings(max_examples=4)
+    @given(schema=quotable)
+    def check(schema):
+        folder = tmp_path / f"example{next(examples)}"
+        folder.mkdir()
+        with scratch_database(scratch_server(dialect, folder), prefix="me_test") as url:
+            source = random_source(url, schema)
+        if source is None:
+            return
+        try:
+            models_py = generate(source, "django", dialect)
+        except EngineError as refused:
+            assert "cannot write the name" in str(refused)
+            return
+        with scratch_database(scratch_server(dialect, folder), prefix="me_test") as url:
+            make_project(folder, url, models_py)
+            manage(folder, "makemigrations", "exported")
+            manage(folder, "migrate", "exported")
+            built = introspect(url)
+        assert_same_schema(_comparable(built, dialect), _expressible(source, dialect), f"a random schema on {dialect}")
+
+    check()
