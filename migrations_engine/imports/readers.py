@@ -245,6 +245,12 @@ def _read_alter(collected: Collected, cursor: Cursor, statement: Statement) -> N
             _made_a_partition(collected, child, statement)
         elif action.word() in ("OWNER TO", "OWNER") or action.at_word("DISABLE", "KEYS") or action.at_word("ENABLE", "KEYS") or action.word() in ("AUTO_INCREMENT",):
             continue
+        elif action.word() in ("DROP", "RENAME"):
+            raise ImportFailed(
+                f"ALTER TABLE {name} {action.text(part)}: changes what the script created before it; "
+                "the import reads a schema as created, not a history of changes",
+                statement.line,
+            )
         else:
             collected.skip("ALTER TABLE", Statement(statement.line, f"ALTER TABLE {name} {action.text(part)}"), "not in the engine's model")
 
@@ -265,6 +271,22 @@ def _column(draft: TableDraft, name: str, statement: Statement):
     raise ImportFailed(f"table {draft.name!r} has no column {name!r}", statement.line)
 
 
+def _read_drop_table(collected: Collected, cursor: Cursor, statement: Statement) -> None:
+    """``DROP TABLE``: a table the script created before is gone again (mysqldump's stand-in
+    tables for views); one it did not create is nothing to the import, and is listed."""
+    _skip_create_words(cursor, "TABLE")
+    cursor.take("IF", "EXISTS")
+    dropped = []
+    for part in split_commas(cursor.until(lambda c: c.word() in ("CASCADE", "RESTRICT"))):
+        _, name = Cursor(part, cursor.sql, fold=cursor.fold).qualified_name()
+        if name in collected.tables:
+            del collected.tables[name]
+            collected.indexes = [i for i in collected.indexes if i.table != name]
+            dropped.append(name)
+    if not dropped:
+        collected.skip("DROP", statement, "the import starts from nothing: a drop before a create changes nothing")
+
+
 READERS = {
     "table": _read_table,
     "index": _read_index,
@@ -274,5 +296,6 @@ READERS = {
     "domain": _read_domain,
     "alter": _read_alter,
     "comment": _read_comment,
+    "drop table": _read_drop_table,
 }
 

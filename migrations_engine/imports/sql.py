@@ -102,7 +102,7 @@ _SKIPPED: list[tuple[re.Pattern[str], str, str]] = [
         (r"^(LOCK|UNLOCK) TABLES?\b", "LOCK TABLES", "not schema"),
         (r"^(BEGIN|COMMIT|START TRANSACTION|ROLLBACK|END|SAVEPOINT|RELEASE)\b", "transaction", "transaction control"),
         (r"^(USE|\\C|\\CONNECT)\b", "USE", "chooses a database; the import goes into one schema"),
-        (r"^DROP\b", "DROP", "a script's drops are not replayed: the import starts from nothing"),
+        (r"^DROP\b(?! TABLE\b)", "DROP", "the import starts from nothing: a drop before a create changes nothing"),
         (r"^(PRAGMA|ANALYZE|VACUUM|REINDEX|CHECKPOINT|CLUSTER|REFRESH|NOTIFY|LISTEN|DO|CALL|EXPLAIN|FLUSH|OPTIMIZE)\b", "statement", "not schema"),
         (r"^SECURITY LABEL\b", "security label", "not managed by the engine"),
         (r"^ALTER (FUNCTION|PROCEDURE|AGGREGATE|VIEW|MATERIALIZED VIEW|SCHEMA|EXTENSION|(PROCEDURAL )?LANGUAGE|DATABASE|ROLE|USER|PUBLICATION|SUBSCRIPTION|SERVER|EVENT|TRIGGER|POLICY|RULE|OPERATOR|COLLATION|TEXT SEARCH|FOREIGN|STATISTICS|TABLESPACE|DEFINER)\b", "ALTER", "not managed by the engine"),
@@ -162,6 +162,7 @@ _KINDS = [
         ("domain", r"^CREATE DOMAIN\b"),
         ("alter", r"^ALTER (ONLINE |IGNORE )?TABLE\b"),
         ("comment", r"^COMMENT ON\b"),
+        ("drop table", r"^DROP TABLE\b"),
     ]
 ]
 

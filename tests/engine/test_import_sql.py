@@ -271,12 +271,12 @@ COMMENT ON INDEX child_gin IS 'hash';
 COMMENT ON TYPE mood IS 'how it feels';
 CREATE TABLE checked (
     i integer, b bigint, s smallint, n numeric(8,2), f double precision, r real, t text, v varchar(5),
-    c char(2), d date, bo boolean, m mood, "Odd name" integer,
+    c char(2), d date, bo boolean, m mood, "Odd name" integer, position integer, "new" integer,
     CHECK (i > 0), CHECK (i >= -1), CHECK (b > 0), CHECK (s > 0), CHECK (n >= 0), CHECK (n > 0.5),
     CHECK (f > 0), CHECK (f > 1.5), CHECK (r > 0), CHECK (t <> 'x'), CHECK (v <> 'y'), CHECK (c = 'ab'),
     CHECK (d > '2020-01-01'), CHECK (i > 0 AND (b < 10 OR b IS NULL)), CHECK (NOT bo), CHECK (bo = true),
     CHECK (i IS NOT NULL), CHECK (i <> b), CHECK (n > -2.5), CHECK (length(t) > 1), CHECK (m <> 'sad'),
-    CHECK ("Odd name" < 5)
+    CHECK ("Odd name" < 5), CHECK (position >= 0), CHECK (new > 0)
 );
 CREATE TABLE measurement (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE measurement_2024 PARTITION OF measurement FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
@@ -466,3 +466,23 @@ def test_long_unnamed_postgresql_names_are_clipped_as_the_server_clips_them(pg_u
         db.execute(script)
     result = read_sql(script, "postgresql")
     assert_same_schema(result.schema, introspect(pg_url), "long unnamed names")
+
+
+def test_a_table_dropped_after_it_was_created_is_gone():
+    # mysqldump before 8.0 stood tables in for views, dropped them, then made the views.
+    script = (
+        "DROP TABLE IF EXISTS `a`;\n"
+        "CREATE TABLE `a` (id int PRIMARY KEY);\n"
+        "/*!50001 CREATE TABLE `v` (`id` tinyint NOT NULL) */;\n"
+        "/*!50001 DROP TABLE IF EXISTS `v`*/;\n"
+        "/*!50001 CREATE VIEW `v` AS select `a`.`id` AS `id` from `a` */;\n"
+    )
+    result = read_sql(script, "mysql")
+    assert [t.name for t in result.schema.tables] == ["a"]
+    assert [(s.line, s.kind) for s in result.skipped] == [(1, "DROP"), (5, "view")]
+
+
+def test_a_history_of_changes_is_refused_with_its_line():
+    script = "CREATE TABLE a (id integer, b integer);\nCREATE INDEX ai ON a (b);\nALTER TABLE a RENAME COLUMN b TO c;\n"
+    with pytest.raises(ImportFailed, match=r"^line 3: ALTER TABLE a RENAME COLUMN b TO c: changes what the script created"):
+        read_sql(script, "postgresql")
