@@ -372,6 +372,7 @@ def _serial_sequence(default: str | None, table: str, column: str, owned: dict) 
 
 #: ``nextval('s')``: the server keeps the argument as a regclass and prints it so.
 _BARE_NEXTVAL = re.compile(r"^nextval\(('(?:[^']|'')+')\)$", re.IGNORECASE)
+_CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\(\)$")
 _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
 
 
@@ -388,6 +389,8 @@ def _default(text: str | None, type_text: str) -> Default | None:
         return None if value.upper() == "NULL" else Default(plain.group(1).replace("''", "'"))
     if value.upper() in ("CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_USER", "SESSION_USER"):
         value = value.upper()
+    elif _CALL.match(value):  # NOW() is printed now()
+        value = value.lower()
     return read_default(value, type_text)
 
 

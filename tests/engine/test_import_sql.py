@@ -255,6 +255,9 @@ CREATE TABLE child (
     parent_id integer REFERENCES "Parent" ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
     other integer,
     note character varying(20) DEFAULT 'x',
+    made timestamp DEFAULT NOW(),
+    uid uuid DEFAULT Gen_Random_Uuid(),
+    n integer DEFAULT -1,
     CONSTRAINT child_pk PRIMARY KEY (id)
 );
 ALTER TABLE ONLY child ADD CONSTRAINT child_other_fkey FOREIGN KEY (other) REFERENCES "Parent"(id) MATCH FULL ON UPDATE SET NULL;
