@@ -26,7 +26,8 @@ from .python_code import call, docstring, one_line
 #: Names a model's fields must not take: Django's own attributes, and the module's names.
 _RESERVED = {
     "pk", "objects", "save", "delete", "clean", "check", "full_clean", "refresh_from_db", "Meta",
-    "DoesNotExist", "MultipleObjectsReturned", "models", "RawSQL", "F", "DeclaredField", "GistIndex",
+    "DoesNotExist", "MultipleObjectsReturned", "models", "RawSQL", "F", "Decimal", "DeclaredField",
+    "DeclaredAutoField", "GistIndex",
     "GinIndex", "BrinIndex", "HashIndex", "SpGistIndex",
 }
 _ON_DELETE = {"CASCADE": "CASCADE", "SET NULL": "SET_NULL", "RESTRICT": "RESTRICT", "NO ACTION": "DO_NOTHING"}

@@ -44,7 +44,8 @@ def snake(text: str) -> str:
 def camel(text: str) -> str:
     """``film_actor`` → ``FilmActor``, ``Album`` → ``Album``."""
     parts = [p for p in identifier(text, "table").split("_") if p]
-    return "".join(p[0].upper() + p[1:] for p in parts) or "Table"
+    name = "".join(p[0].upper() + p[1:] for p in parts) or "Table"
+    return name + "Table" if keyword.iskeyword(name) else name  # None, True, False
 
 
 def plural(name: str) -> str:

@@ -68,7 +68,7 @@ class _Writer:
         for table in schema.tables:
             is_class = table.primary_key is not None and not is_pure_junction(table, schema)
             base = camel(table.name) if is_class else snake(table.name) + ("_table" if snake(table.name) in _MODULE_NAMES else "")
-            self.models[table.name] = _Model(table, unique_name(base, taken_module), is_class)
+            self.models[table.name] = _Model(table, unique_name(base, taken_module, "" if is_class else "_"), is_class)
         for enum in schema.enums:
             self.module_names[f"enum:{enum.name}"] = unique_name(snake(enum.name) + "_enum", taken_module)
         if dialect == "postgresql":

@@ -160,3 +160,22 @@ def test_random_schemas_come_back_through_create_all(dialect, tmp_path):
         assert_same_schema(built, _expressible(source, dialect), f"a random schema on {dialect}")
 
     check()
+
+
+def test_table_names_that_are_python_or_module_names(tmp_path):
+    """Tables called like a keyword or like the module's own names get classes of other names;
+    the module imports and its mappers configure."""
+    from migrations_engine.schema import Column, PrimaryKey, Table
+    from migrations_engine.types import ColumnType
+
+    names = ("None", "True", "decimal", "Base", "Mapped", "sa")
+    schema = Schema(tables=tuple(
+        Table(n, columns=(Column("id", ColumnType("integer"), nullable=False), Column("None", ColumnType("integer"))),
+              primary_key=PrimaryKey(("id",)))
+        for n in names
+    ))
+    module = import_module(generate(schema, "sqlalchemy", "sqlite"), tmp_path / "names.py")
+    orm.configure_mappers()
+    tables = {cls.__tablename__: name for name, cls in vars(module).items() if isinstance(cls, type) and hasattr(cls, "__tablename__")}
+    assert set(tables) == set(names)
+    assert tables["None"] == "NoneTable" and tables["Base"] == "Base2"
