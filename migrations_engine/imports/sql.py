@@ -107,6 +107,7 @@ _SKIPPED: list[tuple[re.Pattern[str], str, str]] = [
         (r"^SECURITY LABEL\b", "security label", "not managed by the engine"),
         (r"^ALTER (FUNCTION|PROCEDURE|AGGREGATE|VIEW|MATERIALIZED VIEW|SCHEMA|EXTENSION|(PROCEDURAL )?LANGUAGE|DATABASE|ROLE|USER|PUBLICATION|SUBSCRIPTION|SERVER|EVENT|TRIGGER|POLICY|RULE|OPERATOR|COLLATION|TEXT SEARCH|FOREIGN|STATISTICS|TABLESPACE|DEFINER)\b", "ALTER", "not managed by the engine"),
         (r"^ALTER (TYPE|DOMAIN|TABLE|SEQUENCE|INDEX)( ONLY)? .* OWNER TO\b", "ownership", "ownership is not managed by the engine"),
+        (r"^ALTER INDEX\b.* ATTACH PARTITION\b", "partition", "a partition's index: partitions are not managed by the engine"),
         (r"^COMMENT ON (SCHEMA|EXTENSION|FUNCTION|PROCEDURE|AGGREGATE|VIEW|MATERIALIZED VIEW|TRIGGER|RULE|POLICY|DATABASE|ROLE|LANGUAGE|SEQUENCE|DOMAIN|OPERATOR|CAST|COLLATION|PUBLICATION|SERVER|FOREIGN|EVENT TRIGGER|TEXT SEARCH|ACCESS METHOD|TABLESPACE)\b", "comment", "a comment on something the engine does not model"),
         (r"^CREATE TYPE\b(?!.*\bAS ENUM\b)", "type", "composite, range and base types are not managed by the engine"),
         (r"^ALTER SEQUENCE\b(?!.*\bOWNED BY\b)", "ALTER SEQUENCE", "a sequence's current value is data, not schema"),
@@ -177,13 +178,21 @@ def _parse(dialect: str, statement: Statement, *, strict: bool):
         raise ImportFailed(_error_text(exc, statement), statement.line) from None
     try:
         with _quiet_sqlglot():
-            reader.parser().parse(tokens, statement.text)
+            if dialect == "postgresql" and _ON_ONLY.search(statement.text):
+                # sqlglot does not know CREATE INDEX ... ON ONLY (pg_dump's for partitioned tables).
+                text = _ON_ONLY.sub(r"\1ON ", statement.text, count=1)
+                reader.parser().parse(reader.tokenize(text), text)
+            else:
+                reader.parser().parse(tokens, statement.text)
     except ParseError as exc:
         error = ImportFailed(_error_text(exc, statement), _error_line(exc, statement))
         if strict:
             raise error from None
         return tokens, error
     return tokens, None
+
+
+_ON_ONLY = re.compile(r"^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[^;]*?\s)ON\s+ONLY\s", re.IGNORECASE)
 
 
 @contextmanager

@@ -284,6 +284,7 @@ CREATE TABLE checked (
 CREATE TABLE measurement (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE measurement_2024 PARTITION OF measurement FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE INDEX ON measurement_2024 (id);
+CREATE INDEX measurement_at ON measurement (at);
 """,
     "mysql": """
 CREATE TABLE `Parent` (
