@@ -230,7 +230,7 @@ def _read_alter(collected: Collected, cursor: Cursor, statement: Statement) -> N
                 column.identity = kind
                 column.identity_options = action.text(action.group())
             else:
-                collected.skip("ALTER TABLE", Statement(statement.line, action.text(part)), "not in the engine's model")
+                collected.skip("ALTER TABLE", Statement(statement.line, f"ALTER TABLE {name} {action.text(part)}"), "not in the engine's model")
         elif action.take("MODIFY") or action.take("CHANGE"):
             changing = action.tokens[0].text.upper() == "CHANGE"
             action.take("COLUMN")
