@@ -428,7 +428,7 @@ def index_elements(tokens, cursor: Cursor) -> list[tuple]:
         else:
             first = inner.peek()
             following = inner.peek(1)
-            if following is not None and following.token_type == TokenType.L_PAREN and first.token_type != TokenType.IDENTIFIER and cursor_prefix_is_function(inner):
+            if following is not None and following.token_type == TokenType.L_PAREN and first.token_type != TokenType.IDENTIFIER and _is_call(inner):
                 text = inner.text(inner.until(lambda c: c.word() in _KEY_TAIL))
                 expression = True
             else:
@@ -457,8 +457,9 @@ def index_elements(tokens, cursor: Cursor) -> list[tuple]:
 _KEY_TAIL = frozenset({"COLLATE", "ASC", "DESC", "NULLS"})
 
 
-def cursor_prefix_is_function(cursor: Cursor) -> bool:
-    """``name(...)`` in an index list: MySQL's prefix when the parenthesis holds one number."""
+def _is_call(cursor: Cursor) -> bool:
+    """Whether ``name(...)`` at the cursor is a function call (an expression key) rather than
+    MySQL's prefix length ``name(10)``, whose parenthesis holds one number."""
     inner_start = cursor.at + 2
     token = cursor.tokens[inner_start] if inner_start < len(cursor.tokens) else None
     after = cursor.tokens[inner_start + 1] if inner_start + 1 < len(cursor.tokens) else None
