@@ -85,6 +85,11 @@ class FieldWriter:
             return self._native(column)
         if t.kind == "enum":
             return self._enum(column)
+        if t.kind == "boolean" and self.dialect == "sqlite":
+            # As the engine writes it: BOOLEAN with a CHECK of 0 and 1 on the column.
+            check = self.engine_dialect.value_check_sql(column, self.schema)  # type: ignore[attr-defined]
+            self.uses_declared_field = True
+            return DjangoField("DeclaredField", (f"sql_type={'BOOLEAN ' + check!r}", "rel_sql_type='BOOLEAN'"))
         found = self._builtin(t)
         if found is None:
             return self.declared(self.engine_dialect.type_sql(t, self.schema))
