@@ -347,4 +347,12 @@ def _default_text(text: str | None, numeric: bool = False) -> str | None:
         return _now_text(value)
     if re.fullmatch(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?", value):
         return value.lstrip("+")
-    return value
+    if value.startswith("'") or value.upper() == "NULL":
+        return value
+    # An expression: as MariaDB prints it back (UUID() → uuid(), CURRENT_DATE → curdate()).
+    printed = mariadb_expression(value)
+    inner = printed[1:-1] if printed.startswith("(") and printed.endswith(")") else printed
+    return _NILADIC.get(inner, printed)
+
+
+_NILADIC = {"current_date": "curdate()", "current_date()": "curdate()", "current_time": "curtime()", "current_time()": "curtime()"}
