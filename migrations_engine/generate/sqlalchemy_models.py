@@ -67,7 +67,10 @@ class _Writer:
         self.models: dict[str, _Model] = {}
         for table in schema.tables:
             is_class = table.primary_key is not None and not is_pure_junction(table, schema)
-            base = camel(table.name) if is_class else snake(table.name) + ("_table" if snake(table.name) in _MODULE_NAMES else "")
+            if is_class:
+                base = camel(table.name)
+            else:
+                base = snake(table.name) + ("_table" if snake(table.name) in _MODULE_NAMES else "")
             self.models[table.name] = _Model(table, unique_name(base, taken_module, "" if is_class else "_"), is_class)
         for enum in schema.enums:
             self.module_names[f"enum:{enum.name}"] = unique_name(snake(enum.name) + "_enum", taken_module)
@@ -106,8 +109,11 @@ class _Writer:
             a_name = unique_name(plural(snake(b.name)), a.taken)
             b_name = unique_name(plural(snake(a.name)), b.taken)
             junction = self.models[table.name].name
-            a.relationships.append(_Relationship(a_name, b.name, f'Mapped[list["{b.name}"]]', [f"secondary={junction}", f"back_populates={b_name!r}"]))
-            b.relationships.append(_Relationship(b_name, a.name, f'Mapped[list["{a.name}"]]', [f"secondary={junction}", f"back_populates={a_name!r}"]))
+            for one, other, name, partner in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
+                one.relationships.append(_Relationship(
+                    name, other.name, f'Mapped[list["{other.name}"]]',
+                    [f"secondary={junction}", f"back_populates={partner!r}"],
+                ))
 
     def _relate(self, child: _Model, parent: _Model, fk: ForeignKey, ambiguous: bool) -> None:
         base = strip_id_suffix(fk.columns[0]) if len(fk.columns) == 1 else snake(parent.table.name)
@@ -171,7 +177,7 @@ class _Writer:
 
     def _imports(self, body: str) -> str:
         standard = [f"import {m}" for m in ("datetime", "decimal", "uuid") if f"{m}." in body]
-        typing = [n for n in ("Any", "Optional") if f"{n}[" in body or f"{n})" in body or f"[{n}]" in body or f"{n}]" in body]
+        typing = [n for n in ("Any", "Optional") if any(f"{n}{c}" in body for c in "[])")]
         lines = standard + ([f"from typing import {', '.join(typing)}"] if typing else [])
         third = ["import sqlalchemy as sa"]
         dialects = [d for d in ("mysql", "postgresql") if f"{d}." in body]
@@ -216,7 +222,8 @@ class _Writer:
         for sequence in self.schema.sequences:
             args = [repr(sequence.name)]
             if sequence.data_type != "bigint":
-                args.append(f"data_type={ {'smallint': 'sa.SmallInteger', 'integer': 'sa.Integer'}.get(sequence.data_type, 'sa.BigInteger')}")
+                integer = {"smallint": "sa.SmallInteger", "integer": "sa.Integer"}.get(sequence.data_type, "sa.BigInteger")
+                args.append(f"data_type={integer}")
             args += _sequence_options(sequence.options)
             args.append("metadata=Base.metadata")
             lines.append(call("sa.Sequence", args))
@@ -354,7 +361,8 @@ class _Writer:
     def _index(self, table: Table, index: Index) -> str:
         dialect = get_dialect(self.dialect)
         if index.keys:
-            elements = [f"sa.text({text_sql(dialect.index_key_sql(index, n))!r})" for n in range(len(index.columns))]  # type: ignore[attr-defined]
+            keys = [dialect.index_key_sql(index, n) for n in range(len(index.columns))]  # type: ignore[attr-defined]
+            elements = [f"sa.text({text_sql(key)!r})" for key in keys]
         else:
             elements = [repr(c) for c in index.columns]
         options = [f"unique=True"] if index.unique else []
@@ -373,7 +381,9 @@ class _Writer:
 
     # ------------------------------------------------------------------ columns
 
-    def _column_arguments(self, model: _Model, column: Column, *, with_name: bool, in_table: bool = False) -> tuple[list[str], str]:
+    def _column_arguments(
+        self, model: _Model, column: Column, *, with_name: bool, in_table: bool = False
+    ) -> tuple[list[str], str]:
         """The arguments of ``mapped_column``/``Column`` and the Python type of the values."""
         table = model.table
         sa_type = self.types.column_type(column)
@@ -439,7 +449,8 @@ class _Writer:
                 return True
             return None
         # A single integer key is SERIAL or AUTO_INCREMENT unless told otherwise.
-        if in_key and table.primary_key and len(table.primary_key.columns) == 1 and column.type.kind in ("smallint", "integer", "bigint", "native"):
+        single_key = bool(in_key and table.primary_key and len(table.primary_key.columns) == 1)
+        if single_key and column.type.kind in ("smallint", "integer", "bigint", "native"):
             return False
         return None
 
@@ -489,8 +500,9 @@ def _fk_options(fk: ForeignKey, dialect: str) -> list[str]:
 def _sequence_options(options: object) -> list[str]:
     if options is None:
         return []
-    names = {"start": "start", "increment": "increment", "min_value": "minvalue", "max_value": "maxvalue", "cache": "cache"}
-    args = [f"{sa_name}={getattr(options, name)}" for name, sa_name in names.items() if getattr(options, name) is not None]
+    names = {"start": "start", "increment": "increment", "min_value": "minvalue", "max_value": "maxvalue",
+             "cache": "cache"}
+    args = [f"{sa}={getattr(options, name)}" for name, sa in names.items() if getattr(options, name) is not None]
     if getattr(options, "cycle", False):
         args.append("cycle=True")
     return args
