@@ -216,6 +216,8 @@ class _Writer:
         if self.schema.enums and self.dialect == "postgresql":
             lines.append("\nNot created by Django: the enum types " + ", ".join(e.name for e in self.schema.enums)
                          + " (their columns are varchars with choices).")
+        if any("%" in c.expression for t in self.schema.tables for c in t.checks):
+            lines.append("\nIn the checks' RawSQL, '%%' is one '%': Django %-formats a check's SQL once.")
         names = [i.name or "" for t in self.schema.tables for i in t.indexes]
         silenced = []
         if any(len(n) > 30 for n in names):
