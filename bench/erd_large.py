@@ -1,0 +1,203 @@
+"""Diagrams of a 10,000-table schema as a browser gets them: server time and bytes, cold and warm.
+
+generate.py's schema of ``--tables`` tables (10,000 by default) in table groups of ``--group-size``
+tables, published as version 1 of a project in a temporary SQLite database with the ``erd``
+file cache in a temporary folder. Through Django's test client, the diagram page of the version:
+
+* the overview (``?view=overview``), one group (``?group=...``), a search hit (``?q=`` a table
+  in no default view), the search endpoint if the app has one, and a focus (``?focus=T&hops=1``);
+* **cold**: the diagram cache emptied and the process's parsed snapshots forgotten before each
+  request; **warm**: the same request again;
+* median server time of ``--repeat`` requests, and the bytes of the answer.
+
+Targets (issue 14): warm under 50 ms and 300 KB for each; cold under 1 s for the overview and a
+group of up to 300 tables.
+
+    .venv/bin/python bench/erd_large.py [--tables 10000] [--group-size 250] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+WARM_SECONDS, WARM_BYTES, COLD_SECONDS = 0.050, 300_000, 1.0
+
+
+def configure(scratch: Path) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="schemadesign.settings",
+        DATABASE_URL=f"sqlite:///{scratch / 'bench.sqlite3'}",
+        ERD_CACHE_DIR=str(scratch / "erd-cache"),
+        SECRET_KEY="bench-only",
+        ALLOWED_HOSTS="testserver",
+        SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",
+        DEBUG="0",
+    )
+    import warnings
+
+    import django
+
+    # WhiteNoise warns that STATIC_ROOT is missing (no collectstatic here): nothing to do with this.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def grouped(schema, size: int) -> tuple[object, list[dict]]:
+    """``schema`` with table ids, and groups of ``size`` consecutive tables as a version keeps them."""
+    from designer.models.drafts import new_uid, with_table_uids
+
+    schema = with_table_uids(schema)
+    tables = schema.tables
+    groups = [
+        {"id": new_uid(), "name": f"area {n // size + 1:02d}", "tables": [t.id for t in tables[n : n + size]]}
+        for n in range(0, len(tables), size)
+    ]
+    return schema, groups
+
+
+def forget() -> None:
+    """A cold request: no diagram kept, no snapshot parsed by this process."""
+    from django.core.cache import caches
+
+    from designer.models import versions
+
+    caches["erd"].clear()
+    getattr(versions, "_PARSED", {}).clear()
+
+
+def search_url(slug: str, number: int) -> str | None:
+    """The version's diagram search endpoint, if the app has one by the time this runs."""
+    from django.urls import NoReverseMatch, get_resolver, reverse
+
+    names = [
+        name
+        for name in get_resolver().namespace_dict["designer"][1].reverse_dict
+        if isinstance(name, str) and "search" in name and "version" in name and "erd" in name
+    ]
+    for name in names:
+        try:
+            return reverse(f"designer:{name}", args=[slug, number])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def timed(get: Callable[[], object]) -> tuple[float, int]:
+    start = time.perf_counter()
+    response = get()
+    seconds = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    return seconds, len(response.content)
+
+
+def measure(repeat: int, get: Callable[[], object]) -> dict[str, tuple[float, int]]:
+    """Median (seconds, bytes) cold and warm; each cold request is followed by its warm one."""
+    cold, warm = [], []
+    for _ in range(repeat):
+        forget()
+        cold.append(timed(get))
+        warm.append(timed(get))
+    return {
+        "cold": (statistics.median(s for s, _ in cold), max(b for _, b in cold)),
+        "warm": (statistics.median(s for s, _ in warm), max(b for _, b in warm)),
+    }
+
+
+def verdict(kind: str, seconds: float, size: int, cold_target: bool) -> str:
+    if kind == "warm":
+        ok = seconds < WARM_SECONDS and size < WARM_BYTES
+        return "met" if ok else "MISSED"
+    if not cold_target:
+        return "(no target)"
+    return "met" if seconds < COLD_SECONDS else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, default=10_000)
+    parser.add_argument("--group-size", type=int, default=250)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        configure(Path(scratch))
+        import random
+
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from bench.generate import generate_schema
+        from designer.models import Membership, Project, Role, SchemaVersion
+
+        start = time.perf_counter()
+        schema, groups = grouped(generate_schema(args.tables, random.Random(args.seed)), args.group_size)
+        user = get_user_model().objects.create_user("bench")
+        project = Project.objects.create(name="Huge", slug="huge")
+        Membership.objects.create(project=project, user=user, role=Role.VIEWER)
+        SchemaVersion.publish(project, schema, groups=groups, author=user)
+        prepared = time.perf_counter() - start
+        client = Client()
+        client.force_login(user)
+
+        page = "/p/huge/v/1/erd/"
+        # A table deep in the last group: in no default view (the overview draws groups).
+        hit = schema.tables[-7].name
+        focus = schema.tables[len(schema.tables) // 2].name
+        group = groups[len(groups) // 2]["name"]
+        rows: list[tuple[str, str, bool]] = [
+            ("overview", "?view=overview", True),
+            (f"group ({args.group_size} tables)", f"?group={group}", args.group_size <= 300),
+            (f"search hit ?q={hit}", f"?q={hit}", False),
+            (f"focus {focus}, 1 hop", f"?focus={focus}&hops=1", False),
+        ]
+        results: dict[str, tuple[dict[str, tuple[float, int]], bool]] = {}
+        for label, query, cold_target in rows:
+            results[label] = (measure(args.repeat, lambda q=query: client.get(page, _query(q))), cold_target)
+        endpoint = search_url("huge", 1)
+        if endpoint is not None:
+            got = measure(args.repeat, lambda: client.get(endpoint, {"q": hit}, HTTP_HX_REQUEST="true"))
+            results[f"search endpoint {endpoint}?q={hit}"] = (got, False)
+
+    print(
+        f"Diagrams of a {args.tables:,}-table version ({len(groups)} groups of {args.group_size}), "
+        f"median of {args.repeat}, SQLite, in process (setting up took {prepared:.1f} s)"
+    )
+    print(f"  targets: warm < {WARM_SECONDS * 1000:.0f} ms and < {WARM_BYTES // 1000} KB; "
+          f"cold < {COLD_SECONDS:.0f} s for the overview and a group of up to 300 tables")
+    width = max(len(label) for label in results)
+    for label, (got, cold_target) in results.items():
+        for kind in ("cold", "warm"):
+            seconds, size = got[kind]
+            print(
+                f"  {label:<{width}}  {kind}  {seconds * 1000:9.1f} ms  {size / 1000:9.1f} KB  "
+                f"{verdict(kind, seconds, size, cold_target)}"
+            )
+    if endpoint is None:
+        print("  (no diagram search endpoint in designer/urls.py yet)")
+    return 0
+
+
+def _query(text: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(text.lstrip("?")))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
