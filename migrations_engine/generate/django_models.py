@@ -21,7 +21,7 @@ from ..schema import Column, ForeignKey, Index, Schema, Table
 from ..types import DIALECTS
 from .django_types import DECLARED_AUTO_FIELD_CLASS, DECLARED_FIELD_CLASS, FieldWriter
 from .model_names import camel, identifier, is_pure_junction, plural, snake, strip_id_suffix, unique_name
-from .python_code import call, docstring, one_line
+from .python_code import call, comment_lines, docstring, paragraphs
 
 #: Names a model's fields must not take: Django's own attributes, and the module's names.
 _RESERVED = {
@@ -172,8 +172,10 @@ class _Writer:
             if junction.name.lower() < a.name.lower():
                 # makemigrations (Django 5.2) would create the junction first, add its key's
                 # foreign keys after the model holding the field, and fail on the composite key.
-                a.many_to_many.append(f"    # Many-to-many with {b.name} through {junction.name}: Django 5.2's makemigrations"
-                                      " cannot order it (the junction's model name sorts first); use the junction.")
+                a.many_to_many += comment_lines(
+                    f"Many-to-many with {b.name} through {junction.name}: Django 5.2's makemigrations"
+                    " cannot order it (the junction's model name sorts first); use the junction."
+                )
                 continue
             name = unique_name(plural(snake(b.name)), a.reverse_taken)
             a.taken.add(name)
@@ -227,7 +229,7 @@ class _Writer:
         if silenced:
             lines.append("\nThe schema's own index names are kept: silence Django's checks "
                          + " and ".join(silenced) + " in SILENCED_SYSTEM_CHECKS.")
-        return docstring("\n".join(lines))
+        return docstring(paragraphs("\n".join(lines)))
 
     def _model(self, model: _Model) -> str:
         table = model.table
@@ -241,7 +243,7 @@ class _Writer:
         lines = [f"class {model.name}(models.Model):"]
         key = table.primary_key
         notes = self._table_notes(model)
-        lines += ["    # " + one_line(n) for n in notes]
+        lines += [line for n in notes for line in comment_lines(n)]
         if key and len(key.columns) > 1:
             names = [self._key_name(model, c) for c in key.columns]
             lines.append(call("models.CompositePrimaryKey", [repr(n) for n in names], indent=4, prefix="pk = "))
@@ -292,7 +294,7 @@ class _Writer:
                 args.append("primary_key=True")
         name = model.fields[column.name]
         if column.generated and relation is None:
-            return [f"    # {one_line(n)}" for n in notes] + [self._generated(column, cls, args, name)]
+            return [line for n in notes for line in comment_lines(n)] + [self._generated(column, cls, args, name)]
         attname = f"{name}_id" if relation is not None else name
         if attname != column.name:
             args.append(f"db_column={column.name!r}")
@@ -303,7 +305,7 @@ class _Writer:
             args.append(f"db_comment={self._comment(column.comment)!r}")
         if column.charset and self.dialect == "mysql":
             notes.append(f"Character set {column.charset}: Django uses the table's.")
-        lines = [f"    # {one_line(n)}" for n in notes]
+        lines = [line for n in notes for line in comment_lines(n)]
         lines.append(call(cls, args, indent=4, prefix=f"{name} = "))
         return lines
 

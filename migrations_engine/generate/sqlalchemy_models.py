@@ -276,12 +276,12 @@ class _Writer:
             options += _timing(unique)
             if unique.nulls_not_distinct:
                 options.append("postgresql_nulls_not_distinct=True")
-            args.append(call("sa.UniqueConstraint", [repr(c) for c in unique.columns] + options))
+            args.append(call("sa.UniqueConstraint", [repr(c) for c in unique.columns] + options, nested=8))
         for check in table.checks:
             options = [f"name={check.name!r}"] if check.name else []
             if check.not_valid:
                 options.append("postgresql_not_valid=True")
-            args.append(call("sa.CheckConstraint", [repr(text_sql(check.expression))] + options))
+            args.append(call("sa.CheckConstraint", [repr(text_sql(check.expression))] + options, nested=8))
         for index in table.indexes:
             args.append(self._index(table, index))
         options = self._options(table)
@@ -377,7 +377,7 @@ class _Writer:
             options.append(f"postgresql_include={list(index.include)!r}")
         if index.nulls_not_distinct:
             options.append("postgresql_nulls_not_distinct=True")
-        return call("sa.Index", [repr(index.name)] + elements + options)
+        return call("sa.Index", [repr(index.name)] + elements + options, nested=8)
 
     # ------------------------------------------------------------------ columns
 
@@ -395,7 +395,8 @@ class _Writer:
             args.append(f"sa.Computed({text_sql(column.generated.expression)!r}, persisted={column.generated.stored})")
         fks = [fk for fk in table.foreign_keys if fk.columns == (column.name,) and not self._dotted(fk)]
         for fk in fks:
-            args.append(call("sa.ForeignKey", [repr(f"{fk.ref_table}.{fk.ref_columns[0]}")] + _fk_options(fk, self.dialect)))
+            target = repr(f"{fk.ref_table}.{fk.ref_columns[0]}")
+            args.append(call("sa.ForeignKey", [target] + _fk_options(fk, self.dialect), nested=8))
         if sa_type.value_check:
             check = sa_type.value_check
             name = None
