@@ -4,21 +4,37 @@ A ``Source`` is what a diagram is drawn from: a version, a draft, or nothing (th
 first draft). Its ``key()`` names its content for the cache (a version: its snapshot hash and
 groups; a draft: its id and content token), so a diagram is looked up before anything large is
 read: a snapshot or a draft's rows are loaded only when its diagram is drawn.
+
+A ``Subject`` is what one diagram shows: one source (a schema) or two (the changes from one to
+the other). A cold view of a large subject is drawn in the background (``designer.tasks``): the
+request answers ``Pending`` at once, and the page polls until the picture is in the cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+
 from designer.conversion import DraftContent, read_content
 from designer.erd import Options, Rendered, gc_paused
+from designer.erd import cache as erd_cache
 from designer.erd.cache import cached_render, subject
 from designer.erd.diff import diff_diagram
 from designer.erd.model import Diagram, from_schema, from_snapshot, groups_by_table
-from designer.models import ConnectionCheck, Draft, SchemaVersion
+from designer.erd.search import Index
+from designer.models import ConnectionCheck, Draft, DraftTable, SchemaVersion
 from migrations_engine.schema import Schema
+
+#: Subjects of more tables than this are drawn in the background when their view is cold:
+#: reading and drawing 300 tables takes about half a second here (docs/erd.md, Background
+#: drawing). ``ERD_INLINE_TABLES`` in the settings moves it.
+INLINE_TABLES = 300
 
 
 class Source:
@@ -40,6 +56,14 @@ class Source:
         """The diagram of the schema alone. Defaults to reading the schema."""
         schema = self.schema()
         return from_schema(schema, groups_by_table(schema.tables, self.groups))
+
+    def tables(self) -> int:
+        """How many tables the schema has, read cheaply (one small query at most)."""
+        return 0
+
+    def spec(self) -> list[Any]:
+        """The source as JSON data, for a background task (``source_from_spec``)."""
+        return ["none"]
 
 
 class NoSchema(Source):
@@ -63,6 +87,12 @@ class VersionSource(Source):
         # validation and hashing, which cost more than the drawing on a large schema.
         snapshot = SchemaVersion.objects.values_list("snapshot", flat=True).get(pk=self.version.pk)
         return from_snapshot(snapshot, self.groups)
+
+    def tables(self) -> int:
+        return _tables_in(SchemaVersion, self.version.pk, "snapshot")
+
+    def spec(self) -> list[Any]:
+        return ["version", self.version.pk]
 
 
 class DraftSource(Source):
@@ -88,6 +118,12 @@ class DraftSource(Source):
     def schema(self) -> Schema:
         return self._content.schema
 
+    def tables(self) -> int:
+        return DraftTable.objects.filter(draft=self.draft).count()
+
+    def spec(self) -> list[Any]:
+        return ["draft", self.draft.pk]
+
 
 class LiveSource(Source):
     """A connection's live schema as one reading (``ConnectionCheck``) kept it."""
@@ -103,22 +139,71 @@ class LiveSource(Source):
 
         return from_data(self.check.live_snapshot)
 
+    def tables(self) -> int:
+        return _tables_in(ConnectionCheck, self.check.pk, "live_snapshot")
+
+    def spec(self) -> list[Any]:
+        return ["check", self.check.pk]
+
 
 def source_of(base: SchemaVersion | None) -> Source:
     return VersionSource(base) if base is not None else NoSchema()
 
 
-def diagram(source: Source, options: Options, fmt: str) -> Rendered:
-    """The diagram of one schema, cached by its content."""
-    what = subject("schema", *source.key())
-    return cached_render(what, options, fmt, source.diagram)
+def source_from_spec(spec: Sequence[Any]) -> Source:
+    """The source ``Source.spec`` described (for a background task): read again, as it is now."""
+    kind = spec[0]
+    if kind == "version":
+        return VersionSource(SchemaVersion.objects.defer("snapshot").get(pk=spec[1]))
+    if kind == "draft":
+        return DraftSource(Draft.objects.get(pk=spec[1]))
+    if kind == "check":
+        return LiveSource(ConnectionCheck.objects.get(pk=spec[1]))
+    return NoSchema()
 
 
-def changes_diagram(old: Source, new: Source, options: Options, fmt: str) -> Rendered:
-    """The visual diff from ``old`` to ``new``, cached by both contents."""
-    what = subject("changes", *old.key(), *new.key())
+# The length of a snapshot's table list, computed by the database: the snapshot is not read.
+_TABLE_COUNT = {
+    "postgresql": "jsonb_array_length(({field})::jsonb -> 'tables')",
+    "mysql": "JSON_LENGTH({field}, '$.tables')",
+    "sqlite": "json_array_length({field}, '$.tables')",
+}
 
-    def read() -> Diagram:
+
+def _tables_in(model: type[Model], pk: int, field: str) -> int:
+    template = _TABLE_COUNT.get(connection.vendor)
+    if template is None:
+        return 0
+    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    count = (
+        model.objects.filter(pk=pk)
+        .extra(select={"n": template.format(field=column)})
+        .values_list("n", flat=True)
+        .first()
+    )
+    return int(count or 0)
+
+
+@dataclass
+class Subject:
+    """What one diagram shows: a schema (one source) or the changes from ``sources[0]`` to
+    ``sources[1]``."""
+
+    sources: tuple[Source, ...]
+
+    @cached_property
+    def what(self) -> str:
+        """The cache's name for the content."""
+        if len(self.sources) == 1:
+            return subject("schema", *self.sources[0].key())
+        old, new = self.sources
+        return subject("changes", *old.key(), *new.key())
+
+    def read(self) -> Diagram:
+        """The diagram model, read from the sources."""
+        if len(self.sources) == 1:
+            return self.sources[0].diagram()
+        old, new = self.sources
         before, after = old.schema(), new.schema()
         return diff_diagram(
             before,
@@ -127,4 +212,80 @@ def changes_diagram(old: Source, new: Source, options: Options, fmt: str) -> Ren
             groups_by_table(before.tables, old.groups),
         )
 
-    return cached_render(what, options, fmt, read)
+    def tables(self) -> int:
+        return max(source.tables() for source in self.sources)
+
+    def spec(self) -> list[Any]:
+        return [source.spec() for source in self.sources]
+
+
+def subject_from_spec(spec: Sequence[Sequence[Any]]) -> Subject:
+    return Subject(tuple(source_from_spec(s) for s in spec))
+
+
+@dataclass
+class Pending:
+    """A diagram being drawn in the background: the page shows a placeholder that polls."""
+
+    options: Options
+    error: str = ""  # the last background drawing failed: why
+
+
+def render(
+    what: Subject, options: Options, fmt: str, *, background: bool = False
+) -> Rendered | Pending:
+    """The diagram of ``what``, cached by its content. With ``background``, a cold view of a
+    subject of more than ``ERD_INLINE_TABLES`` tables is not drawn here: a task is enqueued
+    (once: the cache marks it pending) and ``Pending`` answered."""
+    if background:
+        rendered = erd_cache.cached(what.what, options, fmt)
+        if rendered is not None:
+            return rendered
+        limit = getattr(settings, "ERD_INLINE_TABLES", INLINE_TABLES)
+        if what.tables() > limit:
+            error = erd_cache.failure(what.what, options, fmt)
+            if not error and erd_cache.mark_pending(what.what, options, fmt):
+                from designer.tasks import draw_diagram
+
+                draw_diagram.enqueue(what.spec(), _options_data(options), fmt)
+            return Pending(options, error)
+    return cached_render(what.what, options, fmt, what.read)
+
+
+def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any], fmt: str) -> str:
+    """The task's work: draw into the cache, then clear the pending mark (or keep the failure)."""
+    from designer.erd import RenderError
+    from migrations_engine.errors import EngineError
+
+    what = subject_from_spec(spec)
+    resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
+    try:
+        cached_render(what.what, resolved, fmt, what.read)
+    except (RenderError, EngineError) as exc:
+        erd_cache.finish_pending(what.what, resolved, fmt, error=str(exc) or type(exc).__name__)
+        return "failed"
+    erd_cache.finish_pending(what.what, resolved, fmt)
+    return "drawn"
+
+
+def _options_data(options: Options) -> dict[str, Any]:
+    return {**options.__dict__, "highlight": list(options.highlight)}
+
+
+def search_index(what: Subject) -> Index:
+    """The search index of ``what``'s diagram, kept by content as the pictures are."""
+    return erd_cache.search_index(what.what, what.read)
+
+
+def diagram(source: Source, options: Options, fmt: str) -> Rendered:
+    """The diagram of one schema, cached by its content."""
+    rendered = render(Subject((source,)), options, fmt)
+    assert isinstance(rendered, Rendered)
+    return rendered
+
+
+def changes_diagram(old: Source, new: Source, options: Options, fmt: str) -> Rendered:
+    """The visual diff from ``old`` to ``new``, cached by both contents."""
+    rendered = render(Subject((old, new)), options, fmt)
+    assert isinstance(rendered, Rendered)
+    return rendered

@@ -3,6 +3,8 @@ database backend; a worker runs them: ``manage.py deploy_worker``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 from designer.deploy import running
@@ -15,3 +17,12 @@ DEPLOYMENTS_QUEUE = "deployments"
 def run_deployment(deployment_id: int) -> str:
     """Run deployment ``deployment_id`` (see ``designer.deploy.running``); its final state."""
     return running.run(deployment_id)
+
+
+@task()
+def draw_diagram(spec: list[Any], options: dict[str, Any], fmt: str) -> str:
+    """Draw an ER diagram into the ``erd`` cache (``designer.diagrams.render`` enqueues it for
+    a cold view of a large schema): "drawn" or "failed"."""
+    from designer.diagrams import draw_in_background
+
+    return draw_in_background(spec, options, fmt)

@@ -61,6 +61,7 @@ urlpatterns = [
     path(connection + "project/", connections.connection_project, name="connection_project"),
     path(connection + "drift/erd/", diagrams.connection_drift_erd, name="connection_drift_erd"),
     path(connection + "drift/erd.<erd_format:fmt>", diagrams.connection_drift_erd, name="connection_drift_erd_export"),
+    path(connection + "drift/erd/search/", diagrams.connection_drift_erd_search, name="connection_drift_erd_search"),
     path(connection + "plan/", deployments.deployment_plan, name="deployment_plan"),
     path(connection + "plan/validation/", deployments.deployment_validation, name="deployment_validation"),
     path(connection + "deploy/", deployments.deployment_start, name="deployment_start"),
@@ -93,7 +94,13 @@ urlpatterns = [
         diagrams.version_erd,
         name="version_erd_export",
     ),
+    path(project + "v/<int:number>/erd/search/", diagrams.version_erd_search, name="version_erd_search"),
     path(project + "v/<int:number>/erd/diff/", diagrams.version_erd_diff, name="version_erd_diff"),
+    path(
+        project + "v/<int:number>/erd/diff/search/",
+        diagrams.version_erd_diff_search,
+        name="version_erd_diff_search",
+    ),
     path(
         project + "v/<int:number>/erd/diff.<erd_format:fmt>",
         diagrams.version_erd_diff,
@@ -140,7 +147,9 @@ urlpatterns = [
     path(project + "v/<int:number>/advice/indexes/verify/", advice_indexes.version_index_verify, name="version_index_verify"),
     path(draft + "erd/", diagrams.draft_erd, name="draft_erd"),
     path(draft + "erd.<erd_format:fmt>", diagrams.draft_erd, name="draft_erd_export"),
+    path(draft + "erd/search/", diagrams.draft_erd_search, name="draft_erd_search"),
     path(draft + "erd/diff/", diagrams.draft_erd_diff, name="draft_erd_diff"),
+    path(draft + "erd/diff/search/", diagrams.draft_erd_diff_search, name="draft_erd_diff_search"),
     path(
         draft + "erd/diff.<erd_format:fmt>", diagrams.draft_erd_diff, name="draft_erd_diff_export"
     ),

@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
 
-from designer.erd import Rendered, draw
+from designer.erd import Rendered, draw, gc_paused
 from designer.erd.dot import Options
 from designer.erd.model import Diagram
+from designer.erd.search import Index, build_index
 
 CACHE_ALIAS = "erd"
 RENDERER = "erd-1"
+SEARCH_INDEX = "erd-search-1"  # bumped whenever search.Index changes
+#: How long a background drawing is taken to be under way (its marker), and a failure kept.
+PENDING_SECONDS = 300
+FAILED_SECONDS = 30
 
 
 def subject(*parts: Any) -> str:
@@ -49,3 +55,55 @@ def cached_render(
         rendered = draw(diagram, options, fmt)
         cache.set(key, rendered, timeout=None)
     return rendered
+
+
+def cached(what: str, options: Options, fmt: str) -> Rendered | None:
+    """The diagram if it is drawn already."""
+    return caches[CACHE_ALIAS].get(cache_key(what, options, fmt))
+
+
+def mark_pending(what: str, options: Options, fmt: str) -> bool:
+    """Mark the drawing as under way: True for the first to ask (who enqueues the job), False
+    while one is already under way, so a second request enqueues nothing (the cache is shared by
+    every web process and the worker, and ``add`` sets only what is not there)."""
+    key = "erd-pending:" + cache_key(what, options, fmt)
+    return caches[CACHE_ALIAS].add(key, 1, timeout=PENDING_SECONDS)
+
+
+def finish_pending(what: str, options: Options, fmt: str, error: str = "") -> None:
+    """The background drawing is over: its marker removed, and its failure kept for a moment so
+    the page waiting for it says so (a later request tries again)."""
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(what, options, fmt)
+    if error:
+        cache.set("erd-failed:" + key, error, timeout=FAILED_SECONDS)
+    cache.delete("erd-pending:" + key)
+
+
+def failure(what: str, options: Options, fmt: str) -> str:
+    """Why the last background drawing failed ("" when it did not, or long enough ago)."""
+    return caches[CACHE_ALIAS].get("erd-failed:" + cache_key(what, options, fmt)) or ""
+
+
+# The last few indexes in this process as well: unpickling a 10,000-table index from the file
+# cache costs more than searching it.
+_INDEXES: OrderedDict[str, Index] = OrderedDict()
+_KEEP_INDEXES = 4
+
+
+def search_index(what: str, diagram: Callable[[], Diagram]) -> Index:
+    """The search index of ``what``, from this process, the cache, or built (and kept)."""
+    key = "erd-index:" + subject(SEARCH_INDEX, what)
+    index = _INDEXES.get(key)
+    if index is None:
+        cache = caches[CACHE_ALIAS]
+        index = cache.get(key)
+        if index is None:
+            with gc_paused():
+                index = build_index(diagram())
+            cache.set(key, index, timeout=None)
+    _INDEXES[key] = index
+    _INDEXES.move_to_end(key)
+    while len(_INDEXES) > _KEEP_INDEXES:
+        _INDEXES.popitem(last=False)
+    return index

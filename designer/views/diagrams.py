@@ -4,16 +4,20 @@ Each view answers three ways: the page (``designer/erd_page.html``), the diagram
 htmx (``designer/erd/panel.html``: the version page and the editor load it after the page), or,
 with a format in the URL (``erd.svg``, ``.png``, ``.pdf``, ``.dot``), a download. The query
 (``q``, ``focus``, ``hops``, ``group``, ``view``) says what to draw; whoever can read the
-project can see its diagrams.
+project can see its diagrams. A cold view of a large schema answers at once with a placeholder
+that polls while a task draws it (``designer.diagrams.render``). Each diagram has a search
+(``…/search/?q=``): the first matches among its tables, columns and comments, as an HTML
+partial or JSON (``&format=json``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -24,20 +28,25 @@ from designer.access import get_draft_for, get_project_for
 from designer.diagrams import (
     DraftSource,
     LiveSource,
-    Source,
+    Pending,
+    Subject,
     VersionSource,
-    changes_diagram,
-    diagram,
+    render,
+    search_index,
     source_of,
 )
 from designer.erd import Options, Rendered, RenderError
 from designer.erd.dot import MAX_HOPS, VIEWS
+from designer.erd.search import search
 from designer.models import Membership, Project, Role, SchemaVersion
 from migrations_engine.errors import EngineError
 
 # An SVG opened on its own is a document of this site: it may style itself, nothing more.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 SVG_SLOT = "<!-- the diagram -->"
+
+
+STATE = ("q", "focus", "hops", "group", "view", "at", "z", "x", "y")
 
 
 def requested_options(request: HttpRequest, *, table_link: str, page_link: str) -> Options:
@@ -58,41 +67,103 @@ def requested_options(request: HttpRequest, *, table_link: str, page_link: str) 
     )
 
 
-def answer(
-    request: HttpRequest,
-    draw: Callable[[str], Rendered],
-    fmt: str | None,
-    *,
-    filename: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """Render with ``draw(fmt)`` and answer as a download, the panel (htmx) or the page."""
+@dataclass
+class Target:
+    """One diagram as a request asks for it: what it shows, how, and the page around it."""
+
+    subject: Subject
+    options: Options
+    filename: str
+    context: dict[str, Any]
+    keep: dict[str, str] = field(default_factory=dict)  # query kept in every link (``against``)
+
+
+def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpResponse:
+    """Answer as a download, the panel (htmx), the page, or the placeholder of either while the
+    picture is drawn in the background (never a download: it waits for its picture)."""
     try:
-        rendered: Rendered | None = draw(fmt or "svg")
+        rendered = render(target.subject, target.options, fmt or "svg", background=fmt is None)
         error = ""
     except (RenderError, EngineError) as exc:
         # dot failing or too slow; a schema the engine cannot read (a diff's side).
         rendered, error = None, f"The diagram could not be drawn: {exc}."
     if fmt is not None:
+        assert not isinstance(rendered, Pending)
         if rendered is None:
             return HttpResponse(error, status=503, content_type="text/plain; charset=utf-8")
         response = HttpResponse(rendered.content, content_type=rendered.media_type)
-        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{target.filename}.{fmt}"
+        )
         if fmt == "svg":
             response["Content-Security-Policy"] = SVG_POLICY
         return response
-    params = {key: request.GET.get(key, "") for key in ("q", "focus", "hops", "group", "view")}
+    params = {key: request.GET.get(key, "") for key in STATE}
+    pending = rendered if isinstance(rendered, Pending) else None
+    if pending is not None:
+        rendered, error = None, pending.error and f"The diagram could not be drawn: {pending.error}."
+    erd_url = target.context["erd_url"]
     context = {
-        **context,
+        **target.context,
         "erd": rendered,
         "erd_error": error,
+        "pending": pending,
         "params": params,
         "query": request.GET.urlencode(),
+        "keep": target.keep,
+        "search_url": erd_url + "search/",
+        "crumbs": _crumbs(
+            erd_url,
+            rendered.options if rendered else target.options,
+            target.keep,
+            overview=bool(rendered and rendered.groups),
+        ),
         "hops_choices": range(MAX_HOPS + 1),
-        "hops": rendered.options.hops if rendered else 1,
+        "hops": rendered.options.hops if rendered else target.options.hops,
     }
+    if pending is not None:
+        template = "designer/erd/drawing.html" if request.htmx else "designer/erd_page.html"
+        return render_with_svg(request, template, context, None)
     template = "designer/erd/panel.html" if request.htmx else "designer/erd_page.html"
     return render_with_svg(request, template, context, rendered)
+
+
+def _crumbs(
+    erd_url: str, options: Options, keep: dict[str, str], *, overview: bool
+) -> list[tuple[str, str]]:
+    """Breadcrumbs of the view: Overview › Group › Focus, each (label, link). The overview is
+    the groups' when there are groups, else the default view."""
+    crumbs = [("Overview", _link(erd_url, {"view": "overview"} if overview else {}, keep))]
+    if options.group:
+        crumbs.append((options.group, _link(erd_url, {"group": options.group}, keep)))
+    if options.focus:
+        label = f"{options.focus} (within {options.hops} hop{'s' if options.hops != 1 else ''})"
+        query = {"focus": options.focus, "hops": str(options.hops)}
+        crumbs.append((label, _link(erd_url, query, keep)))
+    return crumbs
+
+
+def _link(erd_url: str, query: dict[str, str], keep: dict[str, str]) -> str:
+    query = {**keep, **query}
+    return f"{erd_url}?{urlencode(query)}" if query else erd_url
+
+
+def search_answer(request: HttpRequest, target: Target) -> HttpResponse:
+    """The first matches of ``?q=`` in the diagram's tables, columns and comments: JSON with
+    ``format=json``, else the results partial; each match links to the view that shows it."""
+    query = request.GET.get("q", "")[:200]
+    try:
+        matches = search(search_index(target.subject), query) if query.strip() else []
+    except EngineError as exc:
+        return JsonResponse({"query": query, "error": str(exc), "matches": []}, status=422)
+    erd_url = target.context["erd_url"]
+    found = [(m, _link(erd_url, m.query(), target.keep)) for m in matches]
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"query": query, "matches": [{**m.as_dict(), "url": url} for m, url in found]}
+        )
+    context = {"query": query, "found": found}
+    return HttpResponse(render_to_string("designer/erd/search_results.html", context, request))
 
 
 def render_with_svg(
@@ -130,11 +201,10 @@ def _context(
     }
 
 
-@vary_on_headers("HX-Request")
-@login_required
-def version_erd(
-    request: HttpRequest, slug: str, number: int, fmt: str | None = None
-) -> HttpResponse:
+# ---------------------------------------------------------------- what each URL shows
+
+
+def _version(request: HttpRequest, slug: str, number: int) -> Target:
     project, membership = get_project_for(request.user, slug, Role.VIEWER)
     version = _version_or_404(project, number)
     erd_url = reverse("designer:version_erd", args=[slug, number])
@@ -148,20 +218,10 @@ def version_erd(
         version=version,
         changes_url=reverse("designer:version_erd_diff", args=[slug, number]),
     )
-    return answer(
-        request,
-        lambda fmt: diagram(VersionSource(version), options, fmt),
-        fmt,
-        filename=f"{slug}-v{number}",
-        context=context,
-    )
+    return Target(Subject((VersionSource(version),)), options, f"{slug}-v{number}", context)
 
 
-@vary_on_headers("HX-Request")
-@login_required
-def version_erd_diff(
-    request: HttpRequest, slug: str, number: int, fmt: str | None = None
-) -> HttpResponse:
+def _version_diff(request: HttpRequest, slug: str, number: int) -> Target:
     """The changes to version ``number`` from version ``?against=`` (the one before it)."""
     project, membership = get_project_for(request.user, slug, Role.VIEWER)
     version = _version_or_404(project, number)
@@ -186,20 +246,13 @@ def version_erd_diff(
         against=against,
         is_diff=True,
     )
-    return answer(
-        request,
-        lambda fmt: changes_diagram(source_of(against), VersionSource(version), options, fmt),
-        fmt,
-        filename=f"{slug}-v{against.number if against else 0}-v{number}",
-        context=context,
-    )
+    keep = {"against": str(against.number)} if against else {}
+    what = Subject((source_of(against), VersionSource(version)))
+    filename = f"{slug}-v{against.number if against else 0}-v{number}"
+    return Target(what, options, filename, context, keep)
 
 
-@vary_on_headers("HX-Request")
-@login_required
-def draft_erd(
-    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
-) -> HttpResponse:
+def _draft(request: HttpRequest, slug: str, draft_id: int) -> Target:
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
     draft_url = reverse("designer:draft", args=[slug, draft_id])
     erd_url = reverse("designer:draft_erd", args=[slug, draft_id])
@@ -215,20 +268,10 @@ def draft_erd(
         changes_url=reverse("designer:draft_erd_diff", args=[slug, draft_id]),
         reload=True,
     )
-    return answer(
-        request,
-        lambda fmt: diagram(DraftSource(draft), options, fmt),
-        fmt,
-        filename=f"{slug}-draft-{draft_id}",
-        context=context,
-    )
+    return Target(Subject((DraftSource(draft),)), options, f"{slug}-draft-{draft_id}", context)
 
 
-@vary_on_headers("HX-Request")
-@login_required
-def draft_erd_diff(
-    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
-) -> HttpResponse:
+def _draft_diff(request: HttpRequest, slug: str, draft_id: int) -> Target:
     """The changes in a draft: from its base version (or an empty database) to its content."""
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
     draft_url = reverse("designer:draft", args=[slug, draft_id])
@@ -247,21 +290,11 @@ def draft_erd_diff(
         panel_url=f"{draft_url}t/__key__/",
         reload=True,
     )
-    base_source: Source = source_of(base)
-    return answer(
-        request,
-        lambda fmt: changes_diagram(base_source, DraftSource(draft), options, fmt),
-        fmt,
-        filename=f"{slug}-draft-{draft_id}-changes",
-        context=context,
-    )
+    what = Subject((source_of(base), DraftSource(draft)))
+    return Target(what, options, f"{slug}-draft-{draft_id}-changes", context)
 
 
-@vary_on_headers("HX-Request")
-@login_required
-def connection_drift_erd(
-    request: HttpRequest, slug: str, connection_id: int, fmt: str | None = None
-) -> HttpResponse:
+def _drift(request: HttpRequest, slug: str, connection_id: int) -> Target:
     """The drift of a connection as its last reading found it: from the version the database
     says it is at to its live schema."""
     from designer.views.connections import connection_or_404
@@ -280,10 +313,75 @@ def connection_drift_erd(
         project, membership, f"Drift of {connection.name}: {base} → live schema", erd_url, erd_url[:-1],
         connection=connection, is_diff=True,
     )
-    return answer(
-        request,
-        lambda fmt: changes_diagram(source_of(expected), LiveSource(check), options, fmt),
-        fmt,
-        filename=f"{slug}-{connection.pk}-drift",
-        context=context,
-    )
+    what = Subject((source_of(expected), LiveSource(check)))
+    return Target(what, options, f"{slug}-{connection.pk}-drift", context)
+
+
+# ---------------------------------------------------------------- views
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def version_erd(
+    request: HttpRequest, slug: str, number: int, fmt: str | None = None
+) -> HttpResponse:
+    return answer(request, _version(request, slug, number), fmt)
+
+
+@login_required
+def version_erd_search(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return search_answer(request, _version(request, slug, number))
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def version_erd_diff(
+    request: HttpRequest, slug: str, number: int, fmt: str | None = None
+) -> HttpResponse:
+    return answer(request, _version_diff(request, slug, number), fmt)
+
+
+@login_required
+def version_erd_diff_search(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return search_answer(request, _version_diff(request, slug, number))
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def draft_erd(
+    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
+) -> HttpResponse:
+    return answer(request, _draft(request, slug, draft_id), fmt)
+
+
+@login_required
+def draft_erd_search(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    return search_answer(request, _draft(request, slug, draft_id))
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def draft_erd_diff(
+    request: HttpRequest, slug: str, draft_id: int, fmt: str | None = None
+) -> HttpResponse:
+    return answer(request, _draft_diff(request, slug, draft_id), fmt)
+
+
+@login_required
+def draft_erd_diff_search(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    return search_answer(request, _draft_diff(request, slug, draft_id))
+
+
+@vary_on_headers("HX-Request")
+@login_required
+def connection_drift_erd(
+    request: HttpRequest, slug: str, connection_id: int, fmt: str | None = None
+) -> HttpResponse:
+    return answer(request, _drift(request, slug, connection_id), fmt)
+
+
+@login_required
+def connection_drift_erd_search(
+    request: HttpRequest, slug: str, connection_id: int
+) -> HttpResponse:
+    return search_answer(request, _drift(request, slug, connection_id))
