@@ -104,3 +104,27 @@ def test_a_diagram_drawn_already_is_served_without_reading_the_draft(client, cas
 
     read = [q["sql"] for q in queries if "designer_draftcolumn" in q["sql"] or "designer_drafttable" in q["sql"]]
     assert read == []
+
+
+def test_a_large_draft_is_drawn_in_the_background(client, cast, draft, dot_calls, settings):
+    from tests.designer.deployments import run_queued
+
+    settings.ERD_INLINE_TABLES = 1
+    client.force_login(cast.viewer)
+
+    pending = client.get(draft_url(draft, "erd/"), **HTMX).content.decode()
+    assert 'class="erd erd-drawing"' in pending and dot_calls == []
+    assert run_queued() == ["SUCCESSFUL"]
+
+    content = client.get(draft_url(draft, "erd/"), **HTMX).content.decode()
+
+    assert dot_calls == ["svg"]
+    assert f'xlink:href="{draft_url(draft)}?table=t-customer"' in content
+
+
+def test_the_draft_diagram_has_its_search(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    content = client.get(draft_url(draft, "erd/"), **HTMX).content.decode()
+
+    assert f'hx-get="{draft_url(draft, "erd/search/")}"' in content

@@ -187,3 +187,81 @@ def test_dot_failing_is_a_message_not_an_error(client, cast, version, monkeypatc
     assert page.status_code == 200
     assert b"The diagram could not be drawn: dot took longer than 120 s." in page.content
     assert download.status_code == 503
+
+
+def test_the_view_says_where_it_is_in_breadcrumbs(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?focus=order&hops=0&at=order").content.decode()
+
+    assert '<nav class="erd-crumbs"' in content
+    assert '<a href="/p/shop/v/1/erd/" hx-get="/p/shop/v/1/erd/"' in content  # Overview: no groups
+    assert 'href="/p/shop/v/1/erd/?focus=order&amp;hops=0"' in content
+    assert "order (within 0 hops)" in content
+    assert 'data-query="focus=order&amp;hops=0&amp;at=order"' in content and 'data-at="order"' in content
+    assert 'action="/p/shop/v/1/erd/search/"' in content
+
+
+# ---------------------------------------------------------------- drawing in the background
+
+
+@pytest.fixture
+def small_inline(settings):
+    """Every schema of more than one table counts as large."""
+    settings.ERD_INLINE_TABLES = 1
+
+
+def test_a_large_cold_view_answers_a_placeholder_and_a_task_draws_it(
+    client, cast, version, dot_calls, small_inline
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.designer.deployments import run_queued
+
+    client.force_login(cast.viewer)
+
+    first = client.get(URL + "?focus=order").content.decode()
+    again = client.get(URL + "?focus=order", **HTMX).content.decode()
+
+    assert dot_calls == []
+    assert 'class="erd erd-drawing"' in first and "<svg" not in first
+    assert 'hx-get="/p/shop/v/1/erd/?focus=order" hx-trigger="load delay:1s"' in again
+    assert DBTaskResult.objects.count() == 1  # the second request enqueued nothing
+    assert run_queued() == ["SUCCESSFUL"]
+    assert dot_calls == ["svg"]
+
+    drawn = client.get(URL + "?focus=order", **HTMX).content.decode()
+
+    assert drawn.startswith('<section id="erd" class="erd"') and 'data-table="order"' in drawn
+    assert dot_calls == ["svg"]
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_small_schemas_and_downloads_are_drawn_at_once(client, cast, version, dot_calls, settings):
+    client.force_login(cast.viewer)
+
+    assert b"<svg" in client.get(URL).content  # 2 tables: under the default threshold
+    settings.ERD_INLINE_TABLES = 1
+    download = client.get("/p/shop/v/1/erd.svg?view=all&hops=0")
+
+    assert download.content.startswith(b"<svg ")
+    assert dot_calls == ["svg", "svg"]
+
+
+def test_a_failed_background_drawing_says_so_and_stops_asking(
+    client, cast, version, monkeypatch, small_inline
+):
+    from tests.designer.deployments import run_queued
+
+    def failing(source, fmt, timeout=0):
+        raise RenderError("dot took longer than 120 s")
+
+    monkeypatch.setattr(render, "run_dot", failing)
+    client.force_login(cast.viewer)
+    client.get(URL, **HTMX)
+    run_queued()
+
+    content = client.get(URL, **HTMX).content.decode()
+
+    assert "The diagram could not be drawn: dot took longer than 120 s." in content
+    assert "hx-trigger=\"load" not in content

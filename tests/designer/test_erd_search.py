@@ -1,0 +1,195 @@
+"""Search across a whole diagram: ``designer/erd/search.py`` and the ``…/erd/search/`` views."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from designer.erd.model import REMOVED, Column, Diagram, Edge, Group, Table
+from designer.erd.search import build_index, search
+from designer.models import SchemaVersion
+from tests.designer.conftest import READ_MATRIX, draft_url
+from tests.designer.schemas import sample_schema, wide_schema
+
+URL = "/p/shop/v/1/erd/search/"
+
+
+def _diagram() -> Diagram:
+    tables = [
+        Table("customer", "t-customer", [Column("email", "text")], group="Sales", comment="people who buy"),
+        Table("customer_note", "t-note", [Column("body", "text")], group="Sales"),
+        Table("order", "t-order", [Column("customer_id", "bigint")], group="Sales"),
+        Table("audit", "t-audit", [Column("customer_ref", "text")]),
+        Table("old_customers", "t-old", [Column("x", "int")], status=REMOVED),
+    ]
+    edges = [Edge(2, (0,), 0, (0,), False, False, "order → customer")]
+    return Diagram(tables, edges, {"Sales": Group("Sales", "#aa3300")})
+
+
+def test_tables_first_exact_then_prefix_then_the_rest_then_columns_then_comments():
+    found = search(build_index(_diagram()), "CUSTOMER")
+
+    assert [(m.kind, m.table, m.column) for m in found] == [
+        ("table", "customer", ""),
+        ("table", "customer_note", ""),
+        ("column", "order", "customer_id"),
+        ("column", "audit", "customer_ref"),
+    ]
+
+
+def test_comments_are_searched_and_removed_tables_are_not():
+    found = search(build_index(_diagram()), "who buy")
+
+    assert [(m.kind, m.table, m.text) for m in found] == [("comment", "customer", "people who buy")]
+    assert search(build_index(_diagram()), "old_cust") == []
+
+
+def test_a_match_opens_its_group_or_its_neighbourhood_whichever_is_smaller():
+    index = build_index(_diagram())
+
+    (note,) = search(index, "customer_note")
+    (audit,) = search(index, "audit")
+    (customer,) = search(index, "customer", limit=1)
+
+    # customer_note has no neighbour: its neighbourhood (1 table) is smaller than Sales (3).
+    assert note.query() == {"focus": "customer_note", "hops": "1", "q": "customer_note", "at": "customer_note"}
+    assert audit.group == "" and audit.query()["focus"] == "audit"
+    assert customer.group == "Sales" and customer.query()["focus"] == "customer"
+
+
+def test_a_small_group_is_the_view_of_its_tables():
+    diagram = _diagram()
+    diagram.tables[3].group = "Audit"
+    diagram.groups["Audit"] = Group("Audit", "#336699")
+
+    (audit,) = search(build_index(diagram), "audit")
+
+    assert audit.query() == {"group": "Audit", "q": "audit", "at": "audit"}
+
+
+def test_limits_and_empty_queries():
+    index = build_index(_diagram())
+
+    assert len(search(index, "e", limit=2)) == 2
+    assert search(index, "   ") == []
+
+
+def test_ten_thousand_tables_are_searched_in_milliseconds():
+    tables = [
+        Table(f"table_{n:05}", f"t{n}", [Column(f"col_{n}_{k}", "text") for k in range(10)], comment=f"note {n}")
+        for n in range(10_000)
+    ]
+    diagram = Diagram(tables, [Edge(n, (0,), n - 1, (0,), False, False, "") for n in range(1, 10_000)], {})
+    index = build_index(diagram)
+
+    start = time.perf_counter()
+    found = search(index, "table_09999")
+    column = search(index, "col_9876_3")
+    nothing = search(index, "no such thing")
+    elapsed = time.perf_counter() - start
+
+    assert [m.table for m in found] == ["table_09999"]
+    assert [(m.table, m.column) for m in column] == [("table_09876", "col_9876_3")]
+    assert nothing == []
+    assert elapsed < 0.25  # three searches over 10,000 tables and 100,000 columns (about 30 ms here)
+
+
+# ---------------------------------------------------------------- the views
+
+
+@pytest.mark.parametrize("role, status", READ_MATRIX)
+def test_role_matrix(client, cast, version, role, status):
+    client.force_login(cast.user(role))
+
+    assert client.get(URL + "?q=email").status_code == status
+
+
+def test_it_requires_login(client, version):
+    assert client.get(URL + "?q=email").status_code == 302
+
+
+def test_json_says_what_and_where_and_how_to_open_it(client, cast):
+    groups = [{"id": "g1", "name": "Sales", "colour": "#aa3300", "tables": ["t-order"]}]
+    SchemaVersion.publish(cast.project, sample_schema(), groups=groups, author=cast.owner)
+    client.force_login(cast.viewer)
+
+    data = client.get(URL + "?q=CUSTOMER&format=json").json()
+
+    assert data["query"] == "CUSTOMER"
+    assert [(m["kind"], m["table"], m["column"], m["group"]) for m in data["matches"]] == [
+        ("table", "customer", "", ""),
+        ("column", "order", "customer_region", "Sales"),
+        ("column", "order", "customer_number", "Sales"),
+    ]
+    assert data["matches"][0]["url"] == "/p/shop/v/1/erd/?focus=customer&hops=1&q=customer&at=customer"
+    # order's group (1 table) is smaller than its neighbourhood (2).
+    assert data["matches"][1]["url"] == "/p/shop/v/1/erd/?group=Sales&q=customer_region&at=order"
+
+
+def test_the_partial_lists_links_to_the_matches(client, cast, version):
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?q=who+buy").content.decode()
+
+    assert '<ul role="listbox"' in content
+    assert 'href="/p/shop/v/1/erd/?focus=customer&amp;hops=1&amp;q=customer&amp;at=customer"' in content
+    assert "comment: people who buy" in content
+    assert "Nothing called “zzz”." in client.get(URL + "?q=zzz").content.decode()
+    assert client.get(URL).content.decode().strip() == ""
+
+
+def test_names_are_escaped(client, cast):
+    schema = wide_schema(1)
+    from dataclasses import replace
+
+    table = replace(schema.tables[0], name='<img src=x onerror="alert(1)">')
+    SchemaVersion.publish(cast.project, replace(schema, tables=(table,)), author=cast.owner)
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?q=img").content.decode()
+
+    assert "<img" not in content and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
+
+
+def test_a_table_outside_the_default_view_is_found(client, cast):
+    SchemaVersion.publish(cast.project, wide_schema(150), author=cast.owner)
+    client.force_login(cast.viewer)
+    page = client.get("/p/shop/v/1/erd/").content.decode()
+    assert 'data-table="t0007"' not in page  # 150 tables: the default is one table's neighbours
+
+    (match,) = client.get(URL + "?q=t0007&format=json").json()["matches"]
+    view = client.get(match["url"]).content.decode()
+
+    assert 'data-table="t0007"' in view and 'data-at="t0007"' in view
+    assert 'class="erd-crumbs"' in view and "t0007 (within 1 hop)" in view
+
+
+def test_the_index_is_built_once_per_content(client, cast, version, django_assert_max_num_queries):
+    client.force_login(cast.viewer)
+    client.get(URL + "?q=email")
+
+    with django_assert_max_num_queries(4):  # session, user, membership, version without snapshot
+        assert client.get(URL + "?q=total&format=json").json()["matches"][0]["column"] == "total"
+
+
+def test_a_draft_and_the_changes_have_their_search(client, cast, draft):
+    client.force_login(cast.viewer)
+
+    found = client.get(draft_url(draft, "erd/search/?q=order&format=json")).json()["matches"]
+    changes = client.get(draft_url(draft, "erd/diff/search/?q=order&format=json")).json()
+    versions = client.get("/p/shop/v/1/erd/diff/search/?q=email&format=json").json()
+
+    assert found[0]["url"] == draft_url(draft, "erd/?focus=order&hops=1&q=order&at=order")
+    assert changes["matches"][0]["table"] == "order"
+    assert versions["matches"][0]["column"] == "email"
+
+
+def test_the_changes_between_versions_keep_their_base(client, cast, version):
+    SchemaVersion.publish(cast.project, wide_schema(2), author=cast.owner)
+    SchemaVersion.publish(cast.project, wide_schema(3), author=cast.owner)
+    client.force_login(cast.viewer)
+
+    (match,) = client.get("/p/shop/v/3/erd/diff/search/?q=t0002&against=1&format=json").json()["matches"]
+
+    assert match["url"].startswith("/p/shop/v/3/erd/diff/?against=1&focus=t0002")
