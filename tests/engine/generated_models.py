@@ -69,7 +69,10 @@ def hostile_schema(dialect: str) -> Schema:
     )
     item = Table(
         "select item",
-        columns=(Column("item.id", t("bigint"), nullable=False, identity=True), Column("name", t("varchar(100)"), nullable=False)),
+        columns=(
+            Column("item.id", t("bigint"), nullable=False, identity=True, serial=dialect == "postgresql"),
+            Column("name", t("varchar(100)"), nullable=False),
+        ),
         primary_key=PrimaryKey(("item.id",)),
     )
     junction = Table(
