@@ -128,10 +128,8 @@ class _Writer:
         table = model.table
         model.taken = set(_RESERVED)
         key = table.primary_key.columns if table.primary_key else ()
-        if key != ("id",) and table.has_column("id") is False:
-            model.taken.add("id")  # Django's implicit id, if it were ever added
-        if table.has_column("id") and key != ("id",):
-            model.taken.add("id")
+        if key != ("id",):
+            model.taken.add("id")  # Django takes a field "id" for its primary key (models.E004)
         relations = {fk.columns[0]: fk for fk in table.foreign_keys if self._relatable(table, fk)}
         for column in table.columns:
             if column.name not in relations:
@@ -149,8 +147,7 @@ class _Writer:
             model.fields[column.name] = name
             one_to_one = key == (column.name,)
             model.relations[column.name] = _Relation(fk, name, one_to_one)
-        for m in (model,):
-            m.reverse_taken = set(m.taken)
+        model.reverse_taken = set(model.taken)  # related names must not meet a field either
 
     def _name_reverse(self, child: _Model, relation: _Relation) -> None:
         target = self.models[relation.fk.ref_table]
