@@ -259,12 +259,22 @@ def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any]
 
     what = subject_from_spec(spec)
     resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
+    read: list[Diagram] = []
+
+    def diagram() -> Diagram:
+        read.append(what.read())
+        return read[0]
+
     try:
-        cached_render(what.what, resolved, fmt, what.read)
+        cached_render(what.what, resolved, fmt, diagram)
     except (RenderError, EngineError) as exc:
         erd_cache.finish_pending(what.what, resolved, fmt, error=str(exc) or type(exc).__name__)
         return "failed"
     erd_cache.finish_pending(what.what, resolved, fmt)
+    if read:
+        # Read already: the search index too, so that the first search of a large schema
+        # does not read it again in a web process.
+        erd_cache.search_index(what.what, lambda: read[0])
     return "drawn"
 
 

@@ -30,18 +30,24 @@
   }
 
   // Zoom to a legible size (the drawing's natural size, or less if the table is bigger than the
-  // canvas) and pan the table's box to the middle of the canvas.
+  // canvas) and pan the table's box to the middle of the canvas. Worked out from the drawing's
+  // own coordinates: svg-pan-zoom applies its transform at the next frame, so the boxes the page
+  // reports right after a zoom are still the old ones.
   function centreOn(zoom, svg, node) {
-    const canvas = svg.getBoundingClientRect();
-    let box = node.getBoundingClientRect();
-    const real = zoom.getSizes().realZoom;
-    const base = real / zoom.getZoom();
-    const target = Math.min(NATURAL, (0.9 * canvas.width * real) / box.width, (0.9 * canvas.height * real) / box.height);
-    zoom.zoom(target / base);
-    box = node.getBoundingClientRect();
-    zoom.panBy({
-      x: canvas.left + canvas.width / 2 - (box.left + box.width / 2),
-      y: canvas.top + canvas.height / 2 - (box.top + box.height / 2),
+    const viewport = svg.querySelector(".svg-pan-zoom_viewport");
+    const within = viewport.getCTM().inverse().multiply(node.getCTM());
+    const box = node.getBBox();
+    const corner = (x, y) => new DOMPoint(x, y).matrixTransform(within);
+    const a = corner(box.x, box.y);
+    const b = corner(box.x + box.width, box.y + box.height);
+    const [width, height] = [Math.abs(b.x - a.x), Math.abs(b.y - a.y)];
+    const sizes = zoom.getSizes();
+    const base = sizes.realZoom / zoom.getZoom();
+    const real = Math.min(NATURAL, (0.9 * sizes.width) / width, (0.9 * sizes.height) / height);
+    zoom.zoom(real / base);
+    zoom.pan({
+      x: sizes.width / 2 - ((a.x + b.x) / 2) * real,
+      y: sizes.height / 2 - ((a.y + b.y) / 2) * real,
     });
   }
 
