@@ -6,7 +6,7 @@ with a format in the URL (``erd.svg``, ``.png``, ``.pdf``, ``.dot``), a download
 (``q``, ``focus``, ``hops``, ``group``, ``view``) says what to draw; whoever can read the
 project can see its diagrams. A cold view of a large schema answers at once with a placeholder
 that polls while a task draws it (``designer.diagrams.render``). Each diagram has a search
-(``…/search/?q=``): the first matches among its tables, columns and comments, as an HTML
+(``…/search/?find=``): the first matches among its tables, columns and comments, as an HTML
 partial or JSON (``&format=json``).
 """
 
@@ -149,9 +149,9 @@ def _link(erd_url: str, query: dict[str, str], keep: dict[str, str]) -> str:
 
 
 def search_answer(request: HttpRequest, target: Target) -> HttpResponse:
-    """The first matches of ``?q=`` in the diagram's tables, columns and comments: JSON with
+    """The first matches of ``?find=`` in the diagram's tables, columns and comments: JSON with
     ``format=json``, else the results partial; each match links to the view that shows it."""
-    query = request.GET.get("q", "")[:200]
+    query = request.GET.get("find", "")[:200]
     try:
         matches = search(search_index(target.subject), query) if query.strip() else []
     except EngineError as exc:

@@ -102,11 +102,11 @@ def test_ten_thousand_tables_are_searched_in_milliseconds():
 def test_role_matrix(client, cast, version, role, status):
     client.force_login(cast.user(role))
 
-    assert client.get(URL + "?q=email").status_code == status
+    assert client.get(URL + "?find=email").status_code == status
 
 
 def test_it_requires_login(client, version):
-    assert client.get(URL + "?q=email").status_code == 302
+    assert client.get(URL + "?find=email").status_code == 302
 
 
 def test_json_says_what_and_where_and_how_to_open_it(client, cast):
@@ -114,7 +114,7 @@ def test_json_says_what_and_where_and_how_to_open_it(client, cast):
     SchemaVersion.publish(cast.project, sample_schema(), groups=groups, author=cast.owner)
     client.force_login(cast.viewer)
 
-    data = client.get(URL + "?q=CUSTOMER&format=json").json()
+    data = client.get(URL + "?find=CUSTOMER&format=json").json()
 
     assert data["query"] == "CUSTOMER"
     assert [(m["kind"], m["table"], m["column"], m["group"]) for m in data["matches"]] == [
@@ -130,12 +130,12 @@ def test_json_says_what_and_where_and_how_to_open_it(client, cast):
 def test_the_partial_lists_links_to_the_matches(client, cast, version):
     client.force_login(cast.viewer)
 
-    content = client.get(URL + "?q=who+buy").content.decode()
+    content = client.get(URL + "?find=who+buy").content.decode()
 
     assert '<ul role="listbox"' in content
     assert 'href="/p/shop/v/1/erd/?focus=customer&amp;hops=1&amp;q=customer&amp;at=customer"' in content
     assert "comment: people who buy" in content
-    assert "Nothing called “zzz”." in client.get(URL + "?q=zzz").content.decode()
+    assert "Nothing called “zzz”." in client.get(URL + "?find=zzz").content.decode()
     assert client.get(URL).content.decode().strip() == ""
 
 
@@ -147,7 +147,7 @@ def test_names_are_escaped(client, cast):
     SchemaVersion.publish(cast.project, replace(schema, tables=(table,)), author=cast.owner)
     client.force_login(cast.viewer)
 
-    content = client.get(URL + "?q=img").content.decode()
+    content = client.get(URL + "?find=img").content.decode()
 
     assert "<img" not in content and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
 
@@ -158,7 +158,7 @@ def test_a_table_outside_the_default_view_is_found(client, cast):
     page = client.get("/p/shop/v/1/erd/").content.decode()
     assert 'data-table="t0007"' not in page  # 150 tables: the default is one table's neighbours
 
-    (match,) = client.get(URL + "?q=t0007&format=json").json()["matches"]
+    (match,) = client.get(URL + "?find=t0007&format=json").json()["matches"]
     view = client.get(match["url"]).content.decode()
 
     assert 'data-table="t0007"' in view and 'data-at="t0007"' in view
@@ -167,18 +167,18 @@ def test_a_table_outside_the_default_view_is_found(client, cast):
 
 def test_the_index_is_built_once_per_content(client, cast, version, django_assert_max_num_queries):
     client.force_login(cast.viewer)
-    client.get(URL + "?q=email")
+    client.get(URL + "?find=email")
 
     with django_assert_max_num_queries(4):  # session, user, membership, version without snapshot
-        assert client.get(URL + "?q=total&format=json").json()["matches"][0]["column"] == "total"
+        assert client.get(URL + "?find=total&format=json").json()["matches"][0]["column"] == "total"
 
 
 def test_a_draft_and_the_changes_have_their_search(client, cast, draft):
     client.force_login(cast.viewer)
 
-    found = client.get(draft_url(draft, "erd/search/?q=order&format=json")).json()["matches"]
-    changes = client.get(draft_url(draft, "erd/diff/search/?q=order&format=json")).json()
-    versions = client.get("/p/shop/v/1/erd/diff/search/?q=email&format=json").json()
+    found = client.get(draft_url(draft, "erd/search/?find=order&format=json")).json()["matches"]
+    changes = client.get(draft_url(draft, "erd/diff/search/?find=order&format=json")).json()
+    versions = client.get("/p/shop/v/1/erd/diff/search/?find=email&format=json").json()
 
     assert found[0]["url"] == draft_url(draft, "erd/?focus=order&hops=1&q=order&at=order")
     assert changes["matches"][0]["table"] == "order"
@@ -190,6 +190,6 @@ def test_the_changes_between_versions_keep_their_base(client, cast, version):
     SchemaVersion.publish(cast.project, wide_schema(3), author=cast.owner)
     client.force_login(cast.viewer)
 
-    (match,) = client.get("/p/shop/v/3/erd/diff/search/?q=t0002&against=1&format=json").json()["matches"]
+    (match,) = client.get("/p/shop/v/3/erd/diff/search/?find=t0002&against=1&format=json").json()["matches"]
 
     assert match["url"].startswith("/p/shop/v/3/erd/diff/?against=1&focus=t0002")
