@@ -242,7 +242,7 @@ def render(
         if rendered is not None:
             return rendered
         limit = getattr(settings, "ERD_INLINE_TABLES", INLINE_TABLES)
-        if what.tables() > limit:
+        if erd_cache.table_count(what.what, what.tables) > limit:
             error = erd_cache.failure(what.what, options, fmt)
             if not error and erd_cache.mark_pending(what.what, options, fmt):
                 from designer.tasks import draw_diagram
