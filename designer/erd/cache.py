@@ -25,7 +25,7 @@ from designer.erd.search import Index, build_index
 
 CACHE_ALIAS = "erd"
 RENDERER = "erd-1"
-SEARCH_INDEX = "erd-search-1"  # bumped whenever search.Index changes
+SEARCH_INDEX = "erd-search-2"  # bumped whenever search.Index changes
 #: How long a background drawing is taken to be under way (its marker), and a failure kept.
 PENDING_SECONDS = 300
 FAILED_SECONDS = 30

@@ -26,6 +26,7 @@ class Index:
     groups: list[str] = field(default_factory=list)  # each table's group ("" for none)
     view_sizes: list[int] = field(default_factory=list)  # the table and its neighbours
     group_sizes: dict[str, int] = field(default_factory=dict)
+    group_refs: dict[str, str] = field(default_factory=dict)  # what ``?group=`` names it by
     columns_lower: list[str] = field(default_factory=list)
     columns: list[tuple[int, str]] = field(default_factory=list)  # (table position, name)
     comments_lower: list[str] = field(default_factory=list)
@@ -40,6 +41,7 @@ class Match:
     text: str = ""  # the column's name or the comment, as written
     group: str = ""  # where the table lives ("" for no group)
     open_group: bool = False  # its group is the smaller view of it (else its neighbourhood)
+    group_ref: str = ""  # what ``?group=`` names the group by (a found cluster: its key)
 
     @property
     def highlight(self) -> str:
@@ -48,7 +50,11 @@ class Match:
 
     def query(self) -> dict[str, str]:
         """The diagram query that shows the match, highlighted, centred on its table (``at``)."""
-        where = {"group": self.group} if self.open_group else {"focus": self.table, "hops": "1"}
+        where = (
+            {"group": self.group_ref or self.group}
+            if self.open_group
+            else {"focus": self.table, "hops": "1"}
+        )
         return {**where, "q": self.highlight, "at": self.table}
 
     def as_dict(self) -> dict[str, str]:
@@ -66,6 +72,8 @@ def build_index(diagram: Diagram) -> Index:
     """The search index of ``diagram`` (removed tables of a diff are left out)."""
     index = Index()
     neighbours = diagram.neighbours()
+    # A cluster found from the foreign keys (erd.clusters) is linked by its key, not its name.
+    index.group_refs = {name: getattr(g, "ref", name) for name, g in diagram.groups.items()}
     for n, table in enumerate(diagram.tables):
         index.tables.append(table.name)
         index.tables_lower.append(table.name.lower() if table.status != REMOVED else "")
@@ -132,4 +140,5 @@ def _match(index: Index, kind: str, n: int, text: str = "") -> Match:
         text=text,
         group=group,
         open_group=smaller,
+        group_ref=index.group_refs.get(group, group),
     )

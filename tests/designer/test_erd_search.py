@@ -193,3 +193,19 @@ def test_the_changes_between_versions_keep_their_base(client, cast, version):
     (match,) = client.get("/p/shop/v/3/erd/diff/search/?find=t0002&against=1&format=json").json()["matches"]
 
     assert match["url"].startswith("/p/shop/v/3/erd/diff/?against=1&focus=t0002")
+
+
+def test_a_group_is_opened_by_what_its_links_use():
+    class Cluster(Group):
+        @property
+        def ref(self) -> str:  # as erd.clusters' found clusters: a stable key
+            return "cluster:audit"
+
+    diagram = _diagram()
+    diagram.tables[3].group = "audit & 0 more"
+    diagram.groups["audit & 0 more"] = Cluster("audit & 0 more", "#336699")
+
+    (audit,) = search(build_index(diagram), "audit")
+
+    assert audit.group == "audit & 0 more"
+    assert audit.query() == {"group": "cluster:audit", "q": "audit", "at": "audit"}
