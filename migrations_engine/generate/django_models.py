@@ -234,6 +234,8 @@ class _Writer:
         # a default is a parameter, and a '%' in a check (or a MySQL comment) breaks it. Such a
         # table gets its literal defaults as SQL too, so the statement has no parameters.
         texts = [c.expression for c in table.checks]
+        texts += [c.default.value for c in table.columns if c.default]
+        texts += [c.generated.expression for c in table.columns if c.generated]
         if self.dialect == "mysql":
             texts += [c.comment or "" for c in table.columns] + [table.comment or ""]
         self.raw_defaults = self.dialect != "sqlite" and any("%" in text for text in texts)
@@ -338,7 +340,7 @@ class _Writer:
         """A ``GeneratedField`` computing the column's SQL expression, of the column's type."""
         assert column.generated is not None
         self.imports.add("RawSQL")
-        arguments = [f"expression=RawSQL({_percent(column.generated.expression)!r}, [])",
+        arguments = [f"expression=RawSQL({self._formatted_once(column.generated.expression)!r}, [])",
                      f"output_field={call(cls, [a for a in args if a != 'primary_key=True'])}",
                      f"db_persist={column.generated.stored}"]
         if name != column.name:
@@ -376,21 +378,21 @@ class _Writer:
                 notes.append(f"Default {default.value!r}: its sequence is not Django's to create; left out.")
                 return []
             self.imports.add("RawSQL")
-            return [f"db_default=RawSQL({default.value!r}, [])"]
+            return [f"db_default=RawSQL({self._formatted_once(default.value)!r}, [])"]
         t = column.type
         literal = get_dialect(self.dialect).literal_sql(default.value, t)
         if not self.raw_defaults:
             if t.kind == "boolean":
                 return [f"db_default={default.value.strip().lower() in ('1', 'true', 't', 'yes', 'y', 'on')}"]
-            if t.is_integer and re.fullmatch(r"-?\d+", default.value.strip()):
+            if t.is_numeric and re.fullmatch(r"-?\d+", default.value.strip()):
                 return [f"db_default={int(default.value)}"]
-            if t.kind == "decimal" and re.fullmatch(r"-?\d+(\.\d+)?", default.value.strip()):
+            if t.is_numeric and re.fullmatch(r"-?\d+\.\d+", default.value.strip()):
                 self.imports.add("Decimal")
                 return [f"db_default=Decimal({default.value.strip()!r})"]
             if literal.startswith("'"):
                 return [f"db_default={default.value!r}"]
         self.imports.add("RawSQL")
-        return [f"db_default=RawSQL({literal!r}, [])"]
+        return [f"db_default=RawSQL({self._formatted_once(literal)!r}, [])"]
 
     # ------------------------------------------------------------------ Meta
 
@@ -423,6 +425,11 @@ class _Writer:
                 meta += ["    " + item.replace("\n", "\n    ") + ("" if item.startswith("#") else ",") for item in items]
                 meta.append("]")
         return meta
+
+    def _formatted_once(self, sql: str) -> str:
+        """SQLite: Django %-formats a default's or generated column's SQL once (it writes
+        their parameters in); '%%' is one '%'. Elsewhere the SQL goes as it is."""
+        return _percent(sql) if self.dialect == "sqlite" else sql
 
     def _comment(self, comment: str) -> str:
         """PostgreSQL: Django sends COMMENT ON through %-formatting with no parameters, where

@@ -48,6 +48,7 @@ def hostile_schema(dialect: str) -> Schema:
             Column("my-col", t("varchar(20)"), default=Default("it's :x")),
             Column("2nd", t("boolean"), default=Default("true")),
             Column("naïve ünïcode", t("text")),
+            Column("pct", t("varchar(10)"), default=Default("5%")),
             Column("datetime", t("timestamp"), nullable=False, default=Default("CURRENT_TIMESTAMP", expression=True)),
             Column("sa", t("date")),
             Column("mood", t("enum(mood kind)") if dialect != "mysql" else t("mysql:enum('happy','it''s')")),
@@ -132,6 +133,8 @@ def _features(dialect: str) -> Table:
         Column("name", t("varchar(50)"), nullable=False, collation="utf8mb4_unicode_ci" if mysql else None),
         Column("qty", t("integer"), nullable=False, default=Default("1")),
         Column("double qty", t("integer"), generated=Generated(f"{q('qty')} * 2", stored=not mysql)),
+        Column("label", t("varchar(60)"), generated=Generated(
+            f"concat({q('name')}, '%')" if mysql else f"{q('name')} || '%'", stored=not mysql)),
         Column("order", t("integer")),
         Column("payload", t("json")),
         Column("token", t("uuid")),

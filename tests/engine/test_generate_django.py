@@ -134,8 +134,10 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
 
     # A table without a primary key is an unmanaged model: Django does not create it.
     keyed = replace(schema, tables=tuple(t for t in schema.tables if t.primary_key is not None))
-    return without(keyed, table=table, column=column, sequences=(), domains=(),
-                   enums=() if dialect == "postgresql" else schema.enums)
+    # PostgreSQL's enum types are not Django's; SQLite's enums live in their columns' CHECKs.
+    used = {c.type.enum for t in keyed.tables for c in t.columns if c.type.kind == "enum"}
+    enums = () if dialect == "postgresql" else tuple(e for e in schema.enums if e.name in used)
+    return without(keyed, table=table, column=column, sequences=(), domains=(), enums=enums)
 
 
 def _relatable(schema: Schema, fk) -> bool:
