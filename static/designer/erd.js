@@ -169,13 +169,31 @@
         li.setAttribute("aria-selected", n === next ? "true" : "false");
       });
       options[next].scrollIntoView({ block: "nearest" });
-    } else if (event.key === "Enter" && options.length && window.htmx) {
+    } else if (event.key === "Enter" && window.htmx) {
+      const list = results.querySelector("ul");
       event.preventDefault();
-      const link = options[Math.max(current, 0)].querySelector("a");
-      if (link) open(link.getAttribute("href"));
+      if (list && options.length && list.dataset.find === target.value) {
+        const link = options[Math.max(current, 0)].querySelector("a");
+        if (link) open(link.getAttribute("href"));
+      } else {
+        // The matches shown are for what was typed before: search, then open the first.
+        target.dataset.openWhenFound = "on";
+        window.htmx.trigger(target.form, "submit");
+      }
     } else if (event.key === "Escape") {
       results.innerHTML = "";
     }
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const results = event.target;
+    if (!results.classList || !results.classList.contains("erd-search-results")) return;
+    const box = results.closest(".erd").querySelector(".erd-search-box");
+    const list = results.querySelector("ul");
+    if (!box || box.dataset.openWhenFound !== "on" || !list || list.dataset.find !== box.value) return;
+    delete box.dataset.openWhenFound;
+    const link = list.querySelector("a");
+    if (link) open(link.getAttribute("href"));
   });
 
   // Back and forward: draw the view the address names.
