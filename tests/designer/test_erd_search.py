@@ -10,6 +10,7 @@ from designer.erd.model import REMOVED, Column, Diagram, Edge, Group, Table
 from designer.erd.search import build_index, search
 from designer.models import SchemaVersion
 from tests.designer.conftest import READ_MATRIX, draft_url
+from tests.designer.connection_pages import connection_path, connection_settings  # noqa: F401
 from tests.designer.schemas import sample_schema, wide_schema
 
 URL = "/p/shop/v/1/erd/search/"
@@ -209,3 +210,31 @@ def test_a_group_is_opened_by_what_its_links_use():
 
     assert audit.group == "audit & 0 more"
     assert audit.query() == {"group": "cluster:audit", "q": "audit", "at": "audit"}
+
+
+@pytest.mark.parametrize("role, status", READ_MATRIX)
+def test_a_drafts_search_is_read_as_its_diagram(client, cast, draft, role, status):
+    client.force_login(cast.user(role))
+
+    assert client.get(draft_url(draft, "erd/search/?find=order")).status_code == status
+
+
+@pytest.mark.usefixtures("connection_settings")
+def test_a_connections_drift_has_its_search(client, cast, tmp_path, sqlite_connection_checked):
+    client.force_login(cast.viewer)
+    path = connection_path(sqlite_connection_checked, "drift/erd/search/?find=item&format=json")
+
+    assert client.get(path).json()["matches"][0]["table"] == "item"
+    client.force_login(cast.outsider)
+    assert client.get(path).status_code == 404
+
+
+@pytest.fixture
+def sqlite_connection_checked(cast, tmp_path):
+    from designer.deploy import status
+    from tests.designer.connection_pages import run_sql, sqlite_connection
+
+    connection = sqlite_connection(cast, tmp_path)
+    run_sql(connection, "CREATE TABLE item (id integer primary key)")
+    status.check(connection)
+    return connection
