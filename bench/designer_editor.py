@@ -31,6 +31,7 @@ def configure(database: Path) -> None:
         SECRET_KEY="bench-only",
         ALLOWED_HOSTS="testserver",
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",
         DEBUG="0",
     )
     import warnings

@@ -13,8 +13,12 @@ Every editing view answers the same way (``editor_response``):
   the draft's content token (``<meta name="draft-token">``); editor.js sends it with every htmx
   request as ``X-Draft-Token`` and takes the new one from each answer's header.
 
-The page runs a fixed number of queries whatever the draft's size: one for the table list, one
-per kind of row for the selected table (and the tables it references), a few for the rest.
+The page runs a fixed number of queries whatever the draft's size: one for a page of the table
+list and one counting the tables, one per kind of row for the selected table (and the tables it
+references), a few for the rest. What it sends does not grow with the draft either: the table list
+comes ``LIST_PAGE`` rows at a time (filtered by the database; "Show more" asks for the next rows),
+and a draft of more than ``CHOICES_LIMIT`` tables offers in the "References" and "with table"
+pickers the open table's neighbours, with a search box that fills the picker from the server.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +55,7 @@ from designer.models import (
     Draft,
     DraftChange,
     DraftChanged,
+    DraftColumn,
     DraftEnum,
     DraftForeignKey,
     DraftTable,
@@ -65,6 +71,12 @@ WORKSPACE = "workspace"
 REFUSED = 422
 #: The header carrying the draft's content token, both ways.
 TOKEN_HEADER = "X-Draft-Token"
+#: Rows of the table list per request.
+LIST_PAGE = 100
+#: Up to this many tables, the table pickers list them all; beyond, the open table's neighbours.
+CHOICES_LIMIT = 200
+#: Options a table picker's search answers with.
+PICK_LIMIT = 50
 
 
 @dataclass
@@ -92,14 +104,36 @@ class Editor:
 
     # ------------------------------------------------------------ context
 
+    @property
+    def offset(self) -> int:
+        """Where the requested page of the table list starts (``?offset=``)."""
+        try:
+            return max(0, int(self.request.GET.get("offset", 0)))
+        except ValueError:
+            return 0
+
     def tables(self) -> list[dict[str, Any]]:
+        """One page of the table list (and one row more, saying there is a next page), filtered
+        by the search box, by name."""
+        rows = DraftTable.objects.filter(draft=self.draft)
+        if self.query:
+            rows = rows.filter(name__icontains=self.query)
+        # A subquery rather than a join with GROUP BY: counted for the page's rows only, not
+        # for every table of the draft before the page is cut.
+        columns = DraftColumn.objects.filter(table=OuterRef("pk")).order_by().values("table")
         rows = (
-            DraftTable.objects.filter(draft=self.draft)
-            .annotate(column_count=Count("columns"))
+            rows.annotate(column_count=Subquery(columns.annotate(n=Count("*")).values("n")))
             .values("id", "uid", "name", "group__name", "group__colour", "column_count")
             .order_by("name")
         )
-        return list(rows)
+        return list(rows[self.offset : self.offset + LIST_PAGE + 1])
+
+    @property
+    def table_total(self) -> int:
+        """How many tables the draft has (one query, once per request)."""
+        if "_total" not in self.__dict__:
+            self.__dict__["_total"] = DraftTable.objects.filter(draft=self.draft).count()
+        return self.__dict__["_total"]
 
     @property
     def thread_counts(self) -> Counter[str]:
@@ -109,20 +143,37 @@ class Editor:
         return self.__dict__["_threads"]
 
     def list_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
-        q = self.query.lower()
-        shown = [t for t in tables if q in t["name"].lower()] if q else tables
+        shown = tables[:LIST_PAGE]
         counts = self.thread_counts
         if counts:
             for t in shown:
                 t["threads"] = counts.get(f"table:{t['uid']}", 0)
+        more = ""
+        if len(tables) > LIST_PAGE:
+            more = urlencode({"q": self.query, "offset": self.offset + LIST_PAGE})
         return {
             "table_rows": shown,
-            "table_total": len(tables),
+            "table_total": self.table_total,
+            "more_query": more,
             "q": self.query,
             "selected": self.table_uid,
             "selected_row": next((t for t in shown if t["uid"] == self.table_uid), None),
             "draft_url": self.url("draft"),
         }
+
+    def table_choices(self, row: DraftTable, neighbours: set[str]) -> tuple[list[tuple[str, str]], bool]:
+        """``(choices, partial)``: every table of a draft up to ``CHOICES_LIMIT`` tables;
+        beyond, ``row``, its ``neighbours`` and what a refused form had chosen (``partial``)."""
+        tables = DraftTable.objects.filter(draft=self.draft)
+        partial = self.table_total > CHOICES_LIMIT
+        if partial:
+            chosen = {
+                str(form[name].value())
+                for key, name in (("fk_form", "ref_table"), ("relationship_form", "target"))
+                if (form := self.forms.get(key)) is not None and form[name].value()
+            }
+            tables = tables.filter(uid__in=[row.uid, *neighbours, *chosen])
+        return list(tables.order_by("name").values_list("uid", "name")), partial
 
     def groups(self) -> list[TableGroup]:
         if "_groups" not in self.__dict__:
@@ -141,7 +192,7 @@ class Editor:
             "next_redo": redo[0] if redo else None,
         }
 
-    def panel_context(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+    def panel_context(self) -> dict[str, Any]:
         if self.table_uid is None:
             return {"table": None}
         row = (
@@ -158,7 +209,7 @@ class Editor:
         schema = content.schema
         table = next(t for t in schema.tables if t.id == row.uid)
         messages = schema_messages(schema, only_tables=[table.name])
-        referenced_by = (
+        referenced_by = list(
             DraftForeignKey.objects.filter(ref_table=row)
             .exclude(table=row)
             .values_list("table__uid", "table__name")
@@ -167,7 +218,7 @@ class Editor:
         forms = self.forms
         by_element = _by_element(messages)
         table_url = self.url("table", row.uid)
-        choices = [(t["uid"], t["name"]) for t in tables]
+        choices, partial = self.table_choices(row, refs | {uid for uid, _ in referenced_by})
         context: dict[str, Any] = {
             "table_row": row,
             "table": table,
@@ -177,10 +228,11 @@ class Editor:
             "column_rows": _column_rows(table, table_url, by_element, self.thread_counts, self.url("review")),
             "table_url": table_url,
             "table_uids": {t.name: t.id for t in schema.tables},
-            "referenced_by": list(referenced_by),
+            "referenced_by": referenced_by,
             "type_options": type_options(self.draft.project.dialect, enums),
             "editing_column": self.editing_column,
             "table_choices": choices,
+            "table_choices_partial": partial,
         }
         if self.can_edit:
             context.update(
@@ -236,8 +288,19 @@ class Editor:
             "open_threads": self.thread_counts.get(ALL_THREADS, 0),
             **self.list_context(tables),
             **self.undo_context(),
-            **self.panel_context(tables),
+            **self.panel_context(),
         }
+        if context["selected_row"] is None and context.get("table") is not None:
+            # The open table beyond the list's first page: its line, for an edit to redraw.
+            row, table = context["table_row"], context["table"]
+            context["selected_row"] = {
+                "uid": row.uid,
+                "name": row.name,
+                "group__name": row.group.name if row.group else None,
+                "group__colour": row.group.colour if row.group else None,
+                "column_count": len(table.columns),
+                "threads": self.thread_counts.get(f"table:{row.uid}", 0),
+            }
         if scope == WORKSPACE:
             context.update(self.sidebar_context())
         return context
@@ -330,19 +393,27 @@ def draft_editor(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
 
 @login_required
 def table_list(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
-    """The table list filtered by ``q`` (the search box asks for it as you type)."""
+    """The table list filtered by ``q`` (the search box asks for it as you type); with
+    ``offset``, only the rows from there ("Show more"); with ``pick``, the options of a table
+    picker whose names contain it (a large draft's "References" and "with table")."""
     editor = editor_for(request, slug, draft_id, editing=False)
     editor.table_uid = request.GET.get("table") or None
     if not request.htmx:
         url = editor.url("draft")
         return redirect(f"{url}?{request.GET.urlencode()}")
+    if "pick" in request.GET:
+        pick = request.GET["pick"].strip()
+        rows = DraftTable.objects.filter(draft=editor.draft, name__icontains=pick).order_by("name")
+        choices = list(rows.values_list("uid", "name")[:PICK_LIMIT])
+        return render(request, "designer/editor/table_options.html", {"table_choices": choices, "pick": pick})
     context = {
         "draft": editor.draft,
         "project": editor.draft.project,
         "editor": editor,
         **editor.list_context(editor.tables()),
     }
-    return render(request, "designer/editor/table_list.html", context)
+    template = "designer/editor/table_rows.html" if "offset" in request.GET else "designer/editor/table_list.html"
+    return render(request, template, context)
 
 
 @vary_on_headers("HX-Request")
