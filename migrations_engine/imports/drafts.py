@@ -16,7 +16,12 @@ from .tokens import Cursor, split_commas
 
 
 class Unreadable(EngineError):
-    """A part of a statement this reader cannot map (the caller names the line)."""
+    """A part of a statement this reader cannot map (the caller names the line: the statement's,
+    or ``line`` within it where the reader knows it)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -171,6 +176,7 @@ def read_table_options(cursor: Cursor, draft: TableDraft) -> None:
 def read_column(cursor: Cursor, draft: TableDraft, dialect: str) -> ColumnDraft:
     """A column definition: its name, its type as written (up to the first constraint word),
     then its constraints; keys, checks and references it declares go to ``draft``."""
+    line = cursor.tokens[cursor.at].line if not cursor.done() else None
     name = cursor.name()
     type_tokens = []
     while not cursor.done():
@@ -180,6 +186,8 @@ def read_column(cursor: Cursor, draft: TableDraft, dialect: str) -> ColumnDraft:
         start = cursor.at
         cursor.skip()
         type_tokens.extend(cursor.tokens[start : cursor.at])
+    if not type_tokens and dialect != "sqlite":  # only SQLite takes a column without a type
+        raise Unreadable(f"column {name!r} has no type", line)
     column = ColumnDraft(name, cursor.text(type_tokens))
     _read_column_constraints(cursor, column, draft, dialect)
     return column

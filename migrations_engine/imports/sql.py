@@ -26,7 +26,7 @@ from .collected import Collected
 from .drafts import Unreadable
 from .readers import READERS
 from .statements import DATA, META, Statement, split_statements
-from .tokens import Cursor
+from .tokens import Cursor, EmptyElement
 
 _SQLGLOT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
@@ -135,11 +135,16 @@ def _read_statement(collected: Collected, statement: Statement) -> None:
     cursor = Cursor(tokens, statement.text, fold=collected.dialect == "postgresql")
     try:
         reader(collected, cursor, statement)
-    except (Unreadable, IndexError, ValueError) as exc:
+    except ImportFailed:
+        raise
+    except EmptyElement as exc:
+        raise ImportFailed(f"cannot parse: {exc}", statement.line + exc.line - 1) from None
+    except (Unreadable, IndexError, ValueError, EngineError) as exc:
         if error is not None:
             raise error from None
-        if isinstance(exc, Unreadable):
-            raise ImportFailed(str(exc), statement.line) from None
+        if isinstance(exc, EngineError):
+            inner = getattr(exc, "line", None)
+            raise ImportFailed(str(exc), statement.line + (inner - 1 if inner else 0)) from None
         raise ImportFailed(f"cannot read this statement ({exc})", statement.line) from None
     if error is not None and _kind(head) != "comment":
         collected.notes.append(f"line {statement.line}: sqlglot could not parse this statement ({error}); it was read token by token")
@@ -175,7 +180,7 @@ def _parse(dialect: str, statement: Statement, *, strict: bool):
     try:
         tokens = reader.tokenize(statement.text)
     except TokenError as exc:
-        raise ImportFailed(_error_text(exc, statement), statement.line) from None
+        raise ImportFailed(_error_text(exc, statement), statement.line + _unclosed_quote_line(statement.text) - 1) from None
     try:
         with _quiet_sqlglot():
             if dialect == "postgresql" and _ON_ONLY.search(statement.text):
@@ -215,9 +220,44 @@ def _error_line(exc: Exception, statement: Statement) -> int:
 
 
 def _error_text(exc: Exception, statement: Statement) -> str:
+    """sqlglot's complaint in a user's words, with the line of the statement it is about."""
     errors = getattr(exc, "errors", None) or []
     if errors:
         error = errors[0]
+        lines = statement.text.split("\n")
+        line = error.get("line")
+        shown = lines[line - 1] if isinstance(line, int) and 1 <= line <= len(lines) else lines[0]
         where = f" (column {error.get('col')})" if error.get("col") else ""
-        return f"cannot parse: {error.get('description')}{where}: {statement.text.split(chr(10), 1)[0][:80]}"
-    return f"cannot parse: {str(exc).splitlines()[0]}"
+        return f"cannot parse: {_plain_words(str(error.get('description')))}{where}: {shown.strip()[:80]}"
+    return f"cannot parse: {_plain_words(str(exc).splitlines()[0])}"
+
+
+def _unclosed_quote_line(text: str) -> int:
+    """The line (1-based, within ``text``) where a quote that is never closed opens; 1 if none."""
+    opened_on, quote, line = 1, "", 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"`":
+            quote, opened_on = char, line
+    return opened_on if quote else 1
+
+
+_SQLGLOT_CLASS = re.compile(r"<class '[\w.]*?(\w+?)(?:ColumnConstraint|Constraint)?'>")
+_SQLGLOT_TOKEN = re.compile(r"<Token token_type: [\w.]+, text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>")
+
+
+def _plain_words(description: str) -> str:
+    """sqlglot's description without its Python reprs: ``<Token ... text: [ ...>`` is “[”,
+    ``Required keyword: 'this' missing for <class '...DefaultColumnConstraint'>`` says DEFAULT
+    lacks its value."""
+    description = _SQLGLOT_TOKEN.sub(lambda m: f"“{m.group(1)}”", description)
+    missing = re.match(r"Required keyword: '\w+' missing for <class '[\w.]*?(\w+?)(?:ColumnConstraint|Constraint)?'>", description)
+    if missing:
+        return f"{missing.group(1).upper()} is missing what follows it"
+    description = _SQLGLOT_CLASS.sub(lambda m: m.group(1).upper(), description)
+    if description.startswith("Error tokenizing"):
+        return "a quote or a comment is not closed"
+    return description

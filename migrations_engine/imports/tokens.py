@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlglot.tokens import Token, TokenType
 
+from ..errors import EngineError
+
 _WORDY = (TokenType.IDENTIFIER, TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING)
 _OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
 _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
@@ -135,7 +137,8 @@ def closing(tokens: list[Token], opening: int) -> int:
 
 
 def split_commas(tokens: list[Token]) -> list[list[Token]]:
-    """``tokens`` cut at the commas outside parentheses."""
+    """``tokens`` cut at the commas outside parentheses. Two commas with nothing between them
+    (sqlglot lets ``a int,, b int`` through; the servers do not) raise ``EmptyElement``."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
@@ -144,7 +147,19 @@ def split_commas(tokens: list[Token]) -> list[list[Token]]:
         elif token.token_type in _CLOSE:
             depth -= 1
         if token.token_type == TokenType.COMMA and depth == 0:
+            if not parts[-1]:
+                raise EmptyElement(token.line)
             parts.append([])
         else:
             parts[-1].append(token)
-    return [p for p in parts if p]
+    if not parts[-1] and len(parts) > 1:
+        raise EmptyElement(tokens[-1].line)
+    return parts if parts[-1] else []
+
+
+class EmptyElement(EngineError):
+    """Nothing between two commas (or after the last one); ``line`` within the statement."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__("nothing between two commas")
+        self.line = line
