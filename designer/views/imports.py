@@ -163,15 +163,18 @@ def _label(source: SchemaSourceForm) -> str:
     return short.get(chosen, SOURCE_LABELS[chosen])
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _tell(request: HttpRequest, result: ImportResult) -> None:
     """What the import read, and what it left out: one message per kind of statement skipped
     (a script's rows are hundreds of INSERTs), each with its lines."""
     schema = result.schema
+    skipped = f"; {_count(len(result.skipped), 'statement')} skipped" if result.skipped else ""
     messages.info(
         request,
-        f"Imported {len(schema.tables)} table{'s' if len(schema.tables) != 1 else ''}"
-        f" and {len(schema.enums)} enum{'s' if len(schema.enums) != 1 else ''}"
-        f"{f'; {len(result.skipped)} statements skipped' if result.skipped else ''}.",
+        f"Imported {_count(len(schema.tables), 'table')} and {_count(len(schema.enums), 'enum')}{skipped}.",
     )
     for note in result.notes:
         messages.info(request, note)
