@@ -99,7 +99,7 @@ def test_skipped_statements_are_listed_on_the_draft_page(client, cast):
 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "1 statements skipped" in page
+    assert "1 statement skipped" in page
     assert "Skipped line 2: view" in page
 
 
