@@ -11,7 +11,8 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from designer.access import get_draft_for, get_project_for
-from designer.models import Role
+from designer.conversion import read_content
+from designer.models import Project, Role
 from designer.views.changes import version_or_404
 from migrations_engine.errors import EngineError
 from migrations_engine.generate import TARGETS, generate
@@ -40,7 +41,7 @@ def version_export(request: HttpRequest, slug: str, number: int, target: str) ->
     version = version_or_404(project, number)
     back = redirect("designer:version", project.slug, number)
     name = f"{project.slug}-v{version.number}"
-    return _download(request, version.schema(), target, project.dialect, name, back)
+    return _download(request, version.schema(), target, project, name, back, version.groups)
 
 
 @login_required
@@ -49,18 +50,32 @@ def draft_export(request: HttpRequest, slug: str, draft_id: int, target: str) ->
     back = redirect("designer:draft", slug, draft_id)
     base = f"-v{draft.base_version.number}" if draft.base_version else ""
     name = f"{draft.project.slug}{base}-draft-{draft.pk}"
-    return _download(request, draft.to_schema(), target, draft.project.dialect, name, back)
+    content = read_content(draft)
+    return _download(request, content.schema, target, draft.project, name, back, content.groups_data())
+
+
+def _tables_by_group(schema: Schema, groups: list[dict]) -> dict[str, list[str]]:
+    """The designer's groups (tables by uid, or by name in older versions) as table names."""
+    names = {table.id: table.name for table in schema.tables if table.id}
+    return {group["name"]: [names.get(t, t) for t in group.get("tables", [])] for group in groups if group.get("name")}
 
 
 def _download(
-    request: HttpRequest, schema: Schema, target: str, dialect: str, name: str, back: HttpResponse
+    request: HttpRequest,
+    schema: Schema,
+    target: str,
+    project: Project,
+    name: str,
+    back: HttpResponse,
+    groups: list[dict],
 ) -> HttpResponse:
-    """``schema`` as an attachment of ``target``; on failure a message and ``back``."""
+    """``schema`` as an attachment of ``target`` (DBML with the project's name and ``groups``);
+    on failure a message and ``back``."""
     if target not in TARGETS:
         raise Http404("No such download")
     label = TARGET_LABELS.get(target, target)
     try:
-        text = generate(schema, target, dialect)
+        text = generate(schema, target, project.dialect, title=project.name, groups=_tables_by_group(schema, groups))
     except ImportError:  # the target's module is not part of this installation yet
         messages.error(request, f"{label} downloads are not available on this server.")
         return back

@@ -6,6 +6,8 @@ the snapshot JSON, or the CREATE script of a dialect.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from ..errors import EngineError
 from ..schema import Schema
 
@@ -13,8 +15,17 @@ from ..schema import Schema
 TARGETS = {"sqlalchemy": ".py", "django": ".py", "dbml": ".dbml", "snapshot": ".json", "sql": ".sql"}
 
 
-def generate(schema: Schema, target: str, dialect: str | None = None) -> str:
-    """``schema`` as the text of ``target``; ``dialect`` chooses the SQL and the types written."""
+def generate(
+    schema: Schema,
+    target: str,
+    dialect: str | None = None,
+    *,
+    title: str | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """``schema`` as the text of ``target``; ``dialect`` chooses the SQL and the types written.
+    DBML also carries the project's ``title`` and its table ``groups`` (group name -> table
+    names), which the schema itself does not hold."""
     if target == "sqlalchemy":
         from .sqlalchemy_models import sqlalchemy_models
 
@@ -26,7 +37,7 @@ def generate(schema: Schema, target: str, dialect: str | None = None) -> str:
     if target == "dbml":
         from .dbml import to_dbml
 
-        return to_dbml(schema, dialect)
+        return to_dbml(schema, dialect, title=title, groups=groups)
     if target == "snapshot":
         from .. import snapshot
 

@@ -14,6 +14,7 @@ listed in a sticky note, ``Note not_in_dbml``, and not read back (docs/import-ex
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from ..errors import EngineError, SchemaError
 from ..imports.dbml import UNIQUE_CONSTRAINT_MARK, is_unique
@@ -32,19 +33,31 @@ _MYSQL_ENUM = re.compile(r"enum\((.*)\)", re.IGNORECASE | re.DOTALL)
 _MYSQL_VALUE = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 
-def to_dbml(schema: Schema, dialect: str | None) -> str:
+def to_dbml(
+    schema: Schema,
+    dialect: str | None,
+    *,
+    title: str | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> str:
     """``schema`` as DBML. With ``dialect``, its native types are written bare (``text[]``,
     ``"int(10) unsigned"``) and a ``Project`` names the database; MySQL's inline enums become
-    DBML enums. Raises ``EngineError`` for a name DBML cannot spell (a ``"`` or a line break)."""
+    DBML enums. ``title`` names the ``Project`` (else "schema"); ``groups`` (group name -> table
+    names) become ``TableGroup``s, tables the schema lacks left out. Raises ``EngineError`` for a
+    name DBML cannot spell (a ``"`` or a line break)."""
     from ..dialects import canonical_name
 
-    return _Writer(schema, canonical_name(dialect) if dialect else None).text()
+    return _Writer(schema, canonical_name(dialect) if dialect else None, title, groups or {}).text()
 
 
 class _Writer:
-    def __init__(self, schema: Schema, dialect: str | None) -> None:
+    def __init__(
+        self, schema: Schema, dialect: str | None, title: str | None = None, groups: Mapping[str, Sequence[str]] = {}
+    ) -> None:
         self.schema = schema
         self.dialect = dialect
+        self.title = title or "schema"
+        self.groups = groups
         self.lost: list[str] = []
         #: MySQL inline enums turned into DBML enums: (table, column) -> enum name, and the enums.
         self.inline_enums: dict[tuple[str, str], str] = {}
@@ -55,7 +68,7 @@ class _Writer:
     def text(self) -> str:
         blocks = []
         if self.dialect:
-            blocks.append(f"Project {quote('schema')} {{\n  database_type: {string(DATABASE_TYPES[self.dialect])}\n}}")
+            blocks.append(f"Project {quote(self.title)} {{\n  database_type: {string(DATABASE_TYPES[self.dialect])}\n}}")
         for enum in self.schema.enums:
             blocks.append(_enum_block(enum.name, enum.values))
             if enum.comment:
@@ -66,11 +79,24 @@ class _Writer:
         refs = [self._reference(t, fk) for t in self.schema.tables for fk in t.foreign_keys]
         if refs:
             blocks.append("\n".join(refs))
+        blocks += self._table_groups()
         self._lost_objects()
         if self.lost:
             body = "\n".join(_note_line(line) for line in self.lost)
             blocks.append(f"Note not_in_dbml {{\n  '''DBML cannot say these; they are not read back:\n{body}'''\n}}")
         return "\n\n".join(blocks) + "\n"
+
+    def _table_groups(self) -> list[str]:
+        """A ``TableGroup`` per group, its tables in the schema's order; a table in two groups
+        stays in the first (DBML allows one group per table)."""
+        blocks, placed = [], set()
+        for name, tables in self.groups.items():
+            members = [t for t in tables if self.schema.has_table(t) and t not in placed]
+            if members:
+                placed.update(members)
+                body = "\n".join(f"  {quote(t)}" for t in members)
+                blocks.append(f"TableGroup {quote(name)} {{\n{body}\n}}")
+        return blocks
 
     # ------------------------------------------------------------ types
 

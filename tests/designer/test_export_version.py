@@ -132,3 +132,20 @@ def test_what_the_engine_cannot_write_becomes_a_message(client, cast, version, t
     assert response.status_code == 302 and response["Location"] == "/p/shop/v/1/"
     page = client.get(response["Location"]).content.decode()
     assert "Could not write" in page and "postgresql:inet has no mysql equivalent" in page
+
+
+def test_the_dbml_download_carries_the_projects_name_and_its_groups(client, cast):
+    from migrations_engine.imports import import_text
+    from tests.designer.schemas import sample_schema
+
+    schema = sample_schema()
+    names = [t.name for t in schema.tables]
+    version = SchemaVersion.publish(
+        cast.project, schema, author=cast.owner, message="grouped",
+        groups=[{"name": "Sales team", "colour": "#aa3300", "tables": [schema.table(names[0]).id or names[0]]}],
+    )
+    client.force_login(cast.viewer)
+    response = client.get(url(version, "dbml"))
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    assert f'Project "{cast.project.name}"' in text
+    assert import_text(text, "dbml", cast.project.dialect).groups == {"Sales team": (names[0],)}
