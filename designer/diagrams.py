@@ -249,7 +249,22 @@ def render(
 
                 draw_diagram.enqueue(what.spec(), _options_data(options), fmt)
             return Pending(options, error)
-    return cached_render(what.what, options, fmt, what.read)
+    return _draw(what, options, fmt)
+
+
+def _draw(what: Subject, options: Options, fmt: str) -> Rendered:
+    """``cached_render``; when it has read the diagram, the search index is built from it too
+    (and with it where each table lives, for the breadcrumbs), rather than read again later."""
+    read: list[Diagram] = []
+
+    def diagram() -> Diagram:
+        read.append(what.read())
+        return read[0]
+
+    rendered = cached_render(what.what, options, fmt, diagram)
+    if read:
+        erd_cache.search_index(what.what, lambda: read[0])
+    return rendered
 
 
 def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any], fmt: str) -> str:
@@ -259,27 +274,22 @@ def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any]
 
     what = subject_from_spec(spec)
     resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
-    read: list[Diagram] = []
-
-    def diagram() -> Diagram:
-        read.append(what.read())
-        return read[0]
-
     try:
-        cached_render(what.what, resolved, fmt, diagram)
+        _draw(what, resolved, fmt)
     except (RenderError, EngineError) as exc:
         erd_cache.finish_pending(what.what, resolved, fmt, error=str(exc) or type(exc).__name__)
         return "failed"
     erd_cache.finish_pending(what.what, resolved, fmt)
-    if read:
-        # Read already: the search index too, so that the first search of a large schema
-        # does not read it again in a web process.
-        erd_cache.search_index(what.what, lambda: read[0])
     return "drawn"
 
 
 def _options_data(options: Options) -> dict[str, Any]:
     return {**options.__dict__, "highlight": list(options.highlight)}
+
+
+def place_of(what: Subject, table: str) -> tuple[str, str] | None:
+    """Where ``table`` lives (its group's name and link name), once ``what`` has been drawn."""
+    return erd_cache.place_of(what.what, table)
 
 
 def search_index(what: Subject) -> Index:

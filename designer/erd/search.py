@@ -94,6 +94,15 @@ def build_index(diagram: Diagram) -> Index:
     return index
 
 
+def places(index: Index) -> dict[str, tuple[str, str]]:
+    """Each grouped table's group: name → (the group's name, what ``?group=`` calls it)."""
+    return {
+        name: (group, index.group_refs.get(group, group))
+        for name, group in zip(index.tables, index.groups)
+        if group
+    }
+
+
 def search(index: Index, query: str, limit: int = LIMIT) -> list[Match]:
     """The first ``limit`` matches of ``query`` (case-insensitive, a substring of a name or a
     comment): tables first (exact name, then names starting with it, then the others, each in

@@ -31,6 +31,7 @@ from designer.diagrams import (
     Pending,
     Subject,
     VersionSource,
+    place_of,
     render,
     search_index,
     source_of,
@@ -112,12 +113,7 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
         "query": request.GET.urlencode(),
         "keep": target.keep,
         "search_url": erd_url + "search/",
-        "crumbs": _crumbs(
-            erd_url,
-            rendered.options if rendered else target.options,
-            target.keep,
-            overview=bool(rendered and rendered.groups),
-        ),
+        "crumbs": _crumbs(target, rendered.options if rendered else target.options, rendered),
         "hops_choices": range(MAX_HOPS + 1),
         "hops": rendered.options.hops if rendered else target.options.hops,
     }
@@ -128,14 +124,18 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
     return render_with_svg(request, template, context, rendered)
 
 
-def _crumbs(
-    erd_url: str, options: Options, keep: dict[str, str], *, overview: bool
-) -> list[tuple[str, str]]:
+def _crumbs(target: Target, options: Options, rendered: Rendered | None) -> list[tuple[str, str]]:
     """Breadcrumbs of the view: Overview › Group › Focus, each (label, link). The overview is
-    the groups' when there are groups, else the default view."""
-    crumbs = [("Overview", _link(erd_url, {"view": "overview"} if overview else {}, keep))]
-    if options.group:
-        crumbs.append((options.group, _link(erd_url, {"group": options.group}, keep)))
+    the groups' when there are groups, else the default view; a focus table's group is named
+    once the diagram has been drawn (``diagrams.place_of``)."""
+    erd_url, keep = target.context["erd_url"], target.keep
+    overview = {"view": "overview"} if rendered is not None and rendered.groups else {}
+    crumbs = [("Overview", _link(erd_url, overview, keep))]
+    group = (options.group, options.group) if options.group else None
+    if options.focus and not group:
+        group = place_of(target.subject, options.focus)
+    if group:
+        crumbs.append((group[0], _link(erd_url, {"group": group[1]}, keep)))
     if options.focus:
         label = f"{options.focus} (within {options.hops} hop{'s' if options.hops != 1 else ''})"
         query = {"focus": options.focus, "hops": str(options.hops)}

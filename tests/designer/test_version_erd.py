@@ -265,3 +265,18 @@ def test_a_failed_background_drawing_says_so_and_stops_asking(
 
     assert "The diagram could not be drawn: dot took longer than 120 s." in content
     assert "hx-trigger=\"load" not in content
+
+
+def test_a_focus_names_its_tables_group_in_the_breadcrumbs(client, cast):
+    groups = [{"id": "g1", "name": "Sales & co", "colour": "#aa3300", "tables": ["t-order"]}]
+    SchemaVersion.publish(cast.project, sample_schema(), groups=groups, author=cast.owner)
+    client.force_login(cast.viewer)
+
+    content = client.get(URL + "?focus=order").content.decode()
+
+    assert re.search(
+        r'<a href="/p/shop/v/1/erd/\?view=overview"[^>]*>Overview</a> › '
+        r'<a href="/p/shop/v/1/erd/\?group=Sales\+%26\+co"[^>]*>Sales &amp; co</a> › '
+        r'<a href="/p/shop/v/1/erd/\?focus=order&amp;hops=1"[^>]*>order \(within 1 hop\)</a>',
+        content,
+    )
