@@ -152,17 +152,17 @@ def search_answer(request: HttpRequest, target: Target) -> HttpResponse:
     """The first matches of ``?find=`` in the diagram's tables, columns and comments: JSON with
     ``format=json``, else the results partial; each match links to the view that shows it."""
     query = request.GET.get("find", "")[:200]
+    error = ""
     try:
         matches = search(search_index(target.subject), query) if query.strip() else []
-    except EngineError as exc:
-        return JsonResponse({"query": query, "error": str(exc), "matches": []}, status=422)
+    except EngineError as exc:  # a diff's side the engine cannot read
+        matches, error = [], f"The schema could not be searched: {exc}."
     erd_url = target.context["erd_url"]
     found = [(m, _link(erd_url, m.query(), target.keep)) for m in matches]
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"query": query, "matches": [{**m.as_dict(), "url": url} for m, url in found]}
-        )
-    context = {"query": query, "found": found}
+        data = {"query": query, "matches": [{**m.as_dict(), "url": url} for m, url in found]}
+        return JsonResponse({**data, "error": error} if error else data)
+    context = {"query": query, "found": found, "error": error}
     return HttpResponse(render_to_string("designer/erd/search_results.html", context, request))
 
 

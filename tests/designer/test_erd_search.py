@@ -238,3 +238,18 @@ def sqlite_connection_checked(cast, tmp_path):
     run_sql(connection, "CREATE TABLE item (id integer primary key)")
     status.check(connection)
     return connection
+
+
+@pytest.mark.usefixtures("connection_settings")
+def test_a_schema_that_cannot_be_read_says_so(client, cast, sqlite_connection_checked):
+    check = sqlite_connection_checked.checks.first()
+    check.live_snapshot = {"format": 999, "tables": [{"name": 1}]}
+    check.save()
+    client.force_login(cast.viewer)
+    path = connection_path(sqlite_connection_checked, "drift/erd/search/?find=item")
+
+    html = client.get(path)
+    data = client.get(path + "&format=json").json()
+
+    assert html.status_code == 200 and "The schema could not be searched:" in html.content.decode()
+    assert data["matches"] == [] and data["error"].startswith("The schema could not be searched:")
