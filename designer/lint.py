@@ -35,9 +35,24 @@ class DraftLint:
     change: list[Finding] = field(default_factory=list)
     error: str = ""
 
+    #: Set by ``first``: how many findings there were before the lists were cut.
+    total: int | None = None
+
     @property
     def count(self) -> int:
-        return len(self.schema) + len(self.change)
+        return self.total if self.total is not None else len(self.schema) + len(self.change)
+
+    @property
+    def left_out(self) -> int:
+        """How many findings ``first`` left out of the lists."""
+        return self.count - len(self.schema) - len(self.change)
+
+    def first(self, limit: int) -> DraftLint:
+        """The same lint with at most ``limit`` findings listed (the schema's first), ``count``
+        still saying how many there are: a 10,000-table draft can have a finding per table."""
+        schema = self.schema[:limit]
+        change = self.change[: max(0, limit - len(schema))]
+        return DraftLint(schema=schema, change=change, error=self.error, total=self.count)
 
 
 def disabled_rules(project: Project) -> list[str]:

@@ -73,6 +73,20 @@ class Migration:
     #: Columns the change creates or retypes whose type the dialect only approximates
     #: (``migrations_engine.lossy``), one sentence each.
     lossy: list[str] = field(default_factory=list)
+    #: Set when the change has more operations than the page shows (``max_steps``): how many
+    #: operations of each kind, and how many of them destructive; ``steps`` and the SQL are empty.
+    too_many: Counter[str] | None = None
+    too_many_destructive: int = 0
+
+    @property
+    def kind_counts(self) -> list[tuple[str, int]]:
+        """``too_many`` as (kind, count) pairs, the most common first (templates read a
+        Counter's attributes as missing keys)."""
+        return self.too_many.most_common() if self.too_many is not None else []
+
+    @property
+    def operation_count(self) -> int:
+        return sum(self.too_many.values()) if self.too_many is not None else len(self.steps)
 
     @property
     def destructive(self) -> bool:
@@ -95,9 +109,11 @@ def _failure(exc: Exception) -> str:
     return f"The engine could not render this schema ({type(exc).__name__}: {exc})."
 
 
-def create_script(schema: Schema, dialect: str) -> tuple[str, str]:
-    """``(sql, error)``: the script creating ``schema`` from nothing."""
-    found = problems(schema, dialect=dialect)
+def create_script(schema: Schema, dialect: str, found: list[str] | None = None) -> tuple[str, str]:
+    """``(sql, error)``: the script creating ``schema`` from nothing. ``found``: ``schema``'s
+    problems for ``dialect``, when the caller has them already."""
+    if found is None:
+        found = problems(schema, dialect=dialect)
     if found:
         return "", "Fix these first: " + "; ".join(found)
     try:
@@ -107,15 +123,30 @@ def create_script(schema: Schema, dialect: str) -> tuple[str, str]:
         return "", _failure(exc)
 
 
-def migration(old: Schema, new: Schema, dialect: str) -> Migration:
-    """The migration from ``old`` to ``new``: each step described, and the up and down scripts."""
-    found = problems(new, dialect=dialect)
+def migration(
+    old: Schema, new: Schema, dialect: str, *, found: list[str] | None = None, max_steps: int | None = None
+) -> Migration:
+    """The migration from ``old`` to ``new``: each step described, and the up and down scripts.
+
+    ``found``: ``new``'s problems for ``dialect``, when the caller has them already. With
+    ``max_steps``, a change of more operations is only counted (``Migration.too_many``): the
+    first draft of a 10,000-table schema is 10,000 steps and megabytes of SQL, a download
+    rather than a page.
+    """
+    if found is None:
+        found = problems(new, dialect=dialect)
     if found:
         return Migration(error="Fix these first: " + "; ".join(found), dialect=dialect)
     try:
         operations: list[Operation] = diff(old, new)
     except Exception as exc:  # noqa: BLE001 - see _failure
         return Migration(error=_failure(exc), dialect=dialect)
+    if max_steps is not None and len(operations) > max_steps:
+        return Migration(
+            dialect=dialect,
+            too_many=Counter(op.kind for op in operations),
+            too_many_destructive=sum(1 for op in operations if op.destructive),
+        )
     steps = [
         Step(op.describe(), op.destructive, data_loss=op.data_loss(), anchor=anchor, kind=op.kind)
         for op, anchor in zip(operations, anchors(operations, old))

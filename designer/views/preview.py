@@ -10,6 +10,14 @@ from designer.lint import draft_lint
 from designer.models import DIALECT_CHOICES, Role
 from designer.preview import create_script, dialect_or_default, migration
 from designer.validation import schema_messages
+from migrations_engine.validate import problems
+
+#: Beyond this many tables the preview leaves out the full CREATE script (see the Download menu).
+PREVIEW_TABLES = 300
+#: Beyond this many operations the preview counts the migration's steps instead of listing them.
+PREVIEW_STEPS = 300
+#: Lint findings listed by the preview (the count says how many there are).
+PREVIEW_FINDINGS = 50
 
 
 @login_required
@@ -19,7 +27,10 @@ def draft_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
     dialect = dialect_or_default(request.GET.get("dialect"), draft.project.dialect)
     schema, base = read_content(draft).schema, draft.base_schema()
     messages = schema_messages(schema)
-    sql, sql_error = create_script(schema, dialect)
+    found = problems(schema, dialect=dialect)
+    large = len(schema.tables) > PREVIEW_TABLES
+    # A large draft's CREATE script is megabytes: a download (the Download menu), not a panel.
+    sql, sql_error = ("", "") if large else create_script(schema, dialect, found)
     context = {
         "project": draft.project,
         "draft": draft,
@@ -27,10 +38,12 @@ def draft_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
         "dialects": DIALECT_CHOICES,
         "errors": [m for m in messages if m.is_error],
         "warnings": [m for m in messages if not m.is_error],
-        "migration": migration(base, schema, dialect),
+        "migration": migration(base, schema, dialect, found=found, max_steps=PREVIEW_STEPS),
         "create_sql": sql,
+        "create_skipped": large,
+        "table_count": len(schema.tables),
         "create_error": sql_error,
-        "lint": draft_lint(draft, dialect, schema, base),
+        "lint": draft_lint(draft, dialect, schema, base).first(PREVIEW_FINDINGS),
     }
     template = "designer/editor/preview.html" if request.htmx else "designer/draft_preview.html"
     return render(request, template, {**context, "membership": membership})

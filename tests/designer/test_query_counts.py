@@ -147,3 +147,20 @@ def test_a_foreign_key_to_a_table_found_by_the_search_is_added(client, cast, dra
 
     assert response.status_code == 200, response.content.decode()[:2000]
     assert DraftForeignKey.objects.filter(draft=draft, table__uid="t10", ref_table__uid="t400").exists()
+
+
+def test_a_large_drafts_preview_counts_its_steps_and_links_its_scripts(client, cast, drafts):
+    client.force_login(cast.viewer)
+
+    small = client.get(draft_url(drafts[50], "preview/"), **HTMX).content.decode()
+    large = client.get(draft_url(drafts[500], "preview/"), **HTMX).content.decode()
+
+    assert 'id="create-sql"' in small and "CREATE TABLE" in small
+    assert 'id="create-sql"' not in large and "CREATE TABLE" not in large
+    assert "500 tables: the script is not shown here." in large
+    assert f'href="{draft_url(drafts[500], "download/sql/")}"' in large
+    assert "500 steps: too many to show here." in large
+    assert "500 × create_table" in large
+    assert f'href="{draft_url(drafts[500], "change.up.sql")}?dialect=postgresql"' in large
+    assert "… and 449 more findings, not listed here." in large  # a finding per referencing table
+    assert len(large) < 40_000
