@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from designer.erd import dot, render
+from designer.erd import dot, layout, render
+from designer.erd.clusters import add_clusters
 from designer.erd.dot import LARGE, OptionError, Options
 from designer.erd.model import REMOVED, Diagram, Group
-from designer.erd.render import FORMATS, RenderError
+from designer.erd.render import FORMATS, ExportTooLarge, RenderError
 
 TYPE_CHECKING = False  # as in erd.model: typing not imported
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "LARGE",
+    "ExportTooLarge",
     "OptionError",
     "Options",
     "RenderError",
@@ -57,6 +59,7 @@ class Rendered:
     tables: tuple[str, ...] = ()  # names, for the focus picker
     groups: tuple[Group, ...] = ()
     changes: int = 0  # tables added, removed or changed (diff diagrams)
+    refused: int = 0  # tables the asked view has, when too many to draw (the overview instead)
     _options_html: str | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -105,13 +108,20 @@ def render_diagram(
 ) -> Rendered:
     """Draw ``diagram`` as ``options`` ask, in ``fmt`` (svg, png, pdf or dot).
 
-    An unknown focus table or group is not an error: the default view is drawn with the
-    problem in ``error`` (unless ``strict``: then ``OptionError`` propagates). ``RenderError``
-    (dot missing, failing, too slow) propagates.
+    Tables in no group are put in clusters first when there are more than ``LARGE`` of them
+    (``erd.clusters``). An unknown focus table or group is not an error: the default view is
+    drawn with the problem in ``error`` (unless ``strict``: then ``OptionError`` propagates).
+    A view of more than ``layout.MAX_DRAWN`` tables is not drawn either: the overview is, with
+    ``error`` saying why and ``refused`` the count (``strict`` draws it all the same: the
+    command draws what it is asked). ``RenderError`` (dot missing, failing, too slow)
+    propagates, and ``ExportTooLarge``, one of them, for a PNG too large to keep its text
+    legible at ``options.scale``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    add_clusters(diagram, above=LARGE)
     error = ""
+    refused = 0
     resolved, notice = dot.resolve(diagram, options)
     try:
         source = dot.to_dot(diagram, resolved)
@@ -125,11 +135,25 @@ def render_diagram(
                 highlight=options.highlight,
                 table_link=options.table_link,
                 page_link=options.page_link,
+                scale=options.scale,
             ),
         )
         source = dot.to_dot(diagram, resolved)
+    shown = dot.tables_shown(diagram, resolved)
+    if shown > layout.MAX_DRAWN and not strict:
+        refused = shown
+        error = (
+            f"{shown:,} tables are too many to draw in one readable picture (at most "
+            f"{layout.MAX_DRAWN:,}): showing the groups instead. Open a group, focus on a "
+            "table or search for one."
+        )
+        resolved, notice = _with_view(options, "overview"), ""
+        source = dot.to_dot(diagram, resolved)
+        shown = 0
     if fmt == "dot":
         content = source.encode("utf-8")
+    elif fmt == "png":
+        content = render.run_png(source, resolved.scale)
     else:
         content = render.run_dot(source, fmt)
         if fmt == "svg":
@@ -141,13 +165,19 @@ def render_diagram(
         notice=notice,
         error=error,
         total=len(diagram.tables),
-        shown=dot.tables_shown(diagram, resolved),
+        shown=shown,
         tables=tuple(sorted(t.name for t in diagram.tables if t.status != REMOVED)),
         groups=tuple(diagram.groups.values()),
         changes=sum(1 for t in diagram.tables if t.status),
+        refused=refused,
     )
     rendered.join_options()  # joined now, so that the cache keeps it
     return rendered
+
+
+def _with_view(options: Options, view: str) -> Options:
+    """``options`` showing ``view`` of the whole diagram (no group, no focus)."""
+    return Options(**{**options.__dict__, "view": view, "group": "", "focus": ""})
 
 
 def _node_titles(diagram: Diagram) -> dict[str, tuple[str, str]]:

@@ -32,6 +32,7 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+from designer.erd import layout
 from designer.erd.digraph import Digraph, NoHtml
 from designer.erd.model import (
     ADDED,
@@ -107,7 +108,8 @@ class Options:
     foreign keys of it. ``highlight`` terms mark tables and columns whose names contain them.
     ``table_link`` is the URL of a table's node, with ``{key}`` (the table's id, else name) and
     ``{name}`` replaced, URL-quoted; ``page_link`` is the diagram page, which overview nodes
-    link to with ``?group=``.
+    link to with ``?group=`` (a group's name, a cluster's key). ``scale``: a PNG's pixels per
+    point, over dot's 96 dpi (``render.run_png``; 1 to ``render.MAX_SCALE``).
     """
 
     view: str = ""
@@ -117,6 +119,7 @@ class Options:
     highlight: tuple[str, ...] = ()
     table_link: str = ""
     page_link: str = ""
+    scale: int = 1
 
 
 # ---------------------------------------------------------------- escaping
@@ -212,9 +215,10 @@ def select(diagram: Diagram, options: Options) -> Selection:
     elif options.view == "ungrouped":
         keep, with_stubs = {n for n, t in enumerate(tables) if t.group == UNGROUPED}, True
     if options.group:
-        if options.group not in diagram.groups:
+        group = diagram.group_named(options.group)
+        if group is None:
             raise OptionError(f"no group {options.group!r}")
-        keep, with_stubs = {n for n in keep if tables[n].group == options.group}, True
+        keep, with_stubs = {n for n in keep if tables[n].group == group}, True
     neighbours = diagram.neighbours()
     if options.focus:
         start = diagram.index_of(options.focus)
@@ -386,14 +390,79 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
 
     full = set(selection.shown)
     drawn = full | set(selection.stubs)
+    columns = table_columns(diagram, selection) if len(drawn) > layout.COLUMNS_FROM else []
+    column_of = {n: k for k, column in enumerate(columns) for n in column}
     for edge in diagram.edges:
         if (
             edge.source in drawn
             and edge.target in drawn
             and (edge.source in full or edge.target in full)
         ):
-            _edges(graph, edge, edge.source in full, edge.target in full)
+            source_full, target_full = edge.source in full, edge.target in full
+            if columns and column_of[edge.source] == column_of[edge.target]:
+                # Curved lines lose a line between ports of one column: node to node.
+                source_full = target_full = False
+            _edges(graph, edge, source_full, target_full, ranked=not columns)
+    if columns:
+        clusters_of = [diagram.tables[column[0]].group for column in columns]
+        number = {name: k for k, name in enumerate(diagram.groups)}
+        boxes = [
+            f"cluster_{number[name]}" if name in number and column[0] in full else ""
+            for name, column in zip(clusters_of, columns)
+        ]
+        fix_columns(graph, "t", columns, boxes)
     return graph.source
+
+
+def table_columns(diagram: Diagram, selection: Selection) -> list[list[int]]:
+    """The columns of a large view (``erd.layout``): cluster by cluster, neighbours together."""
+    number = {name: k for k, name in enumerate(diagram.groups)}
+    neighbours = diagram.neighbours()
+    # A cluster's number, -1 in none; the stubs -2: columns of their own, outside every box.
+    cluster = {n: number.get(diagram.tables[n].group, -1) for n in selection.shown}
+    cluster.update((n, -2) for n in selection.stubs)
+    heights = {
+        n: layout.table_height(len(diagram.tables[n].columns), bool(diagram.tables[n].junction))
+        for n in selection.shown
+    }
+    heights.update((n, layout.STUB_PT) for n in selection.stubs)
+    ordered = layout.order(sorted(cluster), neighbours, cluster)
+    return layout.columns(ordered, heights, cluster)
+
+
+def fix_columns(
+    graph: Digraph,
+    prefix: str,
+    columns: list[list[int]],
+    boxes: list[str] | None = None,
+    curved: bool = True,
+) -> None:
+    """Each column a ``rank=same`` subgraph under an invisible anchor, the anchors chained in
+    order by heavy invisible edges (``erd.layout``): ranks that no foreign key decides, and
+    columns that all start at the top. ``boxes``: the cluster subgraph each column's tables
+    are in (or ""): its anchor joins it, else dot puts the anchor below the cluster's box in
+    some columns and above in others; a column in no cluster gets an unseen one. ``curved``: lines between tables are drawn curved, as
+    ``splines=true`` routes the lines between far columns around the whole drawing, half as
+    tall again as the columns (docs/erd.md, Layout by size); the overview keeps its routed
+    lines, whose labels curved lines cannot carry."""
+    graph.attr(newrank="true", **({"splines": "curved"} if curved else {}))
+    for k, column in enumerate(columns):
+        with graph.subgraph(name=f"rank{k}") as rank:
+            rank.attr(rank="same")
+            rank.node(f"top{k}", shape="point", width="0", style="invis")
+            for n in column:
+                rank.node(f"{prefix}{n}")
+        if boxes is not None:
+            with graph.subgraph(name=boxes[k] or f"cluster_column{k}") as box:
+                if not boxes[k]:  # an unseen box of its own, for the same reason
+                    box.attr(peripheries="0", label="")
+                    for n in column:
+                        box.node(f"{prefix}{n}")
+                box.node(f"top{k}")
+        for n in column:  # a flat edge: the anchor comes first, i.e. on top
+            graph.edge(f"top{k}", f"{prefix}{n}", style="invis")
+    for k in range(1, len(columns)):
+        graph.edge(f"top{k - 1}", f"top{k}", style="invis", weight="100")
 
 
 def cardinality(edge: Edge) -> tuple[str, str]:
@@ -403,9 +472,14 @@ def cardinality(edge: Edge) -> tuple[str, str]:
     return tail, head
 
 
-def _edges(graph: Digraph, edge: Edge, source_full: bool, target_full: bool) -> None:
+def _edges(
+    graph: Digraph, edge: Edge, source_full: bool, target_full: bool, ranked: bool = True
+) -> None:
     tail, head = cardinality(edge)
-    style = EDGE_STATUS.get(edge.status, {})
+    style = dict(EDGE_STATUS.get(edge.status, {}))
+    if not ranked:  # the columns are fixed (erd.layout): a key only draws a line
+        style["constraint"] = "false"
+        style["weight"] = "0"
     self_reference = edge.source == edge.target
     pairs = list(zip(edge.source_columns, edge.target_columns))
     if not (source_full and target_full):
@@ -448,7 +522,13 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
     names = [name for name in number if name in members]
     graph = Digraph(
         "erd",
-        graph_attr=GRAPH_ATTRS,
+        # Many groups, most without a key between them, stack into one tall column with dot:
+        # sfdp spreads them in two dimensions (erd.layout.OVERVIEW_ATTRS).
+        graph_attr=(
+            {**GRAPH_ATTRS, **layout.OVERVIEW_ATTRS}
+            if len(names) > layout.COLUMNS_FROM
+            else GRAPH_ATTRS
+        ),
         node_attr=NODE_ATTRS,
         edge_attr={**EDGE_ATTRS, "dir": "forward", "arrowhead": "normal"},
     )
@@ -472,7 +552,7 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
             from urllib.parse import quote
 
             attrs["URL"] = options.page_link + (
-                f"?group={quote(name, safe='')}" if name else "?view=ungrouped"
+                f"?group={quote(diagram.groups[name].ref, safe='')}" if name else "?view=ungrouped"
             )
         graph.node(f"g{number[name]}", label=label, **attrs)
     between = Counter[tuple[int, int]]()

@@ -37,6 +37,13 @@ def visible(value: str) -> str:
 class Group:
     name: str
     colour: str
+    key: str = ""  # a cluster's stable id (``erd.clusters``), which its links use
+    found: bool = False  # a cluster found from the foreign keys, not one of the designer's
+
+    @property
+    def ref(self) -> str:
+        """What a link to this group puts in ``?group=``: its key, else its name."""
+        return self.key or self.name
 
 
 @dataclass
@@ -86,6 +93,13 @@ class Diagram:
     tables: list[Table] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)  # by name, in display order
+    clustered: bool = False  # ``erd.clusters.add_clusters`` has run
+
+    def group_named(self, ref: str) -> str | None:
+        """The name of the group called ``ref`` or whose key is ``ref`` (a cluster's link)."""
+        if ref in self.groups:
+            return ref
+        return next((g.name for g in self.groups.values() if g.key and g.key == ref), None)
 
     def index_of(self, name: str) -> int | None:
         """The position of the table called ``name`` (one that still exists, in a diff)."""

@@ -32,13 +32,55 @@ ARIA_LABEL = "Entity-relationship diagram"
 _TITLES = re.compile(rb'<g id="(erd_([tgc])(\d+)|edge\d+)" class="([^"]*)">\n<title>[^<]*</title>')
 
 
+# A PNG's limits: dot's cairo clamps a side at 32,767 px by shrinking the whole drawing (the
+# text of a large diagram came out 2 px high); beyond these, text could only be kept legible
+# in a picture too large to open, so the PNG is refused (SVG and PDF have no such limit).
+PNG_DPI = 96  # dot's own: 11-point text is 14.7 px high at scale 1
+MAX_SCALE = 4
+PAD_IN = 0.2  # erd.dot.GRAPH_ATTRS' pad, which the PNG has and dot's plain size not
+MAX_PNG_SIDE = 16_384  # px
+MAX_PNG_PIXELS = 50_000_000
+
+
 class RenderError(Exception):
     """``dot`` is missing, failed or took too long; the message says which."""
+
+
+class ExportTooLarge(RenderError):
+    """A PNG too large to keep its text legible: the message offers SVG and PDF."""
+
+    def __init__(self, width: int, height: int, scale: int) -> None:
+        self.width, self.height, self.scale = width, height, scale
+        super().__init__(
+            f"the PNG would be {width:,} × {height:,} px at scale {scale} (at most "
+            f"{MAX_PNG_SIDE:,} px a side and {MAX_PNG_PIXELS // 1_000_000} million pixels "
+            "keep its text legible): download the SVG or PDF instead, or a smaller view"
+        )
 
 
 def dot_command() -> str:
     """``dot``, found on ``PATH`` when it runs (tests point it elsewhere)."""
     return "dot"
+
+
+def png_size(source: str, scale: int = 1, timeout: float = TIMEOUT) -> tuple[int, int]:
+    """(width, height) in pixels of ``source``'s PNG at ``scale`` (its layout, in ``plain``)."""
+    first = run_dot(source, "plain", timeout).split(b"\n", 1)[0].split()
+    # graph <scale> <width in inches> <height in inches>, without the pad on each side
+    width, height = float(first[2]) + 2 * PAD_IN, float(first[3]) + 2 * PAD_IN
+    return round(width * PNG_DPI * scale), round(height * PNG_DPI * scale)
+
+
+def run_png(source: str, scale: int = 1, timeout: float = TIMEOUT) -> bytes:
+    """``source`` as a PNG at ``scale`` × dot's 96 dpi, never shrunk: ``ExportTooLarge`` when
+    that is above ``MAX_PNG_SIDE`` or ``MAX_PNG_PIXELS``. Laid out twice (the size, then the
+    picture): a picture within the limits is small, so its layout is quick."""
+    scale = max(1, min(int(scale), MAX_SCALE))
+    width, height = png_size(source, scale, timeout)
+    if max(width, height) > MAX_PNG_SIDE or width * height > MAX_PNG_PIXELS:
+        raise ExportTooLarge(width, height, scale)
+    head, brace, body = source.partition("{\n")
+    return run_dot(f"{head}{brace}\tgraph [dpi={PNG_DPI * scale}]\n{body}", "png", timeout)
 
 
 def run_dot(source: str, fmt: str, timeout: float = TIMEOUT) -> bytes:

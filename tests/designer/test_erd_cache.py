@@ -42,7 +42,7 @@ def test_other_options_formats_or_content_render_again(dot_calls, reads):
     cached_render(subject("sha256:def", []), Options(), "svg", diagram(reads))
     cached_render(WHAT, Options(focus="order"), "svg", diagram(reads))
 
-    assert dot_calls == ["svg", "svg", "png", "svg"]
+    assert dot_calls == ["svg", "svg", "plain", "png", "svg"]  # a PNG: its size, then it
 
 
 def test_dot_sources_are_cached_without_running_dot(dot_calls, reads):
