@@ -1,0 +1,132 @@
+"""Layout by size, with the real dot: no drawing taller than three screens at a legible zoom.
+
+Measured on bench/generate.py's schemas (seed 1), SVG viewBox in points (11-point text; the
+limit, ``layout.MAX_HEIGHT``, is 2,475 pt: 3 × 900 px at 12 px per 11 points):
+
+| view | before (dot's own ranks) | now |
+|---|---|---|
+| 50 tables, whole | 1,847 × 4,243 | 2,301 × 1,997 |
+| 300 tables, whole (4 clusters; `render_erd` only) | 3,396 × 27,440 | 14,897 × 2,252 |
+| 300 tables in one group | 3,396 × 27,440 | 14,288 × 2,327 |
+| 1,000 tables, default: the overview of 20 clusters | (a focus) | 3,396 × 1,506 |
+| 1,000 tables, largest cluster (150) | | 6,122 × 1,705 |
+| 1,000 tables, whole | 4,095 × 104,868 | refused: the overview |
+| 10,000 tables, overview of 92 clusters (sfdp) | 945 × 23,687 (dot) | 1,900 × 1,649 |
+| 10,000 tables, largest cluster (150) | | 7,664 × 1,717 |
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+
+from bench.generate import generate_schema
+from designer.erd import Options, layout, render_diagram
+from designer.erd.dot import to_dot
+from designer.erd.layout import MAX_DRAWN, MAX_HEIGHT, svg_size
+from designer.erd.model import Group, from_schema
+from tests.designer.schemas import sample_schema
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed"
+)
+
+
+def generated(tables: int):
+    return generate_schema(tables, random.Random(1))
+
+
+@pytest.fixture(scope="module")
+def schema_300():
+    return generated(300)
+
+
+@pytest.fixture(scope="module")
+def schema_1000():
+    return generated(1000)
+
+
+def test_a_300_table_group_is_no_taller_than_three_screens(schema_300):
+    group = Group("everything", "#aa3300")
+    diagram = from_schema(schema_300, {t.name: group for t in schema_300.tables})
+
+    rendered = render_diagram(diagram, Options(group="everything"), "svg")
+
+    width, height = svg_size(rendered.content)
+    assert rendered.shown == 300 and rendered.error == ""
+    assert 1_500 < height <= MAX_HEIGHT  # was 27,440 pt with dot's own ranks
+    assert width < 16_000  # about 40 columns of tables
+    assert rendered.content.count(b'class="node"') >= 300
+
+
+def test_50_tables_are_drawn_whole_within_three_screens():
+    rendered = render_diagram(from_schema(generated(50)), Options(), "svg")
+
+    assert rendered.options.view == "all" and rendered.shown == 50
+    assert svg_size(rendered.content)[1] <= MAX_HEIGHT  # was 4,243 pt
+
+
+def test_300_tables_whole_in_their_clusters_within_three_screens(schema_300):
+    rendered = render_diagram(from_schema(schema_300), Options(view="all"), "svg")
+
+    assert rendered.shown == 300 and len(rendered.groups) == 4
+    assert svg_size(rendered.content)[1] <= MAX_HEIGHT
+
+
+def test_1000_tables_open_on_an_overview_and_each_cluster_fits(schema_1000):
+    diagram = from_schema(schema_1000)
+    overview = render_diagram(diagram, Options(), "svg")
+
+    assert overview.options.view == "overview"
+    assert svg_size(overview.content)[1] <= MAX_HEIGHT
+    largest = max(
+        overview.groups, key=lambda g: sum(1 for t in diagram.tables if t.group == g.name)
+    )
+    view = render_diagram(diagram, Options(group=largest.ref), "svg")
+    assert view.shown == 150 and svg_size(view.content)[1] <= MAX_HEIGHT
+
+
+def test_a_view_of_more_than_max_drawn_tables_is_refused_for_the_overview(schema_1000):
+    rendered = render_diagram(from_schema(schema_1000), Options(view="all"), "svg")
+
+    assert rendered.refused == 1000 > MAX_DRAWN
+    assert rendered.options.view == "overview" and rendered.shown == 0
+    assert rendered.error == (
+        "1,000 tables are too many to draw in one readable picture (at most 300): showing "
+        "the groups instead. Open a group, focus on a table or search for one."
+    )
+
+
+def test_render_erd_still_draws_what_it_is_asked(schema_1000):
+    rendered = render_diagram(from_schema(schema_1000), Options(view="all"), "dot", strict=True)
+
+    assert rendered.refused == 0 and rendered.shown == 1000
+    assert b"newrank=true" in rendered.content
+
+
+def test_a_small_diagram_keeps_dots_own_ranks():
+    source = to_dot(from_schema(sample_schema()), Options(view="all"))
+
+    assert "newrank" not in source and "rank=same" not in source and "curved" not in source
+
+
+def test_the_overview_of_many_groups_is_laid_out_by_sfdp():
+    rendered = render_diagram(from_schema(generated(10_000)), Options(), "svg")
+
+    assert rendered.options.view == "overview" and len(rendered.groups) > layout.COLUMNS_FROM
+    assert svg_size(rendered.content)[1] <= MAX_HEIGHT  # dot: 23,687 pt
+    source = render_diagram(from_schema(generated(1000)), Options(), "dot").content
+    assert b"layout=sfdp" not in source  # 20 groups: dot
+
+
+def test_columns_hold_one_cluster_each_within_the_budget():
+    heights = {n: 100.0 for n in range(10)}
+    cluster = {n: (0 if n < 5 else 1) for n in range(10)}
+
+    cut = layout.columns(range(10), heights, cluster, budget=400)
+
+    # 100 + the gap between a cluster's tables, and the cluster's label once per column.
+    assert cut == [[0, 1], [2, 3], [4], [5, 6], [7, 8], [9]]
+    assert layout.columns(range(4), heights, {}, budget=400) == [[0, 1, 2], [3]]
