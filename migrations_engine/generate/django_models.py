@@ -266,6 +266,11 @@ class _Writer:
             if fk.columns[0] not in model.relations or len(fk.columns) > 1:
                 notes.append(f"Foreign key {fk.name!r} ({', '.join(fk.columns)}) -> {fk.ref_table} ({', '.join(fk.ref_columns)}):"
                              " Django relates one column to a single-column key; not created.")
+        if table.without_rowid or table.strict:
+            notes.append("SQLite's WITHOUT ROWID and STRICT: Django cannot create such a table; a plain one instead.")
+        for check in table.checks:
+            if check.not_valid or check.no_inherit:
+                notes.append(f"Check {check.name!r} is NOT VALID or NO INHERIT in the database; Django cannot say so.")
         for exclusion in table.exclusions:
             notes.append(f"Exclusion constraint {exclusion.name!r}: Django has none to create here.")
         if self.dialect == "mysql" and (table.charset or table.collation):

@@ -213,8 +213,12 @@ class _Writer:
             if domain.checks:
                 check = domain.checks[0]
                 args += [f"check=sa.text({text_sql(check.expression)!r})"]
-                if check.name:
+                if check.name and domain.nullable:
                     args.append(f"constraint_name={check.name!r}")
+                elif check.name:
+                    lines.append(f"# SQLAlchemy's DOMAIN would name NOT NULL rather than the check {check.name!r}:"
+                                 " the check takes PostgreSQL's name for it.")
+            args.append("metadata=Base.metadata")  # created even where no column uses it
             if len(domain.checks) > 1:
                 lines.append("# SQLAlchemy's DOMAIN takes one CHECK: the others are not created: "
                              + "; ".join(repr(c.expression) for c in domain.checks[1:]))
@@ -389,7 +393,7 @@ class _Writer:
         sa_type = self.types.column_type(column)
         args = [repr(column.name)] if with_name else []
         args.append(sa_type.code)
-        if column.identity and self.dialect == "postgresql" and not column.serial:
+        if column.identity and self.dialect == "postgresql" and not self._serial(table, column):
             args.append(self._identity(column))
         if column.generated:
             args.append(f"sa.Computed({text_sql(column.generated.expression)!r}, persisted={column.generated.stored})")
@@ -438,10 +442,16 @@ class _Writer:
         args = ["always=True"] if column.identity_always else []
         return call("sa.Identity", args + _sequence_options(column.sequence))
 
+    def _serial(self, table: Table, column: Column) -> bool:
+        """PostgreSQL: a serial SQLAlchemy makes as one (SERIAL is its autoincrement column: a
+        one-column integer primary key); any other serial is written as an identity."""
+        key = table.primary_key
+        return column.serial and bool(key) and key.columns == (column.name,) and column.type.is_integer  # type: ignore[union-attr]
+
     def _autoincrement(self, table: Table, column: Column, in_key: bool) -> bool | None:
         if self.dialect == "postgresql":
             if column.identity:
-                return True if column.serial else None
+                return True if self._serial(table, column) else None
         elif self.dialect == "mysql":
             if column.identity:
                 return True

@@ -59,9 +59,18 @@ def sa_engine(url: DatabaseURL) -> sa.Engine:
 def _expressible(schema: Schema, dialect: str) -> Schema:
     """The source without what SQLAlchemy models cannot create (each one said in the module as
     a comment, and in docs/import-export.md)."""
+    def column(c, t):
+        key = t.primary_key.columns if t.primary_key else ()
+        if c.serial and not (key == (c.name,) and c.type.is_integer):
+            # SQLAlchemy makes SERIAL only of a one-column integer key: any other serial is an
+            # identity (NOT NULL, as identities are).
+            return replace(c, serial=False, nullable=False)
+        return c
+
     def table(t):
         return replace(
             t,
+            columns=tuple(column(c, t) for c in t.columns),
             # SQLAlchemy has no comments on keys, constraints or indexes.
             primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
             foreign_keys=tuple(replace(f, comment=None) for f in t.foreign_keys),
@@ -74,8 +83,18 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
 
     # OWNED BY (a sequence dropped with its column) has no SQLAlchemy spelling.
     sequences = tuple(replace(s, owned_by=None) for s in schema.sequences)
+    domains = tuple(replace(d, checks=_domain_checks(d)) for d in schema.domains)
     enums = tuple(replace(e, comment=None) for e in schema.enums)
-    return without(schema, table=table, sequences=sequences, enums=enums)
+    return without(schema, table=table, sequences=sequences, enums=enums, domains=domains)
+
+
+def _domain_checks(domain) -> tuple:
+    """SQLAlchemy's DOMAIN takes one check; with NOT NULL it names the NOT NULL instead of the
+    check (its DDL puts CONSTRAINT before NOT NULL), which then takes PostgreSQL's own name."""
+    checks = domain.checks[:1]
+    if checks and domain.nullable is False and checks[0].name != f"{domain.name}_check":
+        checks = (replace(checks[0], name=f"{domain.name}_check"),)
+    return checks
 
 
 def _generated_schema(source: Schema, dialect: str, tmp_path: Path) -> tuple[str, Schema]:
