@@ -27,7 +27,7 @@ from migrations_engine.schema import Schema
 from migrations_engine.scratch import scratch_database
 from migrations_engine.urls import DatabaseURL
 from tests.engine.generated_models import CORPORA, DIALECTS, scratch_server, sources, without
-from tests.engine.roundtrip import assert_same_schema
+from tests.engine.roundtrip import assert_same_schema, create_schema
 
 __all__ = ["sources"]  # the fixture, imported for pytest
 
@@ -198,3 +198,27 @@ def test_table_names_that_are_python_or_module_names(tmp_path):
     tables = {cls.__tablename__: name for name, cls in vars(module).items() if isinstance(cls, type) and hasattr(cls, "__tablename__")}
     assert set(tables) == set(names)
     assert tables["None"] == "NoneTable" and tables["Base"] == "Base2"
+
+
+def test_random_sequences_and_domains_come_back_through_create_all(tmp_path):
+    """PostgreSQL's sequences (options, OWNED BY, nextval defaults) and domains (NOT NULL,
+    defaults, checks) drawn as the engine's own tests draw them."""
+    from hypothesis import given
+
+    from tests.engine.strategies import live_settings
+    from tests.engine.test_properties_sequences_domains import schemas
+
+    examples = iter(range(1000))
+
+    @live_settings(max_examples=8)
+    @given(schema=schemas())
+    def check(schema):
+        folder = tmp_path / f"example{next(examples)}"
+        folder.mkdir()
+        with scratch_database(scratch_server("postgresql", folder), prefix="me_test") as url:
+            create_schema(url, schema)
+            source = introspect(url)
+        _, built = _generated_schema(source, "postgresql", folder)
+        assert_same_schema(built, _expressible(source, "postgresql"), "random sequences and domains")
+
+    check()
