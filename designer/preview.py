@@ -90,10 +90,12 @@ class Migration:
 
     @property
     def destructive(self) -> bool:
-        return any(step.destructive for step in self.steps)
+        return self.destructive_count > 0
 
     @property
     def destructive_count(self) -> int:
+        if self.too_many is not None:
+            return self.too_many_destructive
         return sum(1 for step in self.steps if step.destructive)
 
 

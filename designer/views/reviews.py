@@ -30,6 +30,10 @@ from designer.models import (
 from designer.preview import dialect_or_default, migration
 
 ACTIVITY_SHOWN = 100
+#: Beyond this many operations the page counts the change's steps (its SQL is a download).
+REVIEW_STEPS = 300
+#: Lint findings listed (the count says how many there are).
+REVIEW_FINDINGS = 100
 
 
 def _live_uids(schema, steps) -> set[str]:
@@ -60,7 +64,7 @@ def draft_change(draft: Draft, dialect: str):
     kept = cache.get(key)
     if kept is None:
         schema, base = read_content(draft).schema, draft.base_schema()
-        change = migration(base, schema, dialect)
+        change = migration(base, schema, dialect, max_steps=REVIEW_STEPS)
         draft_lint(draft, dialect, schema, base)  # kept for the page, from the schemas read here
         kept = (change, _live_uids(schema, change.steps))
         cache.set(key, kept, CHANGE_KEPT_SECONDS)
@@ -81,7 +85,7 @@ def review_context(request: HttpRequest, draft: Draft, membership: Membership, *
         "membership": membership,
         "state": state,
         "change": change,
-        "lint": draft_lint(draft, dialect),
+        "lint": draft_lint(draft, dialect).first(REVIEW_FINDINGS),
         "dialect": dialect,
         "dialects": DIALECT_CHOICES,
         "sql_url": reverse("designer:review", args=[project.slug, draft.pk]),

@@ -164,3 +164,24 @@ def test_a_large_drafts_preview_counts_its_steps_and_links_its_scripts(client, c
     assert f'href="{draft_url(drafts[500], "change.up.sql")}?dialect=postgresql"' in large
     assert "… and 449 more findings, not listed here." in large  # a finding per referencing table
     assert len(large) < 40_000
+
+
+def test_the_review_page(client, cast, drafts):
+    client.force_login(cast.reviewer)
+
+    contents = same_queries(client, drafts, "get", "review/")
+
+    small, large = contents[50].decode(), contents[500].decode()
+    assert 'id="change-counted"' not in small and "CREATE TABLE" in small
+    assert "500 steps: too many to list here." in large and "500 × create_table" in large
+    assert f'href="{draft_url(drafts[500], "change.up.sql")}?dialect=postgresql"' in large
+    assert "… and 399 more findings, not listed here." in large
+    assert len(large) < 3 * len(small)
+
+
+def test_the_review_page_seen_again(client, cast, drafts):
+    client.force_login(cast.reviewer)
+    for draft in drafts.values():
+        client.get(draft_url(draft, "review/"))  # the change is kept by content token
+
+    same_queries(client, drafts, "get", "review/")
