@@ -198,7 +198,6 @@ def without(schema: Schema, table: Callable[[Table], Table] | None = None, colum
     return replace(schema, tables=tuple(one(t) for t in schema.tables), **fields)
 
 
-__all__ = ["CORPORA", "DIALECTS", "DatabaseURL", "hostile_schema", "scratch_server", "sources", "without"]
 
 
 def random_source(url: DatabaseURL, schema: Schema) -> Schema | None:
