@@ -111,8 +111,9 @@ def render_diagram(
     Tables in no group are put in clusters first when there are more than ``LARGE`` of them
     (``erd.clusters``). An unknown focus table or group is not an error: the default view is
     drawn with the problem in ``error`` (unless ``strict``: then ``OptionError`` propagates).
-    A view of more than ``layout.MAX_DRAWN`` tables is not drawn either: the overview is, with
-    ``error`` saying why and ``refused`` the count (``strict`` draws it all the same: the
+    A view of more than ``layout.MAX_DRAWN`` tables is not drawn either: a focus is drawn with
+    fewer hops, anything else as the overview, with ``error`` saying why (and ``refused`` the
+    count, for the overview) (``strict`` draws it all the same: the
     command draws what it is asked). ``RenderError`` (dot missing, failing, too slow)
     propagates, and ``ExportTooLarge``, one of them, for a PNG too large to keep its text
     legible at ``options.scale``.
@@ -140,6 +141,20 @@ def render_diagram(
         )
         source = dot.to_dot(diagram, resolved)
     shown = dot.tables_shown(diagram, resolved)
+    if shown > layout.MAX_DRAWN and not strict and resolved.focus and resolved.hops > 1:
+        # Fewer hops around the same table, as many as stay drawable (0 hops always is).
+        hops = resolved.hops
+        while hops > 0 and shown > layout.MAX_DRAWN:
+            hops -= 1
+            fewer = Options(**{**resolved.__dict__, "hops": hops})
+            shown = dot.tables_shown(diagram, fewer)
+        error = (
+            f"{resolved.hops} hops around {resolved.focus} are too many tables to draw in one "
+            f"readable picture (at most {layout.MAX_DRAWN:,}): showing {hops} "
+            f"hop{'s' if hops != 1 else ''}."
+        )
+        resolved = fewer
+        source = dot.to_dot(diagram, resolved)
     if shown > layout.MAX_DRAWN and not strict:
         refused = shown
         error = (

@@ -17,7 +17,8 @@ Notation (docs/erd.md has the picture in words):
 * Groups are clusters drawn in their colour; a junction table (a primary key made of two or
   more foreign keys) says which tables it links.
 * ``splines=true``: curved edges that honour ports (``ortho`` ignores ports and takes far longer
-  on large graphs).
+  on large graphs). Views of more than ``layout.COLUMNS_FROM`` tables are laid out in fixed
+  columns (``fix_columns``, ``erd.layout``), the overview of many groups by ``sfdp``.
 
 Every name reaches Graphviz through ``text`` (HTML-escaped, control characters made visible) or
 ``plain`` (a quoted string that Graphviz reads literally); node and port names are positions
@@ -162,7 +163,8 @@ def resolve(diagram: Diagram, options: Options) -> tuple[Options, str]:
 
     Up to ``LARGE`` tables the default is the whole diagram. Beyond, a diff shows its changes, a
     schema with groups the group overview, one without the most connected table and its
-    neighbours: hundreds of tables in one picture read as nothing.
+    neighbours: hundreds of tables in one picture read as nothing. (``render_diagram`` puts a
+    large schema's tables in no group into clusters first, so it always has groups.)
     """
     if options.view not in VIEWS:
         options = Options(**{**options.__dict__, "view": ""})

@@ -27,7 +27,8 @@ from designer.erd import Options, layout, render_diagram
 from designer.erd.dot import to_dot
 from designer.erd.layout import MAX_DRAWN, MAX_HEIGHT, svg_size
 from designer.erd.model import Group, from_schema
-from tests.designer.schemas import sample_schema
+from migrations_engine.schema import ForeignKey, PrimaryKey, Schema, Table
+from tests.designer.schemas import col, sample_schema
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's dot is not installed"
@@ -130,3 +131,25 @@ def test_columns_hold_one_cluster_each_within_the_budget():
     # 100 + the gap between a cluster's tables, and the cluster's label once per column.
     assert cut == [[0, 1], [2, 3], [4], [5, 6], [7, 8], [9]]
     assert layout.columns(range(4), heights, {}, budget=400) == [[0, 1, 2], [3]]
+
+
+def test_a_focus_on_too_many_tables_is_drawn_with_fewer_hops():
+    hub = Table("hub", columns=(col("id", "bigint", nullable=False),), primary_key=PrimaryKey(("id",)))
+    spokes = [
+        Table(
+            f"spoke{n:03}",
+            columns=(col("id", "bigint", nullable=False), col("hub_id", "bigint")),
+            primary_key=PrimaryKey(("id",)),
+            foreign_keys=(ForeignKey(("hub_id",), "hub", ("id",)),),
+        )
+        for n in range(MAX_DRAWN + 10)
+    ]
+    diagram = from_schema(Schema(tables=(hub, *spokes)))
+
+    rendered = render_diagram(diagram, Options(focus="spoke000", hops=2), "dot")
+
+    assert rendered.options.hops == 1 and rendered.shown == 2 and rendered.refused == 0
+    assert rendered.error == (
+        "2 hops around spoke000 are too many tables to draw in one readable picture "
+        "(at most 300): showing 1 hop."
+    )
