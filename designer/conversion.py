@@ -276,13 +276,18 @@ def read_content(draft: Draft, table_uids: Collection[str] | None = None) -> Dra
         return tuple(names.get((table_id, uid), uid) for uid in uids)
 
     by_table: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    # A schema repeats a few type texts over all its columns: each parsed once (types are frozen).
+    types: dict[str, ColumnType] = {}
     for c in sorted(columns, key=lambda c: (c["table_id"], c["position"])):
         default = None
         if c["default"] is not None:
             default = Default(c["default"], c["default_is_expression"])
+        column_type = types.get(c["type"])
+        if column_type is None:
+            column_type = types[c["type"]] = ColumnType.parse(c["type"])
         column = Column(
             name=c["name"],
-            type=ColumnType.parse(c["type"]),
+            type=column_type,
             nullable=c["nullable"],
             default=default,
             identity=c["identity"],
