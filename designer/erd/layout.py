@@ -37,6 +37,9 @@ GROUP_NODE_PT = 50
 GAP_PT = 26  # nodesep (0.35 in) and a little
 CLUSTER_PT = 40  # a cluster box's label and margins, once per cluster in a column
 CLUSTERED_GAP_PT = 72  # between the tables of a cluster (dot spaces them wider), measured
+COLUMN_PT = 330  # a column's width: a table of ten columns and the rank separation
+ASPECT = 16 / 9  # width / height the columns aim at, below MAX_HEIGHT
+MIN_BUDGET_PT = 600
 MARGIN_PT = 500  # the padding, cluster margins and the curves that bulge past the columns
 
 
@@ -80,12 +83,20 @@ def columns(
     ordered: Iterable[int],
     heights: Mapping[int, float],
     cluster: Mapping[int, int],
-    budget: float = MAX_HEIGHT - MARGIN_PT,
+    budget: float | None = None,
 ) -> list[list[int]]:
     """``ordered`` cut into columns whose estimated height stays within ``budget`` (a node
     taller than that on its own gets a column to itself). A column holds one ``cluster``'s
     nodes only: a cluster's box is a rectangle over its columns, and anything else in one of
-    them is pushed above or below the box's full height."""
+    them is pushed above or below the box's full height.
+
+    By default the budget gives the drawing a screen's shape (``ASPECT``), up to ``MAX_HEIGHT``
+    less ``MARGIN_PT``: 40 tables in 7 columns rather than 4 columns two screens tall.
+    """
+    ordered = list(ordered)
+    if budget is None:
+        total = sum(heights[n] + GAP_PT for n in ordered)
+        budget = min(max((total * COLUMN_PT / ASPECT) ** 0.5, MIN_BUDGET_PT), MAX_HEIGHT - MARGIN_PT)
     out: list[list[int]] = []
     column: list[int] = []
     used = 0.0

@@ -5,7 +5,7 @@ limit, ``layout.MAX_HEIGHT``, is 2,475 pt: 3 × 900 px at 12 px per 11 points):
 
 | view | before (dot's own ranks) | now |
 |---|---|---|
-| 50 tables, whole | 1,847 × 4,243 | 2,301 × 1,997 |
+| 50 tables, whole | 1,847 × 4,243 | 2,829 × 1,557 |
 | 300 tables, whole (4 clusters; `render_erd` only) | 3,396 × 27,440 | 14,897 × 2,252 |
 | 300 tables in one group | 3,396 × 27,440 | 14,288 × 2,327 |
 | 1,000 tables, default: the overview of 20 clusters | (a focus) | 3,396 × 1,506 |
@@ -153,3 +153,10 @@ def test_a_focus_on_too_many_tables_is_drawn_with_fewer_hops():
         "2 hops around spoke000 are too many tables to draw in one readable picture "
         "(at most 300): showing 1 hop."
     )
+
+
+def test_a_few_dozen_tables_take_a_screens_shape():
+    rendered = render_diagram(from_schema(generated(40)), Options(), "svg")
+
+    width, height = svg_size(rendered.content)
+    assert 1.2 < width / height < 2.4  # 16:9 aimed at; 4 columns two screens tall before
