@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from collections import Counter
 from urllib.parse import unquote
@@ -135,7 +136,7 @@ def test_a_large_schema_without_groups_opens_on_the_overview_of_its_clusters(sch
     assert rendered.options.view == "overview" and rendered.notice == "1,000 tables: showing the groups."
     svg = rendered.content.decode()
     # Each cluster is a node linking to its view by its key; edges count the keys between.
-    links = {unquote(link) for link in __import__("re").findall(r'href="/p/x/v/1/erd/\?group=([^"]+)"', svg)}
+    links = {unquote(link) for link in re.findall(r'href="/p/x/v/1/erd/\?group=([^"]+)"', svg)}
     assert links == {g.key for g in rendered.groups}
     assert "1,000 tables" not in svg and " tables</text>" in svg
 

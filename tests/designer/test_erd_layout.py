@@ -26,9 +26,9 @@ from bench.generate import generate_schema
 from designer.erd import Options, layout, render_diagram
 from designer.erd.dot import to_dot
 from designer.erd.layout import MAX_DRAWN, MAX_HEIGHT, svg_size
-from designer.erd.model import Group, from_schema
+from designer.erd.model import Group, from_schema, groups_by_table
 from migrations_engine.schema import ForeignKey, PrimaryKey, Schema, Table
-from tests.designer.schemas import col, sample_schema
+from tests.designer.schemas import col, sample_schema, wide_schema
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's dot is not installed"
@@ -160,3 +160,19 @@ def test_a_few_dozen_tables_take_a_screens_shape():
 
     width, height = svg_size(rendered.content)
     assert 1.2 < width / height < 2.4  # 16:9 aimed at; 4 columns two screens tall before
+
+
+def test_the_same_overview_of_many_groups_is_drawn_the_same_twice():
+    schema = wide_schema(130)
+    groups = [
+        {"name": f"G{k:02}", "colour": "#336699", "tables": [f"t{n:04}" for n in range(k * 4, k * 4 + 4)]}
+        for k in range(30)
+    ]
+    first, second = (
+        render_diagram(from_schema(schema, groups_by_table(schema.tables, groups)), Options(), "svg")
+        for _ in range(2)
+    )
+
+    assert first.options.view == "overview" and b"G29" in first.content
+    assert first.content == second.content  # sfdp from a fixed start
+    assert svg_size(first.content)[1] <= MAX_HEIGHT
