@@ -74,7 +74,9 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
     return diagram
 
 
-def find_clusters(names: list[str], pairs: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
+def find_clusters(
+    names: list[str], pairs: list[tuple[str, str]]
+) -> list[tuple[str, str, list[str]]]:
     """(key, title, member names) of each cluster of the tables ``names`` linked by ``pairs``
     (foreign keys, either direction), largest first."""
     adjacent: dict[str, set[str]] = {name: set() for name in names}
@@ -152,7 +154,9 @@ def _split(adjacent: dict[str, set[str]], component: list[str]) -> list[list[str
     if len(core) > CAP:
         graph = nx.Graph()
         graph.add_nodes_from(sorted(core))
-        graph.add_edges_from(sorted((a, b) for a in core for b in adjacent[a] if a < b and b not in parent))
+        graph.add_edges_from(
+            sorted((a, b) for a in core for b in adjacent[a] if a < b and b not in parent)
+        )
         communities = nx.community.louvain_communities(graph, seed=SEED)
     home = {n: k for k, community in enumerate(communities) for n in community}
     for node in parent:

@@ -433,21 +433,19 @@ def table_columns(diagram: Diagram, selection: Selection) -> list[list[int]]:
 
 
 def fix_columns(
-    graph: Digraph,
-    prefix: str,
-    columns: list[list[int]],
-    boxes: list[str] | None = None,
-    curved: bool = True,
+    graph: Digraph, prefix: str, columns: list[list[int]], boxes: list[str] | None = None
 ) -> None:
     """Each column a ``rank=same`` subgraph under an invisible anchor, the anchors chained in
     order by heavy invisible edges (``erd.layout``): ranks that no foreign key decides, and
-    columns that all start at the top. ``boxes``: the cluster subgraph each column's tables
-    are in (or ""): its anchor joins it, else dot puts the anchor below the cluster's box in
-    some columns and above in others; a column in no cluster gets an unseen one. ``curved``: lines between tables are drawn curved, as
-    ``splines=true`` routes the lines between far columns around the whole drawing, half as
-    tall again as the columns (docs/erd.md, Layout by size); the overview keeps its routed
-    lines, whose labels curved lines cannot carry."""
-    graph.attr(newrank="true", **({"splines": "curved"} if curved else {}))
+    columns that all start at the top.
+
+    ``boxes``: the cluster subgraph each column's tables are in (or ""): its anchor joins it,
+    else dot puts the anchor below the cluster's box in some columns and above in others; a
+    column in no cluster gets an unseen one. Lines are curved: ``splines=true`` routes the
+    lines between far columns around the whole drawing, half as tall again as the columns
+    (docs/erd.md, Layout by size).
+    """
+    graph.attr(newrank="true", splines="curved")
     for k, column in enumerate(columns):
         with graph.subgraph(name=f"rank{k}") as rank:
             rank.attr(rank="same")

@@ -96,7 +96,8 @@ def columns(
     ordered = list(ordered)
     if budget is None:
         total = sum(heights[n] + GAP_PT for n in ordered)
-        budget = min(max((total * COLUMN_PT / ASPECT) ** 0.5, MIN_BUDGET_PT), MAX_HEIGHT - MARGIN_PT)
+        shaped = max((total * COLUMN_PT / ASPECT) ** 0.5, MIN_BUDGET_PT)
+        budget = min(shaped, MAX_HEIGHT - MARGIN_PT)
     out: list[list[int]] = []
     column: list[int] = []
     used = 0.0

@@ -17,7 +17,9 @@ from designer.erd.clusters import CAP, UNRELATED, add_clusters, find_clusters
 from designer.erd.model import Diagram, Group, from_schema, groups_by_table
 from tests.designer.schemas import wide_schema
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +121,8 @@ def test_adding_clusters_twice_changes_nothing(schema_1000):
 
 
 def test_a_group_is_found_by_its_name_or_its_key():
-    diagram = Diagram(groups={"Sales": Group("Sales", ""), "x & 3 more": Group("x & 3 more", "", "cluster:x", True)})
+    found = Group("x & 3 more", "", "cluster:x", True)
+    diagram = Diagram(groups={"Sales": Group("Sales", ""), "x & 3 more": found})
 
     assert diagram.group_named("Sales") == "Sales"
     assert diagram.group_named("cluster:x") == "x & 3 more"
@@ -133,7 +136,8 @@ def test_a_large_schema_without_groups_opens_on_the_overview_of_its_clusters(sch
         from_schema(schema_1000), Options(page_link="/p/x/v/1/erd/"), "svg"
     )
 
-    assert rendered.options.view == "overview" and rendered.notice == "1,000 tables: showing the groups."
+    assert rendered.options.view == "overview"
+    assert rendered.notice == "1,000 tables: showing the groups."
     svg = rendered.content.decode()
     # Each cluster is a node linking to its view by its key; edges count the keys between.
     links = {unquote(link) for link in re.findall(r'href="/p/x/v/1/erd/\?group=([^"]+)"', svg)}
@@ -147,4 +151,5 @@ def test_a_clusters_key_draws_that_cluster(schema_1000):
     rendered = render_diagram(diagram, Options(group="unrelated:1"), "svg")
 
     assert rendered.error == "" and rendered.options.group == "unrelated:1"
-    assert rendered.shown == Counter(t.group for t in diagram.tables)[f"{UNRELATED} 1 (account_0160 …)"]
+    sizes = Counter(t.group for t in diagram.tables)
+    assert rendered.shown == sizes[f"{UNRELATED} 1 (account_0160 …)"]
