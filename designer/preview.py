@@ -197,15 +197,23 @@ def anchors(operations: list[Operation], old: Schema) -> list[str]:
     out: list[str] = []
     seen: Counter[str] = Counter()
     schema: Schema | None = old
-    for op in operations:
+    applied = 0  # operations[:applied] are applied to ``schema``
+    for n, op in enumerate(operations):
+        # Applying an operation copies the schema's tables: on a 10,000-table schema, applying
+        # each of a change's operations cost seconds. Only the kinds _element_of looks up in
+        # ``before`` need it, brought up to date when one comes.
+        if isinstance(op, _NEEDS_BEFORE):
+            for earlier in operations[applied:n]:
+                if schema is None:
+                    break
+                try:
+                    schema = earlier.apply(schema)
+                except EngineError:
+                    schema = None  # cannot happen for a diff's own operations; names are the fallback
+            applied = n
         anchor = anchor_of(op, schema or Schema())
         seen[anchor] += 1
         out.append(anchor if seen[anchor] == 1 else f"{anchor}~{seen[anchor]}")
-        if schema is not None:
-            try:
-                schema = op.apply(schema)
-            except EngineError:
-                schema = None  # cannot happen for a diff's own operations; names are the fallback
     return out
 
 
@@ -220,6 +228,8 @@ def anchor_of(op: Operation, before: Schema) -> str:
 
 
 _ELEMENT_FIELDS = ("column", "foreign_key", "unique", "check", "index", "primary_key", "enum")
+#: The operations whose element ``_element_of`` finds in the schema before them.
+_NEEDS_BEFORE = (RenameEnum, RenameTable, SetTableComment, RenameColumn, RenameConstraint)
 
 
 def _element_of(op: Operation, before: Schema) -> tuple[str | None, str]:
