@@ -1,10 +1,11 @@
-"""Server time of the draft editor: a 1,000-table draft beside an empty one.
+"""Server time of the draft editor: a 1,000-table (or ``--tables 10000``) draft beside an empty one.
 
 In process, with Django's test client and a temporary SQLite database: best of ``--repeat``
 requests for each page, with the number of SQL queries each ran. The editor page runs the same
-number of queries whatever the draft's size (tests/designer/test_draft_editor.py asserts it);
-what grows is rendering the table list. An edit also stores the whole draft for Undo, and the
-SQL preview (loaded after the page) diffs and renders the whole draft.
+number of queries whatever the draft's size (tests/designer/test_draft_editor.py and
+test_query_counts.py assert it) and sends one page of the table list. An edit still stores the
+whole draft for Undo, and the SQL preview (loaded after the page) validates, diffs and lints the
+whole draft (beyond 300 tables without rendering its CREATE script).
 
     .venv/bin/python bench/designer_editor.py [--tables 1000] [--repeat 5]
 """
