@@ -48,7 +48,17 @@ def camel(text: str) -> str:
     return name + "Table" if keyword.iskeyword(name) else name  # None, True, False
 
 
+#: Nouns with no plural of their own: a collection of staff is ``staff``.
+_UNCOUNTABLE = ("staff", "data", "metadata", "information", "equipment", "media", "feedback", "inventory")
+
+
 def plural(name: str) -> str:
+    """The plural of a snake_case name's last word, for a collection's attribute; a name that
+    already reads as a plural (``orders``, ``people``) or is uncountable (``staff``) is kept."""
+    from ..lint.naming import is_plural
+
+    if is_plural(name) or name.endswith(_UNCOUNTABLE):
+        return name
     if name.endswith("s") or name.endswith("x"):
         return name + "es"
     if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
