@@ -171,6 +171,12 @@ def render_diagram(
         content = render.run_png(source, resolved.scale)
     else:
         content = render.run_dot(source, fmt)
+        if fmt == "svg" and "newrank=true" in source:
+            # Curves between far columns can bow out below them: a drawing too tall for that
+            # is drawn again with straight lines (docs/erd.md, Layout by size).
+            if layout.svg_size(content)[1] > layout.MAX_HEIGHT:
+                source = dot.to_dot(diagram, resolved, straight=True)
+                content = render.run_dot(source, fmt)
         if fmt == "svg":
             content = render.tidy_svg(content, _node_titles(diagram))
     rendered = Rendered(

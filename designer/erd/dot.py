@@ -339,8 +339,14 @@ def tooltip(table: Table) -> str:
 # ---------------------------------------------------------------- the graph
 
 
-def to_dot(diagram: Diagram, options: Options = Options()) -> str:
-    """The DOT source for ``diagram`` as ``options`` ask (``resolve`` them first for defaults)."""
+def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = False) -> str:
+    """The DOT source for ``diagram`` as ``options`` ask (``resolve`` them first for defaults).
+
+    ``straight``: fixed columns (``fix_columns``) with straight lines rather than curves and
+    no cluster boxes (the tables keep their group's tint), for a second try when the first
+    drawing came out taller than allowed: curves between far columns bow out below them, and
+    dot sometimes makes a cluster's box far taller than its columns.
+    """
     if options.view == "overview" and not (options.group or options.focus):
         return overview_dot(diagram, options)
     selection = select(diagram, options)
@@ -367,7 +373,7 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     clusters: dict[str, list[int]] = {}
     for n in selection.shown:
         group = diagram.tables[n].group
-        if group and group in diagram.groups:
+        if group and group in diagram.groups and not straight:
             clusters.setdefault(group, []).append(n)
         else:
             node(graph, n)
@@ -409,10 +415,10 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
         clusters_of = [diagram.tables[column[0]].group for column in columns]
         number = {name: k for k, name in enumerate(diagram.groups)}
         boxes = [
-            f"cluster_{number[name]}" if name in number and column[0] in full else ""
+            f"cluster_{number[name]}" if name in clusters and column[0] in full else ""
             for name, column in zip(clusters_of, columns)
         ]
-        fix_columns(graph, "t", columns, boxes)
+        fix_columns(graph, "t", columns, boxes, straight)
     return graph.source
 
 
@@ -433,7 +439,11 @@ def table_columns(diagram: Diagram, selection: Selection) -> list[list[int]]:
 
 
 def fix_columns(
-    graph: Digraph, prefix: str, columns: list[list[int]], boxes: list[str] | None = None
+    graph: Digraph,
+    prefix: str,
+    columns: list[list[int]],
+    boxes: list[str] | None = None,
+    straight: bool = False,
 ) -> None:
     """Each column a ``rank=same`` subgraph under an invisible anchor, the anchors chained in
     order by heavy invisible edges (``erd.layout``): ranks that no foreign key decides, and
@@ -443,9 +453,10 @@ def fix_columns(
     else dot puts the anchor below the cluster's box in some columns and above in others; a
     column in no cluster gets an unseen one. Lines are curved: ``splines=true`` routes the
     lines between far columns around the whole drawing, half as tall again as the columns
-    (docs/erd.md, Layout by size).
+    (docs/erd.md, Layout by size); ``straight`` lines stay within the columns, where the long
+    curves between far columns bow out below them.
     """
-    graph.attr(newrank="true", splines="curved")
+    graph.attr(newrank="true", splines="line" if straight else "curved")
     for k, column in enumerate(columns):
         with graph.subgraph(name=f"rank{k}") as rank:
             rank.attr(rank="same")

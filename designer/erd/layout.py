@@ -40,7 +40,7 @@ CLUSTERED_GAP_PT = 72  # between the tables of a cluster (dot spaces them wider)
 COLUMN_PT = 330  # a column's width: a table of ten columns and the rank separation
 ASPECT = 16 / 9  # width / height the columns aim at, below MAX_HEIGHT
 MIN_BUDGET_PT = 600
-MARGIN_PT = 500  # the padding, cluster margins and the curves that bulge past the columns
+MARGIN_PT = 650  # the padding, cluster margins and the curves that bulge past the columns
 
 
 def table_height(columns: int, junction: bool = False) -> float:
