@@ -3,7 +3,9 @@
 * ``model``: what a diagram shows (tables, columns, foreign keys, groups), from a schema;
 * ``diff``: the same from two schemas, each element marked added, removed, changed, renamed;
 * ``dot``: the DOT source (crow's-foot notation, ports, clusters, focus, highlights);
-* ``render``: ``dot`` run with a timeout, the SVG tidied for the page;
+* ``clusters``: groups found from the foreign keys for a large schema's tables in no group;
+* ``layout``: how large a drawing may be, and the fixed columns that keep a large view within it;
+* ``render``: ``dot`` run with a timeout, the SVG tidied for the page, PNGs at a scale;
 * ``cache``: rendered diagrams kept by snapshot hash and options.
 
 ``render_diagram`` here ties them together: options resolved for the diagram's size, DOT built,
