@@ -1,10 +1,11 @@
 """Groups found from the foreign-key graph, for the tables the designer's groups leave out.
 
 A large schema without groups (or with many tables in none) is browsed by its clusters:
-connected components of the foreign-key graph, split into modularity communities (Louvain,
-networkx, a fixed seed) while one is larger than ``CAP``; components of fewer than ``SMALL``
-tables share clusters (packed up to ``CAP``), and components of one or two tables are gathered
-into "Unrelated tables" (in pieces of at most ``CAP``). Each cluster is named after its
+connected components of the foreign-key graph; one larger than ``CAP`` split into modularity
+communities (Louvain, networkx, a fixed seed), and a community still larger cut breadth-first;
+components and communities of fewer than ``SMALL`` tables share clusters (packed up to
+``CAP``), and components of one or two tables are gathered into "Unrelated tables" (in pieces
+of at most ``CAP``). Each cluster is named after its
 most connected table (``order_0003 & 37 more``) and has a ``key`` derived from that table's name
 (``cluster:order_0003``) that overview links and URLs use, so a link keeps working for the same
 schema, and mostly across small changes to it. The same schema always gives the same clusters.
@@ -13,6 +14,7 @@ schema, and mostly across small changes to it. The same schema always gives the 
 from __future__ import annotations
 
 import zlib
+
 from designer.erd.model import Diagram, Group
 
 CAP = 150  # tables: no cluster is larger
@@ -50,7 +52,9 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
         {
             tuple(sorted((tables[e.source].name, tables[e.target].name)))
             for e in diagram.edges
-            if e.source in inside and e.target in inside and e.source != e.target
+            if e.source in inside
+            and e.target in inside
+            and tables[e.source].name != tables[e.target].name
         }
     )
     fingerprint = hash((tuple(names), tuple(pairs)))
