@@ -153,3 +153,12 @@ def test_a_clusters_key_draws_that_cluster(schema_1000):
     assert rendered.error == "" and rendered.options.group == "unrelated:1"
     sizes = Counter(t.group for t in diagram.tables)
     assert rendered.shown == sizes[f"{UNRELATED} 1 (account_0160 …)"]
+
+
+def test_a_long_chain_without_communities_is_cut_into_equal_parts_in_order():
+    diagram = add_clusters(from_schema(wide_schema(400)))
+
+    sizes = Counter(t.group for t in diagram.tables)
+    assert sorted(sizes.values()) == [132, 134, 134]
+    first = [t.name for t in diagram.tables if t.group == "t0001 & 133 more"]
+    assert first == [f"t{n:04}" for n in range(134)]  # neighbours together
