@@ -70,6 +70,10 @@ class Match:
 
 def build_index(diagram: Diagram) -> Index:
     """The search index of ``diagram`` (removed tables of a diff are left out)."""
+    from designer.erd.clusters import add_clusters
+    from designer.erd.dot import LARGE
+
+    add_clusters(diagram, above=LARGE)  # as render_diagram does: the groups a view shows
     index = Index()
     neighbours = diagram.neighbours()
     # A cluster found from the foreign keys (erd.clusters) is linked by its key, not its name.

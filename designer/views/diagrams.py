@@ -38,6 +38,7 @@ from designer.diagrams import (
 )
 from designer.erd import Options, Rendered, RenderError
 from designer.erd.dot import MAX_HOPS, VIEWS
+from designer.erd.render import ExportTooLarge
 from designer.erd.search import search
 from designer.models import Membership, Project, Role, SchemaVersion
 from migrations_engine.errors import EngineError
@@ -50,6 +51,10 @@ SVG_SLOT = "<!-- the diagram -->"
 STATE = ("q", "focus", "hops", "group", "view", "at", "z", "x", "y")
 
 
+#: PNG exports at 1x to 4x (designer.erd.render refuses one too big to read).
+MAX_SCALE = 4
+
+
 def requested_options(request: HttpRequest, *, table_link: str, page_link: str) -> Options:
     get = request.GET.get
     try:
@@ -57,6 +62,10 @@ def requested_options(request: HttpRequest, *, table_link: str, page_link: str) 
     except ValueError:
         hops = 1
     view = get("view", "")
+    try:
+        scale = max(1, min(int(get("scale", 1)), MAX_SCALE))
+    except ValueError:
+        scale = 1
     return Options(
         view=view if view in VIEWS else "",
         focus=get("focus", "").strip()[:200],
@@ -65,6 +74,7 @@ def requested_options(request: HttpRequest, *, table_link: str, page_link: str) 
         highlight=tuple(get("q", "").lower().split()[:5]),
         table_link=table_link,
         page_link=page_link,
+        scale=scale,
     )
 
 
@@ -85,6 +95,8 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
     try:
         rendered = render(target.subject, target.options, fmt or "svg", background=fmt is None)
         error = ""
+    except ExportTooLarge as exc:
+        return _too_large(request, target, exc)
     except (RenderError, EngineError) as exc:
         # dot failing or too slow; a schema the engine cannot read (a diff's side).
         rendered, error = None, f"The diagram could not be drawn: {exc}."
@@ -122,6 +134,16 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
         return render_with_svg(request, template, context, None)
     template = "designer/erd/panel.html" if request.htmx else "designer/erd_page.html"
     return render_with_svg(request, template, context, rendered)
+
+
+def _too_large(request: HttpRequest, target: Target, exc: ExportTooLarge) -> HttpResponse:
+    """A PNG too big to keep its text legible: refused (413), with the same view as SVG or PDF."""
+    query = request.GET.copy()
+    query.pop("scale", None)
+    rest = f"?{query.urlencode()}" if query else ""
+    export = target.context.get("export_url") or target.context["erd_url"][:-1]
+    context = {**target.context, "message": str(exc), "svg_url": f"{export}.svg{rest}", "pdf_url": f"{export}.pdf{rest}"}
+    return HttpResponse(render_to_string("designer/erd/too_large.html", context, request), status=413)
 
 
 def _crumbs(target: Target, options: Options, rendered: Rendered | None) -> list[tuple[str, str]]:
