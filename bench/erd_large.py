@@ -61,13 +61,18 @@ def configure(scratch: Path) -> None:
 
 
 def grouped(schema, size: int) -> tuple[object, list[dict]]:
-    """``schema`` with table ids, and groups of ``size`` consecutive tables as a version keeps them."""
+    """``schema`` with table ids, and groups of ``size`` consecutive tables (as a version keeps
+    groups)."""
     from designer.models.drafts import new_uid, with_table_uids
 
     schema = with_table_uids(schema)
     tables = schema.tables
     groups = [
-        {"id": new_uid(), "name": f"area {n // size + 1:02d}", "tables": [t.id for t in tables[n : n + size]]}
+        {
+            "id": new_uid(),
+            "name": f"area {n // size + 1:02d}",
+            "tables": [t.id for t in tables[n : n + size]],
+        }
         for n in range(0, len(tables), size)
     ]
     return schema, groups
@@ -165,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         from designer.models import Membership, Project, Role, SchemaVersion
 
         start = time.perf_counter()
-        schema, groups = grouped(generate_schema(args.tables, random.Random(args.seed)), args.group_size)
+        generated = generate_schema(args.tables, random.Random(args.seed))
+        schema, groups = grouped(generated, args.group_size)
         user = get_user_model().objects.create_user("bench")
         project = Project.objects.create(name="Huge", slug="huge")
         Membership.objects.create(project=project, user=user, role=Role.VIEWER)
@@ -181,7 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         group = groups[len(groups) // 2]["name"]
         rows: list[tuple[str, str, bool]] = [
             ("overview", page + "?view=overview", True),
-            (f"group ({args.group_size} tables)", page + "?" + urlencode({"group": group}), args.group_size <= 300),
+            (
+                f"group ({args.group_size} tables)",
+                page + "?" + urlencode({"group": group}),
+                args.group_size <= 300,
+            ),
             (f"search hit ?q={hit}", page + "?" + urlencode({"q": hit}), False),
             (f"focus {focus}, 1 hop", page + "?" + urlencode({"focus": focus, "hops": 1}), False),
         ]
@@ -196,11 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         endpoint = search_url("huge", 1)
         if endpoint is not None:
-            rows.append((f"search endpoint ?find={hit}", endpoint + "?" + urlencode({"find": hit}), False))
+            found = endpoint + "?" + urlencode({"find": hit})
+            rows.append((f"search endpoint ?find={hit}", found, False))
         width = max(len(label) for label, _, _ in rows)
         for label, url, cold_target in rows:
             path, _, query = url.partition("?")
-            got = measure(args.repeat, lambda p=path or page, q=query: client.get(p, dict(parse_qsl(q)), **HTMX))
+            got = measure(
+                args.repeat, lambda p=path or page, q=query: client.get(p, dict(parse_qsl(q)), **HTMX)
+            )
             for kind in ("cold answer", "cold picture", "warm"):
                 seconds, size = got[kind]
                 print(

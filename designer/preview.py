@@ -126,7 +126,12 @@ def create_script(schema: Schema, dialect: str, found: list[str] | None = None) 
 
 
 def migration(
-    old: Schema, new: Schema, dialect: str, *, found: list[str] | None = None, max_steps: int | None = None
+    old: Schema,
+    new: Schema,
+    dialect: str,
+    *,
+    found: list[str] | None = None,
+    max_steps: int | None = None,
 ) -> Migration:
     """The migration from ``old`` to ``new``: each step described, and the up and down scripts.
 

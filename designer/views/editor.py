@@ -161,7 +161,9 @@ class Editor:
             "draft_url": self.url("draft"),
         }
 
-    def table_choices(self, row: DraftTable, neighbours: set[str]) -> tuple[list[tuple[str, str]], bool]:
+    def table_choices(
+        self, row: DraftTable, neighbours: set[str]
+    ) -> tuple[list[tuple[str, str]], bool]:
         """``(choices, partial)``: every table of a draft up to ``CHOICES_LIMIT`` tables;
         beyond, ``row``, its ``neighbours`` and what a refused form had chosen (``partial``)."""
         tables = DraftTable.objects.filter(draft=self.draft)
@@ -405,14 +407,16 @@ def table_list(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
         pick = request.GET["pick"].strip()
         rows = DraftTable.objects.filter(draft=editor.draft, name__icontains=pick).order_by("name")
         choices = list(rows.values_list("uid", "name")[:PICK_LIMIT])
-        return render(request, "designer/editor/table_options.html", {"table_choices": choices, "pick": pick})
+        context = {"table_choices": choices, "pick": pick}
+        return render(request, "designer/editor/table_options.html", context)
     context = {
         "draft": editor.draft,
         "project": editor.draft.project,
         "editor": editor,
         **editor.list_context(editor.tables()),
     }
-    template = "designer/editor/table_rows.html" if "offset" in request.GET else "designer/editor/table_list.html"
+    rows_only = "offset" in request.GET  # "Show more": the rows to put in its place
+    template = "designer/editor/table_rows.html" if rows_only else "designer/editor/table_list.html"
     return render(request, template, context)
 
 
