@@ -543,15 +543,17 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
         node_attr=NODE_ATTRS,
         edge_attr={**EDGE_ATTRS, "dir": "forward", "arrowhead": "normal"},
     )
+    linked = _links_per_group(diagram, members, number)
     for name in names:
         size = len(members[name])
         changed = sum(1 for n in members[name] if diagram.tables[n].status)
         group_colour = colour(diagram.groups[name].colour) if name else None
         header = tint(group_colour) if group_colour else HEADER
         title = text(name) if name else "<I>Ungrouped</I>"
+        others = linked.get(number[name], 0)
         detail = f"{size:,} table{'s' if size != 1 else ''}" + (
             f", {changed:,} changed" if changed else ""
-        )
+        ) + (f" · keys with {others} group{'s' if others != 1 else ''}" if others else "")
         label = (
             f'<<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6" '
             f'COLOR="{group_colour or BORDER}" BGCOLOR="white">'
@@ -571,16 +573,53 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
     for edge in diagram.edges:
         a, b = group_of[edge.source], group_of[edge.target]
         if a != b:
-            between[(a, b)] += 1
-    for (a, b), count in sorted(between.items()):
+            between[(min(a, b), max(a, b))] += 1
+    for (a, b), count in sorted(_strongest_links(between).items()):
         graph.edge(
             f"g{a}",
             f"g{b}",
             label=str(count),
+            dir="none",
             penwidth=f"{min(1 + count / 10, 5):.1f}",
-            tooltip=plain(f"{count} foreign key{'s' if count != 1 else ''}"),
+            tooltip=plain(f"{count} foreign key{'s' if count != 1 else ''} between these groups"),
         )
     return graph.source
+
+
+#: Past this many links between groups, each group keeps only its strongest few: a schema whose
+#: groups all reference each other (a 2,000-table one: 300 links between 25 groups) drew as a
+#: tangle in which no group could be read.
+MAX_OVERVIEW_LINKS = 40
+STRONGEST_PER_GROUP = 3
+
+
+def _strongest_links(between: Counter[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """``between`` (keys counted per pair of groups), or, when there are more than
+    ``MAX_OVERVIEW_LINKS`` pairs, the pairs that are among one of their groups' strongest
+    ``STRONGEST_PER_GROUP`` (each node says how many groups it has keys with)."""
+    if len(between) <= MAX_OVERVIEW_LINKS:
+        return dict(between)
+    by_group: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for pair, count in between.items():
+        for group in pair:
+            by_group.setdefault(group, []).append((count, pair))
+    kept = {
+        pair
+        for links in by_group.values()
+        for _, pair in sorted(links, key=lambda link: (-link[0], link[1]))[:STRONGEST_PER_GROUP]
+    }
+    return {pair: between[pair] for pair in kept}
+
+
+def _links_per_group(diagram: Diagram, members: dict[str, list[int]], number: dict[str, int]) -> Counter[int]:
+    """How many other groups each group has a foreign key with (either way)."""
+    group_of = {n: number[g] for g, ns in members.items() for n in ns}
+    pairs = {
+        (min(a, b), max(a, b))
+        for edge in diagram.edges
+        if (a := group_of[edge.source]) != (b := group_of[edge.target])
+    }
+    return Counter(g for pair in pairs for g in pair)
 
 
 def tables_shown(diagram: Diagram, options: Options) -> int:

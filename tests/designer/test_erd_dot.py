@@ -289,7 +289,8 @@ def test_overview_draws_a_node_per_group_linking_to_its_diagram():
     assert "2 tables" in source and "Staff &amp; co" in source and "<I>Ungrouped</I>" in source
     assert 'URL="/p/x/erd/?group=Staff%20%26%20co"' in source
     assert 'URL="/p/x/erd/?view=ungrouped"' in source
-    assert "g2 -> g0" in source and "g2 -> g1" in source  # served_by -> order, employee
+    # served_by -> order, employee: one undirected link per pair of groups, with its count
+    assert "g0 -> g2 [label=1 dir=none" in source and "g1 -> g2 [label=1 dir=none" in source
 
 
 def test_small_schemas_default_to_the_whole_diagram():
@@ -437,3 +438,23 @@ def test_the_snapshot_reading_knows_expression_indexes_are_not_unique_keys():
     ))
 
     assert from_snapshot(to_data(schema)) == from_schema(schema)
+
+
+def test_an_overview_with_links_between_all_its_groups_keeps_each_groups_strongest():
+    from collections import Counter
+
+    from designer.erd.dot import MAX_OVERVIEW_LINKS, STRONGEST_PER_GROUP, _strongest_links
+
+    groups = 12  # 66 pairs, over MAX_OVERVIEW_LINKS
+    between = Counter({(a, b): 1 + (a * 7 + b * 3) % 11 for a in range(groups) for b in range(a + 1, groups)})
+    assert len(between) > MAX_OVERVIEW_LINKS
+
+    kept = _strongest_links(between)
+
+    assert len(kept) < len(between)
+    for group in range(groups):
+        strongest = sorted((c, p) for p, c in between.items() if group in p)[-1]
+        assert strongest[1] in kept  # every group keeps at least its strongest link
+        assert sum(1 for p in kept if group in p) >= STRONGEST_PER_GROUP
+    few = Counter({(0, 1): 3, (1, 2): 1})
+    assert _strongest_links(few) == dict(few)
