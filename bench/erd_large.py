@@ -208,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         if endpoint is not None:
             found = endpoint + "?" + urlencode({"find": hit})
             rows.append((f"search endpoint ?find={hit}", found, False))
+            # Where the search's first match takes the user: the view that shows it.
+            answer = client.get(endpoint, {"find": hit, "format": "json"}).json()
+            if answer.get("matches"):
+                rows.append(("search's first match", answer["matches"][0]["url"], False))
         width = max(len(label) for label, _, _ in rows)
         for label, url, cold_target in rows:
             path, _, query = url.partition("?")
