@@ -62,6 +62,11 @@ def review_of(version: SchemaVersion) -> dict[str, Any]:
     return {"review_draft": draft, "review_approvals": approvals}
 
 
+#: Beyond this many operations the version page counts the migration's steps (by kind) and
+#: links its scripts instead of listing them: v1 of a 10,000-table schema is 10,000 steps.
+VERSION_STEPS = 300
+
+
 def change_context(
     project: Project, version: SchemaVersion, schema: Schema, dialect: str
 ) -> dict[str, Any]:
@@ -69,7 +74,7 @@ def change_context(
     before = f"v{version.number - 1}" if version.number > 1 else None
     args = [project.slug, version.number]
     return {
-        "change": migration(version_start(version), schema, dialect),
+        "change": migration(version_start(version), schema, dialect, max_steps=VERSION_STEPS),
         "start_label": before or "an empty database",
         "no_change_text": f"No schema change: v{version.number} holds the same schema as {before}."
         if before

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -197,3 +199,19 @@ def test_a_version_published_without_review_has_no_review_link(client, cast, ver
     content = client.get("/p/shop/v/1/").content.decode()
 
     assert "/review/" not in content
+
+
+def test_a_migration_of_many_steps_is_counted_and_its_scripts_linked(client, cast, version, monkeypatch):
+    from designer.views import versions
+
+    monkeypatch.setattr(versions, "VERSION_STEPS", 2)  # as a 10,000-table v1 is over 300
+    client.force_login(cast.viewer)
+
+    content = client.get("/p/shop/v/1/").content.decode()
+
+    assert "too many to show here" in content
+    assert "× create_table" in content
+    assert "Download the up script" in content
+    assert '<ol class="steps">' not in content
+    up = re.search(r'<a href="([^"]+)">Download the up script</a>', content).group(1).replace("&amp;", "&")
+    assert client.get(up).status_code == 200
