@@ -163,11 +163,12 @@ class Draft(models.Model):
             write_content(self, schema, groups)
             self.renew_content_token()
 
-    def import_schema(self, schema: Schema, groups: dict[str, tuple[str, ...]] | None = None) -> Schema:
+    def import_schema(self, schema: Schema, groups: dict[str, tuple[str, ...]] | None = None) -> bool:
         """Make ``schema`` (read by an import) the draft's content, its elements paired by name
         with the current ones so they keep their uids (the diff then shows only real changes).
         ``groups`` (group name -> table names, from DBML) replace the draft's groups when given;
-        else the current groups keep their tables. Returns the content as it was before."""
+        else the current groups keep their tables. False (and nothing written) when the import
+        is the draft's content as it is."""
         from designer.conversion import read_content
         from migrations_engine.pairing import adopt_ids
 
@@ -181,8 +182,10 @@ class Draft(models.Model):
                     group.update(id=known[group["name"]].uid, colour=known[group["name"]].colour)
         else:
             data = current.groups_data()
+        if paired == current.schema and data == current.groups_data():
+            return False
         self.replace_content(paired, data)
-        return current.schema
+        return True
 
     def confirm_rename(
         self, suggestion: Any, before: Schema, before_groups: list[dict] | None = None, current: Any = None

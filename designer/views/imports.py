@@ -80,9 +80,13 @@ def draft_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
     if request.method == "POST" and source.is_valid():
         assert source.result is not None  # no "empty" source here
         with editing.change(draft, f"Import {_label(source)}"[:200]):
-            draft.import_schema(source.result.schema, source.result.groups)
-        change = DraftChange.objects.filter(draft=draft, kind=DraftChange.UNDO).order_by("-id").first()
+            if not (changed := draft.import_schema(source.result.schema, source.result.groups)):
+                raise editing.NoChange  # no undo step for an import that changes nothing
         _tell(request, source.result)
+        if not changed:
+            messages.info(request, "Nothing changed: the schema imported is the draft's content as it is.")
+            return redirect("designer:draft", draft.project.slug, draft.pk)
+        change = DraftChange.objects.filter(draft=draft, kind=DraftChange.UNDO).order_by("-id").first()
         return redirect("designer:import_result", draft.project.slug, draft.pk, change.pk)
     context = {"project": draft.project, "draft": draft, "membership": membership, "source_form": source}
     status = 422 if request.method == "POST" else 200

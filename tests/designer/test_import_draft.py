@@ -253,3 +253,14 @@ def test_a_database_that_cannot_be_read_is_said_without_its_password(client, cas
     assert "Could not read the database" in page and "no_such_database_here" in page
     assert SECRET_PASSWORD not in page
     assert not DraftChange.objects.filter(draft=draft).exists()
+
+
+def test_importing_the_drafts_own_content_changes_nothing_and_adds_no_undo_step(client, cast, draft):
+    steps = DraftChange.objects.filter(draft=draft).count()
+
+    response = post(client, cast.architect, draft, source="snapshot", text=without_ids(draft.to_schema()))
+
+    assert response.status_code == 302 and response["Location"] == f"/p/shop/d/{draft.pk}/"
+    assert DraftChange.objects.filter(draft=draft).count() == steps
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing changed: the schema imported is the draft&#x27;s content as it is." in page
