@@ -18,7 +18,6 @@ file into statements, of sqlglot's parse of each, and of the whole ``read_sql``.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,42 +28,10 @@ ROOT = BENCH.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.ddl_runs import DIALECTS, SQLGLOT_NAMES, best_of_each, create_script, sqlglot_only  # noqa: E402
 from bench.generate import generate_pair  # noqa: E402
 
-DIALECTS = ("postgresql", "mysql", "sqlite")
-SQLGLOT_NAMES = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 TARGET_RATIO = 1.5
-
-
-def create_script(tables: int, dialect: str) -> str:
-    """The generated schema's CREATE script for ``dialect``, one statement per line group."""
-    from migrations_engine.diff import diff
-    from migrations_engine.render import render
-    from migrations_engine.schema import Schema
-
-    schema, _ = generate_pair(tables)
-    schema = schema if dialect == "postgresql" else Schema(tables=schema.tables, enums=schema.enums)
-    return "".join(f"{statement.sql};\n\n" for statement in render(diff(Schema(), schema), Schema(), dialect))
-
-
-def timed(command: list[str]) -> float:
-    """Wall-clock seconds of one run of ``command`` (it must succeed)."""
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()}")
-    return elapsed
-
-
-def best_of_each(commands: list[list[str]], repeat: int) -> list[float]:
-    """The best seconds of each command over ``repeat`` rounds, the commands taking turns within
-    a round, so that a busy moment of a shared machine falls on both alike."""
-    best = [float("inf")] * len(commands)
-    for _ in range(repeat):
-        for n, command in enumerate(commands):
-            best[n] = min(best[n], timed(command))
-    return best
 
 
 def breakdown(script: Path, dialect: str) -> str:
@@ -107,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         met = True
         for dialect in dialects:
             script = Path(tmp) / f"schema.{dialect}.sql"
-            script.write_text(create_script(args.tables, dialect), encoding="utf-8")
+            script.write_text(create_script(generate_pair(args.tables)[0], dialect), encoding="utf-8")
             parse, imported = best_of_each(
                 [
-                    [python, "-c", f"import sqlglot, sys; sqlglot.parse(open(sys.argv[1], encoding='utf-8').read(), read={SQLGLOT_NAMES[dialect]!r})", str(script)],
+                    sqlglot_only(python, script, dialect),
                     [python, "-m", "migrations_engine", "import", str(script), "--from", "sql", "--dialect", dialect],
                 ],
                 args.repeat,

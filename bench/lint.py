@@ -19,7 +19,6 @@ snapshot, reading the DDL and running the rules (``lint_schema``), to show where
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,17 +29,15 @@ ROOT = BENCH.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.ddl_runs import DIALECTS, best_of_each, create_script, sqlglot_only  # noqa: E402
 from bench.generate import generate_pair  # noqa: E402
 
-DIALECTS = ("postgresql", "mysql", "sqlite")
-SQLGLOT_NAMES = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 TARGET_RATIO = 1.5
 
 
 def write_inputs(folder: Path, tables: int, dialects: tuple[str, ...]) -> tuple[Path, dict[str, Path]]:
     """The snapshot and each dialect's CREATE script of the generated schema."""
     from migrations_engine import snapshot
-    from migrations_engine.generate import generate
 
     schema, _ = generate_pair(tables)
     path = folder / "schema.json"
@@ -48,21 +45,8 @@ def write_inputs(folder: Path, tables: int, dialects: tuple[str, ...]) -> tuple[
     scripts = {}
     for dialect in dialects:
         scripts[dialect] = folder / f"schema.{dialect}.sql"
-        scripts[dialect].write_text(generate(schema, "sql", dialect), encoding="utf-8")
+        scripts[dialect].write_text(create_script(schema, dialect), encoding="utf-8")
     return path, scripts
-
-
-def best_of(command: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
-    """The best wall-clock seconds of ``repeat`` runs of ``command`` (each must exit in ``ok``)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        elapsed = time.perf_counter() - start
-        if result.returncode not in ok:
-            raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()}")
-        best = min(best, elapsed)
-    return best
 
 
 def breakdown(snapshot_path: Path, script: Path, dialect: str) -> str:
@@ -100,9 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         met = True
         for dialect in dialects:
             script = scripts[dialect]
-            parse = best_of([python, "-c", f"import sqlglot, sys; sqlglot.parse(open(sys.argv[1], encoding='utf-8').read(), read={SQLGLOT_NAMES[dialect]!r})", str(script)], args.repeat)
-            lint = best_of([python, "-m", "migrations_engine", "lint", str(snapshot_path), "--dialect", dialect], args.repeat, ok=(0, 1))
-            lint_ddl = best_of([python, "-m", "migrations_engine", "lint", str(script), "--dialect", dialect], args.repeat, ok=(0, 1))
+            parse, lint, lint_ddl = best_of_each(
+                [
+                    sqlglot_only(python, script, dialect),
+                    [python, "-m", "migrations_engine", "lint", str(snapshot_path), "--dialect", dialect],
+                    [python, "-m", "migrations_engine", "lint", str(script), "--dialect", dialect],
+                ],
+                args.repeat,
+                ok=(0, 1),  # lint exits 1 on findings; sqlglot's process only ever 0
+            )
             met &= lint <= TARGET_RATIO * parse
             print(f"{dialect:<11} {parse:>7.2f}s {lint:>7.2f}s {lint / parse:>5.2f}× {lint_ddl:>8.2f}s {lint_ddl / parse:>5.2f}×")
             if args.breakdown:
