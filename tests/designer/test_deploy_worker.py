@@ -23,6 +23,7 @@ from designer.models.connections import Deployment, DeploymentState
 from migrations_engine.connection import connect
 from tests.designer.connection_pages import connection_settings, membership, add_connection  # noqa: F401
 from tests.designer.deployments import TEST_CONNECTION_KEY, publish_three
+from tests.designer.worker_process import stop
 
 pytestmark = [pytest.mark.usefixtures("connection_settings"), pytest.mark.django_db(transaction=True)]
 
@@ -53,15 +54,7 @@ def start_worker() -> Iterator[Callable[..., subprocess.Popen]]:
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout:
-            process.stdout.close()
+        stop(process)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 20, what: str = "") -> None:

@@ -11,19 +11,16 @@ applied and counted) until the test has seen the bar part-filled and rolls that 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings as django_settings
 
 from tests.designer.connection_pages import connection_settings  # noqa: F401 - the fixture
 from tests.designer.deployments import TEST_CONNECTION_KEY, publish_three
+from tests.designer.worker_process import worker_process
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,7 +28,6 @@ pytestmark = [
     pytest.mark.usefixtures("connection_settings"),
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def expect(locator):
@@ -43,28 +39,8 @@ def expect(locator):
 @pytest.fixture
 def worker() -> Iterator[subprocess.Popen]:
     """``manage.py deploy_worker`` on the live server's app database (the test's SQLite file)."""
-    database = django_settings.DATABASES["default"]["NAME"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CONNECTION_KEYS": TEST_CONNECTION_KEY,
-        "SECRET_KEY": "insecure-key-for-tests-only",
-        "DEBUG": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "deploy_worker", "--worker-id", "browser-test",
-         "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if process.stdout:
-        process.stdout.close()
+    with worker_process("browser-test", CONNECTION_KEYS=TEST_CONNECTION_KEY) as process:
+        yield process
 
 
 @pytest.fixture

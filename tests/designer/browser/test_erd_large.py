@@ -5,21 +5,18 @@ in a new page shows the same view, and Back goes to the view before."""
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from tests.designer.browser.test_editor_flow import expect, log_in
+from tests.designer.worker_process import worker_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[3]
 DRAWN = 30_000  # ms: a view of the 10,000 tables, drawn by the worker (a few seconds here)
 
 
@@ -37,28 +34,8 @@ def erd_dir(tmp_path, settings) -> Path:
 @pytest.fixture
 def worker(erd_dir) -> Iterator[subprocess.Popen]:
     """``manage.py deploy_worker`` (every queue) on the live server's database and cache."""
-    database = django_settings.DATABASES["default"]["NAME"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "ERD_CACHE_DIR": str(erd_dir),
-        "SECRET_KEY": "insecure-key-for-tests-only",
-        "DEBUG": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "deploy_worker", "--worker-id", "erd-browser-test",
-         "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if process.stdout:
-        process.stdout.close()
+    with worker_process("erd-browser-test", ERD_CACHE_DIR=str(erd_dir)) as process:
+        yield process
 
 
 @pytest.fixture
