@@ -19,6 +19,7 @@ from designer.conversion import read_content
 from designer.models import Draft, Project
 from migrations_engine.errors import EngineError
 from migrations_engine.lint import Finding, Rule, all_rules, lint_change, lint_schema
+from migrations_engine.operations import Operation
 from migrations_engine.schema import Schema
 
 logger = logging.getLogger(__name__)
@@ -61,21 +62,35 @@ def disabled_rules(project: Project) -> list[str]:
     return [rule_id for rule_id in project.lint_disabled or [] if rule_id in known]
 
 
-def draft_lint(draft: Draft, dialect: str, schema: Schema | None = None, base: Schema | None = None) -> DraftLint:
+def draft_lint(
+    draft: Draft,
+    dialect: str,
+    schema: Schema | None = None,
+    base: Schema | None = None,
+    operations: list[Operation] | None = None,
+) -> DraftLint:
     """The draft's lint for ``dialect``: its schema, and the change from its base version
-    (``schema`` and ``base``: the draft's and its base's, when the caller has read them already).
+    (``schema`` and ``base``: the draft's and its base's, when the caller has read them already;
+    ``operations``: the change's, when the caller has diffed them already).
     Kept by the draft's content token, base, dialect and the project's disabled rules (every
     edit renews the token, so what is kept is never stale)."""
     disabled = disabled_rules(draft.project)
     key = f"draft-lint:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}:{','.join(disabled)}"
     kept = django_cache.get(key)
     if kept is None:
-        kept = _lint(draft, dialect, disabled, schema, base)
+        kept = _lint(draft, dialect, disabled, schema, base, operations)
         django_cache.set(key, kept, FINDINGS_KEPT_SECONDS)
     return kept
 
 
-def _lint(draft: Draft, dialect: str, disabled: list[str], schema: Schema | None, base: Schema | None) -> DraftLint:
+def _lint(
+    draft: Draft,
+    dialect: str,
+    disabled: list[str],
+    schema: Schema | None,
+    base: Schema | None,
+    operations: list[Operation] | None,
+) -> DraftLint:
     if schema is None:
         schema = read_content(draft).schema
     if base is None:
@@ -83,7 +98,7 @@ def _lint(draft: Draft, dialect: str, disabled: list[str], schema: Schema | None
     try:
         return DraftLint(
             schema=lint_schema(schema, dialect, disabled),
-            change=lint_change(base, schema, dialect, disabled=disabled),
+            change=lint_change(base, schema, dialect, operations=operations, disabled=disabled),
         )
     except EngineError as exc:
         return DraftLint(error=f"The lint could not run: {exc}")

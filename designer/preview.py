@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from designer.models import DIALECTS
 from migrations_engine.diff import diff
@@ -77,6 +77,12 @@ class Migration:
     #: operations of each kind, and how many of them destructive; ``steps`` and the SQL are empty.
     too_many: Counter[str] | None = None
     too_many_destructive: int = 0
+    #: The engine's operations of the change, for a caller that lints the same change without a
+    #: second diff (None: not computed). Not for keeping: ``without_operations`` before caching.
+    operations: list[Operation] | None = field(default=None, repr=False, compare=False)
+
+    def without_operations(self) -> Migration:
+        return replace(self, operations=None)
 
     @property
     def kind_counts(self) -> list[tuple[str, int]]:
@@ -151,6 +157,7 @@ def migration(
     if max_steps is not None and len(operations) > max_steps:
         return Migration(
             dialect=dialect,
+            operations=operations,
             too_many=Counter(op.kind for op in operations),
             too_many_destructive=sum(1 for op in operations if op.destructive),
         )
@@ -163,12 +170,13 @@ def migration(
         down = render_down(operations, new, dialect)
     except Exception as exc:  # noqa: BLE001 - see _failure
         # The change is known, only this dialect cannot express it: the steps still show.
-        return Migration(steps=steps, error=_failure(exc), dialect=dialect)
+        return Migration(steps=steps, error=_failure(exc), dialect=dialect, operations=operations)
     for statement in statements:
         steps[statement.operation].up.append(statement.sql + ";")
     down_operations = reverse_all(operations)
     return Migration(
         steps=steps,
+        operations=operations,
         up=script_text(statements, operations),
         down=script_text(down, down_operations),
         dialect=dialect,

@@ -31,6 +31,7 @@ def draft_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
     large = len(schema.tables) > PREVIEW_TABLES
     # A large draft's CREATE script is megabytes: a download (the Download menu), not a panel.
     sql, sql_error = ("", "") if large else create_script(schema, dialect, found)
+    change = migration(base, schema, dialect, found=found, max_steps=PREVIEW_STEPS)
     context = {
         "project": draft.project,
         "draft": draft,
@@ -38,12 +39,12 @@ def draft_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
         "dialects": DIALECT_CHOICES,
         "errors": [m for m in messages if m.is_error],
         "warnings": [m for m in messages if not m.is_error],
-        "migration": migration(base, schema, dialect, found=found, max_steps=PREVIEW_STEPS),
+        "migration": change,
         "create_sql": sql,
         "create_skipped": large,
         "table_count": len(schema.tables),
         "create_error": sql_error,
-        "lint": draft_lint(draft, dialect, schema, base).first(PREVIEW_FINDINGS),
+        "lint": draft_lint(draft, dialect, schema, base, change.operations).first(PREVIEW_FINDINGS),
     }
     template = "designer/editor/preview.html" if request.htmx else "designer/draft_preview.html"
     return render(request, template, {**context, "membership": membership})

@@ -65,8 +65,8 @@ def draft_change(draft: Draft, dialect: str):
     if kept is None:
         schema, base = read_content(draft).schema, draft.base_schema()
         change = migration(base, schema, dialect, max_steps=REVIEW_STEPS)
-        draft_lint(draft, dialect, schema, base)  # kept for the page, from the schemas read here
-        kept = (change, _live_uids(schema, change.steps))
+        draft_lint(draft, dialect, schema, base, change.operations)  # kept for the page, from this read and diff
+        kept = (change.without_operations(), _live_uids(schema, change.steps))
         cache.set(key, kept, CHANGE_KEPT_SECONDS)
     return kept
 
