@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -58,7 +58,7 @@ class Rendered:
     error: str = ""
     total: int = 0  # tables in the diagram
     shown: int = 0  # tables drawn in full (0 for the group overview)
-    tables: tuple[str, ...] = ()  # names, for the focus picker
+    tables: tuple[str, ...] = ()  # names, for the focus picker (``PICKER_ALL``)
     groups: tuple[Group, ...] = ()
     changes: int = 0  # tables added, removed or changed (diff diagrams)
     refused: int = 0  # tables the asked view has, when too many to draw (the overview instead)
@@ -173,12 +173,6 @@ def render_diagram(
         content = render.run_png(source, resolved.scale)
     else:
         content = render.run_dot(source, fmt)
-        if fmt == "svg" and "newrank=true" in source:
-            # Curves between far columns can bow out below them: a drawing too tall for that
-            # is drawn again with straight lines (docs/erd.md, Layout by size).
-            if layout.svg_size(content)[1] > layout.MAX_HEIGHT:
-                source = dot.to_dot(diagram, resolved, straight=True)
-                content = render.run_dot(source, fmt)
         if fmt == "svg":
             content = render.tidy_svg(content, _node_titles(diagram))
     rendered = Rendered(
@@ -189,13 +183,32 @@ def render_diagram(
         error=error,
         total=len(diagram.tables),
         shown=shown,
-        tables=tuple(sorted(t.name for t in diagram.tables if t.status != REMOVED)),
+        tables=_picker_tables(diagram, resolved),
         groups=tuple(diagram.groups.values()),
         changes=sum(1 for t in diagram.tables if t.status),
         refused=refused,
     )
     rendered.join_options()  # joined now, so that the cache keeps it
     return rendered
+
+
+#: Diagrams of more tables than this offer only the drawn tables in the focus picker: the
+#: names of 10,000 tables were 290 KB of every panel. The diagram's search finds the others.
+PICKER_ALL = 500
+
+
+def _picker_tables(diagram: Diagram, options: Options) -> tuple[str, ...]:
+    """The table names the focus picker offers: all of them, or for a large diagram the ones
+    the view draws (none for the overview)."""
+    if len(diagram.tables) <= PICKER_ALL:
+        drawn: Iterable[int] = range(len(diagram.tables))
+    elif options.view == "overview" and not (options.group or options.focus):
+        return ()
+    else:
+        selection = dot.select(diagram, options)
+        drawn = [*selection.shown, *selection.stubs]
+    tables = diagram.tables
+    return tuple(sorted(tables[n].name for n in drawn if tables[n].status != REMOVED))
 
 
 def _with_view(options: Options, view: str) -> Options:

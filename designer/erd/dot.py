@@ -17,8 +17,8 @@ Notation (docs/erd.md has the picture in words):
 * Groups are clusters drawn in their colour; a junction table (a primary key made of two or
   more foreign keys) says which tables it links.
 * ``splines=true``: curved edges that honour ports (``ortho`` ignores ports and takes far longer
-  on large graphs). Views of more than ``layout.COLUMNS_FROM`` tables are laid out in fixed
-  columns (``fix_columns``, ``erd.layout``), the overview of many groups by ``sfdp``.
+  on large graphs). Views of more than ``layout.COLUMNS_FROM`` tables are placed in columns
+  here (``erd.layout``) and only drawn by Graphviz, the overview of many groups by ``sfdp``.
 
 Every name reaches Graphviz through ``text`` (HTML-escaped, control characters made visible) or
 ``plain`` (a quoted string that Graphviz reads literally); node and port names are positions
@@ -339,13 +339,13 @@ def tooltip(table: Table) -> str:
 # ---------------------------------------------------------------- the graph
 
 
-def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = False) -> str:
+def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     """The DOT source for ``diagram`` as ``options`` ask (``resolve`` them first for defaults).
 
-    ``straight``: fixed columns (``fix_columns``) with straight lines rather than curves and
-    no cluster boxes (the tables keep their group's tint), for a second try when the first
-    drawing came out taller than allowed: curves between far columns bow out below them, and
-    dot sometimes makes a cluster's box far taller than its columns.
+    A view of more than ``layout.COLUMNS_FROM`` tables comes placed in columns
+    (``erd.layout``): its labels measured by Graphviz first (``render.node_sizes``, estimated
+    if Graphviz is missing), every node's ``pos`` and every box's ``bb`` in the source, which
+    Graphviz then only draws (``layout=nop2``).
     """
     if options.view == "overview" and not (options.group or options.focus):
         return overview_dot(diagram, options)
@@ -353,8 +353,10 @@ def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = Fals
     terms = tuple(t.lower() for t in options.highlight if t)
     focus = diagram.index_of(options.focus) if options.focus else None
     graph = Digraph("erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
+    full = set(selection.shown)
+    drawn = full | set(selection.stubs)
 
-    def node(target: Digraph, n: int, stub: bool = False) -> None:
+    def node_parts(n: int) -> tuple[str, dict[str, str]]:
         table = diagram.tables[n]
         group = diagram.groups.get(table.group)
         group_colour = colour(group.colour) if group else None
@@ -364,24 +366,50 @@ def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = Fals
         if options.table_link and table.status != REMOVED:
             attrs["URL"] = link(options.table_link, table)
         label = (
-            stub_label(table, group_colour)
-            if stub
-            else table_label(table, group_colour, terms, n == focus)
+            table_label(table, group_colour, terms, n == focus)
+            if n in full
+            else stub_label(table, group_colour)
         )
-        target.node(f"t{n}", label=label, **attrs)
+        return label, attrs
 
+    parts = {n: node_parts(n) for n in [*selection.shown, *selection.stubs]}
     clusters: dict[str, list[int]] = {}
     for n in selection.shown:
         group = diagram.tables[n].group
-        if group and group in diagram.groups and not straight:
+        if group and group in diagram.groups:
             clusters.setdefault(group, []).append(n)
-        else:
+    number = {name: k for k, name in enumerate(diagram.groups)}
+    placement = None
+    columns: list[list[int]] = []
+    if len(drawn) > layout.COLUMNS_FROM:
+        sizes = measure(diagram, parts, set(selection.stubs))
+        columns = table_columns(diagram, selection, {n: h for n, (_, h) in sizes.items()})
+        boxes = [
+            f"cluster_{number[diagram.tables[column[0]].group]}"
+            if column[0] in full and diagram.tables[column[0]].group in clusters
+            else ""
+            for column in columns
+        ]
+        placement = layout.place(columns, sizes, boxes)
+        # Straight lines under the tables: curves between far columns bowed out a screen
+        # below them; passing under a table, a line hides none of its text.
+        graph.attr(layout="nop2", splines="line", outputorder="edgesfirst")
+        for n, (x, y) in placement.centres.items():
+            parts[n][1]["pos"] = f"{x:g},{y:g}"
+
+    def node(target: Digraph, n: int) -> None:
+        label, attrs = parts[n]
+        target.node(f"t{n}", label=label, **attrs)
+
+    in_cluster = {n for members in clusters.values() for n in members}
+    for n in selection.shown:
+        if n not in in_cluster:
             node(graph, n)
-    for number, name in enumerate(diagram.groups):
+    for name, k in number.items():
         if name not in clusters:
             continue
         group_colour = colour(diagram.groups[name].colour)
-        with graph.subgraph(name=f"cluster_{number}") as cluster:
+        with graph.subgraph(name=f"cluster_{k}") as cluster:
             cluster.attr(
                 label=f"<<B>{text(name)}</B>>",
                 color=group_colour,
@@ -389,16 +417,19 @@ def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = Fals
                 style="rounded,filled",
                 fillcolor=tint(group_colour, 0.06),
                 penwidth="1.5",
-                id=f"erd_c{number}",
+                id=f"erd_c{k}",
             )
+            if placement is not None:
+                box = placement.boxes[f"cluster_{k}"]
+                cluster.attr(
+                    bb=",".join(f"{v:g}" for v in box),
+                    lp="{:g},{:g}".format(*placement.labels[f"cluster_{k}"]),
+                )
             for n in clusters[name]:
                 node(cluster, n)
     for n in selection.stubs:
-        node(graph, n, stub=True)
+        node(graph, n)
 
-    full = set(selection.shown)
-    drawn = full | set(selection.stubs)
-    columns = table_columns(diagram, selection) if len(drawn) > layout.COLUMNS_FROM else []
     column_of = {n: k for k, column in enumerate(columns) for n in column}
     for edge in diagram.edges:
         if (
@@ -408,72 +439,54 @@ def to_dot(diagram: Diagram, options: Options = Options(), straight: bool = Fals
         ):
             source_full, target_full = edge.source in full, edge.target in full
             if columns and column_of[edge.source] == column_of[edge.target]:
-                # Curved lines lose a line between ports of one column: node to node.
+                # A straight line between ports of one column would cross its tables.
                 source_full = target_full = False
-            _edges(graph, edge, source_full, target_full, ranked=not columns)
-    if columns:
-        clusters_of = [diagram.tables[column[0]].group for column in columns]
-        number = {name: k for k, name in enumerate(diagram.groups)}
-        boxes = [
-            f"cluster_{number[name]}" if name in clusters and column[0] in full else ""
-            for name, column in zip(clusters_of, columns)
-        ]
-        fix_columns(graph, "t", columns, boxes, straight)
+            _edges(graph, edge, source_full, target_full)
     return graph.source
 
 
-def table_columns(diagram: Diagram, selection: Selection) -> list[list[int]]:
-    """The columns of a large view (``erd.layout``): cluster by cluster, neighbours together."""
+def measure(
+    diagram: Diagram, parts: dict[int, tuple[str, dict[str, str]]], stubs: set[int]
+) -> dict[int, tuple[float, float]]:
+    """Each node's (width, height) in points as Graphviz draws its label (``parts``: node →
+    (label, attributes); ``stubs`` show their name only); estimated from the text
+    (``layout.estimated_size``) when Graphviz is missing, for a DOT source written without
+    it."""
+    from designer.erd import render
+
+    sizing = Digraph(
+        "erd", graph_attr={**GRAPH_ATTRS, "layout": "nop2"}, node_attr=NODE_ATTRS
+    )
+    for n, (label, _) in parts.items():
+        sizing.node(f"t{n}", label=label, pos="0,0")
+    try:
+        measured = render.node_sizes(sizing.source)
+        return {n: measured[f"t{n}"] for n in parts}
+    except render.RenderError:
+        pass
+    out = {}
+    for n in parts:
+        table = diagram.tables[n]
+        if n in stubs:
+            out[n] = (layout.estimated_size([table.name])[0], float(layout.STUB_PT))
+        else:
+            rows = [table.name, *(f"{c.name} {c.type} PK FK UQ null" for c in table.columns)]
+            out[n] = layout.estimated_size(rows, bool(table.junction))
+    return out
+
+
+def table_columns(
+    diagram: Diagram, selection: Selection, heights: dict[int, float]
+) -> list[list[int]]:
+    """The columns of a large view (``erd.layout``): cluster by cluster, neighbours together;
+    ``heights``: each node's, in points."""
     number = {name: k for k, name in enumerate(diagram.groups)}
     neighbours = diagram.neighbours()
     # A cluster's number, -1 in none; the stubs -2: columns of their own, outside every box.
     cluster = {n: number.get(diagram.tables[n].group, -1) for n in selection.shown}
     cluster.update((n, -2) for n in selection.stubs)
-    heights = {
-        n: layout.table_height(len(diagram.tables[n].columns), bool(diagram.tables[n].junction))
-        for n in selection.shown
-    }
-    heights.update((n, layout.STUB_PT) for n in selection.stubs)
     ordered = layout.order(sorted(cluster), neighbours, cluster)
     return layout.columns(ordered, heights, cluster)
-
-
-def fix_columns(
-    graph: Digraph,
-    prefix: str,
-    columns: list[list[int]],
-    boxes: list[str] | None = None,
-    straight: bool = False,
-) -> None:
-    """Each column a ``rank=same`` subgraph under an invisible anchor, the anchors chained in
-    order by heavy invisible edges (``erd.layout``): ranks that no foreign key decides, and
-    columns that all start at the top.
-
-    ``boxes``: the cluster subgraph each column's tables are in (or ""): its anchor joins it,
-    else dot puts the anchor below the cluster's box in some columns and above in others; a
-    column in no cluster gets an unseen one. Lines are curved: ``splines=true`` routes the
-    lines between far columns around the whole drawing, half as tall again as the columns
-    (docs/erd.md, Layout by size); ``straight`` lines stay within the columns, where the long
-    curves between far columns bow out below them.
-    """
-    graph.attr(newrank="true", splines="line" if straight else "curved")
-    for k, column in enumerate(columns):
-        with graph.subgraph(name=f"rank{k}") as rank:
-            rank.attr(rank="same")
-            rank.node(f"top{k}", shape="point", width="0", style="invis")
-            for n in column:
-                rank.node(f"{prefix}{n}")
-        if boxes is not None:
-            with graph.subgraph(name=boxes[k] or f"cluster_column{k}") as box:
-                if not boxes[k]:  # an unseen box of its own, for the same reason
-                    box.attr(peripheries="0", label="")
-                    for n in column:
-                        box.node(f"{prefix}{n}")
-                box.node(f"top{k}")
-        for n in column:  # a flat edge: the anchor comes first, i.e. on top
-            graph.edge(f"top{k}", f"{prefix}{n}", style="invis")
-    for k in range(1, len(columns)):
-        graph.edge(f"top{k - 1}", f"top{k}", style="invis", weight="100")
 
 
 def cardinality(edge: Edge) -> tuple[str, str]:
@@ -483,14 +496,9 @@ def cardinality(edge: Edge) -> tuple[str, str]:
     return tail, head
 
 
-def _edges(
-    graph: Digraph, edge: Edge, source_full: bool, target_full: bool, ranked: bool = True
-) -> None:
+def _edges(graph: Digraph, edge: Edge, source_full: bool, target_full: bool) -> None:
     tail, head = cardinality(edge)
     style = dict(EDGE_STATUS.get(edge.status, {}))
-    if not ranked:  # the columns are fixed (erd.layout): a key only draws a line
-        style["constraint"] = "false"
-        style["weight"] = "0"
     self_reference = edge.source == edge.target
     pairs = list(zip(edge.source_columns, edge.target_columns))
     if not (source_full and target_full):

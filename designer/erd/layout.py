@@ -1,14 +1,16 @@
-"""How large a drawing may be, and the columns that keep a large one within it.
+"""How large a drawing may be, and where the tables of a large one go.
 
 ``dot`` ranks a diagram by its foreign keys (``rankdir=LR``: ranks are columns) and stacks every
 table of a rank in one column; tables with no key between them all land in the first. A group of
 300 tables drew 3,396 × 27,440 pt: nine screens tall at the zoom where its text is legible.
-Beyond ``COLUMNS_FROM`` nodes the DOT source therefore fixes the columns itself: the nodes in an
-order that keeps neighbours together (cluster by cluster, breadth-first from the most connected
-table), cut into columns no taller than ``MAX_HEIGHT`` (estimated from each table's rows), each
-column a ``rank=same`` subgraph, the columns chained in order by invisible edges, and the
-foreign keys drawn with ``constraint=false`` so they no longer rank anything. ``dot`` still
-orders each column and routes the lines (measured figures: docs/erd.md, Layout by size).
+Beyond ``COLUMNS_FROM`` nodes the drawing is therefore placed here, not by ``dot``: the nodes in
+an order that keeps neighbours together (cluster by cluster, breadth-first from the most
+connected table), cut into columns no taller than ``MAX_HEIGHT`` (each node's height as
+Graphviz measures its label, ``render.node_sizes``), the columns side by side, each cluster's
+box drawn round its columns (``place``). Graphviz then only draws the labels and the lines
+between given positions (``layout=nop2``, straight lines under the tables): ``dot`` itself
+took 7.6 s to rank and order a 250-table group with its 500 neighbours in such columns, the
+drawing at given positions 0.15 s (measured figures: docs/erd.md, Layout by size).
 
 Views of more than ``MAX_DRAWN`` tables are not drawn at all (``erd.render_diagram`` shows the
 overview instead, and says so): even in columns they would be many screens wide.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 SCREEN = 900  # px: one screen's height
 SCREENS = 3  # no drawing taller than this many screens
@@ -25,27 +28,38 @@ TEXT_PT = 11  # a column row's font size, in the SVG's units (points)
 LEGIBLE_PX = 12  # the smallest size that text is read at comfortably
 # The tallest drawing, in points: 3 screens at the zoom that shows 11-point text 12 px high.
 MAX_HEIGHT = SCREENS * SCREEN * TEXT_PT / LEGIBLE_PX  # 2,475 pt
-COLUMNS_FROM = 25  # nodes drawn: beyond, the columns are fixed here
+COLUMNS_FROM = 25  # nodes drawn: beyond, they are placed here in columns
 MAX_DRAWN = 300  # tables drawn in full: beyond, a view is refused
 
-# Heights in points as dot draws them (NODE_ATTRS, CELLPADDING 3, font 11), measured.
+# Heights in points as dot draws them (NODE_ATTRS, CELLPADDING 3, font 11), measured: the
+# estimate where Graphviz cannot measure (``estimated_size``).
 HEADER_PT = 24
 ROW_PT = 18
 JUNCTION_PT = 16
 STUB_PT = 30
-GROUP_NODE_PT = 50
-GAP_PT = 26  # nodesep (0.35 in) and a little
-CLUSTER_PT = 40  # a cluster box's label and margins, once per cluster in a column
-CLUSTERED_GAP_PT = 72  # between the tables of a cluster (dot spaces them wider), measured
-COLUMN_PT = 330  # a column's width: a table of ten columns and the rank separation
+CHAR_PT = 7.0  # an 11-point character's width, generously (the widest of a row's three cells)
+GAP_PT = 26  # between the tables of a column
+COLUMN_GAP_PT = 110  # between columns: room for the lines and their crow's feet
+BOX_MARGIN_PT = 12  # a cluster's box round its tables
+BOX_LABEL_PT = 24  # a cluster's name, above its tables
+CLUSTER_PT = BOX_MARGIN_PT + BOX_LABEL_PT  # what a box adds to a column's height
+COLUMN_PT = 330  # a column's width: a table of ten columns and the gap
 ASPECT = 16 / 9  # width / height the columns aim at, below MAX_HEIGHT
 MIN_BUDGET_PT = 600
-MARGIN_PT = 650  # the padding, cluster margins and the curves that bulge past the columns
+MARGIN_PT = 120  # the padding, the boxes' margins and the curves that bulge past the columns
 
 
 def table_height(columns: int, junction: bool = False) -> float:
     """The height dot gives a table of ``columns`` columns."""
     return HEADER_PT + ROW_PT * columns + (JUNCTION_PT if junction else 0)
+
+
+def estimated_size(rows: Sequence[str], junction: bool = False) -> tuple[float, float]:
+    """(width, height) in points of a table whose rows (its name, then one text per column:
+    name, type and markers) are ``rows``: for a drawing placed where Graphviz cannot measure
+    (``render.node_sizes``), wide enough never to overlap."""
+    widest = max((len(row) for row in rows), default=0)
+    return 24 + CHAR_PT * widest, table_height(max(len(rows) - 1, 0), junction)
 
 
 def order(
@@ -103,7 +117,7 @@ def columns(
     used = 0.0
     for n in ordered:
         boxed = cluster.get(n, -1) >= 0
-        extra = heights[n] + (CLUSTERED_GAP_PT if boxed else GAP_PT)
+        extra = heights[n] + GAP_PT
         if column and (
             used + extra > budget or cluster.get(n, -1) != cluster.get(column[0], -1)
         ):
@@ -116,6 +130,73 @@ def columns(
     if column:
         out.append(column)
     return out
+
+
+@dataclass
+class Placement:
+    """Where ``place`` put things, in Graphviz's coordinates (points, y upwards)."""
+
+    centres: dict[int, tuple[float, float]]  # node → its centre
+    boxes: dict[str, tuple[float, float, float, float]]  # box → (left, bottom, right, top)
+    labels: dict[str, tuple[float, float]]  # box → its name's centre
+
+
+def place(
+    columns: Sequence[Sequence[int]],
+    sizes: Mapping[int, tuple[float, float]],
+    boxes: Sequence[str],
+) -> Placement:
+    """The ``columns`` (from ``columns``) side by side, left to right, each column's nodes
+    top to bottom with their left edges aligned; ``sizes``: each node's (width, height) in
+    points. ``boxes``: per column, the cluster box its nodes are in ("" for none); a box is
+    drawn round its columns (consecutive ones), its name above them. Every column starts at
+    the same height, below the boxes' names, so that the picture reads as rows of columns."""
+    top = BOX_MARGIN_PT + BOX_LABEL_PT if any(boxes) else 0.0
+    down: dict[int, tuple[float, float]] = {}  # centres, y downwards from the top
+    extent: dict[str, list[float]] = {}  # box → [left, right, bottom], y downwards
+    x = 0.0
+    previous = ""
+    for k, column in enumerate(columns):
+        box = boxes[k]
+        if k:
+            x += COLUMN_GAP_PT
+            if box != previous:  # leaving one box, entering another: their margins
+                x += BOX_MARGIN_PT * ((previous != "") + (box != ""))
+        elif box:
+            x += BOX_MARGIN_PT
+        width = max((sizes[n][0] for n in column), default=0.0)
+        y = top
+        for n in column:
+            w, h = sizes[n]
+            down[n] = (x + w / 2, y + h / 2)
+            y += h + GAP_PT
+        if box:
+            seen = extent.setdefault(box, [x, x + width, y - GAP_PT])
+            seen[1] = x + width
+            seen[2] = max(seen[2], y - GAP_PT)
+        x += width
+        previous = box
+    bottom = max(
+        [*(y + sizes[n][1] / 2 for n, (_, y) in down.items()), *(e[2] + BOX_MARGIN_PT for e in extent.values())],
+        default=0.0,
+    )
+    # Graphviz's y grows upwards: the top of the picture is ``bottom``.
+    return Placement(
+        centres={n: (round(cx, 1), round(bottom - cy, 1)) for n, (cx, cy) in down.items()},
+        boxes={
+            box: (
+                round(left - BOX_MARGIN_PT, 1),
+                0.0,
+                round(right + BOX_MARGIN_PT, 1),
+                round(bottom, 1),
+            )
+            for box, (left, right, _) in extent.items()
+        },
+        labels={
+            box: (round((left + right) / 2, 1), round(bottom - BOX_MARGIN_PT / 2 - BOX_LABEL_PT / 2, 1))
+            for box, (left, right, _) in extent.items()
+        },
+    )
 
 
 def svg_size(svg: bytes) -> tuple[float, float]:

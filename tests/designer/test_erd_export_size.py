@@ -48,13 +48,13 @@ def test_a_png_too_large_to_stay_legible_is_refused_with_svg_and_pdf_offered():
     diagram = from_schema(schema, {t.name: group for t in schema.tables})
 
     with pytest.raises(ExportTooLarge) as raised:
-        render_diagram(diagram, Options(group="everything"), "png")
+        render_diagram(diagram, Options(group="everything", scale=2), "png")
 
     error = raised.value
     assert isinstance(error, RenderError)  # a view that knows only RenderError still answers
-    assert error.width > MAX_PNG_SIDE and error.scale == 1
+    assert error.width > MAX_PNG_SIDE and error.scale == 2
     assert str(error) == (
-        f"the PNG would be {error.width:,} × {error.height:,} px at scale 1 (at most 16,384 px "
+        f"the PNG would be {error.width:,} × {error.height:,} px at scale 2 (at most 16,384 px "
         "a side and 50 million pixels keep its text legible): download the SVG or PDF instead, "
         "or a smaller view"
     )

@@ -3,16 +3,16 @@
 Measured on bench/generate.py's schemas (seed 1), SVG viewBox in points (11-point text; the
 limit, ``layout.MAX_HEIGHT``, is 2,475 pt: 3 × 900 px at 12 px per 11 points):
 
-| view | before (dot's own ranks) | now |
+| view | before (dot's own ranks) | now (placed in columns) |
 |---|---|---|
-| 50 tables, whole | 1,847 × 4,243 | 2,829 × 1,557 |
-| 300 tables, whole (4 clusters; `render_erd` only) | 3,396 × 27,440 | 15,732 × 2,203 |
-| 300 tables in one group | 3,396 × 27,440 | 15,481 × 2,135 |
-| 1,000 tables, default: the overview of 20 clusters | (a focus) | 3,396 × 1,506 |
-| 1,000 tables, largest cluster (150) | | 6,589 × 1,548 |
+| 50 tables, whole | 1,847 × 4,243 | 3,039 × 1,473 |
+| 300 tables, whole (4 clusters; `render_erd` only) | 3,396 × 27,440 | 11,821 × 2,369 |
+| 300 tables in one group | 3,396 × 27,440 | 11,125 × 2,369 |
+| 1,000 tables, default: the overview of 20 clusters | (a focus) | 1,586 × 1,070 |
+| 1,000 tables, largest cluster (150) | | 4,889 × 2,333 |
 | 1,000 tables, whole | 4,095 × 104,868 | refused: the overview |
-| 10,000 tables, overview of 92 clusters (sfdp) | 945 × 23,687 (dot) | 1,900 × 1,649 |
-| 10,000 tables, largest cluster (150) | | 8,252 × 1,614 |
+| 10,000 tables, overview of 92 clusters (sfdp) | 945 × 23,687 (dot) | 2,099 × 1,781 |
+| 10,000 tables, largest cluster (150) | | 6,123 × 2,369 |
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bench.generate import generate_schema
 from designer.erd import Options, layout, render_diagram
 from designer.erd.dot import to_dot
 from designer.erd.layout import MAX_DRAWN, MAX_HEIGHT, svg_size
+from designer.erd.render import run_dot
 from designer.erd.model import Group, from_schema, groups_by_table
 from migrations_engine.schema import ForeignKey, PrimaryKey, Schema, Table
 from tests.designer.schemas import col, sample_schema, wide_schema
@@ -104,13 +105,13 @@ def test_render_erd_still_draws_what_it_is_asked(schema_1000):
     rendered = render_diagram(from_schema(schema_1000), Options(view="all"), "dot", strict=True)
 
     assert rendered.refused == 0 and rendered.shown == 1000
-    assert b"newrank=true" in rendered.content
+    assert b"layout=nop2" in rendered.content
 
 
 def test_a_small_diagram_keeps_dots_own_ranks():
     source = to_dot(from_schema(sample_schema()), Options(view="all"))
 
-    assert "newrank" not in source and "rank=same" not in source and "curved" not in source
+    assert "nop2" not in source and "pos=" not in source
 
 
 def test_the_overview_of_many_groups_is_laid_out_by_sfdp():
@@ -180,16 +181,47 @@ def test_the_same_overview_of_many_groups_is_drawn_the_same_twice():
     assert svg_size(first.content)[1] <= MAX_HEIGHT
 
 
+def boxes_in(plain: bytes) -> dict[str, tuple[float, float, float, float]]:
+    """Node → (left, bottom, right, top) in inches, from ``dot -Tplain``."""
+    out = {}
+    for line in plain.decode().splitlines():
+        if line.startswith("node "):
+            _, name, x, y, w, h, *_ = line.split(" ", 6)
+            x, y, w, h = map(float, (x, y, w, h))
+            out[name] = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    return out
+
+
 @pytest.mark.parametrize("seed", [4, 5])
-def test_a_drawing_too_tall_at_first_is_drawn_again_with_straight_lines(seed):
-    # These two schemas' clusters come out taller than their columns at the first try.
+def test_a_large_view_is_placed_in_columns_without_overlaps_within_three_screens(seed):
+    # With dot's own ranks in fixed columns, these two schemas' cluster boxes came out taller
+    # than their columns and were drawn a second time with straight lines.
     schema = generate_schema(300, random.Random(seed))
     diagram = from_schema(schema)
-    first = render_diagram(diagram, Options(view="all"), "dot").content
-    assert b"splines=curved" in first
+    source = render_diagram(diagram, Options(view="all"), "dot").content.decode()
+    assert "layout=nop2" in source and source.count(" pos=") == 300
 
     rendered = render_diagram(diagram, Options(view="all"), "svg")
-
     assert svg_size(rendered.content)[1] <= MAX_HEIGHT
-    assert b'class="cluster"' in rendered.content  # the unseen column boxes
-    assert b'id="erd_c0"' not in rendered.content  # no cluster drawn: straight and boxless
+    assert b'id="erd_c0"' in rendered.content  # the clusters' boxes are drawn
+
+    placed = sorted(boxes_in(run_dot(source, "plain")).values())
+    assert len(placed) == 300
+    for k, (left, bottom, right, top) in enumerate(placed):
+        for other in placed[k + 1 :]:
+            if other[0] >= right:  # sorted by left edge: no later one can overlap
+                break
+            assert other[3] <= bottom or other[1] >= top, "two tables overlap"
+
+
+def test_the_focus_picker_of_a_large_diagram_offers_the_drawn_tables(schema_1000):
+    diagram = from_schema(schema_1000)
+    name = schema_1000.tables[0].name
+    overview = render_diagram(diagram, Options(), "dot")
+    focus = render_diagram(diagram, Options(focus=name, hops=1), "dot")
+    small = render_diagram(from_schema(generated(50)), Options(focus=name, hops=1), "dot")
+
+    assert overview.tables == ()  # the overview draws no table; the search finds them all
+    assert focus.error == "" and name in focus.tables
+    assert 1 < len(focus.tables) == focus.shown < 20
+    assert small.error == "" and len(small.tables) == 50  # a small diagram offers every table
