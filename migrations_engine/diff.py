@@ -30,6 +30,7 @@ database as it goes, so every operation is checked against the schema it will ru
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
@@ -624,24 +625,43 @@ def creation_order(tables: list[Table]) -> tuple[list[Table], set[tuple[str, str
     added once every table exists. SQLite, which cannot add a foreign key without rebuilding the
     table, gets plain CREATE TABLE statements this way.
     """
-    names = {t.name for t in tables}
-    remaining = sorted(tables, key=lambda t: t.name)
+    # Kahn's algorithm, the ready tables taken in name order (a heap of positions in that
+    # order): picking the first ready table by scanning every remaining one was quadratic,
+    # 40 s for 10,000 new tables.
+    ordered = sorted(tables, key=lambda t: t.name)
+    names = {t.name for t in ordered}
+    waiting = [
+        {fk.ref_table for fk in t.foreign_keys if fk.ref_table in names and fk.ref_table != t.name}
+        for t in ordered
+    ]
+    dependents: dict[str, list[int]] = {}
+    for index, targets in enumerate(waiting):
+        for target in targets:
+            dependents.setdefault(target, []).append(index)
+    ready = [index for index, targets in enumerate(waiting) if not targets]  # sorted: a heap
+    done = [False] * len(ordered)
+    first_left = 0
     created: set[str] = set()
     order: list[Table] = []
     inline: set[tuple[str, str | None]] = set()
-    while remaining:
-        table = next(
-            (
-                t
-                for t in remaining
-                if all(fk.ref_table in created or fk.ref_table == t.name or fk.ref_table not in names for fk in t.foreign_keys)
-            ),
-            remaining[0],  # a cycle: the foreign keys closing it are added afterwards
-        )
-        remaining.remove(table)
+    while len(order) < len(ordered):
+        while ready and done[ready[0]]:
+            heapq.heappop(ready)
+        if ready:
+            index = heapq.heappop(ready)
+        else:  # a cycle: the first table left; the foreign keys closing it are added afterwards
+            while done[first_left]:
+                first_left += 1
+            index = first_left
+        done[index] = True
+        table = ordered[index]
         created.add(table.name)
         order.append(table)
         inline |= {(table.name, fk.name) for fk in table.foreign_keys if fk.ref_table in created}
+        for dependent in dependents.get(table.name, ()):
+            waiting[dependent].discard(table.name)
+            if not waiting[dependent] and not done[dependent]:
+                heapq.heappush(ready, dependent)
     return order, inline
 
 

@@ -838,3 +838,53 @@ def test_a_comment_on_an_index_or_constraint_is_set_in_place_never_by_recreating
     for op in reversed(ops):
         back = op.reverse().apply(back)
     assert back == schema(None)
+
+
+def _creation_order_by_definition(tables):
+    """``creation_order`` as its docstring defines it, one table at a time: the first table by
+    name whose keys all reference created tables, itself or tables outside; else the first."""
+    names = {t.name for t in tables}
+    remaining = sorted(tables, key=lambda t: t.name)
+    created, order, inline = set(), [], set()
+    while remaining:
+        table = next(
+            (
+                t
+                for t in remaining
+                if all(
+                    fk.ref_table in created or fk.ref_table in (t.name,) or fk.ref_table not in names
+                    for fk in t.foreign_keys
+                )
+            ),
+            remaining[0],
+        )
+        remaining.remove(table)
+        created.add(table.name)
+        order.append(table.name)
+        inline |= {(table.name, fk.name) for fk in table.foreign_keys if fk.ref_table in created}
+    return order, inline
+
+
+def test_creation_order_is_its_definition_on_random_key_graphs():
+    import random
+
+    from migrations_engine.diff import creation_order
+    from migrations_engine.schema import Column, ForeignKey, Table
+
+    rng = random.Random(14)
+    for _ in range(300):
+        names = [f"t{n:02}" for n in range(rng.randint(1, 30))]
+        tables = [
+            Table(
+                name,
+                columns=(Column("c0", "integer"),),
+                foreign_keys=tuple(
+                    ForeignKey(("c0",), rng.choice([*names, "outside"]), ("id",), name=f"{name}_{k}")
+                    for k in range(rng.randint(0, 3))
+                ),
+            )
+            for name in names
+        ]
+        rng.shuffle(tables)
+        order, inline = creation_order(tables)
+        assert ([t.name for t in order], inline) == _creation_order_by_definition(tables)
