@@ -223,12 +223,23 @@ def subject_from_spec(spec: Sequence[Sequence[Any]]) -> Subject:
     return Subject(tuple(source_from_spec(s) for s in spec))
 
 
+#: How soon the placeholder asks again: quickly at first (most large views take a worker
+#: about a second), then every second.
+QUICK_POLL_MS, POLL_MS, QUICK_POLL_FOR = 250, 1000, 3.0
+
+
 @dataclass
 class Pending:
     """A diagram being drawn in the background: the page shows a placeholder that polls."""
 
     options: Options
     error: str = ""  # the last background drawing failed: why
+    waited: float = 0.0  # seconds since the drawing was asked for
+
+    @property
+    def poll_ms(self) -> int:
+        """Milliseconds until the placeholder asks again."""
+        return QUICK_POLL_MS if self.waited < QUICK_POLL_FOR else POLL_MS
 
 
 def render(
@@ -248,13 +259,21 @@ def render(
                 from designer.tasks import draw_diagram
 
                 draw_diagram.enqueue(what.spec(), _options_data(options), fmt)
-            return Pending(options, error)
+                return Pending(options)
+            return Pending(options, error, erd_cache.pending_for(what.what, options, fmt))
     return _draw(what, options, fmt)
 
 
 def _draw(what: Subject, options: Options, fmt: str) -> Rendered:
     """``cached_render``; when it has read the diagram, the search index is built from it too
     (and with it where each table lives, for the breadcrumbs), rather than read again later."""
+    rendered, diagram = _draw_reading(what, options, fmt)
+    _index(what, diagram)
+    return rendered
+
+
+def _draw_reading(what: Subject, options: Options, fmt: str) -> tuple[Rendered, Diagram | None]:
+    """``cached_render``, and the diagram it read to draw (None: found in the cache)."""
     read: list[Diagram] = []
 
     def diagram() -> Diagram:
@@ -262,24 +281,29 @@ def _draw(what: Subject, options: Options, fmt: str) -> Rendered:
         return read[0]
 
     rendered = cached_render(what.what, options, fmt, diagram)
-    if read:
-        erd_cache.search_index(what.what, lambda: read[0])
-    return rendered
+    return rendered, (read[0] if read else None)
+
+
+def _index(what: Subject, diagram: Diagram | None) -> None:
+    if diagram is not None:
+        erd_cache.search_index(what.what, lambda: diagram)
 
 
 def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any], fmt: str) -> str:
-    """The task's work: draw into the cache, then clear the pending mark (or keep the failure)."""
+    """The task's work: draw into the cache and clear the pending mark (or keep the failure);
+    then, the picture out, build the search index from the diagram it read."""
     from designer.erd import RenderError
     from migrations_engine.errors import EngineError
 
     what = subject_from_spec(spec)
     resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
     try:
-        _draw(what, resolved, fmt)
+        _, diagram = _draw_reading(what, resolved, fmt)
     except (RenderError, EngineError) as exc:
         erd_cache.finish_pending(what.what, resolved, fmt, error=str(exc) or type(exc).__name__)
         return "failed"
     erd_cache.finish_pending(what.what, resolved, fmt)
+    _index(what, diagram)
     return "drawn"
 
 

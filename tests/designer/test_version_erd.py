@@ -212,20 +212,25 @@ def small_inline(settings):
 
 
 def test_a_large_cold_view_answers_a_placeholder_and_a_task_draws_it(
-    client, cast, version, dot_calls, small_inline
+    client, cast, version, dot_calls, small_inline, monkeypatch
 ):
     from django_tasks_db.models import DBTaskResult
 
+    from designer import diagrams
     from tests.designer.deployments import run_queued
 
     client.force_login(cast.viewer)
 
     first = client.get(URL + "?focus=order").content.decode()
     again = client.get(URL + "?focus=order", **HTMX).content.decode()
+    monkeypatch.setattr(diagrams, "QUICK_POLL_FOR", 0.0)  # as if waiting for a while
+    later = client.get(URL + "?focus=order", **HTMX).content.decode()
 
     assert dot_calls == []
     assert 'class="erd erd-drawing"' in first and "<svg" not in first
-    assert 'hx-get="/p/shop/v/1/erd/?focus=order" hx-trigger="load delay:1s"' in again
+    # Asked again quickly at first, then every second.
+    assert 'hx-get="/p/shop/v/1/erd/?focus=order" hx-trigger="load delay:250ms"' in again
+    assert 'hx-get="/p/shop/v/1/erd/?focus=order" hx-trigger="load delay:1000ms"' in later
     assert DBTaskResult.objects.count() == 1  # the second request enqueued nothing
     assert run_queued() == ["SUCCESSFUL"]
     assert dot_calls == ["svg"]
