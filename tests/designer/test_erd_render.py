@@ -49,3 +49,25 @@ def test_tidy_svg_drops_the_prolog_and_names_the_nodes():
         in svg
     )
     assert "<title>t0&#45;&gt;t1</title>" not in svg  # edge titles (node names) go
+
+
+def test_tidy_svg_says_the_font_once_and_drops_what_draws_nothing():
+    source = (
+        'digraph erd { node [fontname=Helvetica fontsize=11 shape=plain] '
+        't0 [id=erd_t0 label=<<TABLE><TR><TD>id</TD><TD> </TD>'
+        '<TD><FONT POINT-SIZE="9">PK</FONT></TD></TR></TABLE>>] }'
+    )
+    raw = run_dot(source, "svg")
+    svg = tidy_svg(raw, {"t0": ("a", "a")}).decode()
+
+    assert raw.count(b"<!--") >= 2 and "<!--" not in svg  # node names, as comments
+    assert svg.startswith(
+        '<svg class="erd-svg" role="img" aria-label="Entity-relationship diagram" '
+        'font-family="Helvetica,sans-Serif" font-size="11" '
+    )
+    texts = [line for line in svg.splitlines() if line.startswith("<text")]
+    assert [t.rsplit(">", 2)[-2].split("<")[0] for t in texts] == ["id", "PK"]  # not the blank
+    assert texts[0].startswith('<text x="') and "font" not in texts[0]  # inherits the root's
+    assert 'font-size="9.00"' in texts[1] and "font-family" not in texts[1]
+    assert 'text-anchor="start"' not in svg and 'stroke="transparent"' not in svg
+    assert len(svg) < 0.8 * len(raw)
