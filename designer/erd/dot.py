@@ -31,9 +31,10 @@ import functools
 import html
 import re
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from designer.erd import layout
+from designer.erd import layout, metrics
 from designer.erd.digraph import Digraph, NoHtml
 from designer.erd.model import (
     ADDED,
@@ -343,9 +344,8 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     """The DOT source for ``diagram`` as ``options`` ask (``resolve`` them first for defaults).
 
     A view of more than ``layout.COLUMNS_FROM`` tables comes placed in columns
-    (``erd.layout``): its labels measured by Graphviz first (``render.node_sizes``, estimated
-    if Graphviz is missing), every node's ``pos`` and every box's ``bb`` in the source, which
-    Graphviz then only draws (``layout=nop2``).
+    (``erd.layout``, each label's size from ``erd.metrics``): every node's ``pos`` and every
+    box's ``bb`` in the source, which Graphviz then only draws (``layout=nop2``).
     """
     if options.view == "overview" and not (options.group or options.focus):
         return overview_dot(diagram, options)
@@ -382,7 +382,7 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     placement = None
     columns: list[list[int]] = []
     if len(drawn) > layout.COLUMNS_FROM:
-        sizes = measure(diagram, parts, set(selection.stubs))
+        sizes = measure(diagram, parts, set(selection.stubs), focus)
         columns = table_columns(diagram, selection, {n: h for n, (_, h) in sizes.items()})
         boxes = [
             f"cluster_{number[diagram.tables[column[0]].group]}"
@@ -445,34 +445,13 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     return graph.source
 
 
-def measure(
-    diagram: Diagram, parts: dict[int, tuple[str, dict[str, str]]], stubs: set[int]
-) -> dict[int, tuple[float, float]]:
-    """Each node's (width, height) in points as Graphviz draws its label (``parts``: node →
-    (label, attributes); ``stubs`` show their name only); estimated from the text
-    (``layout.estimated_size``) when Graphviz is missing, for a DOT source written without
-    it."""
-    from designer.erd import render
-
-    sizing = Digraph(
-        "erd", graph_attr={**GRAPH_ATTRS, "layout": "nop2"}, node_attr=NODE_ATTRS
-    )
-    for n, (label, _) in parts.items():
-        sizing.node(f"t{n}", label=label, pos="0,0")
-    try:
-        measured = render.node_sizes(sizing.source)
-        return {n: measured[f"t{n}"] for n in parts}
-    except render.RenderError:
-        pass
-    out = {}
-    for n in parts:
-        table = diagram.tables[n]
-        if n in stubs:
-            out[n] = (layout.estimated_size([table.name])[0], float(layout.STUB_PT))
-        else:
-            rows = [table.name, *(f"{c.name} {c.type} PK FK UQ null" for c in table.columns)]
-            out[n] = layout.estimated_size(rows, bool(table.junction))
-    return out
+def measure(diagram: Diagram, nodes: Iterable[int], stubs: set[int], focus: int | None) -> dict[int, tuple[float, float]]:
+    """Each node's (width, height) in points, as its label is drawn (``erd.metrics``; ``stubs``
+    show their name only, ``focus`` has a thicker border)."""
+    tables = diagram.tables
+    return {
+        n: metrics.table_size(tables[n], stub=n in stubs, focused=n == focus) for n in nodes
+    }
 
 
 def table_columns(

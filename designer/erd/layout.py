@@ -5,9 +5,9 @@ table of a rank in one column; tables with no key between them all land in the f
 300 tables drew 3,396 × 27,440 pt: nine screens tall at the zoom where its text is legible.
 Beyond ``COLUMNS_FROM`` nodes the drawing is therefore placed here, not by ``dot``: the nodes in
 an order that keeps neighbours together (cluster by cluster, breadth-first from the most
-connected table), cut into columns no taller than ``MAX_HEIGHT`` (each node's height as
-Graphviz measures its label, ``render.node_sizes``), the columns side by side, each cluster's
-box drawn round its columns (``place``). Graphviz then only draws the labels and the lines
+connected table), cut into columns no taller than ``MAX_HEIGHT`` (each node's size as
+Graphviz draws its label, ``erd.metrics``), the columns side by side, each cluster's box drawn
+round its columns (``place``). Graphviz then only draws the labels and the lines
 between given positions (``layout=nop2``, straight lines under the tables): ``dot`` itself
 took 7.6 s to rank and order a 250-table group with its 500 neighbours in such columns, the
 drawing at given positions 0.15 s (measured figures: docs/erd.md, Layout by size).
@@ -31,13 +31,11 @@ MAX_HEIGHT = SCREENS * SCREEN * TEXT_PT / LEGIBLE_PX  # 2,475 pt
 COLUMNS_FROM = 25  # nodes drawn: beyond, they are placed here in columns
 MAX_DRAWN = 300  # tables drawn in full: beyond, a view is refused
 
-# Heights in points as dot draws them (NODE_ATTRS, CELLPADDING 3, font 11), measured: the
-# estimate where Graphviz cannot measure (``estimated_size``).
+# Heights in points as dot draws them (NODE_ATTRS, CELLPADDING 3, font 11), measured.
 HEADER_PT = 24
 ROW_PT = 18
 JUNCTION_PT = 16
-STUB_PT = 30
-CHAR_PT = 7.0  # an 11-point character's width, generously (the widest of a row's three cells)
+STUB_PT = 24
 GAP_PT = 26  # between the tables of a column
 COLUMN_GAP_PT = 110  # between columns: room for the lines and their crow's feet
 BOX_MARGIN_PT = 12  # a cluster's box round its tables
@@ -52,14 +50,6 @@ MARGIN_PT = 120  # the padding, the boxes' margins and the curves that bulge pas
 def table_height(columns: int, junction: bool = False) -> float:
     """The height dot gives a table of ``columns`` columns."""
     return HEADER_PT + ROW_PT * columns + (JUNCTION_PT if junction else 0)
-
-
-def estimated_size(rows: Sequence[str], junction: bool = False) -> tuple[float, float]:
-    """(width, height) in points of a table whose rows (its name, then one text per column:
-    name, type and markers) are ``rows``: for a drawing placed where Graphviz cannot measure
-    (``render.node_sizes``), wide enough never to overlap."""
-    widest = max((len(row) for row in rows), default=0)
-    return 24 + CHAR_PT * widest, table_height(max(len(rows) - 1, 0), junction)
 
 
 def order(

@@ -84,17 +84,6 @@ def run_png(source: str, scale: int = 1, timeout: float = TIMEOUT) -> bytes:
     return run_dot(f"{head}{brace}\tgraph [dpi={PNG_DPI * scale}]\n{body}", "png", timeout)
 
 
-_PLAIN_NODE = re.compile(rb"^node (\S+) \S+ \S+ (\S+) (\S+) ", re.MULTILINE)
-
-
-def node_sizes(source: str, timeout: float = TIMEOUT) -> dict[str, tuple[float, float]]:
-    """Node name → (width, height) in points of each node of ``source`` as Graphviz draws its
-    label. Meant for a source whose nodes are all at one given position (``layout=nop2``,
-    ``pos``), so that no layout runs: only the labels are measured (``dot.measure``)."""
-    found = _PLAIN_NODE.finditer(run_dot(source, "plain", timeout))
-    return {m[1].decode(): (float(m[2]) * 72, float(m[3]) * 72) for m in found}
-
-
 def run_dot(source: str, fmt: str, timeout: float = TIMEOUT) -> bytes:
     """``dot -T<fmt>`` on ``source``: the output bytes.
 
