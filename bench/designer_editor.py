@@ -3,9 +3,12 @@
 In process, with Django's test client and a temporary SQLite database: best of ``--repeat``
 requests for each page, with the number of SQL queries each ran. The editor page runs the same
 number of queries whatever the draft's size (tests/designer/test_draft_editor.py and
-test_query_counts.py assert it) and sends one page of the table list. An edit still stores the
-whole draft for Undo, and the SQL preview (loaded after the page) validates, diffs and lints the
-whole draft (beyond 300 tables without rendering its CREATE script).
+test_query_counts.py assert it) and sends one page of the table list. An edit stores the whole
+draft for Undo: read and packed by the edit itself, or for a large draft prepared by a worker
+after the edit before (``PreparedState``; the second "add a column" row runs the worker between
+edits, as the time a user takes between two edits would), and the SQL preview (loaded after the
+page) validates, diffs and lints the whole draft (beyond 300 tables without rendering its
+CREATE script).
 
     .venv/bin/python bench/designer_editor.py [--tables 1000] [--repeat 5]
 """
@@ -87,14 +90,27 @@ def wide_schema(tables: int):
     return Schema(tables=tuple(out))
 
 
-def measure(repeat: int, get: Callable[[], object]) -> tuple[float, int]:
-    """Best seconds of ``repeat`` calls, and the queries of the last one."""
+def run_worker() -> None:
+    """What a worker does between two edits of a large draft: prepare its content for the
+    next one's Undo (``PreparedState``)."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, queue_name="default", verbosity=0)
+
+
+def measure(
+    repeat: int, get: Callable[[], object], before: Callable[[], object] | None = None
+) -> tuple[float, int]:
+    """Best seconds of ``repeat`` calls, and the queries of the last one; ``before`` runs,
+    untimed, before each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     get()  # warm: templates compiled, caches filled
     fastest, queries = float("inf"), 0
     for _ in range(repeat):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = get()
@@ -150,12 +166,16 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: client.get(f"/p/big/d/{big_draft.pk}/t/{table}/", HTTP_HX_REQUEST="true"),
             ),
             (f"add a column (htmx), {args.tables} tables", add_column),
+            (f"add a column, content prepared, {args.tables} tables", (add_column, run_worker)),
             (
                 f"SQL preview (htmx), {args.tables} tables",
                 lambda: client.get(f"/p/big/d/{big_draft.pk}/preview/", HTTP_HX_REQUEST="true"),
             ),
         ]
-        results = {label: measure(args.repeat, get) for label, get in rows}
+        results = {
+            label: measure(args.repeat, *(get if isinstance(get, tuple) else (get,)))
+            for label, get in rows
+        }
 
     print(
         f"Designer editor, best of {args.repeat}, SQLite, in process "

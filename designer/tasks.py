@@ -26,3 +26,12 @@ def draw_diagram(spec: list[Any], options: dict[str, Any], fmt: str) -> str:
     from designer.diagrams import draw_in_background
 
     return draw_in_background(spec, options, fmt)
+
+
+@task()
+def prepare_undo_state(draft_id: int, token: str) -> str:
+    """Pack a large draft's content for its next edit's Undo (``PreparedState``): "prepared",
+    or "stale" when the draft changed again first."""
+    from designer.models import PreparedState
+
+    return "prepared" if PreparedState.prepare(draft_id, token) else "stale"

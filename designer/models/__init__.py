@@ -17,6 +17,7 @@ from designer.models.drafts import (
     DraftStatus,
     DraftTable,
     DraftUnique,
+    PreparedState,
     TableGroup,
     new_uid,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "ImmutableActivity",
     "ImmutableError",
     "Membership",
+    "PreparedState",
     "Project",
     "Review",
     "Role",
