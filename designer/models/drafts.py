@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from designer.fields import JSONField
 from designer.models.projects import Project
 from designer.models.versions import SchemaVersion
 
@@ -413,10 +414,10 @@ class DraftEnum(models.Model):
     draft = models.ForeignKey(Draft, models.CASCADE, related_name="enums")
     uid = models.CharField(max_length=64, default=new_uid)
     name = models.CharField(max_length=200)
-    values = models.JSONField(default=list)
+    values = JSONField(default=list)
     #: The engine's attributes the editor has no field for, as the snapshot writes them
     #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -435,13 +436,13 @@ class DraftTable(models.Model):
         TableGroup, models.SET_NULL, null=True, blank=True, related_name="tables"
     )
     # The primary key: column uids in key order; an empty list means no primary key.
-    pk_columns = models.JSONField(default=list, blank=True)
+    pk_columns = JSONField(default=list, blank=True)
     pk_name = models.CharField(max_length=200, blank=True)
     pk_uid = models.CharField(max_length=64, blank=True)
-    pk_extra = models.JSONField(default=dict, blank=True)
+    pk_extra = JSONField(default=dict, blank=True)
     #: The engine's attributes the editor has no field for, as the snapshot writes them
     #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -466,7 +467,7 @@ class DraftColumn(models.Model):
     comment = models.TextField(null=True, blank=True)
     #: The engine's attributes the editor has no field for, as the snapshot writes them
     #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["table", "position"]
@@ -487,7 +488,7 @@ class _TableElement(models.Model):
     name = models.CharField(max_length=200, blank=True)
     #: The engine's attributes the editor has no field for, as the snapshot writes them
     #: (``conversion.EXTRA_KEYS``): kept exactly through the draft, shown read-only.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
@@ -495,14 +496,14 @@ class _TableElement(models.Model):
 
 class DraftIndex(_TableElement):
     table = models.ForeignKey(DraftTable, models.CASCADE, related_name="indexes")
-    columns = models.JSONField(default=list, help_text="column uids")
+    columns = JSONField(default=list, help_text="column uids")
     unique = models.BooleanField(default=False)
     where = models.TextField(null=True, blank=True)
 
 
 class DraftUnique(_TableElement):
     table = models.ForeignKey(DraftTable, models.CASCADE, related_name="uniques")
-    columns = models.JSONField(default=list, help_text="column uids")
+    columns = JSONField(default=list, help_text="column uids")
 
 
 class DraftCheck(_TableElement):
@@ -514,9 +515,9 @@ class DraftForeignKey(_TableElement):
     ACTIONS = [(a, a) for a in ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")]
 
     table = models.ForeignKey(DraftTable, models.CASCADE, related_name="foreign_keys")
-    columns = models.JSONField(default=list, help_text="column uids of this table")
+    columns = JSONField(default=list, help_text="column uids of this table")
     ref_table = models.ForeignKey(DraftTable, models.CASCADE, related_name="referenced_by")
-    ref_columns = models.JSONField(default=list, help_text="column uids of ref_table")
+    ref_columns = JSONField(default=list, help_text="column uids of ref_table")
     on_delete = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
     on_update = models.CharField(max_length=20, choices=ACTIONS, default="NO ACTION")
 
