@@ -135,7 +135,7 @@ def render_diagram(
     except OptionError as exc:
         if strict:
             raise
-        error = f"{exc}: showing the default view instead."
+        error = f"{str(exc)[:1].upper()}{str(exc)[1:]}: showing the default view instead."
         resolved, notice = dot.resolve(
             diagram,
             Options(

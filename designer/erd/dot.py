@@ -223,13 +223,17 @@ def select(diagram: Diagram, options: Options) -> Selection:
             raise OptionError(f"no group {options.group!r}")
         keep, with_stubs = {n for n in keep if tables[n].group == group}, True
     neighbours = diagram.neighbours()
+    stubs: set[int] = set()
     if options.focus:
         start = diagram.index_of(options.focus)
         if start is None:
             raise OptionError(f"no table {options.focus!r}")
-        keep = _within(start, max(0, min(options.hops, MAX_HOPS)), neighbours, keep | {start})
-        with_stubs = False
-    stubs: set[int] = set()
+        hops = max(0, min(options.hops, MAX_HOPS))
+        within = _within(start, hops, neighbours, keep | {start})
+        if with_stubs:  # a focus within a group: its neighbours elsewhere, within the hops, as stubs
+            reach = _within(start, hops, neighbours, set(range(len(tables))))
+            stubs = {m for n in within for m in neighbours[n] if m in reach} - within
+        keep, with_stubs = within, False
     if with_stubs:
         for n in keep:
             stubs |= neighbours[n]
@@ -531,16 +535,21 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
         edge_attr={**EDGE_ATTRS, "dir": "forward", "arrowhead": "normal"},
     )
     linked = _links_per_group(diagram, members, number)
+    terms = tuple(t.lower() for t in options.highlight if t)
     for name in names:
         size = len(members[name])
         changed = sum(1 for n in members[name] if diagram.tables[n].status)
+        # Highlighted words: the groups holding tables so named are marked, with their count.
+        matched = sum(1 for n in members[name] if diagram.tables[n].matches(terms)) if terms else 0
         group_colour = colour(diagram.groups[name].colour) if name else None
-        header = tint(group_colour) if group_colour else HEADER
+        header = HIGHLIGHT if matched else tint(group_colour) if group_colour else HEADER
         title = text(name) if name else "<I>Ungrouped</I>"
         others = linked.get(number[name], 0)
         detail = f"{size:,} table{'s' if size != 1 else ''}" + (
             f", {changed:,} changed" if changed else ""
-        ) + (f" · keys with {others} group{'s' if others != 1 else ''}" if others else "")
+        ) + (f", {matched:,} highlighted" if matched else "") + (
+            f" · keys with {others} group{'s' if others != 1 else ''}" if others else ""
+        )
         label = (
             f'<<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6" '
             f'COLOR="{group_colour or BORDER}" BGCOLOR="white">'

@@ -176,11 +176,11 @@ def place(
         boxes={
             box: (
                 round(left - BOX_MARGIN_PT, 1),
-                0.0,
+                round(bottom - (lowest + BOX_MARGIN_PT), 1),
                 round(right + BOX_MARGIN_PT, 1),
                 round(bottom, 1),
             )
-            for box, (left, right, _) in extent.items()
+            for box, (left, right, lowest) in extent.items()
         },
         labels={
             box: (round((left + right) / 2, 1), round(bottom - BOX_MARGIN_PT / 2 - BOX_LABEL_PT / 2, 1))

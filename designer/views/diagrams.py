@@ -106,7 +106,7 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
             return HttpResponse(error, status=503, content_type="text/plain; charset=utf-8")
         response = HttpResponse(rendered.content, content_type=rendered.media_type)
         response["Content-Disposition"] = content_disposition_header(
-            True, f"{target.filename}.{fmt}"
+            True, f"{target.filename}{_view_suffix(rendered.options)}.{fmt}"
         )
         if fmt == "svg":
             response["Content-Security-Policy"] = SVG_POLICY
@@ -136,13 +136,34 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
     return render_with_svg(request, template, context, rendered)
 
 
+def _view_suffix(options: Options) -> str:
+    """What names a download's view in its file name ("-focus-order-2-hops", "-group-sales"),
+    so that two views downloaded do not take the same name."""
+    from django.utils.text import slugify
+
+    parts = []
+    if options.group:
+        parts.append(f"group-{slugify(options.group, allow_unicode=True) or 'x'}")
+    if options.focus:
+        parts.append(f"focus-{slugify(options.focus, allow_unicode=True) or 'x'}-{options.hops}-hops")
+    elif options.view and options.view not in ("", "all"):
+        parts.append(options.view)
+    return "".join(f"-{part}" for part in parts)
+
+
 def _too_large(request: HttpRequest, target: Target, exc: ExportTooLarge) -> HttpResponse:
     """A PNG too big to keep its text legible: refused (413), with the same view as SVG or PDF."""
     query = request.GET.copy()
     query.pop("scale", None)
     rest = f"?{query.urlencode()}" if query else ""
     export = target.context.get("export_url") or target.context["erd_url"][:-1]
-    context = {**target.context, "message": str(exc), "svg_url": f"{export}.svg{rest}", "pdf_url": f"{export}.pdf{rest}"}
+    context = {
+        **target.context,
+        "message": str(exc),
+        "svg_url": f"{export}.svg{rest}",
+        "pdf_url": f"{export}.pdf{rest}",
+        "back_url": f"{target.context['erd_url']}{rest}",  # the same view
+    }
     return HttpResponse(render_to_string("designer/erd/too_large.html", context, request), status=413)
 
 
@@ -153,7 +174,11 @@ def _crumbs(target: Target, options: Options, rendered: Rendered | None) -> list
     erd_url, keep = target.context["erd_url"], target.keep
     overview = {"view": "overview"} if rendered is not None and rendered.groups else {}
     crumbs = [("Overview", _link(erd_url, overview, keep))]
-    group = (options.group, options.group) if options.group else None
+    group = None
+    if options.group:  # named as the overview names it (a found cluster's key is its link)
+        known = rendered.groups if rendered is not None else ()
+        name = next((g.name for g in known if options.group in (g.ref, g.name)), options.group)
+        group = (name, options.group)
     if options.focus and not group:
         group = place_of(target.subject, options.focus)
     if group:

@@ -5,6 +5,10 @@
   const XLINK = "http://www.w3.org/1999/xlink";
   const PLACE = ["z", "x", "y"]; // zoom and pan: replaced in the address, never a new entry
   const NATURAL = 4 / 3; // pixels per point: Graphviz's text at its own size
+  // The least pixels per point a drawing opens at: its 11-point text 10 px high. A drawing that
+  // fits the canvas only smaller opens at this zoom instead, at its top left corner (an
+  // overview of groups: at its middle), and the controls zoom out.
+  const LEGIBLE = 10 / 11;
   let restoring = false; // a popstate's redraw: no new history entry for it
 
   // The query without zoom and pan: what names the view.
@@ -81,19 +85,27 @@
         maxZoom: 400,
         zoomScaleSensitivity: 0.3,
       });
-      // Fit a large drawing to the canvas, but show a small one at its natural size.
+      // Fit a drawing to the canvas, but show a small one at its natural size and a large one
+      // no smaller than legible.
       const real = zoom.getSizes().realZoom;
       if (real > NATURAL) {
         zoom.zoom(NATURAL / real);
         zoom.center();
+      } else if (real < LEGIBLE) {
+        zoom.zoom(LEGIBLE / real);
+        if (!svg.querySelector("g.node[id^='erd_g']")) zoom.pan({ x: 12, y: 12 });
+        else zoom.center();
       }
       const params = new URLSearchParams(window.location.search);
       const at = erd && erd.dataset.at;
       const node = at ? [...svg.querySelectorAll("g.node[data-table]")].find((g) => g.dataset.table === at) : null;
       if (node) node.classList.add("erd-current");
-      if (tracked && PLACE.every((key) => params.has(key)) && viewQuery(window.location.search) === viewQuery(erd.dataset.query)) {
-        zoom.zoom(parseFloat(params.get("z")) || 1);
-        zoom.pan({ x: parseFloat(params.get("x")) || 0, y: parseFloat(params.get("y")) || 0 });
+      // A shared address's zoom and pan, when they are numbers (a hand-edited one is ignored).
+      const place = PLACE.map((key) => Number(params.get(key)));
+      const placed = PLACE.every((key) => params.has(key)) && place.every(Number.isFinite) && place[0] > 0;
+      if (tracked && placed && viewQuery(window.location.search) === viewQuery(erd.dataset.query)) {
+        zoom.zoom(place[0]);
+        zoom.pan({ x: place[1], y: place[2] });
       } else if (node) {
         centreOn(zoom, svg, node);
         if (tracked) setPlace(zoom);

@@ -244,7 +244,7 @@ def test_an_unknown_focus_or_group_is_an_option_error():
 def test_rendering_an_unknown_focus_falls_back_and_says_so():
     rendered = render_diagram(from_schema(shop()), Options(focus="nope"), "dot")
 
-    assert rendered.error == "no table 'nope': showing the default view instead."
+    assert rendered.error == "No table 'nope': showing the default view instead."
     assert rendered.options.view == "all"
 
 
@@ -458,3 +458,30 @@ def test_an_overview_with_links_between_all_its_groups_keeps_each_groups_stronge
         assert sum(1 for p in kept if group in p) >= STRONGEST_PER_GROUP
     few = Counter({(0, 1): 3, (1, 2): 1})
     assert _strongest_links(few) == dict(few)
+
+
+def test_a_focus_within_a_group_shows_its_neighbours_elsewhere_as_stubs():
+    schema = sample_schema()
+    groups = {"customer": Group("People", "#336699"), "order": Group("Sales", "#aa3300")}
+    diagram = from_schema(schema, groups)
+
+    selection = select(diagram, Options(group="Sales", focus="order", hops=1))
+    alone = select(diagram, Options(focus="order", hops=0, group="Sales"))
+
+    names = lambda ns: {diagram.tables[n].name for n in ns}  # noqa: E731
+    assert names(selection.shown) == {"order"}
+    assert names(selection.stubs) == {"customer"}  # a neighbour in another group
+    assert names(alone.stubs) == set()  # 0 hops: no neighbour is within reach
+
+
+def test_the_overview_marks_the_groups_holding_highlighted_tables():
+    schema = sample_schema()
+    groups = {"customer": Group("People", "#336699"), "order": Group("Sales", "#aa3300")}
+    diagram = from_schema(schema, groups)
+
+    source = to_dot(diagram, Options(view="overview", highlight=("ORD",)))
+
+    sales = next(line for line in source.splitlines() if "<B>Sales</B>" in line)
+    people = next(line for line in source.splitlines() if "<B>People</B>" in line)
+    assert "1 highlighted" in sales and "#fff08a" in sales
+    assert "highlighted" not in people and "#fff08a" not in people

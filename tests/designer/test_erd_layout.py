@@ -225,3 +225,22 @@ def test_the_focus_picker_of_a_large_diagram_offers_the_drawn_tables(schema_1000
     assert focus.error == "" and name in focus.tables
     assert 1 < len(focus.tables) == focus.shown < 20
     assert small.error == "" and len(small.tables) == 50  # a small diagram offers every table
+
+
+def test_each_box_is_drawn_round_its_own_columns_only():
+    sizes = {0: (100.0, 300.0), 1: (120.0, 200.0), 2: (80.0, 100.0), 3: (90.0, 50.0)}
+
+    placed = layout.place([[0, 1], [2], [3]], sizes, ["cluster_0", "cluster_1", ""])
+
+    def edges(n):
+        (x, y), (w, h) = placed.centres[n], sizes[n]
+        return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+    for box, members in (("cluster_0", [0, 1]), ("cluster_1", [2])):
+        left, bottom, right, top = placed.boxes[box]
+        inner = [edges(n) for n in members]
+        assert all(left < l and bottom < b and r < right and t < top for l, b, r, t in inner)
+        # Snug: its lowest table a margin above its bottom, whatever the other columns' heights.
+        assert min(b for _, b, _, _ in inner) - bottom == pytest.approx(layout.BOX_MARGIN_PT)
+    assert placed.boxes["cluster_1"][1] > placed.boxes["cluster_0"][1]  # a shorter box
+    assert edges(3)[0] > placed.boxes["cluster_1"][2]  # the boxless column after the boxes

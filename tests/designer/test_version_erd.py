@@ -77,7 +77,7 @@ def test_exports(client, cast, version, fmt, media_type, start):
 
     assert response.status_code == 200
     assert response["Content-Type"] == media_type
-    assert response["Content-Disposition"] == f'attachment; filename="shop-v1.{fmt}"'
+    assert response["Content-Disposition"] == f'attachment; filename="shop-v1-focus-order-0-hops.{fmt}"'
     assert response.content.startswith(start)
 
 
@@ -110,7 +110,7 @@ def test_an_unknown_focus_says_so_and_shows_the_default(client, cast, version):
 
     content = client.get(URL + "?focus=<nope>").content.decode()
 
-    assert "no table &#x27;&lt;nope&gt;&#x27;: showing the default view instead." in content
+    assert "No table &#x27;&lt;nope&gt;&#x27;: showing the default view instead." in content
     assert 'data-table="customer"' in content
 
 
@@ -310,3 +310,31 @@ def test_a_png_too_large_to_read_is_refused_with_the_svg_and_pdf_offered(client,
     assert "<h1>Too large for a PNG</h1>" in content
     assert 'href="/p/shop/v/1/erd.svg?focus=order&amp;hops=1"' in content
     assert 'href="/p/shop/v/1/erd.pdf?focus=order&amp;hops=1"' in content
+    assert '<a href="/p/shop/v/1/erd/?focus=order&amp;hops=1">Back to the diagram</a>' in content
+    assert "For this view, the PNG would be" in content
+
+
+def test_a_found_clusters_breadcrumb_is_its_name_not_its_key(client, cast):
+    SchemaVersion.publish(cast.project, wide_schema(130), author=cast.owner)
+    client.force_login(cast.viewer)
+    overview = client.get(URL + "?view=overview").content.decode()
+    key = re.search(r'\?group=(cluster%3A[^"&]+)"', overview)[1]
+
+    content = client.get(URL + f"?group={key}").content.decode()
+
+    crumbs = re.search(r'<nav class="erd-crumbs".*?</nav>', content, re.S)[0]
+    link = re.search(rf'<a href="/p/shop/v/1/erd/\?group={re.escape(key)}"[^>]*>([^<]*)</a>', crumbs)
+    assert link and " more" in link[1] and "cluster:" not in link[1]
+
+
+def test_a_downloads_file_name_says_its_view(client, cast):
+    groups = [{"id": "g1", "name": "Sales & co", "colour": "#aa3300", "tables": ["t-order"]}]
+    SchemaVersion.publish(cast.project, sample_schema(), groups=groups, author=cast.owner)
+    client.force_login(cast.viewer)
+
+    def name(query: str) -> str:
+        return client.get(f"/p/shop/v/1/erd.dot{query}")["Content-Disposition"]
+
+    assert name("?view=all") == 'attachment; filename="shop-v1.dot"'
+    assert name("?group=Sales+%26+co") == 'attachment; filename="shop-v1-group-sales-co.dot"'
+    assert name("?view=overview") == 'attachment; filename="shop-v1-overview.dot"'
