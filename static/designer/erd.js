@@ -88,18 +88,23 @@
       // Fit a drawing to the canvas, but show a small one at its natural size and a large one
       // no smaller than legible.
       const real = zoom.getSizes().realZoom;
+      const shrunk = real < LEGIBLE;
       if (real > NATURAL) {
         zoom.zoom(NATURAL / real);
         zoom.center();
-      } else if (real < LEGIBLE) {
+      } else if (shrunk) {
         zoom.zoom(LEGIBLE / real);
         if (!svg.querySelector("g.node[id^='erd_g']")) zoom.pan({ x: 12, y: 12 });
         else zoom.center();
       }
       const params = new URLSearchParams(window.location.search);
       const at = erd && erd.dataset.at;
-      const node = at ? [...svg.querySelectorAll("g.node[data-table]")].find((g) => g.dataset.table === at) : null;
-      if (node) node.classList.add("erd-current");
+      // The table to centre on: the one a search landed on (marked), else, in a drawing too
+      // large to show whole legibly, the focus table.
+      const focus = shrunk && erd && new URLSearchParams(erd.dataset.query || "").get("focus");
+      const middle = at || focus;
+      const node = middle ? [...svg.querySelectorAll("g.node[data-table]")].find((g) => g.dataset.table === middle) : null;
+      if (node && at) node.classList.add("erd-current");
       // A shared address's zoom and pan, when they are numbers (a hand-edited one is ignored).
       const place = PLACE.map((key) => Number(params.get(key)));
       const placed = PLACE.every((key) => params.has(key)) && place.every(Number.isFinite) && place[0] > 0;
