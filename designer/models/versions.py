@@ -70,7 +70,9 @@ class SchemaVersion(models.Model):
                 return schema
         from migrations_engine.snapshot import from_data
 
-        schema = from_data(self.snapshot)
+        # Checked when it was published (``publish`` stores what the engine wrote): read
+        # without checking the whole schema and its hash again.
+        schema = from_data(self.snapshot, verify=self.pk is None)
         if self.pk is not None:
             with _PARSED_LOCK:
                 _PARSED[key] = schema

@@ -616,3 +616,30 @@ def test_dropping_a_column_an_expression_names_is_refused_naming_what_uses_it():
         DropColumn("t", table.column("a b")).apply(schema)
     with pytest.raises(SchemaError, match="drop its index “t_len”, check “t_n_check” first"):
         DropColumn("t", table.column("n")).apply(schema)
+
+
+def test_referencing_follows_every_replaced_table():
+    from migrations_engine.schema import Column, ForeignKey, Schema, Table
+
+    def table(name: str, *refs: str) -> Table:
+        return Table(
+            name,
+            columns=(Column("id", "integer"), Column("ref", "integer")),
+            foreign_keys=tuple(ForeignKey(("ref",), r, ("id",), name=f"{name}_{r}") for r in refs),
+        )
+
+    def by_scan(schema: Schema, name: str):
+        return [(t, fk) for t in schema.tables for fk in t.foreign_keys if fk.ref_table == name]
+
+    schema = Schema(tables=(table("a"), table("b", "a"), table("c", "a", "b")))
+    assert schema.referencing("a") == by_scan(schema, "a")  # the index is made here
+    steps = [
+        table("b", "a"),  # the same keys: the index is kept, its tables the new ones
+        table("c", "b"),  # a key gone
+        table("a", "c"),  # a key added
+    ]
+    for new in steps:
+        schema = schema.replace_table(new.name, replace(new, comment="changed"))
+        for name in "abc":
+            assert schema.referencing(name) == by_scan(schema, name)
+            assert all(t.comment == schema.table(t.name).comment for t, _ in schema.referencing(name))

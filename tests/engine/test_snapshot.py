@@ -551,3 +551,15 @@ def test_an_index_key_count_that_does_not_match_its_elements_is_refused() -> Non
     }
     with pytest.raises(SnapshotFormatError, match="1 elements but 2 keys"):
         snapshot.from_data(data)
+
+
+def test_data_checked_when_stored_can_be_read_without_the_checks():
+    from migrations_engine.schema import Column, Schema, Table
+    from migrations_engine.snapshot import SnapshotFormatError, from_data, to_data
+
+    schema = Schema(tables=(Table("t", columns=(Column("a", "integer"),)),))
+    edited = {**to_data(schema), "hash": "0" * 64}
+
+    with pytest.raises(SnapshotFormatError, match="hash does not match"):
+        from_data(edited)
+    assert from_data(edited, verify=False) == from_data(to_data(schema))
