@@ -70,9 +70,8 @@ class SchemaVersion(models.Model):
                 return schema
         from migrations_engine.snapshot import from_data
 
-        # Checked when it was published (``publish`` stores what the engine wrote): read
-        # without checking the whole schema and its hash again.
-        schema = from_data(self.snapshot, verify=self.pk is None)
+        # Its hash was computed by ``publish`` from what it stores: not compared again.
+        schema = from_data(self.snapshot, check_hash=self.pk is None)
         if self.pk is not None:
             with _PARSED_LOCK:
                 _PARSED[key] = schema

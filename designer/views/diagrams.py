@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -116,13 +116,15 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
     if pending is not None:
         rendered, error = None, pending.error and f"The diagram could not be drawn: {pending.error}."
     erd_url = target.context["erd_url"]
+    query = request.GET.urlencode()
     context = {
         **target.context,
+        "own_page_url": _own_page(request, erd_url, query),
         "erd": rendered,
         "erd_error": error,
         "pending": pending,
         "params": params,
-        "query": request.GET.urlencode(),
+        "query": query,
         "keep": target.keep,
         "search_url": erd_url + "search/",
         "crumbs": _crumbs(target, rendered.options if rendered else target.options, rendered),
@@ -134,6 +136,15 @@ def answer(request: HttpRequest, target: Target, fmt: str | None) -> HttpRespons
         return render_with_svg(request, template, context, None)
     template = "designer/erd/panel.html" if request.htmx else "designer/erd_page.html"
     return render_with_svg(request, template, context, rendered)
+
+
+def _own_page(request: HttpRequest, erd_url: str, query: str) -> str:
+    """The diagram page showing this view, for a panel inside another page (the version page,
+    the editor, the review), whose address does not follow the view: a link to share it."""
+    current = getattr(request, "htmx", None) and request.htmx.current_url
+    if not current or urlparse(current).path == erd_url:
+        return ""
+    return f"{erd_url}?{query}" if query else erd_url
 
 
 def _view_suffix(options: Options) -> str:

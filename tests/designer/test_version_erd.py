@@ -338,3 +338,15 @@ def test_a_downloads_file_name_says_its_view(client, cast):
     assert name("?view=all") == 'attachment; filename="shop-v1.dot"'
     assert name("?group=Sales+%26+co") == 'attachment; filename="shop-v1-group-sales-co.dot"'
     assert name("?view=overview") == 'attachment; filename="shop-v1-overview.dot"'
+
+
+def test_a_panel_inside_another_page_links_its_view_on_its_own_page(client, cast, version):
+    client.force_login(cast.viewer)
+    inside = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver/p/shop/v/1/"}
+    alone = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver/p/shop/v/1/erd/?view=all"}
+
+    embedded = client.get(URL + "?focus=order&hops=2", **inside).content.decode()
+    on_its_page = client.get(URL + "?focus=order&hops=2", **alone).content.decode()
+
+    assert '<a href="/p/shop/v/1/erd/?focus=order&amp;hops=2">This view on its own page</a>' in embedded
+    assert "This view on its own page" not in on_its_page

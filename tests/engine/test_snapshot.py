@@ -553,13 +553,16 @@ def test_an_index_key_count_that_does_not_match_its_elements_is_refused() -> Non
         snapshot.from_data(data)
 
 
-def test_data_checked_when_stored_can_be_read_without_the_checks():
-    from migrations_engine.schema import Column, Schema, Table
+def test_data_whose_hash_its_holder_computed_can_be_read_without_comparing_it():
+    from migrations_engine.schema import Column, Schema, Table, Unique
     from migrations_engine.snapshot import SnapshotFormatError, from_data, to_data
 
     schema = Schema(tables=(Table("t", columns=(Column("a", "integer"),)),))
     edited = {**to_data(schema), "hash": "0" * 64}
+    broken = to_data(Schema(tables=(Table("t", columns=(Column("a", "integer"),), uniques=(Unique(("b",)),)),)))
 
     with pytest.raises(SnapshotFormatError, match="hash does not match"):
         from_data(edited)
-    assert from_data(edited, verify=False) == from_data(to_data(schema))
+    assert from_data(edited, check_hash=False) == from_data(to_data(schema))
+    with pytest.raises(SnapshotFormatError):  # the schema itself is still checked
+        from_data(broken, check_hash=False)
