@@ -163,11 +163,19 @@ def render_diagram(
         source = dot.to_dot(diagram, resolved)
     if shown > layout.MAX_DRAWN and not strict:
         refused = shown
-        error = (
-            f"{shown:,} tables are too many to draw in one readable picture (at most "
-            f"{layout.MAX_DRAWN:,}): showing the groups instead. Open a group, focus on a "
-            "table or search for one."
-        )
+        if resolved.group and not resolved.focus:
+            group = diagram.group_named(resolved.group) or resolved.group
+            error = (
+                f"The group “{group}” has {shown:,} tables, too "
+                f"many to draw in one readable picture (at most {layout.MAX_DRAWN:,}): showing "
+                "the groups instead. Focus on one of its tables or search for one."
+            )
+        else:
+            error = (
+                f"{shown:,} tables are too many to draw in one readable picture (at most "
+                f"{layout.MAX_DRAWN:,}): showing the groups instead. Open a group, focus on a "
+                "table or search for one."
+            )
         resolved, notice = _with_view(options, "overview"), ""
         source = dot.to_dot(diagram, resolved)
         shown = 0

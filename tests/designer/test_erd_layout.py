@@ -244,3 +244,17 @@ def test_each_box_is_drawn_round_its_own_columns_only():
         assert min(b for _, b, _, _ in inner) - bottom == pytest.approx(layout.BOX_MARGIN_PT)
     assert placed.boxes["cluster_1"][1] > placed.boxes["cluster_0"][1]  # a shorter box
     assert edges(3)[0] > placed.boxes["cluster_1"][2]  # the boxless column after the boxes
+
+
+def test_a_group_too_large_to_draw_says_which_and_what_to_do():
+    schema = generated(400)
+    group = Group("Everything", "#aa3300")
+    diagram = from_schema(schema, {t.name: group for t in schema.tables})
+
+    rendered = render_diagram(diagram, Options(group="Everything"), "dot")
+
+    assert rendered.refused == 400 and rendered.options.view == "overview"
+    assert rendered.error == (
+        "The group “Everything” has 400 tables, too many to draw in one readable picture (at "
+        "most 300): showing the groups instead. Focus on one of its tables or search for one."
+    )
