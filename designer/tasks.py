@@ -28,7 +28,11 @@ def draw_diagram(spec: list[Any], options: dict[str, Any], fmt: str) -> str:
     return draw_in_background(spec, options, fmt)
 
 
-@task()
+#: Below the default: a worker draws a waiting diagram before it prepares an Undo state.
+PREPARE_PRIORITY = -10
+
+
+@task(priority=PREPARE_PRIORITY)
 def prepare_undo_state(draft_id: int, token: str) -> str:
     """Pack a large draft's content for its next edit's Undo (``PreparedState``): "prepared",
     or "stale" when the draft changed again first."""

@@ -96,3 +96,14 @@ def test_small_drafts_prepare_nothing(client, cast, draft, committed):
         add_table(client, cast, draft, "author")
 
     assert DBTaskResult.objects.count() == 0
+
+
+def test_a_waiting_diagram_is_drawn_before_an_undo_state_is_prepared(db):
+    from django_tasks_db.models import DBTaskResult
+
+    from designer.tasks import draw_diagram, prepare_undo_state
+
+    prepare_undo_state.enqueue(1, "0")
+    draw_diagram.enqueue([["none"]], {}, "svg")
+
+    assert DBTaskResult.objects.ready().first().task_path == "designer.tasks.draw_diagram"
