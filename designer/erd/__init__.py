@@ -163,12 +163,18 @@ def render_diagram(
         source = dot.to_dot(diagram, resolved)
     if shown > layout.MAX_DRAWN and not strict:
         refused = shown
+        parts = diagram.parts.get(resolved.group, ())
         if resolved.group and not resolved.focus:
             group = diagram.group_named(resolved.group) or resolved.group
             error = (
                 f"The group “{group}” has {shown:,} tables, too "
                 f"many to draw in one readable picture (at most {layout.MAX_DRAWN:,}): showing "
-                "the groups instead. Focus on one of its tables or search for one."
+                + (
+                    f"the groups instead, where it is in {len(parts)} parts (“{parts[0]}”, …). "
+                    "Open one, focus on one of its tables or search for one."
+                    if parts
+                    else "the groups instead. Focus on one of its tables or search for one."
+                )
             )
         else:
             error = (

@@ -9,12 +9,18 @@ of at most ``CAP``). Each cluster is named after its
 most connected table (``order_0003 & 37 more``) and has a ``key`` derived from that table's name
 (``cluster:order_0003``) that overview links and URLs use, so a link keeps working for the same
 schema, and mostly across small changes to it. The same schema always gives the same clusters.
+
+A designer's group of more than ``layout.MAX_DRAWN`` tables, which no view would draw, is split
+the same way among its own tables (``split_large_groups``): its parts ("Sales · order_0003 & 90
+more", key ``part:Sales:cluster:order_0003``, the group's colour) take its place in the
+overview, and asking for the group itself shows the overview saying it is in parts.
 """
 
 from __future__ import annotations
 
 import zlib
 
+from designer.erd.layout import MAX_DRAWN
 from designer.erd.model import Diagram, Group
 
 CAP = 150  # tables: no cluster is larger
@@ -39,6 +45,7 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
     if diagram.clustered:
         return diagram
     diagram.clustered = True
+    split_large_groups(diagram)
     loose = [n for n, t in enumerate(diagram.tables) if t.group not in diagram.groups]
     if len(loose) <= above:
         return diagram
@@ -76,6 +83,46 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
             for n in positions[member]:
                 tables[n].group = name
     return diagram
+
+
+def split_large_groups(diagram: Diagram, most: int = MAX_DRAWN) -> None:
+    """A designer's group of more than ``most`` tables (``layout.MAX_DRAWN``: no view draws
+    more) in parts, found as clusters are among its own tables (``find_clusters``), each
+    called "<group> · <its most connected table> & N more" in the group's colour; the parts
+    take the group's place in ``diagram.groups``, and ``diagram.parts`` remembers them."""
+    tables = diagram.tables
+    members: dict[str, list[int]] = {}
+    for n, table in enumerate(tables):
+        if table.group in diagram.groups:
+            members.setdefault(table.group, []).append(n)
+    large = {name for name, ns in members.items() if len(ns) > most and not diagram.groups[name].found}
+    if not large:
+        return
+    groups: dict[str, Group] = {}
+    for name, group in diagram.groups.items():
+        if name not in large:
+            groups[name] = group
+            continue
+        inside = set(members[name])
+        positions: dict[str, list[int]] = {}
+        for n in members[name]:
+            positions.setdefault(tables[n].name, []).append(n)
+        pairs = sorted(
+            {
+                tuple(sorted((tables[e.source].name, tables[e.target].name)))
+                for e in diagram.edges
+                if e.source in inside and e.target in inside and tables[e.source].name != tables[e.target].name
+            }
+        )
+        diagram.parts[name] = []
+        for key, title, names in find_clusters(sorted(positions), pairs):
+            part = f"{name} · {title}"
+            groups[part] = Group(part, group.colour, key=f"part:{name}:{key}", found=True)
+            diagram.parts[name].append(part)
+            for table_name in names:
+                for n in positions[table_name]:
+                    tables[n].group = part
+    diagram.groups = groups
 
 
 def find_clusters(

@@ -219,9 +219,11 @@ def select(diagram: Diagram, options: Options) -> Selection:
         keep, with_stubs = {n for n, t in enumerate(tables) if t.group == UNGROUPED}, True
     if options.group:
         group = diagram.group_named(options.group)
-        if group is None:
+        # A designer's group split into parts (erd.clusters): all of them.
+        wanted = set(diagram.parts.get(options.group, ())) or {group}
+        if group is None and not diagram.parts.get(options.group):
             raise OptionError(f"no group {options.group!r}")
-        keep, with_stubs = {n for n in keep if tables[n].group == group}, True
+        keep, with_stubs = {n for n in keep if tables[n].group in wanted}, True
     neighbours = diagram.neighbours()
     stubs: set[int] = set()
     if options.focus:

@@ -125,6 +125,9 @@ class Diagram:
     edges: list[Edge] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)  # by name, in display order
     clustered: bool = False  # ``erd.clusters.add_clusters`` has run
+    # A designer's group too large to draw, split into parts (``erd.clusters``): its name →
+    # the names of its parts, which took its place in ``groups``.
+    parts: dict[str, list[str]] = field(default_factory=dict)
 
     def group_named(self, ref: str) -> str | None:
         """The name of the group called ``ref`` or whose key is ``ref`` (a cluster's link)."""

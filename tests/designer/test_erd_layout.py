@@ -254,7 +254,27 @@ def test_a_group_too_large_to_draw_says_which_and_what_to_do():
     rendered = render_diagram(diagram, Options(group="Everything"), "dot")
 
     assert rendered.refused == 400 and rendered.options.view == "overview"
+    parts = diagram.parts["Everything"]
     assert rendered.error == (
         "The group “Everything” has 400 tables, too many to draw in one readable picture (at "
-        "most 300): showing the groups instead. Focus on one of its tables or search for one."
+        f"most 300): showing the groups instead, where it is in {len(parts)} parts (“{parts[0]}”, "
+        "…). Open one, focus on one of its tables or search for one."
     )
+
+
+def test_a_group_too_large_to_draw_is_browsed_in_parts():
+    schema = generated(400)
+    group = Group("Everything", "#aa3300")
+    diagram = from_schema(schema, {t.name: group for t in schema.tables})
+
+    overview = render_diagram(diagram, Options(view="overview"), "svg")
+
+    parts = diagram.parts["Everything"]
+    assert len(parts) >= 3 and all(p.startswith("Everything · ") for p in parts)
+    assert [g.name for g in overview.groups] == parts  # in the group's place
+    assert all(g.colour == "#aa3300" and g.key.startswith("part:Everything:") for g in overview.groups)
+    assert sum(1 for t in diagram.tables if t.group in parts) == 400  # every table in one part
+    for part in overview.groups:
+        view = render_diagram(diagram, Options(group=part.ref), "svg")
+        assert view.error == "" and 0 < view.shown <= 150
+        assert svg_size(view.content)[1] <= MAX_HEIGHT
