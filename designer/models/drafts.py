@@ -368,11 +368,13 @@ class PreparedState(models.Model):
     @classmethod
     def prepare_later(cls, draft: Draft) -> None:
         """Have a worker prepare the draft's content as it will be once this transaction
-        commits (its content token then)."""
+        commits, with the content token it has then: Undo and Redo renew it after this is
+        called (their content is written after the state they keep)."""
         from designer.tasks import prepare_undo_state
 
-        draft_id, token = draft.pk, str(draft.content_token)
-        transaction.on_commit(lambda: prepare_undo_state.enqueue(draft_id, token))
+        transaction.on_commit(
+            lambda: prepare_undo_state.enqueue(draft.pk, str(draft.content_token))
+        )
 
     @classmethod
     def prepare(cls, draft_id: int, token: str) -> bool:

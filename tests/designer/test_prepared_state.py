@@ -107,3 +107,23 @@ def test_a_waiting_diagram_is_drawn_before_an_undo_state_is_prepared(db):
     draw_diagram.enqueue([["none"]], {}, "svg")
 
     assert DBTaskResult.objects.ready().first().task_path == "designer.tasks.draw_diagram"
+
+
+def test_after_undo_and_redo_the_content_they_left_is_prepared(
+    client, cast, draft, everything_large, reads, committed
+):
+    with committed():
+        add_table(client, cast, draft, "author")
+    assert run_queued() == ["SUCCESSFUL"]
+    with committed():
+        htmx_post(client, cast.architect, draft_url(draft, "undo/"))
+    assert run_queued() == ["SUCCESSFUL"]
+    draft.refresh_from_db()
+    assert PreparedState.objects.get(draft=draft).content_token == draft.content_token
+    reads.clear()
+
+    with committed():
+        htmx_post(client, cast.architect, draft_url(draft, "redo/"))
+
+    assert reads == []  # Redo kept the prepared content, read nothing
+    assert "author" in {t.name for t in draft.to_schema().tables}
