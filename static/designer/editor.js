@@ -22,3 +22,28 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const token = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Token");
   if (meta && token) meta.content = token;
 });
+
+// Edits go one at a time: one sent before the previous edit's answer came would carry the token
+// from before that edit and be refused, as if someone else had changed the draft. It waits for
+// the answer instead, then goes with the token the answer brought (after the listener above).
+// A waiting edit that asks for confirmation (hx-confirm) asks when its turn comes.
+let editing = false;
+const waiting = [];
+const isEdit = (verb) => draftToken() && verb && verb.toLowerCase() !== "get";
+function sendWaiting() {
+  // issueRequest runs up to the request's start: one the user cancels leaves `editing` false.
+  while (!editing && waiting.length) waiting.shift()();
+}
+document.addEventListener("htmx:confirm", (event) => {
+  if (!editing || !isEdit(event.detail.verb)) return;
+  event.preventDefault();
+  waiting.push(() => event.detail.issueRequest(false));
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (isEdit(event.detail.requestConfig && event.detail.requestConfig.verb)) editing = true;
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (!isEdit(event.detail.requestConfig && event.detail.requestConfig.verb)) return;
+  editing = false;
+  sendWaiting();
+});

@@ -140,3 +140,38 @@ def test_an_edit_from_a_page_older_than_the_drafts_last_change_is_refused(page, 
     add_table(other, "review")  # drawn afresh: the edit goes through
     expect(other.locator("#table-list")).to_contain_text("book")
     other.close()
+
+
+def test_an_edit_made_before_the_last_ones_answer_waits_for_it(page, live_server, ada, monkeypatch):
+    """A quick second edit would carry the token from before the first and be refused as if
+    someone else had changed the draft: it waits for the first one's answer instead."""
+    import time
+
+    from designer import editing
+    from designer.models import Draft, Membership, Project, Role
+    from migrations_engine.schema import Schema
+
+    project = Project.objects.create(name="Quick", slug="quick")
+    Membership.objects.create(project=project, user=ada, role=Role.ARCHITECT)
+    draft = Draft.objects.create_from_schema(project, Schema(), None, ada, title="Fast hands")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/p/quick/d/{draft.pk}/")
+    add_table(page, "author")
+    slowly = editing.add_column
+
+    def slow_add_column(*args, **kwargs):
+        time.sleep(1.0)  # the first edit's answer is still on its way when the second is sent
+        return slowly(*args, **kwargs)
+
+    monkeypatch.setattr(editing, "add_column", slow_add_column)
+
+    page.fill("#add-column input[name=name]", "born")
+    page.fill("#add-column input[name=type]", "date")
+    page.click("#add-column button")
+    page.fill("#add-table input[name=new-table-name]", "book")
+    page.click("#add-table button")
+
+    expect(page.locator("#table-list")).to_contain_text("book")
+    expect(page.locator("#conflict")).not_to_contain_text("Not saved")
+    names = {t.name: [c.name for c in t.columns] for t in draft.to_schema().tables}
+    assert names == {"author": ["id", "born"], "book": ["id"]}
