@@ -91,15 +91,21 @@ def test_design_publish_and_rename(page, live_server, ada):
     expect(migration).not_to_contain_text("DROP COLUMN")
 
 
-def test_refused_input_stays_typed_and_undo_and_redo_restore(page, live_server, ada):
+def open_empty_draft(page, live_server, ada, slug: str):
+    """Ada, an architect of a new project ``slug``, in the editor of its empty draft."""
     from designer.models import Draft, Membership, Project, Role
     from migrations_engine.schema import Schema
 
-    project = Project.objects.create(name="Scratch", slug="scratch")
+    project = Project.objects.create(name=slug.title(), slug=slug)
     Membership.objects.create(project=project, user=ada, role=Role.ARCHITECT)
     draft = Draft.objects.create_from_schema(project, Schema(), None, ada, title="Play")
     log_in(page, live_server)
-    page.goto(f"{live_server.url}/p/scratch/d/{draft.pk}/")
+    page.goto(f"{live_server.url}/p/{slug}/d/{draft.pk}/")
+    return draft
+
+
+def test_refused_input_stays_typed_and_undo_and_redo_restore(page, live_server, ada):
+    open_empty_draft(page, live_server, ada, "scratch")
 
     add_table(page, "author")
     page.fill("#add-column input[name=name]", "born")
@@ -148,14 +154,8 @@ def test_an_edit_made_before_the_last_ones_answer_waits_for_it(page, live_server
     import time
 
     from designer import editing
-    from designer.models import Draft, Membership, Project, Role
-    from migrations_engine.schema import Schema
 
-    project = Project.objects.create(name="Quick", slug="quick")
-    Membership.objects.create(project=project, user=ada, role=Role.ARCHITECT)
-    draft = Draft.objects.create_from_schema(project, Schema(), None, ada, title="Fast hands")
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/p/quick/d/{draft.pk}/")
+    draft = open_empty_draft(page, live_server, ada, "quick")
     add_table(page, "author")
     slowly = editing.add_column
 
