@@ -12,7 +12,7 @@ request answers ``Pending`` at once, and the page polls until the picture is in 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -264,21 +264,19 @@ def render(
     return _draw(what, options, fmt)
 
 
-def _draw(what: Subject, options: Options, fmt: str) -> Rendered:
+def _draw(
+    what: Subject, options: Options, fmt: str, then: Callable[[], None] | None = None
+) -> Rendered:
     """``cached_render``; when it has read the diagram, the search index is built from it too
-    (and with it where each table lives, for the breadcrumbs), rather than read again later."""
-    with gc_paused():  # until the diagram is gone (``_drawn_and_indexed``)
-        return _drawn_and_indexed(what, options, fmt)
+    (and with it where each table lives, for the breadcrumbs), rather than read again later.
+    ``then`` runs once the picture is in the cache, before the index is built."""
+    # The collector stays paused until the diagram is gone (``_drawn`` has returned): resumed
+    # while it lives, the first collection walks its million new objects (gc_paused's note).
+    with gc_paused():
+        return _drawn(what, options, fmt, then)
 
 
-def _drawn_and_indexed(what: Subject, options: Options, fmt: str) -> Rendered:
-    rendered, diagram = _draw_reading(what, options, fmt)
-    _index(what, diagram)
-    return rendered
-
-
-def _draw_reading(what: Subject, options: Options, fmt: str) -> tuple[Rendered, Diagram | None]:
-    """``cached_render``, and the diagram it read to draw (None: found in the cache)."""
+def _drawn(what: Subject, options: Options, fmt: str, then: Callable[[], None] | None) -> Rendered:
     read: list[Diagram] = []
 
     def diagram() -> Diagram:
@@ -286,36 +284,26 @@ def _draw_reading(what: Subject, options: Options, fmt: str) -> tuple[Rendered, 
         return read[0]
 
     rendered = cached_render(what.what, options, fmt, diagram)
-    return rendered, (read[0] if read else None)
-
-
-def _index(what: Subject, diagram: Diagram | None) -> None:
-    if diagram is not None:
-        erd_cache.search_index(what.what, lambda: diagram)
+    if then is not None:
+        then()
+    if read:
+        erd_cache.search_index(what.what, lambda: read[0])
+    return rendered
 
 
 def draw_in_background(spec: Sequence[Sequence[Any]], options: Mapping[str, Any], fmt: str) -> str:
     """The task's work: draw into the cache and clear the pending mark (or keep the failure);
     then, the picture out, build the search index from the diagram it read."""
-    what = subject_from_spec(spec)
-    resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
-    # The collector paused until the diagram is gone: re-enabled while it is alive, the first
-    # collection walks its million new objects (0.5 s at 10,000 tables; gc_paused's note).
-    with gc_paused():
-        return _draw_then_index(what, resolved, fmt)
-
-
-def _draw_then_index(what: Subject, options: Options, fmt: str) -> str:
     from designer.erd import RenderError
     from migrations_engine.errors import EngineError
 
+    what = subject_from_spec(spec)
+    resolved = Options(**{**options, "highlight": tuple(options.get("highlight", ()))})
     try:
-        _, diagram = _draw_reading(what, options, fmt)
+        _draw(what, resolved, fmt, then=lambda: erd_cache.finish_pending(what.what, resolved, fmt))
     except (RenderError, EngineError) as exc:
-        erd_cache.finish_pending(what.what, options, fmt, error=str(exc) or type(exc).__name__)
+        erd_cache.finish_pending(what.what, resolved, fmt, error=str(exc) or type(exc).__name__)
         return "failed"
-    erd_cache.finish_pending(what.what, options, fmt)
-    _index(what, diagram)
     return "drawn"
 
 

@@ -49,21 +49,8 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
     loose = [n for n, t in enumerate(diagram.tables) if t.group not in diagram.groups]
     if len(loose) <= above:
         return diagram
-    # A diff may hold a removed and an added table of one name: they are one node here.
-    positions: dict[str, list[int]] = {}
-    for n in loose:
-        positions.setdefault(diagram.tables[n].name, []).append(n)
-    names = sorted(positions)
-    tables, inside = diagram.tables, set(loose)
-    pairs = sorted(
-        {
-            tuple(sorted((tables[e.source].name, tables[e.target].name)))
-            for e in diagram.edges
-            if e.source in inside
-            and e.target in inside
-            and tables[e.source].name != tables[e.target].name
-        }
-    )
+    positions, pairs = _graph_of(diagram, loose)
+    names, tables = sorted(positions), diagram.tables
     fingerprint = hash((tuple(names), tuple(pairs)))
     found = _memo.get(fingerprint)
     if found is None:
@@ -85,6 +72,26 @@ def add_clusters(diagram: Diagram, above: int = 100) -> Diagram:
     return diagram
 
 
+def _graph_of(
+    diagram: Diagram, members: list[int]
+) -> tuple[dict[str, list[int]], list[tuple[str, str]]]:
+    """The foreign-key graph among the tables ``members`` (positions), by name: each name's
+    positions (a diff may hold a removed and an added table of one name: one node here), and
+    the pairs of names linked by a key, in order."""
+    tables, inside = diagram.tables, set(members)
+    positions: dict[str, list[int]] = {}
+    for n in members:
+        positions.setdefault(tables[n].name, []).append(n)
+    pairs = sorted(
+        {
+            tuple(sorted((tables[e.source].name, tables[e.target].name)))
+            for e in diagram.edges
+            if e.source in inside and e.target in inside and tables[e.source].name != tables[e.target].name
+        }
+    )
+    return positions, pairs  # type: ignore[return-value]
+
+
 def split_large_groups(diagram: Diagram, most: int = MAX_DRAWN) -> None:
     """A designer's group of more than ``most`` tables (``layout.MAX_DRAWN``: no view draws
     more) in parts, found as clusters are among its own tables (``find_clusters``), each
@@ -103,17 +110,7 @@ def split_large_groups(diagram: Diagram, most: int = MAX_DRAWN) -> None:
         if name not in large:
             groups[name] = group
             continue
-        inside = set(members[name])
-        positions: dict[str, list[int]] = {}
-        for n in members[name]:
-            positions.setdefault(tables[n].name, []).append(n)
-        pairs = sorted(
-            {
-                tuple(sorted((tables[e.source].name, tables[e.target].name)))
-                for e in diagram.edges
-                if e.source in inside and e.target in inside and tables[e.source].name != tables[e.target].name
-            }
-        )
+        positions, pairs = _graph_of(diagram, members[name])
         diagram.parts[name] = []
         for key, title, names in find_clusters(sorted(positions), pairs):
             part = f"{name} · {title}"

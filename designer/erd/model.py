@@ -128,6 +128,7 @@ class Diagram:
     # A designer's group too large to draw, split into parts (``erd.clusters``): its name →
     # the names of its parts, which took its place in ``groups``.
     parts: dict[str, list[str]] = field(default_factory=dict)
+    _neighbours: list[set[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def group_named(self, ref: str) -> str | None:
         """The name of the group called ``ref`` or whose key is ``ref`` (a cluster's link)."""
@@ -146,11 +147,16 @@ class Diagram:
         return found
 
     def neighbours(self) -> list[set[int]]:
-        out: list[set[int]] = [set() for _ in self.tables]
-        for edge in self.edges:
-            out[edge.source].add(edge.target)
-            out[edge.target].add(edge.source)
-        return out
+        """Each table's neighbours by foreign key, either way: made once (a view asks for them
+        several times: its selection, its columns, its count; the edges never change once the
+        diagram is built). Not to be changed by the caller."""
+        if self._neighbours is None:
+            out: list[set[int]] = [set() for _ in self.tables]
+            for edge in self.edges:
+                out[edge.source].add(edge.target)
+                out[edge.target].add(edge.source)
+            self._neighbours = out
+        return self._neighbours
 
 
 # ---------------------------------------------------------------- groups

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
 from designer.access import get_draft_for, get_project_for
@@ -150,8 +151,6 @@ def _own_page(request: HttpRequest, erd_url: str, query: str) -> str:
 def _view_suffix(options: Options) -> str:
     """What names a download's view in its file name ("-focus-order-2-hops", "-group-sales"),
     so that two views downloaded do not take the same name."""
-    from django.utils.text import slugify
-
     parts = []
     if options.group:
         parts.append(f"group-{slugify(options.group, allow_unicode=True) or 'x'}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -112,6 +113,15 @@ def _generated_schema(source: Schema, dialect: str, tmp_path: Path) -> tuple[str
         return text, introspect(url)
 
 
+@contextmanager
+def example_database(tmp_path, examples, dialect: str):
+    """A folder of its own and a scratch database for one drawn example: (folder, url)."""
+    folder = tmp_path / f"example{next(examples)}"
+    folder.mkdir()
+    with scratch_database(scratch_server(dialect, folder), prefix="me_test") as url:
+        yield folder, url
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_create_all_builds_the_source_schema(corpus, dialect, sources, tmp_path):
@@ -169,9 +179,7 @@ def test_random_schemas_come_back_through_create_all(dialect, tmp_path):
     @live_settings(max_examples=8)
     @given(schema=schemas())
     def check(schema):
-        folder = tmp_path / f"example{next(examples)}"
-        folder.mkdir()
-        with scratch_database(scratch_server(dialect, folder), prefix="me_test") as url:
+        with example_database(tmp_path, examples, dialect) as (folder, url):
             source = random_source(url, schema)
         if source is None:
             return
@@ -213,9 +221,7 @@ def test_random_sequences_and_domains_come_back_through_create_all(tmp_path):
     @live_settings(max_examples=8)
     @given(schema=schemas())
     def check(schema):
-        folder = tmp_path / f"example{next(examples)}"
-        folder.mkdir()
-        with scratch_database(scratch_server("postgresql", folder), prefix="me_test") as url:
+        with example_database(tmp_path, examples, "postgresql") as (folder, url):
             create_schema(url, schema)
             source = introspect(url)
         _, built = _generated_schema(source, "postgresql", folder)
