@@ -305,7 +305,7 @@ class _Writer:
             if table.collation:
                 options.append(("mysql_collate", repr(table.collation)))
         if self.dialect == "sqlite":
-            if any(c.identity for c in table.columns) and table.primary_key and len(table.primary_key.columns) == 1:
+            if self._sqlite_autoincrement(table):
                 options.append(("sqlite_autoincrement", "True"))
             if table.without_rowid:
                 options.append(("sqlite_with_rowid", "False"))
@@ -313,10 +313,24 @@ class _Writer:
                 options.append(("sqlite_strict", "True"))
         return options
 
+    def _sqlite_autoincrement(self, table: Table) -> bool:
+        return (
+            self.dialect == "sqlite"
+            and any(c.identity for c in table.columns)
+            and table.primary_key is not None
+            and len(table.primary_key.columns) == 1
+        )
+
     def _notes(self, table: Table, indent: int) -> list[str]:
         """What SQLAlchemy cannot create, said where it would have been."""
         pad = " " * indent
         notes = []
+        key = table.primary_key
+        if self._sqlite_autoincrement(table) and key and key.name and key.name != primary_key_name(table.name):
+            notes.append(
+                f"{pad}# The primary key's name {key.name!r} is not created by SQLAlchemy: on SQLite"
+                " it writes an AUTOINCREMENT key in its column, without a name."
+            )
         for exclusion in table.exclusions:
             notes.append(f"{pad}# Not created by SQLAlchemy: the exclusion constraint {exclusion.name!r}.")
         commented = [("primary key", table.primary_key)] if table.primary_key and table.primary_key.comment else []

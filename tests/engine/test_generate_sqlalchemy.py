@@ -24,6 +24,7 @@ from sqlalchemy import orm
 from migrations_engine.errors import EngineError
 from migrations_engine.generate import generate
 from migrations_engine.introspect import introspect
+from migrations_engine.naming import primary_key_name
 from migrations_engine.schema import Schema
 from migrations_engine.scratch import scratch_database
 from migrations_engine.urls import DatabaseURL
@@ -68,12 +69,21 @@ def _expressible(schema: Schema, dialect: str) -> Schema:
             return replace(c, serial=False, nullable=False)
         return c
 
+    def key(t):
+        if t.primary_key is None:
+            return None
+        key = replace(t.primary_key, comment=None)
+        if dialect == "sqlite" and len(key.columns) == 1 and any(c.identity for c in t.columns):
+            # SQLite's AUTOINCREMENT key is written in its column, without its name.
+            key = replace(key, name=primary_key_name(t.name))
+        return key
+
     def table(t):
         return replace(
             t,
             columns=tuple(column(c, t) for c in t.columns),
             # SQLAlchemy has no comments on keys, constraints or indexes.
-            primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
+            primary_key=key(t),
             foreign_keys=tuple(replace(f, comment=None) for f in t.foreign_keys),
             uniques=tuple(replace(u, comment=None) for u in t.uniques),
             checks=tuple(replace(c, comment=None, no_inherit=False) for c in t.checks),
@@ -228,3 +238,21 @@ def test_random_sequences_and_domains_come_back_through_create_all(tmp_path):
         assert_same_schema(built, _expressible(source, "postgresql"), "random sequences and domains")
 
     check()
+
+
+def test_a_named_autoincrement_key_on_sqlite_is_said_to_lose_its_name(tmp_path):
+    """Found by the random round trip: SQLAlchemy writes SQLite's AUTOINCREMENT key in its
+    column and drops the key's name; the module says so, and the rest comes back."""
+    from migrations_engine.schema import Column, PrimaryKey, Table
+    from migrations_engine.types import ColumnType
+
+    source = Schema(tables=(
+        Table("ß_X", columns=(Column("Name1", ColumnType("integer"), nullable=False, identity=True),),
+              primary_key=PrimaryKey(("Name1",), name="groupfrom")),
+    ))
+    text = generate(source, "sqlalchemy", "sqlite")
+
+    assert "# The primary key's name 'groupfrom' is not created by SQLAlchemy" in text
+    _, built = _generated_schema(source, "sqlite", tmp_path)
+    assert built.table("ß_X").primary_key.name == "ß_X_pkey"
+    assert_same_schema(built, _expressible(source, "sqlite"), "a named AUTOINCREMENT key")
