@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import html
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def render_diagram(
     refused = 0
     resolved, notice = dot.resolve(diagram, options)
     try:
-        source = dot.to_dot(diagram, resolved)
+        drawing = dot.drawing(diagram, resolved)
     except OptionError as exc:
         if strict:
             raise
@@ -145,7 +146,7 @@ def render_diagram(
                 scale=options.scale,
             ),
         )
-        source = dot.to_dot(diagram, resolved)
+        drawing = dot.drawing(diagram, resolved)
     shown = dot.tables_shown(diagram, resolved)
     if shown > layout.MAX_DRAWN and not strict and resolved.focus and resolved.hops > 1:
         # Fewer hops around the same table, as many as stay drawable (0 hops always is).
@@ -160,7 +161,7 @@ def render_diagram(
             f"hop{'s' if hops != 1 else ''}."
         )
         resolved = fewer
-        source = dot.to_dot(diagram, resolved)
+        drawing = dot.drawing(diagram, resolved)
     if shown > layout.MAX_DRAWN and not strict:
         refused = shown
         parts = diagram.parts.get(resolved.group, ())
@@ -183,16 +184,18 @@ def render_diagram(
                 "table or search for one."
             )
         resolved, notice = _with_view(options, "overview"), ""
-        source = dot.to_dot(diagram, resolved)
+        drawing = dot.drawing(diagram, resolved)
         shown = 0
-    if fmt == "dot":
-        content = source.encode("utf-8")
+    if fmt == "svg":
+        sources = drawing.sources(_parts(len(drawing.nodes)))
+        content = render.merge_svgs(render.run_dots(sources, fmt))
+        content = render.tidy_svg(content, _node_titles(diagram))
     elif fmt == "png":
-        content = render.run_png(source, resolved.scale)
+        content = render.run_png(drawing.source(), resolved.scale)
+    elif fmt == "dot":
+        content = drawing.source().encode("utf-8")
     else:
-        content = render.run_dot(source, fmt)
-        if fmt == "svg":
-            content = render.tidy_svg(content, _node_titles(diagram))
+        content = render.run_dot(drawing.source(), fmt)
     rendered = Rendered(
         content=content,
         fmt=fmt,
@@ -208,6 +211,21 @@ def render_diagram(
     )
     rendered.join_options()  # joined now, so that the cache keeps it
     return rendered
+
+
+#: A drawing of this many tables or more is drawn in parts, one ``dot`` per processor, at once
+#: (``erd.dot.Drawing.sources``): a 1,000-table drawing took 0.47 s in one, 0.28 s in two.
+PART_TABLES = 150
+
+
+def _parts(tables: int) -> int:
+    """How many parts to draw ``tables`` tables in: one per processor this process may use,
+    each of at least ``PART_TABLES`` tables."""
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        processors = os.cpu_count() or 1
+    return max(1, min(processors, tables // PART_TABLES))
 
 
 #: Diagrams of more tables than this offer only the drawn tables in the focus picker: the

@@ -2,7 +2,7 @@
 
 A large schema without groups (or with many tables in none) is browsed by its clusters:
 connected components of the foreign-key graph; one larger than ``CAP`` split into modularity
-communities (Louvain, networkx, a fixed seed), and a community still larger cut breadth-first;
+communities (Louvain, ``erd.louvain``), and a community still larger cut breadth-first;
 components and communities of fewer than ``SMALL`` tables share clusters (packed up to
 ``CAP``), and components of one or two tables are gathered into "Unrelated tables" (in pieces
 of at most ``CAP``). Each cluster is named after its
@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import zlib
 
+from designer.erd import louvain
 from designer.erd.layout import MAX_DRAWN
 from designer.erd.model import Diagram, Group
 
 CAP = 150  # tables: no cluster is larger
 TINY = 2  # tables: components this small go to "Unrelated tables"
 SMALL = 12  # tables: components smaller than this share clusters, packed up to CAP
-SEED = 14  # Louvain's seed: stable clusters for the same schema
 UNRELATED = "Unrelated tables"
 # Muted colours that dark text reads on once tinted, chosen per cluster by its key.
 PALETTE = ("#5b7fa6", "#7a6ea8", "#4f8f7a", "#a0764a", "#8a8f3c", "#a45d7a", "#4c8aa0", "#7d7d7d")
@@ -186,7 +186,7 @@ def _components(adjacent: dict[str, set[str]]) -> list[list[str]]:
 def _split(adjacent: dict[str, set[str]], component: list[str]) -> list[list[str]]:
     """A connected component as communities of at most ``CAP`` tables.
 
-    Louvain (networkx) runs once, on the component with its trees folded in: a table with one
+    Louvain (``erd.louvain``) runs once, on the component with its trees folded in: a table with one
     neighbour joins that neighbour's community, which the modularity would choose anyway, and
     the graph Louvain walks shrinks to the component's core (under half of a sparse schema):
     Louvain's time is most of the clustering. A community still above ``CAP`` is cut
@@ -194,18 +194,21 @@ def _split(adjacent: dict[str, set[str]], component: list[str]) -> list[list[str
     """
     if len(component) <= CAP:
         return [sorted(component)]
-    import networkx as nx  # here: only large diagrams need it (its import costs ~0.3 s)
-
     parent = _fold(adjacent, component)
-    core = [n for n in component if n not in parent]
+    core = sorted(n for n in component if n not in parent)
     communities: list[set[str]] = [set(core)]
     if len(core) > CAP:
-        graph = nx.Graph()
-        graph.add_nodes_from(sorted(core))
-        graph.add_edges_from(
-            sorted((a, b) for a in core for b in adjacent[a] if a < b and b not in parent)
+        position = {name: k for k, name in enumerate(core)}
+        found = louvain.communities(
+            len(core),
+            sorted(
+                (position[a], position[b])
+                for a in core
+                for b in adjacent[a]
+                if a < b and b not in parent
+            ),
         )
-        communities = nx.community.louvain_communities(graph, seed=SEED)
+        communities = [{core[k] for k in members} for members in found]
     home = {n: k for k, community in enumerate(communities) for n in community}
     for node in parent:
         root = node

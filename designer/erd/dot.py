@@ -353,12 +353,102 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     (``erd.layout``, each label's size from ``erd.metrics``): every node's ``pos`` and every
     box's ``bb`` in the source, which Graphviz then only draws (``layout=nop2``).
     """
+    return drawing(diagram, options).source()
+
+
+@dataclass
+class Drawing:
+    """A view's tables, boxes and lines, ready to be written as DOT: whole (``source``) or,
+    once placed, in parts that Graphviz can draw side by side (``sources``)."""
+
+    nodes: dict[int, tuple[str, dict[str, str]]]  # node → (label, attributes), in order
+    boxes: dict[int, tuple[list[dict[str, str]], list[int]]]  # cluster → (attribute lines, nodes)
+    edges: list[tuple[Edge, bool, bool]]  # each key, and whether each end is drawn in full
+    stubs: list[int] = field(default_factory=list)  # nodes drawn last, outside every box
+    columns: list[list[int]] = field(default_factory=list)  # when placed: left to right
+    anchor: tuple[float, float] | None = None  # when placed: below and left of everything
+    overview: str = ""  # the overview's whole source: it is not drawn in parts
+
+    def source(self) -> str:
+        """The whole view as one DOT source."""
+        return self.overview or self._write(set(self.nodes))
+
+    def sources(self, count: int) -> list[str]:
+        """The view in up to ``count`` DOT sources (``render.run_dots`` draws them at once and
+        ``render.merge_svgs`` joins their SVGs): runs of columns of about equal rows, each
+        key in its referencing table's part, with its other end copied there invisibly (its
+        ports are in its label). Every part has the same anchor, the lowest and leftmost
+        point, from which Graphviz counts the coordinates: the parts' drawings then line up.
+        A view not placed by us is one source."""
+        if self.overview or not self.columns or count < 2:
+            return [self.source()]
+        weights = [sum(self.nodes[n][0].count("<TR>") for n in column) for column in self.columns]
+        share, total, runs = sum(weights) / count, 0.0, [set[int]()]
+        for column, weight in zip(self.columns, weights):
+            if total >= share * len(runs) and len(runs) < count:
+                runs.append(set())
+            runs[-1].update(column)
+            total += weight
+        return [self._write(run) for run in runs if run]
+
+    def _write(self, inside: set[int]) -> str:
+        """DOT of the nodes ``inside`` with their boxes and the keys from them; the other end
+        of such a key, when not inside, invisibly."""
+        graph = Digraph("erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
+        if self.anchor is not None:
+            graph.attr(layout="nop2", splines="line", outputorder="edgesfirst")
+        later = {n for _, nodes in self.boxes.values() for n in nodes} | set(self.stubs)
+        for n in self.nodes:
+            if n in inside and n not in later:
+                self._node(graph, n)
+        for k, (lines, nodes) in self.boxes.items():
+            mine = [n for n in nodes if n in inside]
+            if nodes[0] not in inside:  # the box is drawn by the part of its first table
+                for n in mine:
+                    self._node(graph, n)
+                continue
+            with graph.subgraph(name=f"cluster_{k}") as cluster:
+                for attrs in lines:
+                    cluster.attr(**attrs)
+                for n in mine:
+                    self._node(cluster, n)
+        for n in self.stubs:
+            if n in inside:
+                self._node(graph, n)
+        keys = [key for key in self.edges if key[0].source in inside]
+        for n in sorted({edge.target for edge, _, _ in keys} - inside):
+            self._node(graph, n, copy=True)
+        for edge, source_full, target_full in keys:
+            _edges(graph, edge, source_full, target_full)
+        if self.anchor is not None:
+            graph.node(
+                ANCHOR,
+                label="",
+                id=f"erd_{ANCHOR}",
+                shape="point",
+                style="invis",
+                width="0.01",
+                pos="{:g},{:g}".format(*self.anchor),
+            )
+        return graph.source
+
+    def _node(self, graph: Digraph, n: int, copy: bool = False) -> None:
+        label, attrs = self.nodes[n]
+        if copy:  # drawn in another part: here only for the ports of its keys
+            attrs = {**attrs, "id": f"erd_copy{n}", "style": "invis"}
+        graph.node(f"t{n}", label=label, **attrs)
+
+
+ANCHOR = "anchor"  # the invisible point at the lower left of a placed view (``Drawing``)
+
+
+def drawing(diagram: Diagram, options: Options = Options()) -> Drawing:
+    """What ``to_dot`` writes, before it is written."""
     if options.view == "overview" and not (options.group or options.focus):
-        return overview_dot(diagram, options)
+        return Drawing({}, {}, [], overview=overview_dot(diagram, options))
     selection = select(diagram, options)
     terms = tuple(t.lower() for t in options.highlight if t)
     focus = diagram.index_of(options.focus) if options.focus else None
-    graph = Digraph("erd", graph_attr=GRAPH_ATTRS, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
     full = set(selection.shown)
     drawn = full | set(selection.stubs)
 
@@ -387,56 +477,47 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
     number = {name: k for k, name in enumerate(diagram.groups)}
     placement = None
     columns: list[list[int]] = []
+    anchor = None
     if len(drawn) > layout.COLUMNS_FROM:
         sizes = measure(diagram, parts, set(selection.stubs), focus)
         columns = table_columns(diagram, selection, {n: h for n, (_, h) in sizes.items()})
-        boxes = [
+        box_of = [
             f"cluster_{number[diagram.tables[column[0]].group]}"
             if column[0] in full and diagram.tables[column[0]].group in clusters
             else ""
             for column in columns
         ]
-        placement = layout.place(columns, sizes, boxes)
-        # Straight lines under the tables: curves between far columns bowed out a screen
-        # below them; passing under a table, a line hides none of its text.
-        graph.attr(layout="nop2", splines="line", outputorder="edgesfirst")
+        placement = layout.place(columns, sizes, box_of)
         for n, (x, y) in placement.centres.items():
             parts[n][1]["pos"] = f"{x:g},{y:g}"
+        anchor = layout.lower_left(placement, sizes)
 
-    def node(target: Digraph, n: int) -> None:
-        label, attrs = parts[n]
-        target.node(f"t{n}", label=label, **attrs)
-
-    in_cluster = {n for members in clusters.values() for n in members}
-    for n in selection.shown:
-        if n not in in_cluster:
-            node(graph, n)
+    boxes: dict[int, tuple[list[dict[str, str]], list[int]]] = {}
     for name, k in number.items():
         if name not in clusters:
             continue
         group_colour = colour(diagram.groups[name].colour)
-        with graph.subgraph(name=f"cluster_{k}") as cluster:
-            cluster.attr(
-                label=f"<<B>{text(name)}</B>>",
-                color=group_colour,
-                fontcolor=group_colour,
-                style="rounded,filled",
-                fillcolor=tint(group_colour, 0.06),
-                penwidth="1.5",
-                id=f"erd_c{k}",
+        attrs = {
+            "label": f"<<B>{text(name)}</B>>",
+            "color": group_colour,
+            "fontcolor": group_colour,
+            "style": "rounded,filled",
+            "fillcolor": tint(group_colour, 0.06),
+            "penwidth": "1.5",
+            "id": f"erd_c{k}",
+        }
+        lines = [attrs]
+        if placement is not None:
+            lines.append(
+                {
+                    "bb": ",".join(f"{v:g}" for v in placement.boxes[f"cluster_{k}"]),
+                    "lp": "{:g},{:g}".format(*placement.labels[f"cluster_{k}"]),
+                }
             )
-            if placement is not None:
-                box = placement.boxes[f"cluster_{k}"]
-                cluster.attr(
-                    bb=",".join(f"{v:g}" for v in box),
-                    lp="{:g},{:g}".format(*placement.labels[f"cluster_{k}"]),
-                )
-            for n in clusters[name]:
-                node(cluster, n)
-    for n in selection.stubs:
-        node(graph, n)
+        boxes[k] = (lines, clusters[name])
 
     column_of = {n: k for k, column in enumerate(columns) for n in column}
+    edges: list[tuple[Edge, bool, bool]] = []
     for edge in diagram.edges:
         if (
             edge.source in drawn
@@ -447,8 +528,8 @@ def to_dot(diagram: Diagram, options: Options = Options()) -> str:
             if columns and column_of[edge.source] == column_of[edge.target]:
                 # A straight line between ports of one column would cross its tables.
                 source_full = target_full = False
-            _edges(graph, edge, source_full, target_full)
-    return graph.source
+            edges.append((edge, source_full, target_full))
+    return Drawing(parts, boxes, edges, list(selection.stubs), columns, anchor)
 
 
 def measure(diagram: Diagram, nodes: Iterable[int], stubs: set[int], focus: int | None) -> dict[int, tuple[float, float]]:

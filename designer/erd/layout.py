@@ -44,6 +44,7 @@ CLUSTER_PT = BOX_MARGIN_PT + BOX_LABEL_PT  # what a box adds to a column's heigh
 COLUMN_PT = 330  # a column's width: a table of ten columns and the gap
 ASPECT = 16 / 9  # width / height the columns aim at, below MAX_HEIGHT
 MIN_BUDGET_PT = 600
+ANCHOR_MARGIN_PT = 2  # ``lower_left``: beyond everything drawn
 MARGIN_PT = 120  # the padding, the boxes' margins and the curves that bulge past the columns
 
 
@@ -186,6 +187,20 @@ def place(
             box: (round((left + right) / 2, 1), round(bottom - BOX_MARGIN_PT / 2 - BOX_LABEL_PT / 2, 1))
             for box, (left, right, _) in extent.items()
         },
+    )
+
+
+def lower_left(placement: Placement, sizes: Mapping[int, tuple[float, float]]) -> tuple[float, float]:
+    """A point below and left of everything ``placement`` draws (``sizes``: each node's, which
+    ``erd.metrics`` never makes smaller than Graphviz draws it). Graphviz counts a drawing's
+    coordinates from its lowest, leftmost point: with this point in it (``erd.dot.Drawing``),
+    every part of a view drawn in parts is counted from the same one."""
+    lefts = [cx - sizes[n][0] / 2 for n, (cx, _) in placement.centres.items()]
+    bottoms = [cy - sizes[n][1] / 2 for n, (_, cy) in placement.centres.items()]
+    lefts += [box[0] for box in placement.boxes.values()]
+    bottoms += [box[1] for box in placement.boxes.values()]
+    return round(min(lefts, default=0.0) - ANCHOR_MARGIN_PT, 1), round(
+        min(bottoms, default=0.0) - ANCHOR_MARGIN_PT, 1
     )
 
 

@@ -12,7 +12,8 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 
 from designer.erd.model import visible
 
@@ -91,29 +92,52 @@ def run_dot(source: str, fmt: str, timeout: float = TIMEOUT) -> bytes:
     the megabytes of a large diagram 4 KB in and 32 KB out at a time, which cost a tenth of
     ``render_erd``'s own work (bench/erd_cli.py).
     """
-    with _scratch() as given, _scratch() as output, _scratch() as errors:
-        given.write(source.encode("utf-8"))
-        given.seek(0)
-        try:
-            process = subprocess.Popen(
-                [dot_command(), f"-T{fmt}"], stdin=given, stdout=output, stderr=errors
-            )
-        except FileNotFoundError:
-            raise RenderError(
-                "Graphviz's dot is not installed (apt-get install graphviz)"
-            ) from None
-        if _waited_out(process, timeout):
+    return run_dots([source], fmt, timeout)[0]
+
+
+def run_dots(sources: Sequence[str], fmt: str, timeout: float = TIMEOUT) -> list[bytes]:
+    """``run_dot`` on each of ``sources`` at once, one ``dot`` each: their outputs in order.
+    ``timeout`` is for them all; the first failure is raised once all have ended."""
+    with ExitStack() as files:
+        runs = []
+        for source in sources:
+            given, output, errors = (files.enter_context(_scratch()) for _ in range(3))
+            given.write(source.encode("utf-8"))
+            given.seek(0)
+            process = _started(fmt, given, output, errors)
+            files.callback(_reaped, process)  # whatever happens next, no dot is left running
+            runs.append((process, output, errors))
+        if _waited_out([process for process, _, _ in runs], timeout):
             raise RenderError(f"dot took longer than {timeout:g} s")
-        if process.returncode != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RenderError(f"dot failed: {message[-1] if message else process.returncode}")
-        output.seek(0)
-        return output.read()
+        for process, _, errors in runs:
+            if process.returncode != 0:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise RenderError(
+                    f"dot failed: {message[-1] if message else process.returncode}"
+                )
+        out = []
+        for _, output, _ in runs:
+            output.seek(0)
+            out.append(output.read())
+        return out
 
 
-def _waited_out(process: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for ``process``; kill it after ``timeout`` seconds: True if it had to be.
+def _reaped(process: subprocess.Popen[bytes]) -> None:
+    if process.returncode is None:
+        process.kill()
+        process.wait()
+
+
+def _started(fmt: str, given: BinaryIO, output: BinaryIO, errors: BinaryIO) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen([dot_command(), f"-T{fmt}"], stdin=given, stdout=output, stderr=errors)
+    except FileNotFoundError:
+        raise RenderError("Graphviz's dot is not installed (apt-get install graphviz)") from None
+
+
+def _waited_out(processes: Sequence[subprocess.Popen[bytes]], timeout: float) -> bool:
+    """Wait for ``processes``; kill them after ``timeout`` seconds: True if it had to be.
 
     A timer kills it rather than ``wait(timeout)``, which polls, sleeping up to 50 ms between
     looks: tens of milliseconds lost on every drawing that ``dot`` finishes in a fraction of a
@@ -122,12 +146,14 @@ def _waited_out(process: subprocess.Popen[bytes], timeout: float) -> bool:
 
     def kill() -> None:
         killed.set()
-        process.kill()
+        for process in processes:
+            process.kill()
 
     timer = threading.Timer(timeout, kill)
     timer.start()
     try:
-        process.wait()
+        for process in processes:
+            process.wait()
     finally:
         timer.cancel()
     return killed.is_set()
@@ -147,8 +173,13 @@ def _scratch() -> BinaryIO:
 # SVG was 1.9 MB, 1.2 MB without): its comments (node names, ``<!-- t3 -->``), the blank cells
 # (a text of one space), the table font said once on the root (inherited) rather than on every
 # text, and attributes that say the default (text-anchor start, no stroke).
-_COMMENTS = re.compile(rb"^<!-- [^\n]* -->\n", re.MULTILINE)
-_BLANK_TEXT = re.compile(rb"^<text [^>\n]*> </text>\n", re.MULTILINE)
+# What an invisible node leaves (the anchor and the copies of erd.dot.Drawing's parts), where
+# a dot writes anything for it: its group with only its title.
+_INVISIBLE = re.compile(rb'<g id="erd_(?:copy\d+|anchor)" class="node">\n<title>[^<]*</title>\n</g>\n')
+# Searched for from their first characters (a pattern that starts with ``^`` is tried at every
+# line of the megabytes): a comment from its newline, a blank text from its end, ``> </text>``.
+_COMMENTS = re.compile(rb"\n<!-- [^\n]* -->(?=\n)")
+_BLANK_TEXT = b"> </text>\n"
 _SAID_ON_ROOT = (b' font-family="Helvetica,sans-Serif"', b' font-size="11.00"')
 _DEFAULTS = (b' text-anchor="start"', b' stroke="transparent"')
 
@@ -183,8 +214,9 @@ def tidy_svg(svg: bytes, nodes: Mapping[str, tuple[str, str]]) -> bytes:
     start = svg.find(b"<svg ")
     if start > 0:
         svg = svg[start:]
+    svg = _INVISIBLE.sub(b"", svg)
     svg = _TITLES.sub(node, svg)
-    svg = _COMMENTS.sub(b"", _BLANK_TEXT.sub(b"", svg))
+    svg = _COMMENTS.sub(b"", _without_blank_texts(svg))
     for said in (*_SAID_ON_ROOT, *_DEFAULTS):
         svg = svg.replace(said, b"")
     root = b'<svg class="erd-svg" role="img" aria-label="%s"%s ' % (
@@ -192,3 +224,93 @@ def tidy_svg(svg: bytes, nodes: Mapping[str, tuple[str, str]]) -> bytes:
         b"".join(_SAID_ON_ROOT).replace(b'"11.00"', b'"11"'),
     )
     return svg.replace(b"<svg ", root, 1)
+
+
+def _without_blank_texts(svg: bytes) -> bytes:
+    """``svg`` without its lines ``<text …> </text>`` (a cell of one space)."""
+    pieces = svg.split(_BLANK_TEXT)
+    kept = []
+    for piece in pieces[:-1]:
+        line = piece.rfind(b"\n") + 1
+        if piece.startswith(b"<text ", line):
+            kept.append(piece[:line])
+        else:  # a blank at the end of a longer line: not one of dot's blank cells
+            kept.append(piece + _BLANK_TEXT)
+    kept.append(pieces[-1])
+    return b"".join(kept)
+
+
+# dot's SVG: its size and where it puts the drawing's origin, then the background (merge_svgs).
+_SIZE = re.compile(
+    rb'<svg width="[\d.]+pt" height="[\d.]+pt"\n viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"([^>]*)>'
+)
+_GRAPH = re.compile(
+    rb'<g id="graph0" class="graph" transform="scale\(1 1\) rotate\(0\) '
+    rb'translate\(([-\d.]+) ([-\d.]+)\)">\n<title>([^<]*)</title>\n<polygon fill="([^"]*)" '
+    rb'stroke="transparent" points="[^"]*"/>\n'
+)
+_EDGE_IDS = re.compile(rb'id="(a_)?edge(\d+)"')
+
+
+def merge_svgs(parts: Sequence[bytes]) -> bytes:
+    """The SVGs of a view drawn in parts (``erd.dot.Drawing.sources``) as one: the drawing
+    the whole source gives, but for the order of its lines (each part's boxes, then their
+    lines, then their tables, as ``outputorder=edgesfirst`` has them). Each part counts its
+    coordinates from the same anchor, so their drawings are joined as they are; the picture's
+    size is what covers them all. The edges' ids are numbered on across the parts."""
+    if len(parts) == 1:
+        return parts[0]
+    sections: list[list[bytes]] = [[], [], []]  # boxes, lines, tables
+    low_x = low_y = high_x = high_y = 0.0
+    edges_before = 0
+    head = graph = None
+    for number, part in enumerate(parts):
+        size, frame = _SIZE.search(part), _GRAPH.search(part)
+        if size is None or frame is None:
+            raise RenderError("dot's SVG is not in the form expected: cannot join its parts")
+        width, height = float(size[1]), float(size[2])
+        dx, dy = float(frame[1]), float(frame[2])
+        if number == 0:
+            head, graph = size, frame
+            low_x, low_y, high_x, high_y = -dx, -dy, width - dx, height - dy
+        else:
+            low_x, low_y = min(low_x, -dx), min(low_y, -dy)
+            high_x, high_y = max(high_x, width - dx), max(high_y, height - dy)
+        body = _COMMENTS.sub(b"", part[frame.end() : part.rindex(b"</g>\n</svg>")])
+        if edges_before:
+            body = _EDGE_IDS.sub(
+                lambda m: b'id="%sedge%d"' % (m[1] or b"", int(m[2]) + edges_before), body
+            )
+        edges_before = max((int(m[2]) for m in _EDGE_IDS.finditer(body)), default=edges_before)
+        first_edge, first_node = _first(body, b"edge"), _first(body, b"node")
+        sections[0].append(body[: min(first_edge, first_node)])
+        sections[1].append(body[first_edge:first_node])
+        sections[2].append(body[first_node:])
+    assert head is not None and graph is not None
+    width, height = high_x - low_x, high_y - low_y
+    corners = [(low_x, high_y), (low_x, low_y), (high_x, low_y), (high_x, high_y), (low_x, high_y)]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners).replace(".0,", ",").replace(".0 ", " ")
+    return b"".join(
+        [
+            b'<svg width="%dpt" height="%dpt"\n viewBox="0.00 0.00 %.2f %.2f"%s>\n'
+            % (round(width), round(height), width, height, head[3]),
+            b'<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(%s %s)">\n'
+            % (_number(-low_x), _number(-low_y)),
+            b"<title>%s</title>\n" % graph[3],
+            b'<polygon fill="%s" stroke="transparent" points="%s"/>\n' % (graph[4], points.encode()),
+            *sections[0],
+            *sections[1],
+            *sections[2],
+            b"</g>\n</svg>\n",
+        ]
+    )
+
+
+def _first(body: bytes, kind: bytes) -> int:
+    """Where the first ``<g>`` of ``kind`` (edge, node) starts in ``body``; its end if none."""
+    found = body.find(b'" class="%s">' % kind)
+    return len(body) if found < 0 else body.rindex(b"<g id=", 0, found)
+
+
+def _number(value: float) -> bytes:
+    return f"{value:.2f}".rstrip("0").rstrip(".").encode()

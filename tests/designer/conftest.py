@@ -35,26 +35,29 @@ def fast_passwords(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def erd_cache(settings) -> None:
-    # An empty cache of diagrams per test, in memory: the configured file cache outlives runs.
+    # Empty caches of diagrams and analyses per test, in memory: the configured file caches
+    # outlive runs.
     settings.CACHES = {
         **settings.CACHES,
         "erd": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": new_uid()},
+        "analysis": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": new_uid()},
     }
 
 
 @pytest.fixture
 def dot_calls(monkeypatch) -> list[str]:
-    """The formats ``dot`` is run for, in order (it still runs)."""
+    """The formats ``dot`` is run for, in order, once per drawing however many parts it is
+    drawn in (it still runs)."""
     from designer.erd import render
 
     calls: list[str] = []
-    real = render.run_dot
+    real = render.run_dots
 
-    def counting(source: str, fmt: str, timeout: float = render.TIMEOUT) -> bytes:
+    def counting(sources: list[str], fmt: str, timeout: float = render.TIMEOUT) -> list[bytes]:
         calls.append(fmt)
-        return real(source, fmt, timeout)
+        return real(sources, fmt, timeout)
 
-    monkeypatch.setattr(render, "run_dot", counting)
+    monkeypatch.setattr(render, "run_dots", counting)
     return calls
 
 

@@ -53,10 +53,10 @@ def test_dot_sources_are_cached_without_running_dot(dot_calls, reads):
 
 
 def test_failures_are_not_cached(monkeypatch, reads):
-    def failing(source, fmt, timeout=0):
+    def failing(sources, fmt, timeout=0):
         raise RenderError("dot took longer than 1 s")
 
-    monkeypatch.setattr(render, "run_dot", failing)
+    monkeypatch.setattr(render, "run_dots", failing)
     for _ in range(2):
         with pytest.raises(RenderError):
             cached_render(WHAT, Options(), "svg", diagram(reads))

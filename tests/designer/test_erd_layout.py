@@ -26,6 +26,7 @@ from bench.generate import generate_schema
 from designer.erd import Options, layout, render_diagram
 from designer.erd.dot import to_dot
 from designer.erd.layout import MAX_DRAWN, MAX_HEIGHT, svg_size
+from designer.erd.dot import ANCHOR
 from designer.erd.render import run_dot
 from designer.erd.model import Group, from_schema, groups_by_table
 from migrations_engine.schema import ForeignKey, PrimaryKey, Schema, Table
@@ -199,14 +200,17 @@ def test_a_large_view_is_placed_in_columns_without_overlaps_within_three_screens
     schema = generate_schema(300, random.Random(seed))
     diagram = from_schema(schema)
     source = render_diagram(diagram, Options(view="all"), "dot").content.decode()
-    assert "layout=nop2" in source and source.count(" pos=") == 300
+    assert "layout=nop2" in source and source.count(" pos=") == 300 + 1  # and the anchor
 
     rendered = render_diagram(diagram, Options(view="all"), "svg")
     assert svg_size(rendered.content)[1] <= MAX_HEIGHT
     assert b'id="erd_c0"' in rendered.content  # the clusters' boxes are drawn
 
-    placed = sorted(boxes_in(run_dot(source, "plain")).values())
+    boxes = boxes_in(run_dot(source, "plain"))
+    anchor = boxes.pop(ANCHOR)
+    placed = sorted(boxes.values())
     assert len(placed) == 300
+    assert all(anchor[2] < left and anchor[3] < bottom for left, bottom, _, _ in placed)
     for k, (left, bottom, right, top) in enumerate(placed):
         for other in placed[k + 1 :]:
             if other[0] >= right:  # sorted by left edge: no later one can overlap

@@ -127,10 +127,10 @@ def test_bad_sources(tmp_path):
 
 
 def test_dot_failing(snapshot, tmp_path, monkeypatch):
-    def failing(source, fmt, timeout=0):
+    def failing(sources, fmt, timeout=0):
         raise RenderError("dot took longer than 120 s")
 
-    monkeypatch.setattr(render, "run_dot", failing)
+    monkeypatch.setattr(render, "run_dots", failing)
 
     with pytest.raises(CommandError, match="^dot took longer than 120 s$"):
         run(str(snapshot), "-o", str(tmp_path / "d.png"))

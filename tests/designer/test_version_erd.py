@@ -175,10 +175,10 @@ def test_a_large_schema_opens_on_its_groups_with_the_whole_one_click_away(client
 
 
 def test_dot_failing_is_a_message_not_an_error(client, cast, version, monkeypatch):
-    def failing(source, fmt, timeout=0):
+    def failing(sources, fmt, timeout=0):
         raise RenderError("dot took longer than 120 s")
 
-    monkeypatch.setattr(render, "run_dot", failing)
+    monkeypatch.setattr(render, "run_dots", failing)
     client.force_login(cast.viewer)
 
     page = client.get(URL)
@@ -258,10 +258,10 @@ def test_a_failed_background_drawing_says_so_and_stops_asking(
 ):
     from tests.designer.deployments import run_queued
 
-    def failing(source, fmt, timeout=0):
+    def failing(sources, fmt, timeout=0):
         raise RenderError("dot took longer than 120 s")
 
-    monkeypatch.setattr(render, "run_dot", failing)
+    monkeypatch.setattr(render, "run_dots", failing)
     client.force_login(cast.viewer)
     client.get(URL, **HTMX)
     run_queued()
