@@ -82,43 +82,63 @@ def main(argv: list[str] | None = None) -> int:
         client = Client()
         client.force_login(reviewer)
 
-        def after_an_edit() -> object:
-            """The first view after an edit: the draft's change is computed afresh, the base
-            version's parsed schema is still kept by this process."""
-            from django.core.cache import cache
+        def forget() -> None:
+            """What an edit does to the kept analysis: the new content has none."""
+            from django.core.cache import caches
 
-            cache.clear()
-            return client.get(f"/p/big/d/{draft.pk}/review/")
+            caches["analysis"].clear()
+
+        def worker_analyses() -> None:
+            """What the worker does after an edit of a large draft (``designer.analysis``)."""
+            from designer import analysis
+
+            forget()
+            draft.refresh_from_db()
+            analysis.analyse(draft, draft.project.dialect)
 
         def cold_review() -> object:
             """The first view after an edit, in a fresh process: nothing kept."""
-            from django.core.cache import cache
-
             from designer.models import versions
 
-            cache.clear()
+            forget()
             versions._PARSED.clear()
             return client.get(f"/p/big/d/{draft.pk}/review/")
 
+        def after_an_edit() -> object:
+            forget()
+            return client.get(f"/p/big/d/{draft.pk}/review/")
+
+        review_url = f"/p/big/d/{draft.pk}/review/"
         rows = [
-            (f"editor, {args.tables}-table draft", lambda: client.get(f"/p/big/d/{draft.pk}/")),
+            (f"editor, {args.tables}-table draft", (lambda: client.get(f"/p/big/d/{draft.pk}/"),)),
             (
                 f"review page, {args.changed} changed tables, {args.comments} threads",
-                lambda: client.get(f"/p/big/d/{draft.pk}/review/"),
+                (lambda: client.get(review_url),),
             ),
-            ("review page, first view after an edit", after_an_edit),
-            ("review page, first view (nothing kept)", cold_review),
+            ("review page, after an edit the worker analysed", (lambda: client.get(review_url), worker_analyses)),
+            ("review page, first view after an edit", (after_an_edit,)),
+            ("review page, first view (nothing kept)", (cold_review,)),
         ]
-        results = {label: measure(args.repeat, get) for label, get in rows}
+        results = {label: measure(args.repeat, *calls) for label, calls in rows}
+        pending = b"review-pending" in after_an_edit().content
+        analysed = []
+        for _ in range(args.repeat):
+            forget()
+            start = time.perf_counter()
+            worker_analyses()
+            analysed.append(time.perf_counter() - start)
 
     print(f"Review page, best of {args.repeat}, SQLite, in process (setting up took {prepared:.1f} s)")
     width = max(len(label) for label in results)
     for label, (seconds, queries) in results.items():
         print(f"  {label:<{width}}  {seconds * 1000:8.1f} ms  {queries:3d} queries")
-    (editor, _), (review, _), (edited, _), (cold, _) = results.values()
-    for label, seconds in (("seen again", review), ("after an edit", edited), ("in a new process", cold)):
+    print(f"  {'the analysis, in the worker':<{width}}  {min(analysed) * 1000:8.1f} ms")
+    if pending:
+        print("  (a first view not analysed yet answers that the review is on its way, and asks again)")
+    editor = results[f"editor, {args.tables}-table draft"][0]
+    for label, (seconds, _) in list(results.items())[1:]:
         verdict = "within" if seconds < TARGET_SECONDS else "OVER"
-        print(f"  review page {label} / editor: {seconds / editor:.1f}x; {verdict} the {TARGET_SECONDS:.0f} s target")
+        print(f"  {label} / editor: {seconds / editor:.1f}x; {verdict} the {TARGET_SECONDS:.0f} s target")
     return 0
 
 

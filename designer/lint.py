@@ -12,7 +12,7 @@ from functools import cache
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
 
 from designer.conversion import read_content
@@ -76,10 +76,10 @@ def draft_lint(
     edit renews the token, so what is kept is never stale)."""
     disabled = disabled_rules(draft.project)
     key = f"draft-lint:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}:{','.join(disabled)}"
-    kept = django_cache.get(key)
+    kept = caches["analysis"].get(key)
     if kept is None:
         kept = _lint(draft, dialect, disabled, schema, base, operations)
-        django_cache.set(key, kept, FINDINGS_KEPT_SECONDS)
+        caches["analysis"].set(key, kept, FINDINGS_KEPT_SECONDS)
     return kept
 
 

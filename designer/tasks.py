@@ -28,14 +28,29 @@ def draw_diagram(spec: list[Any], options: dict[str, Any], fmt: str) -> str:
     return draw_in_background(spec, options, fmt)
 
 
+@task()
+def analyse_draft(draft_id: int, token: str, dialect: str) -> str:
+    """Analyse a large draft's content for its preview and review (``designer.analysis``),
+    which a page is waiting for: "analysed", or "stale" when it changed first."""
+    from designer.analysis import analyse_in_background
+
+    return analyse_in_background(draft_id, token, dialect)
+
+
 #: Below the default: a worker draws a waiting diagram before it prepares an Undo state.
 PREPARE_PRIORITY = -10
 
 
 @task(priority=PREPARE_PRIORITY)
 def prepare_undo_state(draft_id: int, token: str) -> str:
-    """Pack a large draft's content for its next edit's Undo (``PreparedState``): "prepared",
-    or "stale" when the draft changed again first."""
+    """Pack a large draft's content for its next edit's Undo (``PreparedState``), then analyse
+    the same content for its preview and review (``designer.analysis``): "prepared", or
+    "stale" when the draft changed again first."""
+    from designer import analysis
     from designer.models import PreparedState
 
-    return "prepared" if PreparedState.prepare(draft_id, token) else "stale"
+    prepared = PreparedState.prepare(draft_id, token)
+    if prepared is None:
+        return "stale"
+    analysis.prepare(*prepared)
+    return "prepared"

@@ -90,6 +90,16 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": envint("ERD_CACHE_ENTRIES", 2000)},
     },
+    # Drafts' previews and reviews by content (designer.analysis), shared by the web
+    # processes and the worker, which prepares them after an edit of a large draft.
+    "analysis": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": envstr(
+            "ANALYSIS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "schemadesign-analysis")
+        ),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("ANALYSIS_CACHE_ENTRIES", 500)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

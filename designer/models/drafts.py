@@ -22,6 +22,7 @@ from designer.models.projects import Project
 from designer.models.versions import SchemaVersion
 
 if TYPE_CHECKING:
+    from designer.conversion import DraftContent
     from migrations_engine.operations import Operation
     from migrations_engine.schema import Schema
 
@@ -335,11 +336,13 @@ class Draft(models.Model):
         return change
 
 
-    def packed_content(self) -> bytes:
-        """The content (and base version) as Undo keeps it: ``DraftChange.packed_state``."""
+    def packed_content(self, content: DraftContent | None = None) -> bytes:
+        """The content (and base version) as Undo keeps it: ``DraftChange.packed_state``;
+        ``content``: the draft's, when the caller has read it."""
         from designer.conversion import read_content
 
-        state = {**read_content(self).to_data(), "base_version": self.base_version_id}
+        content = content if content is not None else read_content(self)
+        state = {**content.to_data(), "base_version": self.base_version_id}
         return DraftChange.pack(state)
 
 
@@ -377,16 +380,20 @@ class PreparedState(models.Model):
         )
 
     @classmethod
-    def prepare(cls, draft_id: int, token: str) -> bool:
+    def prepare(cls, draft_id: int, token: str) -> tuple[Draft, DraftContent] | None:
         """The task's work: pack the draft's content if its token is still ``token``, and keep
-        it if no edit went in while it was read (the token is checked again after)."""
+        it if no edit went in while it was read (the token is checked again after). The draft
+        and the content read, for more work on the same content; None when it was stale."""
+        from designer.conversion import read_content
+
         draft = Draft.objects.filter(pk=draft_id, content_token=token).first()
         if draft is None:
-            return False
-        packed = draft.packed_content()
+            return None
+        content = read_content(draft)
+        packed = draft.packed_content(content)
         with transaction.atomic():
             if not Draft.objects.filter(pk=draft_id, content_token=token).exists():
-                return False
+                return None
             cls.objects.update_or_create(
                 draft=draft,
                 defaults={
@@ -395,7 +402,7 @@ class PreparedState(models.Model):
                     "packed_state": packed,
                 },
             )
-        return True
+        return draft, content
 
 
 class TableGroup(models.Model):

@@ -5,17 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from designer.access import get_draft_for
-from designer.conversion import read_content
+from designer.analysis import Pending, kept_or_started
 from designer.lint import draft_lint
 from designer.models import DIALECT_CHOICES, Role
-from designer.preview import create_script, dialect_or_default, migration
-from designer.validation import schema_messages
-from migrations_engine.validate import problems
+from designer.preview import dialect_or_default
 
-#: Beyond this many tables the preview leaves out the full CREATE script (see the Download menu).
-PREVIEW_TABLES = 300
-#: Beyond this many operations the preview counts the migration's steps instead of listing them.
-PREVIEW_STEPS = 300
 #: Lint findings listed by the preview (the count says how many there are).
 PREVIEW_FINDINGS = 50
 
@@ -25,26 +19,26 @@ def draft_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
     """The SQL preview panel: problems, the migration from the base version, the CREATE script."""
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
     dialect = dialect_or_default(request.GET.get("dialect"), draft.project.dialect)
-    schema, base = read_content(draft).schema, draft.base_schema()
-    messages = schema_messages(schema)
-    found = problems(schema, dialect=dialect)
-    large = len(schema.tables) > PREVIEW_TABLES
-    # A large draft's CREATE script is megabytes: a download (the Download menu), not a panel.
-    sql, sql_error = ("", "") if large else create_script(schema, dialect, found)
-    change = migration(base, schema, dialect, found=found, max_steps=PREVIEW_STEPS)
+    analysis = kept_or_started(draft, dialect)
+    if isinstance(analysis, Pending):  # a large draft's, on its way: the panel asks again
+        context = {"project": draft.project, "draft": draft, "dialect": dialect, "pending": analysis}
+        if request.htmx:
+            return render(request, "designer/editor/preview_pending.html", context)
+        return render(request, "designer/draft_preview.html", {**context, "membership": membership})
     context = {
         "project": draft.project,
         "draft": draft,
         "dialect": dialect,
         "dialects": DIALECT_CHOICES,
-        "errors": [m for m in messages if m.is_error],
-        "warnings": [m for m in messages if not m.is_error],
-        "migration": change,
-        "create_sql": sql,
-        "create_skipped": large,
-        "table_count": len(schema.tables),
-        "create_error": sql_error,
-        "lint": draft_lint(draft, dialect, schema, base, change.operations).first(PREVIEW_FINDINGS),
+        "errors": [m for m in analysis.messages if m.is_error],
+        "warnings": [m for m in analysis.messages if not m.is_error],
+        "migration": analysis.change,
+        # A large draft's CREATE script is megabytes: a download (the Download menu).
+        "create_sql": analysis.create_sql,
+        "create_skipped": analysis.create_skipped,
+        "table_count": analysis.table_count,
+        "create_error": analysis.create_error,
+        "lint": draft_lint(draft, dialect).first(PREVIEW_FINDINGS),
     }
     template = "designer/editor/preview.html" if request.htmx else "designer/draft_preview.html"
     return render(request, template, {**context, "membership": membership})

@@ -4,7 +4,6 @@ diagram, comment threads, verdicts, and the actions that move the draft along.""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from designer import comments, reviewing
+from designer.analysis import Pending, analyse, kept_or_started
 from designer.access import get_draft_for
-from designer.conversion import read_content
 from designer.lint import draft_lint
 from designer.models import (
     DIALECT_CHOICES,
@@ -27,55 +26,19 @@ from designer.models import (
     Role,
     Verdict,
 )
-from designer.preview import dialect_or_default, migration
+from designer.preview import dialect_or_default
 
 ACTIVITY_SHOWN = 100
-#: Beyond this many operations the page counts the change's steps (its SQL is a download).
-REVIEW_STEPS = 300
 #: Lint findings listed (the count says how many there are).
 REVIEW_FINDINGS = 100
-
-
-def _live_uids(schema, steps) -> set[str]:
-    """The uids a comment can be anchored to now: every element of the draft, every operation."""
-    uids = {step.anchor for step in steps}
-    for enum in schema.enums:
-        uids.add(enum.id)
-    for table in schema.tables:
-        uids.add(table.id)
-        uids.update(c.id for c in table.columns)
-        if table.primary_key is not None:
-            uids.add(table.primary_key.id)
-        for kind in (table.foreign_keys, table.uniques, table.checks, table.indexes, table.exclusions):
-            uids.update(e.id for e in kind)
-    uids.discard(None)
-    return uids
-
-
-CHANGE_KEPT_SECONDS = 3600
-
-
-def draft_change(draft: Draft, dialect: str):
-    """``(change, live_uids)``: the draft's change from its base (``preview.migration``) and the
-    uids a comment can be anchored to now. Kept by the draft's content token, base and dialect:
-    every edit renews the token, so what is kept is never stale, and a review page seen again
-    reads no content row and skips the diff (most of a second at 1,000 tables)."""
-    key = f"review-change:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}"
-    kept = cache.get(key)
-    if kept is None:
-        schema, base = read_content(draft).schema, draft.base_schema()
-        change = migration(base, schema, dialect, max_steps=REVIEW_STEPS)
-        draft_lint(draft, dialect, schema, base, change.operations)  # kept for the page, from this read and diff
-        kept = (change.without_operations(), _live_uids(schema, change.steps))
-        cache.set(key, kept, CHANGE_KEPT_SECONDS)
-    return kept
 
 
 def review_context(request: HttpRequest, draft: Draft, membership: Membership, **extra) -> dict:
     """Everything the review page and its partials show, in a fixed number of queries."""
     project = draft.project
     dialect = dialect_or_default(request.GET.get("dialect"), project.dialect)
-    change, live_uids = draft_change(draft, dialect)
+    analysis = analyse(draft, dialect)
+    change, live_uids = analysis.change, analysis.live_uids
     state = reviewing.review_state(draft, project, destructive=change.destructive)
     threads = comments.threads_of(draft, live_uids)
     anchor_on = extra.pop("anchor", None) or _anchor_from_query(request, draft, change)
@@ -131,6 +94,12 @@ def _may_withdraw(draft: Draft, membership: Membership) -> bool:
 @login_required
 def review_detail(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    if not request.htmx:
+        dialect = dialect_or_default(request.GET.get("dialect"), draft.project.dialect)
+        pending = kept_or_started(draft, dialect)
+        if isinstance(pending, Pending):  # a large draft's, on its way: this page asks again
+            context = {"project": draft.project, "draft": draft, "membership": membership, "pending": pending}
+            return render(request, "designer/review/pending.html", context)
     context = review_context(request, draft, membership)
     if request.htmx and request.htmx.target == "change-sql":
         return render(request, "designer/change/sql.html", context)
@@ -223,7 +192,7 @@ def comment_add(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
         if parent is None and request.POST.get("anchor_kind"):
             operations = None
             if request.POST["anchor_kind"] == AnchorKind.OPERATION:
-                change, _ = draft_change(draft, draft.project.dialect)
+                change = analyse(draft, draft.project.dialect).change
                 operations = {s.anchor: s.description for s in change.steps}
             anchor = comments.find_anchor(draft, request.POST["anchor_kind"], request.POST.get("anchor_uid", ""), operations)
         comment = comments.add_comment(draft, request.user, request.POST.get("body", ""), anchor, parent)

@@ -115,3 +115,33 @@ def test_a_type_the_dialect_only_approximates_is_flagged_lossy(client, cast, dra
     assert '<span class="badge warning" title="the dialect writes a near type">lossy</span>' in content
     assert "customer.email (boolean) is lossy on mysql: MySQL has no boolean type" in content
     assert "lossy" not in preview(client, cast.viewer, draft, "?dialect=postgresql")
+
+
+def test_a_large_drafts_preview_not_analysed_yet_is_left_to_a_worker_and_polls(
+    client, cast, draft, settings, django_capture_on_commit_callbacks
+):
+    from tests.designer.deployments import run_queued
+
+    settings.ANALYSIS_INLINE_TABLES = 0  # every draft counts as large
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = preview(client, cast.viewer, draft, "?dialect=postgresql")
+
+    assert 'id="preview-pending"' in waiting and 'hx-trigger="load delay:1000ms"' in waiting
+    assert "preview/?dialect=postgresql" in waiting  # asks again for the same dialect
+    assert "CREATE TABLE" not in waiting
+    assert run_queued() == ["SUCCESSFUL"]
+    assert "CREATE TABLE" in preview(client, cast.viewer, draft, "?dialect=postgresql")
+
+
+def test_a_draft_an_edit_changed_meanwhile_is_not_analysed_by_the_worker(client, cast, draft, settings):
+    from designer.tasks import analyse_draft
+    from tests.designer.deployments import run_queued
+
+    stale = str(draft.content_token)
+    Draft.objects.get(pk=draft.pk).renew_content_token()
+    analyse_draft.enqueue(draft.pk, stale, "postgresql")
+
+    assert run_queued() == ["SUCCESSFUL"]
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.get().return_value == "stale"

@@ -85,7 +85,7 @@ def test_preparing_content_that_changed_meanwhile_keeps_nothing(draft):
     stale = str(draft.content_token)
     Draft.objects.get(pk=draft.pk).renew_content_token()
 
-    assert PreparedState.prepare(draft.pk, stale) is False
+    assert PreparedState.prepare(draft.pk, stale) is None
     assert not PreparedState.objects.filter(draft=draft).exists()
 
 

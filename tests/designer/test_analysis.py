@@ -1,0 +1,114 @@
+"""A draft's analysis (designer.analysis): computed once per content and dialect, shared by the
+preview and the review, and prepared by the worker after an edit of a large draft."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+
+from designer import analysis, conversion
+from designer.models import Draft
+from tests.designer.conftest import draft_url, htmx_post
+from tests.designer.deployments import run_queued
+
+
+@pytest.fixture
+def everything_large(settings):
+    settings.UNDO_PREPARE_BYTES = 1
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what an edit leaves for after its commit (the test's transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many times a draft's whole content was read."""
+    calls = []
+    read = conversion.read_content
+
+    def counted(draft, *only, **named):
+        if not only and not named:
+            calls.append(draft.pk)
+        return read(draft, *only, **named)
+
+    monkeypatch.setattr(conversion, "read_content", counted)
+    return calls
+
+
+def add_table(client, cast, draft, name):
+    return htmx_post(client, cast.architect, draft_url(draft, "tables/new/"), {"new-table-name": name})
+
+
+def review(client, cast, draft, **query):
+    client.force_login(cast.reviewer)
+    return client.get(f"/p/{draft.project.slug}/d/{draft.pk}/review/", query)
+
+
+def preview(client, cast, draft, **query):
+    client.force_login(cast.architect)
+    return client.get(draft_url(draft, "preview/"), query, HTTP_HX_REQUEST="true")
+
+
+def test_the_worker_analyses_a_large_drafts_edit_and_the_pages_then_read_nothing(
+    client, cast, draft, everything_large, reads, committed
+):
+    with committed():
+        add_table(client, cast, draft, "author")
+    draft.refresh_from_db()
+    assert not analysis.is_kept(draft, draft.project.dialect)
+
+    assert run_queued() == ["SUCCESSFUL"]
+    reads.clear()
+
+    assert analysis.is_kept(draft, draft.project.dialect)
+    assert reads == []
+    page, panel = review(client, cast, draft), preview(client, cast, draft)
+    assert page.status_code == panel.status_code == 200
+    assert reads == []  # neither read the draft's content
+    assert "author" in page.content.decode() and "author" in panel.content.decode()
+
+
+def test_an_edit_is_analysed_afresh(client, cast, draft, reads):
+    assert "author" not in preview(client, cast, draft).content.decode()
+    add_table(client, cast, draft, "author")
+    reads.clear()
+
+    panel = preview(client, cast, draft).content.decode()
+    again = preview(client, cast, draft).content.decode()
+
+    assert "CREATE TABLE &quot;author&quot;" in panel
+    assert again == panel and len(reads) == 1  # once for this content, then kept
+
+
+def test_the_preview_and_the_review_share_one_analysis_per_dialect(client, cast, draft, reads):
+    add_table(client, cast, draft, "author")
+    reads.clear()
+
+    preview(client, cast, draft)
+    review(client, cast, draft)
+    assert len(reads) == 1
+    review(client, cast, draft, dialect="sqlite")
+    assert len(reads) == 2  # another dialect is another analysis
+
+
+def test_a_small_draft_leaves_nothing_for_the_worker(client, cast, draft, committed):
+    from django_tasks_db.models import DBTaskResult
+
+    with committed():
+        add_table(client, cast, draft, "author")
+
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_an_analysis_of_a_stale_content_is_never_shown(client, cast, draft, everything_large, committed):
+    with committed():
+        add_table(client, cast, draft, "author")
+    Draft.objects.get(pk=draft.pk).renew_content_token()  # another edit went in first
+
+    assert run_queued() == ["SUCCESSFUL"]  # stale: nothing packed, nothing analysed
+    draft.refresh_from_db()
+    assert not analysis.is_kept(draft, draft.project.dialect)
+    assert caches[analysis.CACHE].get(f"analysis:{draft.pk}:{draft.content_token}") is None
