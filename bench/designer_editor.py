@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             data = {"name": f"extra_{next(added)}", "type": "integer", "nullable": "on"}
             return client.post(url, data, HTTP_HX_REQUEST="true")
 
+        def undo() -> object:
+            return client.post(f"/p/big/d/{big_draft.pk}/undo/", HTTP_HX_REQUEST="true")
+
         def preview() -> object:
             return client.get(f"/p/big/d/{big_draft.pk}/preview/", HTTP_HX_REQUEST="true")
 
@@ -172,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
             (f"add a column (htmx), {args.tables} tables", add_column),
             (f"add a column, content prepared, {args.tables} tables", (add_column, run_worker)),
+            (f"Undo an edit the worker went through, {args.tables} tables", (undo, lambda: (add_column(), run_worker()))),
+            (f"Undo straight after an edit, {args.tables} tables", (undo, add_column)),
             (
                 f"SQL preview (htmx) after an edit the worker analysed, {args.tables} tables",
                 (preview, lambda: (add_column(), run_worker())),

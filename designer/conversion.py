@@ -9,9 +9,11 @@ schema read back from a draft is equal to the one written, ids included.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
+
+from django.db import connection, models
 
 from designer.models import (
     Draft,
@@ -427,32 +429,63 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
         column_uids[table.name] = {c.name: uids.take(c.id) for c in table.columns}
     carried = carried_objects(schema, column_uids, table_uid_of)
     for table in schema.tables:
-        table_uid = table_uid_of[table.name]
-        data = data_of[table.name]
-        pk = table.primary_key
+        group = group_of_table.get(table.id) if table.id else None
         table_rows.append(
-            DraftTable(
-                draft=draft,
-                uid=table_uid,
-                name=table.name,
-                comment=table.comment,
-                group=group_of_table.get(table.id) if table.id else None,
-                pk_columns=[column_uids[table.name].get(c, c) for c in pk.columns] if pk else [],
-                pk_name=(pk.name or "") if pk else "",
-                pk_uid=uids.take(pk.id) if pk else "",
-                pk_extra=extra_of("primary_key", data["primary_key"]) if pk else {},
-                extra={**extra_of("table", data), **carried.get(table.name, {})},
+            _table_row(
+                draft, table, data_of[table.name], table_uid_of[table.name], column_uids[table.name],
+                group, carried.get(table.name, {}), uids,
             )
         )
     _bulk(DraftTable, table_rows, draft, need_ids=True)
     table_by_name = {row.name: row for row in table_rows}
+    _write_elements(draft, schema.tables, data_of, table_by_name, column_uids, uids)
+
+
+def _table_row(
+    draft: Draft,
+    table: Table,
+    data: dict[str, Any],
+    uid: str,
+    column_uids: dict[str, str],
+    group: TableGroup | None,
+    carried: dict[str, list],
+    uids: _Uids,
+) -> DraftTable:
+    """``table``'s row (``data``: the table as the snapshot writes it; ``column_uids``: its
+    columns' uids by name; ``carried``: the sequences and domains its ``extra`` keeps)."""
+    pk = table.primary_key
+    return DraftTable(
+        draft=draft,
+        uid=uid,
+        name=table.name,
+        comment=table.comment,
+        group=group,
+        pk_columns=[column_uids.get(c, c) for c in pk.columns] if pk else [],
+        pk_name=(pk.name or "") if pk else "",
+        pk_uid=uids.take(pk.id) if pk else "",
+        pk_extra=extra_of("primary_key", data["primary_key"]) if pk else {},
+        extra={**extra_of("table", data), **carried},
+    )
+
+
+def _write_elements(
+    draft: Draft,
+    tables: Iterable[Table],
+    data_of: dict[str, dict[str, Any]],
+    table_by_name: dict[str, DraftTable],
+    column_uids: dict[str, dict[str, str]],
+    uids: _Uids,
+) -> None:
+    """Insert the columns, indexes and constraints of ``tables``, whose rows ``table_by_name``
+    holds (with every table a foreign key may reference, saved); ``column_uids``: the columns'
+    uids by table and column name, of the referenced tables too."""
 
     def cols(table: str, names: Iterable[str]) -> list[str]:
         known = column_uids.get(table, {})
         return [known.get(n, n) for n in names]
 
     columns, indexes, uniques, checks, fks = [], [], [], [], []
-    for table in schema.tables:
+    for table in tables:
         row = table_by_name[table.name]
         data = data_of[table.name]
         for position, (c, c_data) in enumerate(zip(table.columns, data.get("columns", []), strict=True)):
@@ -538,15 +571,149 @@ def write_content(draft: Draft, schema: Schema, groups: list[dict[str, Any]]) ->
 
 
 def _bulk(model: type, rows: list, draft: Draft, *, need_ids: bool = False) -> None:
-    """``bulk_create``; where the database cannot return the new ids (MySQL), read them back."""
+    """Insert ``rows`` (unsaved instances of ``model``) in one statement run for them all; with
+    ``need_ids``, their new ids are read back (by uid: no driver returns them from it).
+
+    Not ``bulk_create``: restoring a 10,000-table draft (90,000 rows) spent 8 of its 9.5 s in
+    the ORM compiling each row's ``INSERT`` values; the driver's ``executemany`` takes the rows
+    as they are, each value prepared as its field prepares it for this database."""
     if not rows:
         return
-    model.objects.bulk_create(rows, batch_size=500)
-    if need_ids and rows[0].pk is None:
-        ids = dict(
-            model.objects.filter(draft=draft, uid__in=[r.uid for r in rows]).values_list(
-                "uid", "id"
-            )
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    prepare = [None if isinstance(f, _PLAIN_FIELDS) else _prepared(f) for f in fields]
+    values = [
+        tuple(
+            value if how is None else how(value)
+            for value, how in zip([getattr(row, f.attname) for f in fields], prepare)
         )
+        for row in rows
+    ]
+    quote = connection.ops.quote_name
+    statement = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, values)
+    if need_ids:  # by uid, unique in a draft
+        ids = dict(model.objects.filter(draft=draft).values_list("uid", "id"))
         for row in rows:
             row.pk = ids[row.uid]
+
+
+def _prepared(field: models.Field) -> Callable[[Any], Any]:
+    """``field``'s preparation of a value for this database; the empty object and list that
+    most JSON cells of a draft hold prepared once (140,000 of them in a 10,000-table draft)."""
+    prepare = field.get_db_prep_save
+    if not isinstance(field, models.JSONField):
+        return lambda value: prepare(value, connection)
+    empty_object, empty_list = prepare({}, connection), prepare([], connection)
+
+    def json_value(value: Any) -> Any:
+        if not value and value is not None:
+            if type(value) is dict:
+                return empty_object
+            if type(value) is list:
+                return empty_list
+        return prepare(value, connection)
+
+    return json_value
+
+
+#: Fields whose Python values every driver takes as they are (text, numbers, booleans, ids).
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+
+
+# ---------------------------------------------------------------- restoring a state in place
+
+
+def _groups_alone(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The content's groups without their tables (which the tables' rows say)."""
+    return [{k: v for k, v in group.items() if k != "tables"} for group in content.get("groups", [])]
+
+
+def _members(content: dict[str, Any]) -> dict[str, str]:
+    """Table uid → the uid of the group it is in."""
+    return {table: group.get("id") for group in content.get("groups", []) for table in group.get("tables", [])}
+
+
+#: What a content's data says of its tables: the tables, and the hash of the whole.
+_PER_TABLE = ("tables", "hash")
+
+
+def restore_tables(draft: Draft, target: dict[str, Any], current: dict[str, Any], most: int) -> bool:
+    """Make the draft's content ``target`` by rewriting only the tables that differ from
+    ``current`` (both as ``DraftContent.to_data`` gives them; ``current`` is the draft's content
+    now): Undo and Redo of one edit of a 10,000-table draft rewrote all 90,000 rows.
+
+    A table that changed keeps its row (the keys of other tables that reference it stay) and
+    has its columns, indexes and constraints written again; a table gone is deleted, a new one
+    inserted. False, with nothing written, when anything else differs (groups, enums,
+    sequences, domains: those are written with every table), when either content has tables
+    without ids or sequences or domains (their rows' ``extra`` carries them), when the rows do
+    not hold ``current``'s tables, or when more than ``most`` tables differ: the caller then
+    replaces the whole content."""
+    body, now = target["schema"], current["schema"]
+    if (
+        {k: v for k, v in body.items() if k not in _PER_TABLE} != {k: v for k, v in now.items() if k not in _PER_TABLE}
+        or _groups_alone(target) != _groups_alone(current)
+        or body.get("sequences") or body.get("domains")
+    ):
+        return False
+    wanted = {t.get("id"): t for t in body.get("tables", [])}
+    present = {t.get("id"): t for t in now.get("tables", [])}
+    if None in wanted or None in present or len(wanted) != len(body.get("tables", [])) or len(present) != len(now.get("tables", [])):
+        return False
+    changed = [uid for uid, data in wanted.items() if present.get(uid) != data]
+    gone = [uid for uid in present if uid not in wanted]
+    group_of, was_in = _members(target), _members(current)
+    moved = [uid for uid in wanted if uid in present and uid not in changed and group_of.get(uid) != was_in.get(uid)]
+    if len(changed) + len(gone) + len(moved) > most:
+        return False
+    ids = dict(DraftTable.objects.filter(draft=draft).values_list("uid", "id"))
+    if set(ids) != set(present):
+        return False
+    group_ids = dict(TableGroup.objects.filter(draft=draft).values_list("uid", "id"))
+    for uid in moved:  # only its group changed
+        DraftTable.objects.filter(pk=ids[uid]).update(group_id=group_ids.get(group_of.get(uid)))
+    if not changed and not gone:
+        return True
+    kept = [ids[uid] for uid in changed if uid in ids]
+    for model in (DraftForeignKey, DraftIndex, DraftUnique, DraftCheck, DraftColumn):
+        model.objects.filter(draft=draft, table_id__in=kept + [ids[uid] for uid in gone])._raw_delete(model.objects.db)
+    if gone:
+        gone_ids = [ids[uid] for uid in gone]
+        DraftForeignKey.objects.filter(draft=draft, ref_table_id__in=gone_ids)._raw_delete(DraftForeignKey.objects.db)
+        DraftTable.objects.filter(draft=draft, id__in=gone_ids)._raw_delete(DraftTable.objects.db)
+
+    tables = [table_from_data(wanted[uid]) for uid in changed]
+    data_of = {table.name: table_to_data(table) for table in tables}
+    column_uids = {
+        t["name"]: {c["name"]: c["id"] for c in t.get("columns", []) if "id" in c}
+        for t in body.get("tables", [])
+    }
+    uids = _Uids()
+    rows = []
+    for uid, table in zip(changed, tables):
+        row = _table_row(draft, table, data_of[table.name], uids.take(uid), column_uids[table.name], None, {}, uids)
+        row.group_id = group_ids.get(group_of.get(uid))
+        rows.append(row)
+    new = [row for row in rows if row.uid not in ids]
+    for row in rows:
+        if row.uid in ids:
+            row.pk = ids[row.uid]
+            fields = {f.attname: getattr(row, f.attname) for f in DraftTable._meta.concrete_fields if not f.primary_key}
+            DraftTable.objects.filter(pk=row.pk).update(**fields)
+    _bulk(DraftTable, new, draft, need_ids=True)
+    # As in ``write_content``, of two tables of one name (a draft holds them until fixed) the
+    # later one is the one keys reference.
+    written = {row.uid: row for row in rows}
+    by_name = {
+        t["name"]: written.get(t["id"]) or DraftTable(pk=ids[t["id"]], name=t["name"])
+        for t in body.get("tables", [])
+    }
+    _write_elements(draft, tables, data_of, by_name, column_uids, uids)
+    return True

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from migrations_engine.schema import Schema
 
 UNDO_LIMIT = 50
+#: Undo and Redo rewrite the tables that differ when they are at most this many; beyond, the
+#: whole content (``conversion.restore_tables``).
+RESTORED_IN_PLACE = 200
 
 
 def new_uid() -> str:
@@ -277,16 +280,20 @@ class Draft(models.Model):
     def _step_back(self, take: str, keep_as: str) -> DraftChange | None:
         """Restore the newest state of kind ``take``, remembering the current one as ``keep_as``
         under the same description."""
-        from designer.conversion import DraftContent
+        from designer.conversion import DraftContent, restore_tables
 
         change = DraftChange.objects.filter(draft=self, kind=take).order_by("-id").first()
         if change is None:
             return None
         state = change.state
-        content = DraftContent.from_data(state)
         with transaction.atomic():
-            self._remember(keep_as, change.description, PreparedState.for_content(self))
-            self.replace_content(content.schema, content.groups_data())
+            kept = self._remember(keep_as, change.description, PreparedState.for_content(self))
+            # Only the tables that differ from the content now (kept just above) are written.
+            if restore_tables(self, state, kept.state, most=RESTORED_IN_PLACE):
+                self.renew_content_token()
+            else:
+                content = DraftContent.from_data(state)
+                self.replace_content(content.schema, content.groups_data())
             if "base_version" in state and state["base_version"] != self.base_version_id:
                 # Undoing "Update from vN" takes the draft back to the version it was based on.
                 self.base_version_id = state["base_version"]
