@@ -128,3 +128,37 @@ def draft_url(draft: Draft, rest: str = "") -> str:
 def htmx_post(client, user, url: str, data: dict | None = None):
     client.force_login(user)
     return client.post(url, data or {}, **HTMX)
+
+
+@pytest.fixture
+def everything_large(settings):
+    """Every draft counts as large: its edits leave its content to the worker (PreparedState)."""
+    settings.UNDO_PREPARE_BYTES = 1
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what an edit leaves for after its commit (the test's transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def content_reads(monkeypatch):
+    """The drafts whose whole content was read, once per read."""
+    from designer import conversion
+
+    calls = []
+    read = conversion.read_content
+
+    def counted(draft, *only, **named):
+        if not only and not named:
+            calls.append(draft.pk)
+        return read(draft, *only, **named)
+
+    monkeypatch.setattr(conversion, "read_content", counted)
+    return calls
+
+
+def add_table(client, cast, draft, name):
+    """The architect adds a table through the editor."""
+    return htmx_post(client, cast.architect, draft_url(draft, "tables/new/"), {"new-table-name": name})

@@ -3,43 +3,12 @@ preview and the review, and prepared by the worker after an edit of a large draf
 
 from __future__ import annotations
 
-import pytest
 from django.core.cache import caches
 
-from designer import analysis, conversion
+from designer import analysis
 from designer.models import Draft
-from tests.designer.conftest import draft_url, htmx_post
+from tests.designer.conftest import add_table, draft_url
 from tests.designer.deployments import run_queued
-
-
-@pytest.fixture
-def everything_large(settings):
-    settings.UNDO_PREPARE_BYTES = 1
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what an edit leaves for after its commit (the test's transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """How many times a draft's whole content was read."""
-    calls = []
-    read = conversion.read_content
-
-    def counted(draft, *only, **named):
-        if not only and not named:
-            calls.append(draft.pk)
-        return read(draft, *only, **named)
-
-    monkeypatch.setattr(conversion, "read_content", counted)
-    return calls
-
-
-def add_table(client, cast, draft, name):
-    return htmx_post(client, cast.architect, draft_url(draft, "tables/new/"), {"new-table-name": name})
 
 
 def review(client, cast, draft, **query):
@@ -53,7 +22,7 @@ def preview(client, cast, draft, **query):
 
 
 def test_the_worker_analyses_a_large_drafts_edit_and_the_pages_then_read_nothing(
-    client, cast, draft, everything_large, reads, committed
+    client, cast, draft, everything_large, content_reads, committed
 ):
     with committed():
         add_table(client, cast, draft, "author")
@@ -61,37 +30,37 @@ def test_the_worker_analyses_a_large_drafts_edit_and_the_pages_then_read_nothing
     assert not analysis.is_kept(draft, draft.project.dialect)
 
     assert run_queued() == ["SUCCESSFUL"]
-    reads.clear()
+    content_reads.clear()
 
     assert analysis.is_kept(draft, draft.project.dialect)
-    assert reads == []
+    assert content_reads == []
     page, panel = review(client, cast, draft), preview(client, cast, draft)
     assert page.status_code == panel.status_code == 200
-    assert reads == []  # neither read the draft's content
+    assert content_reads == []  # neither read the draft's content
     assert "author" in page.content.decode() and "author" in panel.content.decode()
 
 
-def test_an_edit_is_analysed_afresh(client, cast, draft, reads):
+def test_an_edit_is_analysed_afresh(client, cast, draft, content_reads):
     assert "author" not in preview(client, cast, draft).content.decode()
     add_table(client, cast, draft, "author")
-    reads.clear()
+    content_reads.clear()
 
     panel = preview(client, cast, draft).content.decode()
     again = preview(client, cast, draft).content.decode()
 
     assert "CREATE TABLE &quot;author&quot;" in panel
-    assert again == panel and len(reads) == 1  # once for this content, then kept
+    assert again == panel and len(content_reads) == 1  # once for this content, then kept
 
 
-def test_the_preview_and_the_review_share_one_analysis_per_dialect(client, cast, draft, reads):
+def test_the_preview_and_the_review_share_one_analysis_per_dialect(client, cast, draft, content_reads):
     add_table(client, cast, draft, "author")
-    reads.clear()
+    content_reads.clear()
 
     preview(client, cast, draft)
     review(client, cast, draft)
-    assert len(reads) == 1
+    assert len(content_reads) == 1
     review(client, cast, draft, dialect="sqlite")
-    assert len(reads) == 2  # another dialect is another analysis
+    assert len(content_reads) == 2  # another dialect is another analysis
 
 
 def test_a_small_draft_leaves_nothing_for_the_worker(client, cast, draft, committed):

@@ -1,11 +1,7 @@
 import pytest
 
 from designer.models import DraftChange, DraftTable
-from tests.designer.conftest import EDIT_MATRIX, draft_url, htmx_post
-
-
-def add_table(client, cast, draft, name: str) -> None:
-    htmx_post(client, cast.architect, draft_url(draft, "tables/new/"), {"new-table-name": name})
+from tests.designer.conftest import EDIT_MATRIX, add_table, draft_url, htmx_post
 
 
 @pytest.mark.parametrize("role, status", EDIT_MATRIX)

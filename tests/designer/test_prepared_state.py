@@ -3,46 +3,14 @@ instead of reading the whole draft, and Undo restores exactly what it would have
 
 from __future__ import annotations
 
-import pytest
 
-from designer import conversion
 from designer.models import Draft, DraftChange, PreparedState
-from tests.designer.conftest import draft_url, htmx_post
+from tests.designer.conftest import add_table, draft_url, htmx_post
 from tests.designer.deployments import run_queued
 
 
-@pytest.fixture
-def everything_large(settings):
-    settings.UNDO_PREPARE_BYTES = 1
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what an edit leaves for after its commit (the test's transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """How many times a draft's whole content was read."""
-    calls = []
-    read = conversion.read_content
-
-    def counted(draft, *only, **named):
-        if not only and not named:
-            calls.append(draft.pk)
-        return read(draft, *only, **named)
-
-    monkeypatch.setattr(conversion, "read_content", counted)
-    return calls
-
-
-def add_table(client, cast, draft, name):
-    return htmx_post(client, cast.architect, draft_url(draft, "tables/new/"), {"new-table-name": name})
-
-
 def test_the_next_edit_takes_the_prepared_content_and_undo_restores_it(
-    client, cast, draft, everything_large, reads, committed
+    client, cast, draft, everything_large, content_reads, committed
 ):
     with committed():
         add_table(client, cast, draft, "author")
@@ -52,11 +20,11 @@ def test_the_next_edit_takes_the_prepared_content_and_undo_restores_it(
     assert prepared.content_token == draft.content_token
     assert bytes(prepared.packed_state) == draft.packed_content()
     with_author = draft.to_schema()
-    reads.clear()
+    content_reads.clear()
 
     add_table(client, cast, draft, "book")
 
-    assert reads == []  # the edit read nothing of the draft's content
+    assert content_reads == []  # the edit read nothing of the draft's content
     newest = DraftChange.objects.filter(draft=draft).order_by("-id").first()
     assert bytes(newest.packed_state) == bytes(prepared.packed_state)
     htmx_post(client, cast.architect, draft_url(draft, "undo/"))
@@ -64,18 +32,18 @@ def test_the_next_edit_takes_the_prepared_content_and_undo_restores_it(
 
 
 def test_a_prepared_content_another_edit_overtook_is_not_used(
-    client, cast, draft, everything_large, reads, committed
+    client, cast, draft, everything_large, content_reads, committed
 ):
     with committed():
         add_table(client, cast, draft, "author")
     assert run_queued() == ["SUCCESSFUL"]
     with committed():
         add_table(client, cast, draft, "book")  # takes it; its own preparation is not run
-    reads.clear()
+    content_reads.clear()
 
     add_table(client, cast, draft, "page")
 
-    assert len(reads) == 1  # the preparation was for the content before "book": read again
+    assert len(content_reads) == 1  # the preparation was for the content before "book": read again
     htmx_post(client, cast.architect, draft_url(draft, "undo/"))
     assert {t.name for t in draft.to_schema().tables} >= {"author", "book"}
     assert "page" not in {t.name for t in draft.to_schema().tables}
@@ -110,7 +78,7 @@ def test_a_waiting_diagram_is_drawn_before_an_undo_state_is_prepared(db):
 
 
 def test_after_undo_and_redo_the_content_they_left_is_prepared(
-    client, cast, draft, everything_large, reads, committed
+    client, cast, draft, everything_large, content_reads, committed
 ):
     with committed():
         add_table(client, cast, draft, "author")
@@ -120,10 +88,10 @@ def test_after_undo_and_redo_the_content_they_left_is_prepared(
     assert run_queued() == ["SUCCESSFUL"]
     draft.refresh_from_db()
     assert PreparedState.objects.get(draft=draft).content_token == draft.content_token
-    reads.clear()
+    content_reads.clear()
 
     with committed():
         htmx_post(client, cast.architect, draft_url(draft, "redo/"))
 
-    assert reads == []  # Redo kept the prepared content, read nothing
+    assert content_reads == []  # Redo kept the prepared content, read nothing
     assert "author" in {t.name for t in draft.to_schema().tables}
