@@ -215,8 +215,10 @@ def svg_size(svg: bytes) -> tuple[float, float]:
 
 
 # The overview of more than COLUMNS_FROM groups (erd.dot.overview_dot): sfdp, its boxes moved
-# apart (prism) from a fixed start (the same schema, the same picture), straight lines.
+# apart (prism) from a fixed start (the same schema, the same picture), straight lines drawn
+# under the boxes (a line crossing a box hid the words it crossed).
 OVERVIEW_ATTRS = {
+    "outputorder": "edgesfirst",
     "layout": "sfdp",
     "overlap": "prism",
     "splines": "false",
