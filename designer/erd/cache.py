@@ -26,7 +26,7 @@ from designer.erd.model import Diagram
 from designer.erd.search import Index, build_index, places
 
 CACHE_ALIAS = "erd"
-RENDERER = "erd-5"
+RENDERER = "erd-6"
 SEARCH_INDEX = "erd-search-2"  # bumped whenever search.Index changes
 #: How long a background drawing is taken to be under way (its marker), and a failure kept.
 PENDING_SECONDS = 300
