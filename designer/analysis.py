@@ -32,6 +32,9 @@ from migrations_engine.schema import Schema
 from migrations_engine.validate import problems
 
 CACHE = "analysis"
+#: In every key: renewed whenever ``Analysis`` (or what it holds) changes, so that a file cache
+#: kept across an upgrade never hands back what this code cannot read.
+FORMAT = "analysis-1"
 KEPT_SECONDS = 3600
 #: Beyond this many operations a change is counted, not listed (its SQL is a download).
 STEPS_SHOWN = 300
@@ -124,7 +127,7 @@ def prepare(draft: Draft, content: DraftContent) -> None:
 
 
 def _key(draft: Draft, dialect: str) -> str:
-    return f"analysis:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}"
+    return f"{FORMAT}:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}"
 
 
 def _analysed(draft: Draft, dialect: str, content: DraftContent | None) -> Analysis:

@@ -75,7 +75,7 @@ def draft_lint(
     Kept by the draft's content token, base, dialect and the project's disabled rules (every
     edit renews the token, so what is kept is never stale)."""
     disabled = disabled_rules(draft.project)
-    key = f"draft-lint:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}:{','.join(disabled)}"
+    key = f"draft-lint-1:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}:{','.join(disabled)}"
     kept = caches["analysis"].get(key)
     if kept is None:
         kept = _lint(draft, dialect, disabled, schema, base, operations)

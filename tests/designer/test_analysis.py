@@ -3,8 +3,6 @@ preview and the review, and prepared by the worker after an edit of a large draf
 
 from __future__ import annotations
 
-from django.core.cache import caches
-
 from designer import analysis
 from designer.models import Draft
 from tests.designer.conftest import add_table, draft_url
@@ -80,4 +78,3 @@ def test_an_analysis_of_a_stale_content_is_never_shown(client, cast, draft, ever
     assert run_queued() == ["SUCCESSFUL"]  # stale: nothing packed, nothing analysed
     draft.refresh_from_db()
     assert not analysis.is_kept(draft, draft.project.dialect)
-    assert caches[analysis.CACHE].get(f"analysis:{draft.pk}:{draft.content_token}") is None
