@@ -128,6 +128,8 @@ def test_a_large_drafts_preview_not_analysed_yet_is_left_to_a_worker_and_polls(
 
     assert 'id="preview-pending"' in waiting and 'hx-trigger="load delay:1000ms"' in waiting
     assert "preview/?dialect=postgresql" in waiting  # asks again for the same dialect
+    # and the editor's refresh after the next edit keeps it (hx-include="#preview-dialect")
+    assert '<input type="hidden" id="preview-dialect" name="dialect" value="postgresql">' in waiting
     assert "CREATE TABLE" not in waiting
     assert run_queued() == ["SUCCESSFUL"]
     assert "CREATE TABLE" in preview(client, cast.viewer, draft, "?dialect=postgresql")
