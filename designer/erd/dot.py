@@ -631,7 +631,7 @@ def overview_dot(diagram: Diagram, options: Options) -> str:
         detail = f"{size:,} table{'s' if size != 1 else ''}" + (
             f", {changed:,} changed" if changed else ""
         ) + (f", {matched:,} highlighted" if matched else "") + (
-            f" · keys with {others} group{'s' if others != 1 else ''}" if others else ""
+            f" · linked to {others} other group{'s' if others != 1 else ''}" if others else ""
         )
         label = (
             f'<<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6" '
@@ -675,7 +675,7 @@ STRONGEST_PER_GROUP = 3
 def _strongest_links(between: Counter[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """``between`` (keys counted per pair of groups), or, when there are more than
     ``MAX_OVERVIEW_LINKS`` pairs, the pairs that are among one of their groups' strongest
-    ``STRONGEST_PER_GROUP`` (each node says how many groups it has keys with)."""
+    ``STRONGEST_PER_GROUP`` (each node says how many other groups it is linked to by keys)."""
     if len(between) <= MAX_OVERVIEW_LINKS:
         return dict(between)
     by_group: dict[int, list[tuple[int, tuple[int, int]]]] = {}

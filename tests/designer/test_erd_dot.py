@@ -291,6 +291,7 @@ def test_overview_draws_a_node_per_group_linking_to_its_diagram():
     assert 'URL="/p/x/erd/?view=ungrouped"' in source
     # served_by -> order, employee: one undirected link per pair of groups, with its count
     assert "g0 -> g2 [label=1 dir=none" in source and "g1 -> g2 [label=1 dir=none" in source
+    assert "2 tables · linked to 1 other group<" in source  # Sales and Staff: with Ungrouped only
 
 
 def test_small_schemas_default_to_the_whole_diagram():
