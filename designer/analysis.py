@@ -45,6 +45,8 @@ CREATE_TABLES = 300
 INLINE_TABLES = 2000
 #: How long a page waits for a worker's analysis before asking for another one.
 PENDING_SECONDS = 120
+#: Past this, the waiting page says the worker may not be running (10,000 tables take ~5 s).
+SLOW_SECONDS = 30
 
 
 @dataclass
@@ -83,6 +85,11 @@ class Pending:
 
     waited: float = 0.0  # seconds since it was asked for
     poll_ms: int = 1000
+
+    @property
+    def slow(self) -> bool:
+        """Longer than a worker takes for the largest drafts: perhaps none is running."""
+        return self.waited >= SLOW_SECONDS
 
 
 def kept_or_started(draft: Draft, dialect: str) -> Analysis | Pending:

@@ -457,8 +457,12 @@ def test_publish_is_disabled_with_the_reasons_until_the_rules_hold(client, cast,
 def test_a_large_drafts_review_not_analysed_yet_is_left_to_a_worker_and_asked_for_again(
     client, cast, draft, settings, django_capture_on_commit_callbacks
 ):
+    import time
+
+    from django.core.cache import caches
     from django_tasks_db.models import DBTaskResult
 
+    from designer import analysis
     from tests.designer.deployments import run_queued
 
     settings.ANALYSIS_INLINE_TABLES = 0  # every draft counts as large
@@ -470,6 +474,11 @@ def test_a_large_drafts_review_not_analysed_yet_is_left_to_a_worker_and_asked_fo
         assert 'id="review-pending"' in waiting and 'http-equiv="refresh"' in waiting
         assert "id=\"change\"" not in waiting
     assert DBTaskResult.objects.count() == 1  # asked for once
+    assert "taking longer" not in again
+    key = analysis._key(draft, draft.project.dialect)
+    caches[analysis.CACHE].set(f"asked:{key}", time.time() - analysis.SLOW_SECONDS - 5)
+    late = page(client, cast.reviewer, draft)
+    assert "s so far" in late and "is the background worker running" in late
     assert run_queued() == ["SUCCESSFUL"]
     ready = page(client, cast.reviewer, draft)
     assert 'id="review-pending"' not in ready and 'id="change"' in ready
