@@ -291,6 +291,15 @@ def test_an_owner_does_not_approve_their_own_draft(client, cast, version):
     assert BUTTONS["approve"] in other and BUTTONS["withdraw"] not in other
 
 
+def test_a_project_that_requires_no_approval_says_so(client, cast, draft):
+    cast.project.required_approvals = 0
+    cast.project.save()
+
+    content = page(client, cast.reviewer, draft)
+
+    assert "<strong>No approval required</strong>" in content and "0 of 0" not in content
+
+
 def test_a_published_draft_offers_nothing_and_links_its_version(client, cast, draft):
     cast.project.required_approvals = 0
     cast.project.save()
