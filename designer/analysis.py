@@ -101,7 +101,11 @@ def kept_or_started(draft: Draft, dialect: str) -> Analysis | Pending:
     kept = store.get(key)
     if kept is not None:
         return kept
-    if draft.tables.count() <= getattr(settings, "ANALYSIS_INLINE_TABLES", INLINE_TABLES):
+    if draft.tables.count() <= getattr(settings, "ANALYSIS_INLINE_TABLES", INLINE_TABLES) or store.get(
+        f"failed:{key}"
+    ):
+        # A small draft, or one the worker failed on (the task's log says why): here, as the
+        # page of any draft would, rather than waiting for a worker that will fail again.
         return analyse(draft, dialect)
     now = time.time()
     if store.add(f"asked:{key}", now, PENDING_SECONDS):
@@ -118,7 +122,11 @@ def analyse_in_background(draft_id: int, token: str, dialect: str) -> str:
     draft = Draft.objects.filter(pk=draft_id, content_token=token).select_related("project").first()
     if draft is None:
         return "stale"
-    analyse(draft, dialect)
+    try:
+        analyse(draft, dialect)
+    except Exception:
+        caches[CACHE].set(f"failed:{_key(draft, dialect)}", True, PENDING_SECONDS)
+        raise
     return "analysed"
 
 

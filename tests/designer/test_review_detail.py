@@ -491,3 +491,21 @@ def test_a_large_drafts_review_not_analysed_yet_is_left_to_a_worker_and_asked_fo
     assert run_queued() == ["SUCCESSFUL"]
     ready = page(client, cast.reviewer, draft)
     assert 'id="review-pending"' not in ready and 'id="change"' in ready
+
+
+def test_a_large_draft_the_worker_failed_on_is_analysed_by_the_page_not_waited_for(
+    client, cast, draft, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from designer import analysis
+    from tests.designer.deployments import run_queued
+
+    settings.ANALYSIS_INLINE_TABLES = 0
+    real = analysis._analysed
+    monkeypatch.setattr(analysis, "_analysed", lambda *args: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert 'id="review-pending"' in page(client, cast.reviewer, draft)
+    assert run_queued() == ["FAILED"]
+
+    monkeypatch.setattr(analysis, "_analysed", real)
+    again = page(client, cast.reviewer, draft)
+    assert 'id="review-pending"' not in again and 'id="change"' in again
