@@ -65,3 +65,19 @@ def page(browser, request) -> Iterator[object]:
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+def owner_of_generated(django_user_model, settings, tables: int):
+    """Ada (logged in by ``log_in``), owner of project "Big" whose v1 is bench/generate.py's
+    schema of ``tables`` tables (seed 1): (ada, the schema, the version)."""
+    import random
+
+    from bench.generate import generate_schema
+    from designer.models import Membership, Project, Role, SchemaVersion
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ada = django_user_model.objects.create_user("ada", password="analytical-engine")
+    project = Project.objects.create(name="Big", slug="big")
+    Membership.objects.create(project=project, user=ada, role=Role.OWNER)
+    schema = generate_schema(tables, random.Random(1))
+    return ada, schema, SchemaVersion.publish(project, schema, author=ada)

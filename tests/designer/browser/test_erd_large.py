@@ -5,13 +5,13 @@ in a new page shows the same view, and Back goes to the view before."""
 
 from __future__ import annotations
 
-import random
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.designer.browser.conftest import owner_of_generated
 from tests.designer.browser.test_editor_flow import expect, log_in
 from tests.designer.worker_process import worker_process
 
@@ -41,16 +41,7 @@ def worker(erd_dir) -> Iterator[subprocess.Popen]:
 @pytest.fixture
 def big(django_user_model, settings):
     """Ada, owner of a project whose v1 is bench/generate.py's 10,000-table schema."""
-    from bench.generate import generate_schema
-    from designer.models import Membership, Project, Role, SchemaVersion
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ada = django_user_model.objects.create_user("ada", password="analytical-engine")
-    project = Project.objects.create(name="Big", slug="big")
-    Membership.objects.create(project=project, user=ada, role=Role.OWNER)
-    schema = generate_schema(10_000, random.Random(1))
-    SchemaVersion.publish(project, schema, author=ada)
-    return schema
+    return owner_of_generated(django_user_model, settings, 10_000)[1]
 
 
 def _drawn(page) -> set[str]:

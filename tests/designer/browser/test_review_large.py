@@ -4,13 +4,13 @@ on its way and turns into the review by itself; the editor's SQL preview does th
 
 from __future__ import annotations
 
-import random
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.designer.browser.conftest import owner_of_generated
 from tests.designer.browser.test_editor_flow import expect, log_in
 from tests.designer.worker_process import worker_process
 
@@ -41,14 +41,9 @@ def worker(analysis_dir) -> Iterator[subprocess.Popen]:
 @pytest.fixture
 def draft(django_user_model, settings):
     """Ada's draft of a project whose v1 is bench/generate.py's 300-table schema."""
-    from bench.generate import generate_schema
-    from designer.models import Draft, Membership, Project, Role, SchemaVersion
+    from designer.models import Draft
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ada = django_user_model.objects.create_user("ada", password="analytical-engine")
-    project = Project.objects.create(name="Big", slug="big")
-    Membership.objects.create(project=project, user=ada, role=Role.OWNER)
-    version = SchemaVersion.publish(project, generate_schema(300, random.Random(1)), author=ada)
+    ada, _, version = owner_of_generated(django_user_model, settings, 300)
     return Draft.objects.create_from_version(version, ada, title="Wider accounts")
 
 
