@@ -69,13 +69,8 @@ class Analysis:
 def analyse(draft: Draft, dialect: str, content: DraftContent | None = None) -> Analysis:
     """The draft's analysis in ``dialect``: kept, or computed (from ``content`` when the caller
     has read it) and kept. Its lint is computed and kept alongside (``draft_lint``)."""
-    store = caches[CACHE]
-    key = _key(draft, dialect)
-    kept = store.get(key)
-    if kept is None:
-        kept = _analysed(draft, dialect, content)
-        store.set(key, kept, KEPT_SECONDS)
-    return kept
+    kept = caches[CACHE].get(_key(draft, dialect))
+    return kept if kept is not None else _analysed_and_kept(draft, dialect, content)
 
 
 @dataclass
@@ -106,7 +101,7 @@ def kept_or_started(draft: Draft, dialect: str) -> Analysis | Pending:
     ):
         # A small draft, or one the worker failed on (the task's log says why): here, as the
         # page of any draft would, rather than waiting for a worker that will fail again.
-        return analyse(draft, dialect)
+        return _analysed_and_kept(draft, dialect)
     now = time.time()
     if store.add(f"asked:{key}", now, PENDING_SECONDS):
         from designer.tasks import analyse_draft
@@ -143,6 +138,12 @@ def prepare(draft: Draft, content: DraftContent) -> None:
 
 def _key(draft: Draft, dialect: str) -> str:
     return f"{FORMAT}:{draft.pk}:{draft.content_token}:{draft.base_version_id}:{dialect}"
+
+
+def _analysed_and_kept(draft: Draft, dialect: str, content: DraftContent | None = None) -> Analysis:
+    analysed = _analysed(draft, dialect, content)
+    caches[CACHE].set(_key(draft, dialect), analysed, KEPT_SECONDS)
+    return analysed
 
 
 def _analysed(draft: Draft, dialect: str, content: DraftContent | None) -> Analysis:

@@ -625,8 +625,6 @@ def _prepared(field: models.Field) -> Callable[[Any], Any]:
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
 
 
-
-
 # ---------------------------------------------------------------- restoring a state in place
 
 

@@ -276,7 +276,7 @@ def merge_svgs(parts: Sequence[bytes]) -> bytes:
         else:
             low_x, low_y = min(low_x, -dx), min(low_y, -dy)
             high_x, high_y = max(high_x, width - dx), max(high_y, height - dy)
-        body = _COMMENTS.sub(b"", part[frame.end() : part.rindex(b"</g>\n</svg>")])
+        body = part[frame.end() : part.rindex(b"</g>\n</svg>")]  # comments: tidy_svg's
         if edges_before:
             body = _EDGE_IDS.sub(
                 lambda m: b'id="%sedge%d"' % (m[1] or b"", int(m[2]) + edges_before), body

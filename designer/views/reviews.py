@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from designer import comments, reviewing
-from designer.analysis import Pending, analyse, kept_or_started
+from designer.analysis import Analysis, Pending, analyse, kept_or_started
 from designer.access import get_draft_for
 from designer.lint import draft_lint
 from designer.models import (
@@ -33,11 +33,15 @@ ACTIVITY_SHOWN = 100
 REVIEW_FINDINGS = 100
 
 
-def review_context(request: HttpRequest, draft: Draft, membership: Membership, **extra) -> dict:
-    """Everything the review page and its partials show, in a fixed number of queries."""
+def review_context(
+    request: HttpRequest, draft: Draft, membership: Membership, analysis: Analysis | None = None, **extra
+) -> dict:
+    """Everything the review page and its partials show, in a fixed number of queries;
+    ``analysis``: the draft's in the page's dialect, when the caller has it."""
     project = draft.project
     dialect = dialect_or_default(request.GET.get("dialect"), project.dialect)
-    analysis = analyse(draft, dialect)
+    if analysis is None:
+        analysis = analyse(draft, dialect)
     change, live_uids = analysis.change, analysis.live_uids
     state = reviewing.review_state(draft, project, destructive=change.destructive)
     threads = comments.threads_of(draft, live_uids)
@@ -94,13 +98,14 @@ def _may_withdraw(draft: Draft, membership: Membership) -> bool:
 @login_required
 def review_detail(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
     draft, membership = get_draft_for(request.user, slug, draft_id, Role.VIEWER)
+    analysis = None
     if not request.htmx:
         dialect = dialect_or_default(request.GET.get("dialect"), draft.project.dialect)
-        pending = kept_or_started(draft, dialect)
-        if isinstance(pending, Pending):  # a large draft's, on its way: this page asks again
-            context = {"project": draft.project, "draft": draft, "membership": membership, "pending": pending}
+        analysis = kept_or_started(draft, dialect)
+        if isinstance(analysis, Pending):  # a large draft's, on its way: this page asks again
+            context = {"project": draft.project, "draft": draft, "membership": membership, "pending": analysis}
             return render(request, "designer/review/pending.html", context)
-    context = review_context(request, draft, membership)
+    context = review_context(request, draft, membership, analysis)
     if request.htmx and request.htmx.target == "change-sql":
         return render(request, "designer/change/sql.html", context)
     return render(request, "designer/review/page.html", context)
