@@ -81,3 +81,14 @@ def owner_of_generated(django_user_model, settings, tables: int):
     Membership.objects.create(project=project, user=ada, role=Role.OWNER)
     schema = generate_schema(tables, random.Random(1))
     return ada, schema, SchemaVersion.publish(project, schema, author=ada)
+
+
+def shared_file_cache(settings, tmp_path: Path, alias: str) -> Path:
+    """The live server's cache ``alias`` as a file cache in a folder of its own, which a
+    worker process given that folder (``ERD_CACHE_DIR``, ``ANALYSIS_CACHE_DIR``) shares."""
+    folder = tmp_path / alias
+    settings.CACHES = {
+        **settings.CACHES,
+        alias: {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)},
+    }
+    return folder

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.designer.browser.conftest import owner_of_generated
+from tests.designer.browser.conftest import owner_of_generated, shared_file_cache
 from tests.designer.browser.test_editor_flow import expect, log_in
 from tests.designer.worker_process import worker_process
 
@@ -23,12 +23,7 @@ DRAWN = 30_000  # ms: a view of the 10,000 tables, drawn by the worker (a few se
 @pytest.fixture
 def erd_dir(tmp_path, settings) -> Path:
     """The diagrams' file cache, shared by the live server and the worker process."""
-    folder = tmp_path / "erd"
-    settings.CACHES = {
-        **settings.CACHES,
-        "erd": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)},
-    }
-    return folder
+    return shared_file_cache(settings, tmp_path, "erd")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.designer.browser.conftest import owner_of_generated
+from tests.designer.browser.conftest import owner_of_generated, shared_file_cache
 from tests.designer.browser.test_editor_flow import expect, log_in
 from tests.designer.worker_process import worker_process
 
@@ -23,13 +23,8 @@ ANALYSED = 30_000  # ms: the worker's analysis of 300 tables (well under a secon
 def analysis_dir(tmp_path, settings) -> Path:
     """The analyses' file cache, shared by the live server and the worker process; every draft
     over 100 tables counts as large."""
-    folder = tmp_path / "analysis"
-    settings.CACHES = {
-        **settings.CACHES,
-        "analysis": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)},
-    }
     settings.ANALYSIS_INLINE_TABLES = 100
-    return folder
+    return shared_file_cache(settings, tmp_path, "analysis")
 
 
 @pytest.fixture
